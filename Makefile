@@ -1,0 +1,31 @@
+# The two commands a new user needs are `make demo` and `make test`.
+# Both install libcmark-dev first when it is missing.
+SWIFT ?= swift
+OUTREACH = .build/release/outreach
+
+.PHONY: demo test deps bench install clean
+
+deps:
+	@sh .ci/deps.sh
+
+## Runs the main job on the bundled sample data.
+demo: deps
+	@$(SWIFT) build -c release --product outreach 2>&1 | tail -1
+	@echo "== outreach lint Tests/Samples/emails"
+	@$(OUTREACH) lint Tests/Samples/emails || true
+
+## Runs every test.
+test: deps
+	$(SWIFT) test
+
+## Benchmarks the linter against the cmark CLI on the same bytes.
+bench: deps
+	@$(SWIFT) build -c release 2>&1 | tail -1
+	@.build/release/outreach-bench
+
+install: deps
+	$(SWIFT) build -c release --product outreach -Xswiftc -static-stdlib 2>&1 | tail -1
+	install -m 755 $(OUTREACH) /usr/local/bin/outreach
+
+clean:
+	rm -rf .build

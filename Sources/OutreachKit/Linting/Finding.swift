@@ -1,0 +1,24 @@
+/// One thing a rule found, at a line and column of the file as written.
+public struct Finding: Sendable, Equatable, Codable {
+  public var path: String
+  public var line: Int
+  /// 1-based, in Unicode scalars.
+  public var column: Int
+  public var rule: String
+  public var severity: Severity
+  public var message: String
+  /// The text that was flagged.
+  public var match: String
+  public var link: String?
+
+  public init(path: String, line: Int, column: Int, rule: String, severity: Severity, message: String, match: String, link: String? = nil) {
+    self.path = path
+    self.line = line
+    self.column = column
+    self.rule = rule
+    self.severity = severity
+    self.message = message
+    self.match = match
+    self.link = link
+  }
+}

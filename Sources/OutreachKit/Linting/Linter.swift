@@ -1,0 +1,233 @@
+import Foundation
+
+/// Lints emails against a set of rules. Build it once; it is immutable and
+/// can lint many emails at once from several threads.
+public struct Linter: Sendable {
+  public let rules: [Rule]
+  private let matcher: PhraseMatcher
+  private let regexes: [(rule: Int, payload: Int, regex: SharedRegex)]
+
+  public init(rules: [Rule]) {
+    self.rules = rules
+    var patterns: [PhraseMatcher.Pattern] = []
+    var regexes: [(Int, Int, SharedRegex)] = []
+    func add(_ tokens: [String], rule index: Int, payloads: [Int]? = nil) {
+      let rule = rules[index]
+      var regexTokens: [(String, Int)] = []
+      for (position, token) in tokens.enumerated() {
+        let payload = payloads?[position] ?? position
+        if let literal = Matching.literal(token) {
+          patterns.append(
+            .init(bytes: Array(literal.utf8), ignorecase: rule.ignorecase, wordBounded: !rule.nonword, rule: index, payload: payload))
+        } else {
+          regexTokens.append((token, payload))
+        }
+      }
+      if payloads == nil, !regexTokens.isEmpty {
+        let pattern = Matching.valeRegex(tokens: regexTokens.map(\.0), raw: [], ignorecase: rule.ignorecase, nonword: rule.nonword, append: false)
+        if let regex = try? NSRegularExpression(pattern: pattern) { regexes.append((index, 0, SharedRegex(regex: regex))) }
+      } else {
+        for (token, payload) in regexTokens {
+          let pattern = Matching.valeRegex(tokens: [token], raw: [], ignorecase: rule.ignorecase, nonword: rule.nonword, append: false)
+          if let regex = try? NSRegularExpression(pattern: pattern) { regexes.append((index, payload, SharedRegex(regex: regex))) }
+        }
+      }
+    }
+    for (index, rule) in rules.enumerated() {
+      switch rule.kind {
+      case .existence(let tokens):
+        if rule.raw.isEmpty {
+          add(tokens, rule: index)
+        } else {
+          let pattern = Matching.valeRegex(tokens: tokens, raw: rule.raw, ignorecase: rule.ignorecase, nonword: rule.nonword, append: rule.append)
+          if let regex = try? NSRegularExpression(pattern: pattern) { regexes.append((index, 0, SharedRegex(regex: regex))) }
+        }
+      case .substitution(let swap):
+        add(swap.map(\.pattern), rule: index, payloads: Array(swap.indices))
+      case .occurrence(let token, _, _):
+        add([token], rule: index, payloads: [0])
+      default:
+        break
+      }
+    }
+    self.matcher = PhraseMatcher(patterns: patterns)
+    self.regexes = regexes
+  }
+
+  /// Lints one email file's text.
+  public func lint(path: String, text: String) -> [Finding] {
+    lint(EmailDocument(path: path, text: text))
+  }
+
+  public func lint(_ document: EmailDocument) -> [Finding] {
+    let prose = document.prose
+    var hits: [[(payload: Int, start: Int, end: Int)]] = Array(repeating: [], count: rules.count)
+    prose.text.withUnsafeBufferPointer { text in
+      matcher.scan(text) { patternIndex, start, end in
+        let pattern = matcher.patterns[patternIndex]
+        hits[pattern.rule].append((pattern.payload, start, end))
+      }
+    }
+    if !regexes.isEmpty {
+      let string = String(decoding: prose.text, as: UTF8.self)
+      let nsString = string as NSString
+      let whole = NSRange(location: 0, length: nsString.length)
+      for unit in regexes {
+        unit.regex.regex.enumerateMatches(in: string, options: [], range: whole) { result, _, _ in
+          guard let result, result.range.length > 0, let range = Range(result.range, in: string) else { return }
+          let start = string.utf8.distance(from: string.startIndex, to: range.lowerBound)
+          let end = string.utf8.distance(from: string.startIndex, to: range.upperBound)
+          hits[unit.rule].append((unit.payload, start, end))
+        }
+      }
+    }
+
+    var findings: [Finding] = []
+    for (index, rule) in rules.enumerated() {
+      var ruleFindings: [(offset: Int, message: String, match: String)] = []
+      func matchText(_ start: Int, _ end: Int) -> String {
+        String(decoding: prose.text[start..<end], as: UTF8.self).trimmingSpaces
+      }
+      func admitted(_ start: Int) -> Bool {
+        guard let block = prose.block(at: start) else { return false }
+        return rule.admits(block)
+      }
+      var ruleHits = hits[index].filter { admitted($0.start) }
+      if !rule.exceptions.isEmpty {
+        let exceptions = Set(rule.exceptions.map { $0.lowercased() })
+        ruleHits.removeAll { exceptions.contains(matchText($0.start, $0.end).lowercased()) }
+      }
+      ruleHits.sort { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end }
+      // Keep the longest of overlapping matches.
+      var kept: [(payload: Int, start: Int, end: Int)] = []
+      for hit in ruleHits where kept.last.map({ hit.start >= $0.end }) ?? true { kept.append(hit) }
+
+      switch rule.kind {
+      case .existence:
+        for hit in kept {
+          let text = matchText(hit.start, hit.end)
+          ruleFindings.append((Int(prose.offsets[hit.start]), formatMessage(rule.message, [text]), text))
+        }
+      case .substitution(let swap):
+        for hit in kept {
+          let text = matchText(hit.start, hit.end)
+          let replacement = swap[hit.payload].replacement
+          ruleFindings.append((Int(prose.offsets[hit.start]), formatMessage(rule.message, [replacement, text]), text))
+        }
+      case .occurrence(_, let maximum, let minimum):
+        if let maximum, kept.count > maximum {
+          let hit = kept[maximum]
+          let text = matchText(hit.start, hit.end)
+          let message = formatMessage(rule.message, [text])
+            .replacingOccurrences(of: "{count}", with: "\(kept.count)").replacingOccurrences(of: "{max}", with: "\(maximum)")
+          ruleFindings.append((Int(prose.offsets[hit.start]), message, text))
+        }
+        if let minimum, kept.count < minimum, let block = prose.blocks.first(where: { rule.admits($0) }) {
+          let message = rule.message.replacingOccurrences(of: "{count}", with: "\(kept.count)").replacingOccurrences(of: "{min}", with: "\(minimum)")
+          ruleFindings.append((Int(prose.offsets[block.range.lowerBound]), message, ""))
+        }
+      case .repetition(let alpha):
+        for block in prose.blocks where rule.admits(block) {
+          var previous: (start: Int, word: String)? = nil
+          forEachWord(prose.text, in: block.range) { start, end in
+            let word = matchText(start, end)
+            if alpha, !word.allSatisfy(\.isLetter) {
+              previous = nil
+              return
+            }
+            if let last = previous, last.word.lowercased() == word.lowercased() {
+              ruleFindings.append((Int(prose.offsets[last.start]), formatMessage(rule.message, [word]), word))
+            }
+            previous = (start, word)
+          }
+        }
+      case .subject(let generic, let prefixes, let missingMessage):
+        guard document.hasHeaderBlock, rule.scopes.contains(where: { $0 == .subject || $0 == .text }) else { break }
+        guard let header = document.subject else {
+          ruleFindings.append((0, missingMessage, ""))
+          break
+        }
+        let normalized = SubjectText.normalize(header.value, prefixes: prefixes)
+        if normalized.isEmpty || generic.contains(where: { SubjectText.normalize($0, prefixes: prefixes) == normalized }) {
+          ruleFindings.append((header.valueOffset, formatMessage(rule.message, [header.value.trimmingSpaces]), header.value.trimmingSpaces))
+        }
+      case .length(let unit, let maximum):
+        var count = 0
+        var crossing: Int? = nil
+        for block in prose.blocks where rule.admits(block) {
+          if unit == .words {
+            forEachWord(prose.text, in: block.range) { start, _ in
+              count += 1
+              if count == maximum + 1 { crossing = start }
+            }
+          } else {
+            var index = block.range.lowerBound
+            while index < block.range.upperBound {
+              if prose.text[index] & 0xC0 != 0x80 {
+                count += 1
+                if count == maximum + 1 { crossing = index }
+              }
+              index += 1
+            }
+          }
+        }
+        if let crossing, count > maximum {
+          let message = formatMessage(rule.message, ["\(count)"])
+            .replacingOccurrences(of: "{count}", with: "\(count)").replacingOccurrences(of: "{max}", with: "\(maximum)")
+          ruleFindings.append((Int(prose.offsets[crossing]), message, "\(count) \(unit.rawValue)"))
+        }
+      case .divider:
+        for offset in document.dividers {
+          ruleFindings.append((offset, formatMessage(rule.message, ["---"]), "---"))
+        }
+      }
+
+      for item in ruleFindings {
+        let position = document.source.position(of: item.offset)
+        if document.isDisabled(rule: rule.id, line: position.line - 1) { continue }
+        findings.append(
+          Finding(
+            path: document.source.path, line: position.line, column: position.column, rule: rule.id,
+            severity: rule.level, message: item.message, match: item.match, link: rule.link))
+      }
+    }
+    findings.sort { ($0.line, $0.column, $0.rule) < ($1.line, $1.column, $1.rule) }
+    return findings
+  }
+}
+
+/// Calls `body(start, end)` for each whitespace-separated word in `range`
+/// that holds a letter or digit (code spans count as one word).
+func forEachWord(_ text: [UInt8], in range: Range<Int>, _ body: (Int, Int) -> Void) {
+  var index = range.lowerBound
+  while index < range.upperBound {
+    while index < range.upperBound, text[index] == 0x20 { index += 1 }
+    let start = index
+    var hasWord = false
+    while index < range.upperBound, text[index] != 0x20 {
+      let byte = text[index]
+      if byte == Prose.opaque || isWordByte(byte) && byte != 0x5F { hasWord = true }
+      index += 1
+    }
+    if index > start, hasWord { body(start, index) }
+  }
+}
+
+enum SubjectText {
+  /// Lowercased, reply prefixes and closing punctuation removed, spaces folded.
+  static func normalize(_ subject: String, prefixes: [String]) -> String {
+    var text = subject.lowercased().replacingOccurrences(of: "\u{2019}", with: "'")
+    text = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).joined(separator: " ")
+    let lowered = prefixes.map { $0.lowercased() }
+    var changed = true
+    while changed {
+      changed = false
+      for prefix in lowered where text.hasPrefix(prefix) {
+        text = String(text.dropFirst(prefix.count)).trimmingSpaces
+        changed = true
+      }
+    }
+    while let last = text.last, ".!?…:;,-".contains(last) || last == " " { text.removeLast() }
+    return text
+  }
+}

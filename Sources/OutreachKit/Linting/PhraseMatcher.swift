@@ -1,0 +1,174 @@
+/// One automaton (Aho-Corasick, as a dense DFA over the bytes that occur in
+/// any phrase) for every literal phrase of every rule, so that the cost of a
+/// scan does not grow with the number of phrases.
+struct PhraseMatcher: Sendable {
+  struct Pattern: Sendable {
+    /// The phrase as written (apostrophes straightened).
+    var bytes: [UInt8]
+    var ignorecase: Bool
+    /// Whether the match must stand as whole words.
+    var wordBounded: Bool
+    var rule: Int
+    var payload: Int
+  }
+
+  private(set) var patterns: [Pattern] = []
+  private var classOf = [UInt16](repeating: 0, count: 256)
+  private var classCount = 1
+  private var table: [Int32] = []
+  /// For each state, the patterns that end there: `outputs[outputStart[s]..<outputStart[s+1]]`.
+  private var outputStart: [Int32] = []
+  private var outputs: [Int32] = []
+
+  static let lowercase: [UInt8] = (0...255).map { byte in
+    (0x41...0x5A).contains(byte) ? UInt8(byte + 0x20) : UInt8(byte)
+  }
+
+  init(patterns: [Pattern]) {
+    self.patterns = patterns
+    // Alphabet classes: one per distinct (lowercased) byte used in a phrase.
+    var classes = [UInt16](repeating: 0, count: 256)
+    var next: UInt16 = 1
+    for pattern in patterns {
+      for byte in pattern.bytes {
+        let lower = Self.lowercase[Int(byte)]
+        if classes[Int(lower)] == 0 {
+          classes[Int(lower)] = next
+          next += 1
+        }
+      }
+    }
+    for byte in 0..<256 { classes[byte] = classes[Int(Self.lowercase[byte])] }
+    classOf = classes
+    classCount = Int(next)
+
+    // Trie.
+    var children: [[UInt16: Int32]] = [[:]]
+    var ends: [[Int32]] = [[]]
+    for (index, pattern) in patterns.enumerated() where !pattern.bytes.isEmpty {
+      var state: Int32 = 0
+      for byte in pattern.bytes {
+        let cls = classes[Int(byte)]
+        if let child = children[Int(state)][cls] {
+          state = child
+        } else {
+          children.append([:])
+          ends.append([])
+          let child = Int32(children.count - 1)
+          children[Int(state)][cls] = child
+          state = child
+        }
+      }
+      ends[Int(state)].append(Int32(index))
+    }
+
+    // Breadth-first: failure links, then the full transition table.
+    let stateCount = children.count
+    var table = [Int32](repeating: 0, count: stateCount * classCount)
+    var fail = [Int32](repeating: 0, count: stateCount)
+    var queue: [Int32] = []
+    for (cls, child) in children[0] {
+      table[Int(cls)] = child
+      queue.append(child)
+    }
+    var head = 0
+    while head < queue.count {
+      let state = queue[head]
+      head += 1
+      ends[Int(state)] += ends[Int(fail[Int(state)])]
+      for cls in 0..<classCount {
+        let fallback = table[Int(fail[Int(state)]) * classCount + cls]
+        if let child = children[Int(state)][UInt16(cls)] {
+          fail[Int(child)] = fallback
+          table[Int(state) * classCount + cls] = child
+          queue.append(child)
+        } else {
+          table[Int(state) * classCount + cls] = fallback
+        }
+      }
+      // Class 0 (bytes in no phrase) always goes back to the root.
+      table[Int(state) * classCount] = 0
+    }
+    self.table = table
+    var start: [Int32] = [0]
+    var flat: [Int32] = []
+    for list in ends {
+      flat += list
+      start.append(Int32(flat.count))
+    }
+    outputStart = start
+    outputs = flat
+  }
+
+  var isEmpty: Bool { patterns.isEmpty }
+
+  /// Calls `visit(pattern, start, end)` for every match in `text`, checking
+  /// case and word boundaries.
+  func scan(_ text: UnsafeBufferPointer<UInt8>, _ visit: (Int, Int, Int) -> Void) {
+    guard !patterns.isEmpty else { return }
+    table.withUnsafeBufferPointer { table in
+      classOf.withUnsafeBufferPointer { classOf in
+        var state = 0
+        let classCount = self.classCount
+        for index in 0..<text.count {
+          state = Int(table[state &* classCount &+ Int(classOf[Int(text[index])])])
+          if state == 0 { continue }
+          let first = Int(outputStart[state])
+          let last = Int(outputStart[state + 1])
+          if first == last { continue }
+          for slot in first..<last {
+            let patternIndex = Int(outputs[slot])
+            let pattern = patterns[patternIndex]
+            let end = index + 1
+            let start = end - pattern.bytes.count
+            if !pattern.ignorecase {
+              var same = true
+              for offset in 0..<pattern.bytes.count where text[start + offset] != pattern.bytes[offset] {
+                same = false
+                break
+              }
+              if !same { continue }
+            }
+            if pattern.wordBounded {
+              if isWordByte(pattern.bytes.first!), start > 0, endsWithWordCharacter(text, before: start) { continue }
+              if isWordByte(pattern.bytes.last!), end < text.count, startsWithWordCharacter(text, at: end) { continue }
+            }
+            visit(patternIndex, start, end)
+          }
+        }
+      }
+    }
+  }
+}
+
+@inline(__always)
+func isWordByte(_ byte: UInt8) -> Bool {
+  (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x5F
+    || byte >= 0x80
+}
+
+/// Whether the scalar starting at `index` is a letter, digit or underscore.
+func startsWithWordCharacter(_ text: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+  let byte = text[index]
+  if byte < 0x80 { return isWordByte(byte) }
+  return scalar(text, at: index).map(isWordScalar) ?? false
+}
+
+/// Whether the scalar ending just before `index` is a letter, digit or underscore.
+func endsWithWordCharacter(_ text: UnsafeBufferPointer<UInt8>, before index: Int) -> Bool {
+  var start = index - 1
+  if text[start] < 0x80 { return isWordByte(text[start]) }
+  while start > 0, text[start] & 0xC0 == 0x80 { start -= 1 }
+  return scalar(text, at: start).map(isWordScalar) ?? false
+}
+
+func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+  scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar == "_"
+}
+
+func scalar(_ text: UnsafeBufferPointer<UInt8>, at index: Int) -> Unicode.Scalar? {
+  var iterator = text[index...].makeIterator()
+  var decoder = UTF8()
+  if case .scalarValue(let value) = decoder.decode(&iterator) { return value }
+  return nil
+}

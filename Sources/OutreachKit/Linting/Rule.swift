@@ -1,0 +1,91 @@
+import Foundation
+
+/// How serious a finding is. Vale's names, in rising order.
+public enum Severity: String, Sendable, Comparable, CaseIterable, Codable {
+  case suggestion, warning, error
+
+  public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+  var rank: Int {
+    switch self {
+    case .suggestion: return 0
+    case .warning: return 1
+    case .error: return 2
+    }
+  }
+}
+
+/// Which prose a rule reads.
+public enum Scope: String, Sendable, CaseIterable {
+  /// Subject, body and signature; not quoted replies. The default.
+  case text
+  case subject, body, signature, heading, paragraph, list
+  /// Quoted replies (block quotes).
+  case quote
+
+  func admits(_ block: ProseBlock) -> Bool {
+    switch self {
+    case .text: return !block.quoted
+    case .subject: return block.region == .subject
+    case .body: return block.region == .body && !block.quoted
+    case .signature: return block.region == .signature
+    case .heading: return block.kind == .heading && !block.quoted
+    case .paragraph: return block.kind == .paragraph && !block.inList && !block.quoted && block.region == .body
+    case .list: return block.inList && !block.quoted
+    case .quote: return block.quoted
+    }
+  }
+}
+
+/// One good or bad example a rule carries. In a bad example `↓` marks each
+/// place a finding must land.
+public struct RuleExample: Sendable {
+  public var text: String
+  public var line: Int
+}
+
+/// A rule loaded from a YAML file in `Rules/` (Vale's schema where a Vale
+/// kind fits).
+public struct Rule: Sendable {
+  public enum Kind: Sendable {
+    /// Vale `existence`: any token is a finding.
+    case existence(tokens: [String])
+    /// Vale `substitution`: `swap` pairs, the finding suggests the right side.
+    case substitution(swap: [(pattern: String, replacement: String)])
+    /// Vale `occurrence`: more than `max` (or fewer than `min`) matches of `token`.
+    case occurrence(token: String, max: Int?, min: Int?)
+    /// Vale `repetition`: the same word twice in a row.
+    case repetition(alpha: Bool)
+    /// A subject that says nothing specific.
+    case subject(generic: [String], prefixes: [String], missingMessage: String)
+    /// Too many words (or characters) in a scope.
+    case length(unit: LengthUnit, max: Int)
+    /// A `---` divider in the body.
+    case divider
+  }
+
+  public enum LengthUnit: String, Sendable { case words, characters }
+
+  public var id: String
+  public var kind: Kind
+  public var kindName: String
+  public var message: String
+  public var description: String
+  public var level: Severity
+  public var scopes: [Scope]
+  public var link: String?
+  public var ignorecase: Bool
+  public var nonword: Bool
+  /// Vale `raw`: regex pieces joined and combined with the tokens.
+  public var raw: [String]
+  /// Vale `append`: put `raw` before the tokens rather than after.
+  public var append: Bool
+  public var exceptions: [String]
+  public var good: [RuleExample]
+  public var bad: [RuleExample]
+  /// The file the rule came from, or `(built-in)/Rules/NAME.yml`.
+  public var file: String
+
+  public func admits(_ block: ProseBlock) -> Bool {
+    scopes.contains { $0.admits(block) }
+  }
+}

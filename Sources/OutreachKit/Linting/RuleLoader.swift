@@ -1,0 +1,187 @@
+import Foundation
+import Yams
+
+/// Something worth telling the user that does not stop the run.
+public struct Warning: Sendable, CustomStringConvertible, Equatable {
+  public var path: String
+  public var line: Int
+  public var message: String
+  public var description: String { "\(path):\(line): warning: \(message)" }
+}
+
+/// Reads rule files: Vale's schema for `existence`, `substitution`,
+/// `occurrence` and `repetition`, and outreach's own kinds `subject`,
+/// `length` and `divider`.
+public enum RuleLoader {
+  static let commonKeys: Set<String> = [
+    "extends", "message", "description", "level", "scope", "link", "ignorecase", "nonword", "examples",
+    // Vale keys read elsewhere or without effect here.
+    "action", "vocab", "code", "limit",
+  ]
+  static let kindKeys: [String: Set<String>] = [
+    "existence": ["tokens", "raw", "append", "exceptions"],
+    "substitution": ["swap", "exceptions", "append"],
+    "occurrence": ["token", "max", "min"],
+    "repetition": ["tokens", "alpha"],
+    "subject": ["generic", "prefixes", "missing_message"],
+    "length": ["unit", "max"],
+    "divider": [],
+  ]
+
+  /// Loads one rule file. `id` is the rule's id (its file name, or
+  /// `Style.Name` for a Vale style folder).
+  public static func load(id: String, file: String, text: String, warnings: inout [Warning]) throws -> Rule {
+    guard let root = try YAMLValue.parse(text, file: file), let entries = root.entries else {
+      throw OutreachError.rule(path: file, line: 1, problem: "a rule file must be a YAML mapping", fix: "start it with `extends: existence` (or another kind) and `message:`")
+    }
+    func fail(_ value: YAMLValue?, _ problem: String, _ fix: String) -> OutreachError {
+      .rule(path: file, line: value?.line ?? root.line, problem: problem, fix: fix)
+    }
+    guard let extendsValue = root["extends"], let kindName = extendsValue.scalarText else {
+      throw fail(nil, "missing `extends`", "add `extends:` with one of \(kindKeys.keys.sorted().joined(separator: ", "))")
+    }
+    guard let allowed = kindKeys[kindName] else {
+      let hint = closest(kindName, in: Array(kindKeys.keys)).map { " (did you mean `\($0)`?)" } ?? ""
+      throw fail(extendsValue, "unknown kind `extends: \(kindName)`\(hint)", "use one of \(kindKeys.keys.sorted().joined(separator: ", "))")
+    }
+    let known = commonKeys.union(allowed)
+    for entry in entries where !known.contains(entry.key) {
+      let hint = closest(entry.key, in: Array(known)).map { "; did you mean `\($0)`?" } ?? ""
+      warnings.append(Warning(path: file, line: entry.keyLine, message: "unknown key `\(entry.key)` for `extends: \(kindName)` is ignored\(hint)"))
+    }
+
+    func string(_ key: String) throws -> String? {
+      guard let value = root[key] else { return nil }
+      guard let text = value.scalarText else { throw fail(value, "`\(key)` must be text", "quote it") }
+      return text
+    }
+    func bool(_ key: String) throws -> Bool {
+      guard let value = root[key] else { return false }
+      guard let flag = value.node.bool else { throw fail(value, "`\(key)` must be true or false", "write `\(key): true` or `\(key): false`") }
+      return flag
+    }
+    func int(_ key: String) throws -> Int? {
+      guard let value = root[key] else { return nil }
+      guard let number = value.node.int, number >= 0 else { throw fail(value, "`\(key)` must be a whole number", "write for example `\(key): 3`") }
+      return number
+    }
+    func strings(_ key: String) throws -> [(String, Int)] {
+      guard let value = root[key] else { return [] }
+      if let single = value.scalarText, !value.isNull { return [(single, value.line)] }
+      guard let items = value.items else { throw fail(value, "`\(key)` must be a list", "write one entry a line, each starting with `- `") }
+      return try items.map { item in
+        guard let text = item.scalarText else { throw fail(item, "each entry of `\(key)` must be text", "quote it") }
+        return (text, item.line)
+      }
+    }
+
+    let ignorecase = try bool("ignorecase")
+    let nonword = try bool("nonword")
+    let raw = try strings("raw").map(\.0)
+    let append = try bool("append")
+    var levelValue = Severity.warning
+    if let level = try string("level") {
+      guard let parsed = Severity(rawValue: level) else {
+        throw fail(root["level"], "unknown level `\(level)`", "use error, warning or suggestion")
+      }
+      levelValue = parsed
+    }
+    var scopes: [Scope] = []
+    for (name, line) in try strings("scope") {
+      // Vale scopes like `heading.h1` narrow within a kind; `sentence`,
+      // `summary` and `raw` read the same prose here as `text`.
+      let base = name.split(separator: ".").first.map(String.init) ?? name
+      let mapped: Scope?
+      switch base {
+      case "sentence", "summary", "raw", "alt": mapped = .text
+      case "blockquote": mapped = .quote
+      default: mapped = Scope(rawValue: base)
+      }
+      guard let scope = mapped else {
+        throw OutreachError.rule(path: file, line: line, problem: "unknown scope `\(name)`", fix: "use one of \(Scope.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      scopes.append(scope)
+    }
+    if scopes.isEmpty { scopes = [.text] }
+
+    func checkRegex(_ pattern: String, line: Int) throws {
+      if Matching.literal(pattern) != nil { return }
+      do {
+        _ = try NSRegularExpression(pattern: pattern, options: [])
+      } catch {
+        throw OutreachError.rule(path: file, line: line, problem: "invalid regular expression `\(pattern)`", fix: "escape special characters with a backslash")
+      }
+    }
+
+    let kind: Rule.Kind
+    switch kindName {
+    case "existence":
+      let tokens = try strings("tokens")
+      for (token, line) in tokens { try checkRegex(token, line: line) }
+      if !raw.isEmpty {
+        do { _ = try NSRegularExpression(pattern: raw.joined()) } catch {
+          throw fail(root["raw"], "invalid regular expression in `raw`", "escape special characters with a backslash")
+        }
+      }
+      if tokens.isEmpty && raw.isEmpty { throw fail(nil, "an existence rule needs `tokens` or `raw`", "list the phrases under `tokens:`") }
+      kind = .existence(tokens: tokens.map(\.0))
+    case "substitution":
+      guard let swapValue = root["swap"], let pairs = swapValue.entries, !pairs.isEmpty else {
+        throw fail(root["swap"], "a substitution rule needs a `swap` mapping", "write `swap:` with `phrase: replacement` lines")
+      }
+      var swap: [(String, String)] = []
+      for pair in pairs {
+        try checkRegex(pair.key, line: pair.keyLine)
+        guard let replacement = pair.value.scalarText else {
+          throw fail(pair.value, "the replacement for `\(pair.key)` must be text", "quote it")
+        }
+        swap.append((pair.key, replacement))
+      }
+      kind = .substitution(swap: swap)
+    case "occurrence":
+      guard let token = try string("token") else { throw fail(nil, "an occurrence rule needs `token`", "add `token:` with the pattern to count") }
+      try checkRegex(token, line: root["token"]?.line ?? 1)
+      let maximum = try int("max")
+      let minimum = try int("min")
+      if maximum == nil && minimum == nil { throw fail(nil, "an occurrence rule needs `max` or `min`", "add `max: 1`, say") }
+      kind = .occurrence(token: token, max: maximum, min: minimum)
+    case "repetition":
+      kind = .repetition(alpha: try bool("alpha"))
+    case "subject":
+      kind = .subject(
+        generic: try strings("generic").map(\.0), prefixes: try strings("prefixes").map(\.0),
+        missingMessage: try string("missing_message") ?? "The email has no subject.")
+    case "length":
+      let unitName = try string("unit") ?? "words"
+      guard let unit = Rule.LengthUnit(rawValue: unitName) else {
+        throw fail(root["unit"], "unknown unit `\(unitName)`", "use words or characters")
+      }
+      guard let maximum = try int("max") else { throw fail(nil, "a length rule needs `max`", "add `max: 125`, say") }
+      kind = .length(unit: unit, max: maximum)
+    default:
+      kind = .divider
+    }
+    guard let message = try string("message"), !message.isEmpty else {
+      throw fail(nil, "missing `message`", "add `message:` with what the writer should change (`%s` is the match)")
+    }
+
+    var good: [RuleExample] = []
+    var bad: [RuleExample] = []
+    if let examples = root["examples"] {
+      guard examples.entries != nil else { throw fail(examples, "`examples` must have `good:` and `bad:` lists", "see Rules/vibe-killer.yml") }
+      for (key, target) in [("good", 0), ("bad", 1)] {
+        guard let list = examples[key] else { continue }
+        guard let items = list.items else { throw fail(list, "`examples.\(key)` must be a list", "write one example a line, each starting with `- `") }
+        for item in items {
+          guard let text = item.scalarText else { throw fail(item, "each example must be text", "quote it or use a `|` block") }
+          if target == 0 { good.append(RuleExample(text: text, line: item.line)) } else { bad.append(RuleExample(text: text, line: item.line)) }
+        }
+      }
+    }
+
+    return Rule(
+      id: id, kind: kind, kindName: kindName, message: message, description: try string("description") ?? message,
+      level: levelValue, scopes: scopes, link: try string("link"), ignorecase: ignorecase, nonword: nonword,
+      raw: raw, append: append, exceptions: try strings("exceptions").map(\.0), good: good, bad: bad, file: file)
+  }
+}

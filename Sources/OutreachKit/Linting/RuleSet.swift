@@ -1,0 +1,194 @@
+import Foundation
+
+/// Settings from `.outreach.yml`, found from the current folder upward.
+public struct Configuration: Sendable {
+  public enum RuleSetting: Sendable, Equatable { case off, level(Severity), max(Int), levelAndMax(Severity?, Int?) }
+  public var file: String?
+  /// Use the built-in rules as a base (`default_rules: false` turns them off).
+  public var defaultRules = true
+  public var ruleSettings: [String: (setting: RuleSetting, line: Int)] = [:]
+  public var internalDomains: [String] = ["posthog.com"]
+  public var inactiveDays = 60
+  public var maxRecipients = 4
+
+  public init() {}
+
+  public static let fileName = ".outreach.yml"
+  static let knownKeys = ["default_rules", "rules", "internal_domains", "inactive_days", "max_recipients"]
+
+  public static func load(path: String, warnings: inout [Warning]) throws -> Configuration {
+    var configuration = Configuration()
+    configuration.file = path
+    let bytes = try TextFile.read(path: path, limit: 1_000_000)
+    guard let root = try YAMLValue.parse(String(decoding: bytes, as: UTF8.self), file: path) else { return configuration }
+    guard let entries = root.entries else {
+      throw OutreachError.config(path: path, line: root.line, problem: "the configuration must be a YAML mapping", fix: "write `rules:` and other keys at the top level")
+    }
+    for entry in entries {
+      switch entry.key {
+      case "default_rules":
+        guard let flag = entry.value.node.bool else {
+          throw OutreachError.config(path: path, line: entry.value.line, problem: "`default_rules` must be true or false", fix: "write `default_rules: false` to use only your own Rules/")
+        }
+        configuration.defaultRules = flag
+      case "rules":
+        guard let rules = entry.value.entries else {
+          throw OutreachError.config(path: path, line: entry.value.line, problem: "`rules` must map rule ids to settings", fix: "write `too-long: {max: 150}` or `question-count: off` under `rules:`")
+        }
+        for rule in rules {
+          configuration.ruleSettings[rule.key] = (try setting(rule.value, path: path), rule.keyLine)
+        }
+      case "internal_domains":
+        guard let items = entry.value.items else {
+          throw OutreachError.config(path: path, line: entry.value.line, problem: "`internal_domains` must be a list", fix: "write `internal_domains: [posthog.com]`")
+        }
+        configuration.internalDomains = items.compactMap { $0.scalarText?.lowercased() }
+      case "inactive_days", "max_recipients":
+        guard let number = entry.value.node.int, number > 0 else {
+          throw OutreachError.config(path: path, line: entry.value.line, problem: "`\(entry.key)` must be a whole number above 0", fix: "write `\(entry.key): 60`, say")
+        }
+        if entry.key == "inactive_days" { configuration.inactiveDays = number } else { configuration.maxRecipients = min(number, 10) }
+      default:
+        let hint = closest(entry.key, in: knownKeys).map { "; did you mean `\($0)`?" } ?? ""
+        warnings.append(Warning(path: path, line: entry.keyLine, message: "unknown key `\(entry.key)` is ignored\(hint)"))
+      }
+    }
+    return configuration
+  }
+
+  private static func setting(_ value: YAMLValue, path: String) throws -> RuleSetting {
+    if let text = value.scalarText {
+      if text == "off" || value.node.bool == false { return .off }
+      if let level = Severity(rawValue: text) { return .level(level) }
+      throw OutreachError.config(path: path, line: value.line, problem: "unknown setting `\(text)` for `\(value.keyPath)`", fix: "use off, error, warning, suggestion or `{level: warning, max: 150}`")
+    }
+    guard let entries = value.entries else {
+      throw OutreachError.config(path: path, line: value.line, problem: "bad setting for `\(value.keyPath)`", fix: "use off, a level, or `{level: warning, max: 150}`")
+    }
+    var level: Severity? = nil
+    var maximum: Int? = nil
+    for entry in entries {
+      switch entry.key {
+      case "level":
+        guard let text = entry.value.scalarText, let parsed = Severity(rawValue: text) else {
+          throw OutreachError.config(path: path, line: entry.value.line, problem: "unknown level for `\(value.keyPath)`", fix: "use error, warning or suggestion")
+        }
+        level = parsed
+      case "max":
+        guard let number = entry.value.node.int, number >= 0 else {
+          throw OutreachError.config(path: path, line: entry.value.line, problem: "`max` for `\(value.keyPath)` must be a whole number", fix: "write `max: 150`, say")
+        }
+        maximum = number
+      default:
+        throw OutreachError.config(path: path, line: entry.keyLine, problem: "unknown key `\(entry.key)` for `\(value.keyPath)`", fix: "use `level` or `max`")
+      }
+    }
+    return .levelAndMax(level, maximum)
+  }
+
+  func apply(to rule: inout Rule) -> Bool {
+    guard let (setting, _) = ruleSettings[rule.id] else { return true }
+    switch setting {
+    case .off: return false
+    case .level(let level): rule.level = level
+    case .max(let maximum): rule.setMax(maximum)
+    case .levelAndMax(let level, let maximum):
+      if let level { rule.level = level }
+      if let maximum { rule.setMax(maximum) }
+    }
+    return true
+  }
+}
+
+extension Rule {
+  mutating func setMax(_ maximum: Int) {
+    switch kind {
+    case .length(let unit, _): kind = .length(unit: unit, max: maximum)
+    case .occurrence(let token, _, let minimum): kind = .occurrence(token: token, max: maximum, min: minimum)
+    default: break
+    }
+  }
+}
+
+/// Where rules and templates come from: built into the binary, a folder
+/// found from the current folder upward, or folders named on the command line.
+public struct RuleSet: Sendable {
+  public var rules: [Rule]
+  public var warnings: [Warning]
+  /// Where each rule came from, for `outreach rules`.
+  public var sources: [String]
+
+  /// The built-in rule files (the package's `Rules/` folder, embedded at build time).
+  public static var builtInFiles: [(path: String, contents: String)] {
+    EmbeddedDefaults.files.filter { $0.path.hasPrefix("Rules/") && ($0.path.hasSuffix(".yml") || $0.path.hasSuffix(".yaml")) }
+  }
+
+  /// Finds `name` (a folder or file) in `start` or the nearest folder above it.
+  public static func findUpward(_ name: String, from start: String = FileManager.default.currentDirectoryPath) -> String? {
+    var directory = URL(fileURLWithPath: start).standardizedFileURL
+    for _ in 0..<64 {
+      let candidate = directory.appendingPathComponent(name).path
+      if FileManager.default.fileExists(atPath: candidate) { return candidate }
+      let parent = directory.deletingLastPathComponent()
+      if parent.path == directory.path { break }
+      directory = parent
+    }
+    return nil
+  }
+
+  /// Loads the rules: built-in ones unless turned off, then every folder in
+  /// `folders` (a rule with the same id replaces the built-in one), then the
+  /// configuration's switches and levels.
+  public static func load(folders: [String], configuration: Configuration, useDefaults: Bool = true) throws -> RuleSet {
+    var warnings: [Warning] = []
+    var byID: [String: Rule] = [:]
+    var order: [String] = []
+    func add(_ rule: Rule) {
+      if byID[rule.id] == nil { order.append(rule.id) }
+      byID[rule.id] = rule
+    }
+    var sources: [String] = []
+    if useDefaults && configuration.defaultRules {
+      for file in builtInFiles {
+        let id = URL(fileURLWithPath: file.path).deletingPathExtension().lastPathComponent
+        add(try RuleLoader.load(id: id, file: "(built-in)/\(file.path)", text: file.contents, warnings: &warnings))
+      }
+      sources.append("built-in")
+    }
+    for folder in folders {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else { throw OutreachError.notFound(path: folder) }
+      let files = isDirectory.boolValue ? try ruleFiles(in: folder) : [folder]
+      for file in files {
+        let relative = isDirectory.boolValue ? String(file.dropFirst(folder.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/")) : URL(fileURLWithPath: file).lastPathComponent
+        let id = relative.replacingOccurrences(of: ".yaml", with: "").replacingOccurrences(of: ".yml", with: "").replacingOccurrences(of: "/", with: ".")
+        let bytes = try TextFile.read(path: file, limit: 5_000_000)
+        add(try RuleLoader.load(id: id, file: file, text: String(decoding: bytes, as: UTF8.self), warnings: &warnings))
+      }
+      sources.append(folder)
+    }
+    var rules: [Rule] = []
+    for id in order {
+      var rule = byID[id]!
+      if configuration.apply(to: &rule) { rules.append(rule) }
+    }
+    for (id, entry) in configuration.ruleSettings where byID[id] == nil {
+      let hint = closest(id, in: order).map { "; did you mean `\($0)`?" } ?? ""
+      warnings.append(Warning(path: configuration.file ?? Configuration.fileName, line: entry.line, message: "no rule `\(id)` to configure\(hint)"))
+    }
+    return RuleSet(rules: rules, warnings: warnings, sources: sources)
+  }
+
+  static func ruleFiles(in folder: String) throws -> [String] {
+    guard let walker = FileManager.default.enumerator(atPath: folder) else { throw OutreachError.unreadable(path: folder, reason: "cannot list the folder") }
+    var files: [String] = []
+    while let item = walker.nextObject() as? String {
+      if item.hasSuffix(".yml") || item.hasSuffix(".yaml") {
+        let path = (folder as NSString).appendingPathComponent(item)
+        if item.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+        files.append(path)
+      }
+    }
+    return files.sorted()
+  }
+}

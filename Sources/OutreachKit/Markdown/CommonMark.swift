@@ -1,0 +1,319 @@
+import CCmark
+import Foundation
+
+/// What the Markdown body holds besides prose.
+struct MarkdownFacts {
+  /// Byte offsets of `---`-style dividers (thematic breaks and setext
+  /// underlines made of hyphens).
+  var dividers: [Int] = []
+  /// 0-based line ranges of code blocks, where inline switches do not count.
+  var codeLines: [ClosedRange<Int>] = []
+}
+
+/// The one place that talks to libcmark: parses a slice of the file and
+/// appends its prose to a `ProseWriter`, mapping every byte back to the file.
+/// cmark's inline source positions are not reliable (escapes, entities,
+/// indented continuation lines), so text is aligned against the raw bytes
+/// from each block's start instead.
+enum CommonMark {
+  static func parse(
+    source: SourceText, range: Range<Int>, region: ProseRegion,
+    into writer: inout ProseWriter, facts: inout MarkdownFacts
+  ) {
+    guard !range.isEmpty else { return }
+    let firstLine = source.lineIndex(of: range.lowerBound)
+    source.bytes.withUnsafeBufferPointer { all in
+      let base = all.baseAddress! + range.lowerBound
+      let root: OpaquePointer? = base.withMemoryRebound(to: CChar.self, capacity: range.count) {
+        cmark_parse_document($0, range.count, CMARK_OPT_DEFAULT)
+      }
+      guard let root else { return }
+      defer { cmark_node_free(root) }
+      var walker = Walker(
+        raw: all, source: source, firstLine: firstLine, region: region, limit: range.upperBound)
+      walker.walk(root, writer: &writer, facts: &facts)
+    }
+  }
+
+  private struct Walker {
+    let raw: UnsafeBufferPointer<UInt8>
+    let source: SourceText
+    let firstLine: Int
+    let region: ProseRegion
+    let limit: Int
+    var cursor = 0
+    var blockLimit = 0
+    var quoteDepth = 0
+    var listDepth = 0
+
+    init(raw: UnsafeBufferPointer<UInt8>, source: SourceText, firstLine: Int, region: ProseRegion, limit: Int) {
+      self.raw = raw
+      self.source = source
+      self.firstLine = firstLine
+      self.region = region
+      self.limit = limit
+    }
+
+    func lineStart(_ cmarkLine: Int32) -> Int {
+      let index = min(firstLine + Int(cmarkLine) - 1, source.lineStarts.count - 1)
+      return source.lineStarts[max(0, index)]
+    }
+
+    func lineEnd(_ cmarkLine: Int32) -> Int {
+      let index = firstLine + Int(cmarkLine)
+      return index < source.lineStarts.count ? min(source.lineStarts[index], limit) : limit
+    }
+
+    mutating func walk(_ root: OpaquePointer, writer: inout ProseWriter, facts: inout MarkdownFacts) {
+      guard let iterator = cmark_iter_new(root) else { return }
+      defer { cmark_iter_free(iterator) }
+      while true {
+        let event = cmark_iter_next(iterator)
+        if event == CMARK_EVENT_DONE { break }
+        guard let node = cmark_iter_get_node(iterator) else { continue }
+        let type = cmark_node_get_type(node)
+        let entering = event == CMARK_EVENT_ENTER
+        switch type {
+        case CMARK_NODE_BLOCK_QUOTE:
+          quoteDepth += entering ? 1 : -1
+        case CMARK_NODE_LIST:
+          listDepth += entering ? 1 : -1
+        case CMARK_NODE_PARAGRAPH, CMARK_NODE_HEADING:
+          if entering {
+            let start = lineStart(cmark_node_get_start_line(node))
+            cursor = min(start + max(0, Int(cmark_node_get_start_column(node)) - 1), limit)
+            blockLimit = lineEnd(cmark_node_get_end_line(node))
+            writer.beginBlock()
+          } else {
+            writer.endBlock(
+              kind: type == CMARK_NODE_HEADING ? .heading : .paragraph, region: region,
+              quoted: quoteDepth > 0, inList: listDepth > 0)
+            if type == CMARK_NODE_HEADING { noteSetextDivider(node, facts: &facts) }
+          }
+        case CMARK_NODE_THEMATIC_BREAK:
+          let start = lineStart(cmark_node_get_start_line(node))
+          facts.dividers.append(start + max(0, Int(cmark_node_get_start_column(node)) - 1))
+        case CMARK_NODE_CODE_BLOCK, CMARK_NODE_HTML_BLOCK:
+          if type == CMARK_NODE_CODE_BLOCK {
+            let first = firstLine + Int(cmark_node_get_start_line(node)) - 1
+            let last = max(first, firstLine + Int(cmark_node_get_end_line(node)) - 1)
+            facts.codeLines.append(first...last)
+          }
+        case CMARK_NODE_TEXT:
+          if let literal = cmark_node_get_literal(node) { text(literal, writer: &writer) }
+        case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+          writer.space(at: cursor)
+        case CMARK_NODE_CODE:
+          writer.opaque(at: skipCodeSpan())
+        case CMARK_NODE_HTML_INLINE:
+          if let literal = cmark_node_get_literal(node) { skipLiteral(literal) }
+        case CMARK_NODE_LINK:
+          if entering, isAutolink(node) {
+            // The link text is the address itself: not prose.
+            writer.opaque(at: skipAutolink())
+            cmark_iter_reset(iterator, node, CMARK_EVENT_EXIT)
+          } else if !entering {
+            skipDestination()
+          }
+        case CMARK_NODE_IMAGE:
+          if entering {
+            writer.opaque(at: cursor)
+            cmark_iter_reset(iterator, node, CMARK_EVENT_EXIT)
+            skipDestination()
+          }
+        default:
+          break
+        }
+      }
+    }
+
+    mutating func noteSetextDivider(_ node: OpaquePointer, facts: inout MarkdownFacts) {
+      let lineIndex = firstLine + Int(cmark_node_get_end_line(node)) - 1
+      guard lineIndex < source.lineStarts.count else { return }
+      let range = source.lineRange(lineIndex)
+      var sawHyphen = false
+      for byte in raw[range] {
+        if byte == 0x2D { sawHyphen = true } else if byte != 0x20 && byte != 0x09 { return }
+      }
+      if sawHyphen, range.count >= 3 || raw[range].filter({ $0 == 0x2D }).count >= 2 {
+        let firstHyphen = raw[range].firstIndex(of: 0x2D) ?? range.lowerBound
+        facts.dividers.append(firstHyphen)
+      }
+    }
+
+    func isAutolink(_ node: OpaquePointer) -> Bool {
+      guard let urlPointer = cmark_node_get_url(node) else { return false }
+      let url = String(cString: urlPointer)
+      guard let child = cmark_node_first_child(node), cmark_node_get_type(child) == CMARK_NODE_TEXT,
+        cmark_node_next(child) == nil, let literal = cmark_node_get_literal(child)
+      else { return false }
+      let text = String(cString: literal)
+      return url == text || url == "mailto:" + text
+    }
+
+    /// Aligns a text node's literal against the raw bytes from the cursor.
+    mutating func text(_ literal: UnsafePointer<CChar>, writer: inout ProseWriter) {
+      let length = strlen(literal)
+      literal.withMemoryRebound(to: UInt8.self, capacity: length) { pointer in
+        let bytes = UnsafeBufferPointer(start: pointer, count: length)
+        var index = 0
+        while index < length {
+          let special = writer.specialWidth(bytes, index)
+          if special > 0 {
+            let offset = align(bytes, index).offset
+            for extra in 1..<special { _ = align(bytes, index + extra) }
+            if special == 3 { writer.byte(0x27, at: offset) } else { writer.space(at: offset) }
+            index += special
+            continue
+          }
+          let (count, offset) = align(bytes, index)
+          for step in 0..<count { writer.byte(bytes[index + step], at: offset) }
+          index += count
+        }
+      }
+    }
+
+    /// Finds where literal byte `index` came from: the same byte, a
+    /// backslash escape, or an entity. Skips markup in between.
+    mutating func align(_ literal: UnsafeBufferPointer<UInt8>, _ index: Int) -> (count: Int, offset: Int) {
+      let wanted = literal[index]
+      while cursor < blockLimit {
+        let byte = raw[cursor]
+        if byte == wanted {
+          cursor += 1
+          return (1, cursor - 1)
+        }
+        if byte == 0x5C, cursor + 1 < blockLimit, raw[cursor + 1] == wanted, isASCIIPunctuation(wanted) {
+          cursor += 2
+          return (1, cursor - 2)
+        }
+        if byte == 0x26, let (decoded, length) = Entities.decode(raw, at: cursor, limit: blockLimit),
+          index + decoded.count <= literal.count,
+          decoded.elementsEqual(literal[index..<index + decoded.count])
+        {
+          cursor += length
+          return (decoded.count, cursor - length)
+        }
+        cursor += 1
+      }
+      return (1, max(0, min(blockLimit, raw.count) - 1))
+    }
+
+    /// Moves past a code span; returns where it started.
+    mutating func skipCodeSpan() -> Int {
+      var index = cursor
+      while index < blockLimit, raw[index] != 0x60 { index += 1 }
+      let start = index
+      var run = 0
+      while index < blockLimit, raw[index] == 0x60 { run += 1; index += 1 }
+      while index < blockLimit {
+        if raw[index] == 0x60 {
+          var closing = 0
+          while index < blockLimit, raw[index] == 0x60 { closing += 1; index += 1 }
+          if closing == run { cursor = index; return start }
+        } else {
+          index += 1
+        }
+      }
+      return start
+    }
+
+    mutating func skipLiteral(_ literal: UnsafePointer<CChar>) {
+      let length = strlen(literal)
+      guard length > 0 else { return }
+      literal.withMemoryRebound(to: UInt8.self, capacity: length) { pointer in
+        let first = pointer[0]
+        var index = cursor
+        while index + length <= blockLimit {
+          if raw[index] == first, memcmp(raw.baseAddress! + index, pointer, length) == 0 {
+            cursor = index + length
+            return
+          }
+          index += 1
+        }
+      }
+    }
+
+    mutating func skipAutolink() -> Int {
+      var index = cursor
+      while index < blockLimit, raw[index] != 0x3C { index += 1 }
+      let start = index
+      while index < blockLimit, raw[index] != 0x3E { index += 1 }
+      if index < blockLimit { cursor = index + 1 }
+      return start
+    }
+
+    /// After a link's text: moves past `]` and the `(destination "title")`
+    /// or `[reference]` that follows.
+    mutating func skipDestination() {
+      var index = cursor
+      while index < blockLimit, raw[index] != 0x5D {
+        index += raw[index] == 0x5C ? 2 : 1
+      }
+      guard index < blockLimit else { return }
+      index += 1
+      if index < blockLimit, raw[index] == 0x28 {
+        var depth = 0
+        var quote: UInt8? = nil
+        while index < blockLimit {
+          let byte = raw[index]
+          if byte == 0x5C { index += 2; continue }
+          if let open = quote {
+            if byte == open { quote = nil }
+          } else if byte == 0x22 || byte == 0x27 {
+            quote = byte
+          } else if byte == 0x28 {
+            depth += 1
+          } else if byte == 0x29 {
+            depth -= 1
+            if depth == 0 { index += 1; break }
+          }
+          index += 1
+        }
+      } else if index < blockLimit, raw[index] == 0x5B {
+        while index < blockLimit, raw[index] != 0x5D { index += 1 }
+        if index < blockLimit { index += 1 }
+      }
+      cursor = min(index, blockLimit)
+    }
+  }
+}
+
+@inline(__always)
+func isASCIIPunctuation(_ byte: UInt8) -> Bool {
+  (0x21...0x2F).contains(byte) || (0x3A...0x40).contains(byte) || (0x5B...0x60).contains(byte)
+    || (0x7B...0x7E).contains(byte)
+}
+
+/// HTML entities as CommonMark decodes them: numeric ones, and the named
+/// ones that turn up in email text.
+enum Entities {
+  static let named: [String: String] = [
+    "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": "\u{A0}",
+    "mdash": "\u{2014}", "ndash": "\u{2013}", "hellip": "\u{2026}", "rsquo": "\u{2019}",
+    "lsquo": "\u{2018}", "ldquo": "\u{201C}", "rdquo": "\u{201D}", "copy": "\u{A9}",
+    "reg": "\u{AE}", "trade": "\u{2122}", "euro": "\u{20AC}", "pound": "\u{A3}",
+    "middot": "\u{B7}", "bull": "\u{2022}", "minus": "\u{2212}", "times": "\u{D7}",
+    "eacute": "\u{E9}", "shy": "\u{AD}", "thinsp": "\u{2009}", "ensp": "\u{2002}", "emsp": "\u{2003}",
+  ]
+
+  static func decode(_ raw: UnsafeBufferPointer<UInt8>, at start: Int, limit: Int) -> ([UInt8], Int)? {
+    var index = start + 1
+    var name: [UInt8] = []
+    while index < limit, index - start < 34, raw[index] != 0x3B {
+      name.append(raw[index])
+      index += 1
+    }
+    guard index < limit, raw[index] == 0x3B, !name.isEmpty else { return nil }
+    let length = index - start + 1
+    if name[0] == 0x23 {
+      let isHex = name.count > 1 && (name[1] == 0x78 || name[1] == 0x58)
+      let digits = String(decoding: name.dropFirst(isHex ? 2 : 1), as: UTF8.self)
+      guard var value = UInt32(digits, radix: isHex ? 16 : 10) else { return nil }
+      if value == 0 || value > 0x10FFFF || (0xD800...0xDFFF).contains(value) { value = 0xFFFD }
+      return (Array(String(Character(Unicode.Scalar(value)!)).utf8), length)
+    }
+    guard let text = named[String(decoding: name, as: UTF8.self)] else { return nil }
+    return (Array(text.utf8), length)
+  }
+}

@@ -1,0 +1,123 @@
+/// Where a piece of prose sits in an email.
+public enum ProseRegion: Sendable, Equatable {
+  case subject, body, signature
+}
+
+/// One block of prose (the subject, a paragraph, a heading) inside `Prose`.
+public struct ProseBlock: Sendable {
+  public enum Kind: Sendable, Equatable { case subject, paragraph, heading }
+  /// Byte range in `Prose.text`.
+  public var range: Range<Int>
+  public var kind: Kind
+  public var region: ProseRegion
+  /// Inside a block quote: a quoted reply, not the sender's words.
+  public var quoted: Bool
+  public var inList: Bool
+}
+
+/// The prose of an email: the text a reader reads, with markup, code, HTML
+/// and link destinations removed, whitespace folded to single spaces and
+/// curly apostrophes made straight. Every byte keeps the byte offset in the
+/// file it came from, so findings land on the line and column as written.
+public struct Prose: Sendable {
+  /// Stands where a code span, image or autolink was, so that no phrase
+  /// matches across it.
+  public static let opaque: UInt8 = 0x1A
+  /// Separates blocks.
+  public static let blockBreak: UInt8 = 0x0A
+
+  public var text: [UInt8] = []
+  public var offsets: [Int32] = []
+  public var blocks: [ProseBlock] = []
+
+  /// The block holding byte `index` of `text`.
+  public func block(at index: Int) -> ProseBlock? {
+    var low = 0
+    var high = blocks.count - 1
+    while low <= high {
+      let mid = (low + high) / 2
+      let range = blocks[mid].range
+      if index < range.lowerBound { high = mid - 1 } else if index >= range.upperBound { low = mid + 1 } else { return blocks[mid] }
+    }
+    return nil
+  }
+}
+
+/// Appends aligned bytes to a `Prose`, folding whitespace and apostrophes.
+struct ProseWriter {
+  var prose = Prose()
+  private var blockStart = 0
+  private var lastWasSpace = true
+
+  mutating func beginBlock() {
+    blockStart = prose.text.count
+    lastWasSpace = true
+  }
+
+  mutating func endBlock(kind: ProseBlock.Kind, region: ProseRegion, quoted: Bool, inList: Bool) {
+    // Drop a trailing folded space.
+    if prose.text.count > blockStart, prose.text.last == 0x20 {
+      prose.text.removeLast()
+      prose.offsets.removeLast()
+    }
+    guard prose.text.count > blockStart || kind == .subject else { return }
+    prose.blocks.append(
+      ProseBlock(range: blockStart..<prose.text.count, kind: kind, region: region, quoted: quoted, inList: inList))
+    prose.text.append(Prose.blockBreak)
+    prose.offsets.append(prose.offsets.last ?? 0)
+  }
+
+  mutating func space(at offset: Int) {
+    if lastWasSpace { return }
+    prose.text.append(0x20)
+    prose.offsets.append(Int32(truncatingIfNeeded: offset))
+    lastWasSpace = true
+  }
+
+  mutating func opaque(at offset: Int) {
+    prose.text.append(Prose.opaque)
+    prose.offsets.append(Int32(truncatingIfNeeded: offset))
+    lastWasSpace = false
+  }
+
+  mutating func byte(_ byte: UInt8, at offset: Int) {
+    if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+      space(at: offset)
+      return
+    }
+    prose.text.append(byte)
+    prose.offsets.append(Int32(truncatingIfNeeded: offset))
+    lastWasSpace = false
+  }
+
+  /// Appends plain text whose bytes sit in the file one for one (the subject).
+  mutating func plain(_ bytes: ArraySlice<UInt8>, startingAt offset: Int) {
+    var index = bytes.startIndex
+    while index < bytes.endIndex {
+      let rawOffset = offset + (index - bytes.startIndex)
+      let width = specialWidth(bytes, index)
+      if width == 3 {
+        byte(0x27, at: rawOffset)
+      } else if width == 2 {
+        space(at: rawOffset)
+      } else {
+        byte(bytes[index], at: rawOffset)
+      }
+      index += max(width, 1)
+    }
+  }
+
+  /// 3 for a curly single quote, 2 for a no-break space, 0 otherwise.
+  @inline(__always)
+  func specialWidth<C: RandomAccessCollection>(_ bytes: C, _ index: C.Index) -> Int
+  where C.Element == UInt8, C.Index == Int {
+    let first = bytes[index]
+    if first == 0xE2, index + 2 < bytes.endIndex, bytes[index + 1] == 0x80,
+      bytes[index + 2] == 0x98 || bytes[index + 2] == 0x99
+    {
+      return 3
+    }
+    if first == 0xC2, index + 1 < bytes.endIndex, bytes[index + 1] == 0xA0 { return 2 }
+    return 0
+  }
+}

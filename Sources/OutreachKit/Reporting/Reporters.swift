@@ -1,0 +1,160 @@
+import Foundation
+
+/// The output formats of `lint` and `check`.
+public enum ReportFormat: String, CaseIterable, Sendable {
+  case text, json, github, sarif
+}
+
+/// Turns findings into one output format.
+public protocol Reporter {
+  static func render(_ findings: [Finding], rules: [Rule], color: Bool) -> String
+}
+
+public enum Reporters {
+  public static func render(_ format: ReportFormat, findings: [Finding], rules: [Rule], color: Bool = false) -> String {
+    switch format {
+    case .text: return TextReporter.render(findings, rules: rules, color: color)
+    case .json: return JSONReporter.render(findings, rules: rules, color: false)
+    case .github: return GitHubReporter.render(findings, rules: rules, color: false)
+    case .sarif: return SARIFReporter.render(findings, rules: rules, color: false)
+    }
+  }
+
+  /// `3 findings (1 error, 2 warnings) in 5 files`.
+  public static func summary(_ findings: [Finding], files: Int, failures: Int) -> String {
+    let counts = Severity.allCases.reversed().compactMap { severity -> String? in
+      let count = findings.filter { $0.severity == severity }.count
+      return count == 0 ? nil : "\(count) \(severity.rawValue)\(count == 1 ? "" : "s")"
+    }
+    var line = findings.isEmpty ? "no findings" : "\(findings.count) finding\(findings.count == 1 ? "" : "s") (\(counts.joined(separator: ", ")))"
+    line += " in \(files) file\(files == 1 ? "" : "s")"
+    if failures > 0 { line += "; \(failures) file\(failures == 1 ? "" : "s") could not be read" }
+    return line
+  }
+}
+
+public enum TextReporter: Reporter {
+  public static func render(_ findings: [Finding], rules: [Rule], color: Bool) -> String {
+    findings.map { finding in
+      let severity: String
+      if color {
+        let code = finding.severity == .error ? "31" : finding.severity == .warning ? "33" : "36"
+        severity = "\u{1B}[\(code)m\(finding.severity.rawValue)\u{1B}[0m"
+      } else {
+        severity = finding.severity.rawValue
+      }
+      return "\(finding.path):\(finding.line):\(finding.column): \(severity): \(finding.message) [\(finding.rule)]\n"
+    }.joined()
+  }
+}
+
+func encodeJSON<T: Encodable>(_ value: T) -> String {
+  let encoder = JSONEncoder()
+  encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+  let data = (try? encoder.encode(value)) ?? Data("[]".utf8)
+  return String(decoding: data, as: UTF8.self) + "\n"
+}
+
+public enum JSONReporter: Reporter {
+  public static func render(_ findings: [Finding], rules: [Rule], color: Bool) -> String {
+    encodeJSON(findings)
+  }
+}
+
+/// GitHub Actions workflow commands: `::error file=…,line=…,col=…::message`.
+public enum GitHubReporter: Reporter {
+  public static func render(_ findings: [Finding], rules: [Rule], color: Bool) -> String {
+    findings.map { finding in
+      let command = finding.severity == .error ? "error" : finding.severity == .warning ? "warning" : "notice"
+      return "::\(command) file=\(property(finding.path)),line=\(finding.line),col=\(finding.column),title=\(property(finding.rule))::\(data(finding.message))\n"
+    }.joined()
+  }
+
+  static func data(_ text: String) -> String {
+    text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+  }
+
+  static func property(_ text: String) -> String {
+    data(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+  }
+}
+
+/// SARIF 2.1.0, one run, the rules listed under `tool.driver.rules`.
+public enum SARIFReporter: Reporter {
+  struct Log: Encodable {
+    var schema = "https://json.schemastore.org/sarif-2.1.0.json"
+    var version = "2.1.0"
+    var runs: [Run]
+    enum CodingKeys: String, CodingKey { case schema = "$schema", version, runs }
+  }
+  struct Run: Encodable {
+    var tool: Tool
+    var results: [Result]
+    var columnKind = "unicodeCodePoints"
+  }
+  struct Tool: Encodable { var driver: Driver }
+  struct Driver: Encodable {
+    var name = "outreach"
+    var informationUri = "https://github.com/outreach-tool/outreach"
+    var version = OutreachVersion.current
+    var rules: [RuleDescriptor]
+  }
+  struct Text: Encodable { var text: String }
+  struct RuleDescriptor: Encodable {
+    var id: String
+    var shortDescription: Text
+    var fullDescription: Text
+    var defaultConfiguration: Configuration
+    var helpUri: String?
+  }
+  struct Configuration: Encodable { var level: String }
+  struct Result: Encodable {
+    var ruleId: String
+    var ruleIndex: Int?
+    var level: String
+    var message: Text
+    var locations: [Location]
+  }
+  struct Location: Encodable { var physicalLocation: Physical }
+  struct Physical: Encodable {
+    var artifactLocation: Artifact
+    var region: Region
+  }
+  struct Artifact: Encodable { var uri: String }
+  struct Region: Encodable {
+    var startLine: Int
+    var startColumn: Int
+  }
+
+  static func level(_ severity: Severity) -> String {
+    switch severity {
+    case .error: return "error"
+    case .warning: return "warning"
+    case .suggestion: return "note"
+    }
+  }
+
+  public static func render(_ findings: [Finding], rules: [Rule], color: Bool) -> String {
+    let descriptors = rules.map {
+      RuleDescriptor(
+        id: $0.id, shortDescription: Text(text: $0.description), fullDescription: Text(text: $0.description),
+        defaultConfiguration: Configuration(level: level($0.level)), helpUri: $0.link)
+    }
+    let index = Dictionary(rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+    let results = findings.map { finding in
+      Result(
+        ruleId: finding.rule, ruleIndex: index[finding.rule], level: level(finding.severity), message: Text(text: finding.message),
+        locations: [
+          Location(
+            physicalLocation: Physical(
+              artifactLocation: Artifact(uri: finding.path.hasPrefix("./") ? String(finding.path.dropFirst(2)) : finding.path),
+              region: Region(startLine: finding.line, startColumn: finding.column)))
+        ])
+    }
+    return encodeJSON(Log(runs: [Run(tool: Tool(driver: Driver(rules: descriptors)), results: results)]))
+  }
+}
+
+public enum OutreachVersion {
+  public static let current = "0.1.0"
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Yams
+
+/// A YAML (or JSON) document read with Yams, kept as nodes with line marks so
+/// that every error and warning can name the file, line and key path.
+struct YAMLValue {
+  let node: Node
+  let file: String
+  let keyPath: String
+
+  var line: Int { node.mark?.line ?? 1 }
+
+  /// Reads `text` as one YAML document. JSON is read by the same parser.
+  static func parse(_ text: String, file: String, maxNodes: Int = 2_000_000) throws -> YAMLValue? {
+    let node: Node?
+    do {
+      node = try Yams.compose(yaml: text)
+    } catch let error as YamlError {
+      throw describe(error, file: file)
+    } catch {
+      throw OutreachError.yaml(path: file, line: 1, column: 1, problem: "\(error)")
+    }
+    guard let node else { return nil }
+    // Aliases share nodes, so a small file can stand for billions of them.
+    var budget = maxNodes
+    if !withinBudget(node, &budget) {
+      throw OutreachError.yaml(
+        path: file, line: node.mark?.line ?? 1, column: 1,
+        problem: "more than \(maxNodes) values once aliases are expanded (an alias bomb?)")
+    }
+    return YAMLValue(node: node, file: file, keyPath: "")
+  }
+
+  private static func withinBudget(_ node: Node, _ budget: inout Int) -> Bool {
+    budget -= 1
+    if budget < 0 { return false }
+    switch node {
+    case .mapping(let mapping):
+      for (key, value) in mapping {
+        if !withinBudget(key, &budget) || !withinBudget(value, &budget) { return false }
+      }
+    case .sequence(let sequence):
+      for value in sequence where !withinBudget(value, &budget) { return false }
+    case .scalar, .alias:
+      break
+    }
+    return true
+  }
+
+  static func describe(_ error: YamlError, file: String) -> OutreachError {
+    switch error {
+    case .scanner(let context, let problem, let mark, _),
+      .parser(let context, let problem, let mark, _),
+      .composer(let context, let problem, let mark, _):
+      let text = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+      return .yaml(path: file, line: mark.line, column: mark.column, problem: text)
+    case .reader(let problem, _, _, _):
+      return .yaml(path: file, line: 1, column: 1, problem: problem)
+    default:
+      return .yaml(path: file, line: 1, column: 1, problem: "\(error)")
+    }
+  }
+
+  func child(_ key: String) -> String { keyPath.isEmpty ? key : "\(keyPath).\(key)" }
+
+  /// The mapping's entries in file order, or nil when this is not a mapping.
+  var entries: [(key: String, value: YAMLValue, keyLine: Int)]? {
+    guard case .mapping(let mapping) = node else { return nil }
+    return mapping.map { pair in
+      let name = pair.key.string ?? "\(pair.key.any)"
+      return (name, YAMLValue(node: pair.value, file: file, keyPath: child(name)), pair.key.mark?.line ?? line)
+    }
+  }
+
+  subscript(key: String) -> YAMLValue? {
+    guard case .mapping(let mapping) = node, let value = mapping[key] else { return nil }
+    return YAMLValue(node: value, file: file, keyPath: child(key))
+  }
+
+  var items: [YAMLValue]? {
+    guard case .sequence(let sequence) = node else { return nil }
+    return sequence.enumerated().map { YAMLValue(node: $1, file: file, keyPath: "\(keyPath)[\($0)]") }
+  }
+
+  var isNull: Bool {
+    if case .scalar(let scalar) = node { return scalar.string == "~" || scalar.string == "null" || (scalar.string.isEmpty && scalar.style == .plain) }
+    return false
+  }
+
+  /// The scalar's text, for strings, numbers and booleans alike.
+  var scalarText: String? {
+    if case .scalar(let scalar) = node { return scalar.string }
+    return nil
+  }
+
+  var isQuotedString: Bool {
+    if case .scalar(let scalar) = node { return scalar.style != .plain }
+    return false
+  }
+}
+
+/// Closest match among `candidates`, for "did you mean" hints.
+func closest(_ word: String, in candidates: [String]) -> String? {
+  func distance(_ a: [Character], _ b: [Character]) -> Int {
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    for (i, ca) in a.enumerated() {
+      var current = [i + 1]
+      for (j, cb) in b.enumerated() {
+        current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (ca == cb ? 0 : 1)))
+      }
+      previous = current
+    }
+    return previous[b.count]
+  }
+  let lowered = Array(word.lowercased())
+  let best = candidates.map { ($0, distance(lowered, Array($0.lowercased()))) }.min { $0.1 < $1.1 }
+  guard let best, best.1 <= max(2, word.count / 2) else { return nil }
+  return best.0
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import OutreachKit
+
+struct Outreach: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "outreach",
+    abstract: "Draft onboarding emails from account signals, and lint emails against the playbook.",
+    version: OutreachVersion.current,
+    subcommands: [Lint.self, Rules.self]
+  )
+}
+
+/// Options shared by every command that reads rules.
+struct RuleOptions: ParsableArguments {
+  @Option(name: .customLong("rules"), help: ArgumentHelp("A folder of rule files (repeatable). Rules with the same id replace the built-in ones.", valueName: "dir"))
+  var ruleFolders: [String] = []
+
+  @Option(help: ArgumentHelp("A configuration file (default: .outreach.yml found from the current folder upward).", valueName: "file"))
+  var config: String?
+
+  @Flag(help: "Use only the rules from --rules folders, not the built-in ones.")
+  var noDefaultRules = false
+
+  func session() throws -> LintSession {
+    try LintSession(ruleFolders: ruleFolders, configPath: config, noDefaultRules: noDefaultRules)
+  }
+}
+
+extension ReportFormat: ExpressibleByArgument {}
+extension Severity: ExpressibleByArgument {}
+
+enum Terminal {
+  static func error(_ text: String) {
+    FileHandle.standardError.write(Data("outreach: error: \(text)\n".utf8))
+  }
+  static func note(_ text: String) {
+    FileHandle.standardError.write(Data("\(text)\n".utf8))
+  }
+  static func write(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+  }
+  static var colorOnStandardOutput: Bool {
+    isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
+      && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+  }
+}
+
+@main
+enum Main {
+  static func main() {
+    do {
+      var command = try Outreach.parseAsRoot()
+      try command.run()
+    } catch let exit as ExitCode {
+      Foundation.exit(exit.rawValue)
+    } catch let error as OutreachError {
+      Terminal.error(error.description)
+      Foundation.exit(2)
+    } catch {
+      let code = Outreach.exitCode(for: error)
+      if code == .success {
+        Outreach.exit(withError: error)
+      }
+      // Usage errors: one line, exit 2 as the contract says.
+      let message = Outreach.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+      Terminal.error("\(message) (see 'outreach --help')")
+      Foundation.exit(2)
+    }
+  }
+}
