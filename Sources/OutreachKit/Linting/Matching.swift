@@ -36,7 +36,8 @@ enum Matching {
     }
     let rawPattern = raw.joined()
     if !rawPattern.isEmpty {
-      pattern = append ? rawPattern + pattern : pattern + rawPattern
+      // Vale puts `raw` before the tokens unless `append: true`.
+      pattern = append ? pattern + rawPattern : rawPattern + pattern
     }
     return (ignorecase ? "(?i)" : "") + "(?m)" + pattern
   }

@@ -77,7 +77,7 @@ public struct Rule: Sendable {
   public var nonword: Bool
   /// Vale `raw`: regex pieces joined and combined with the tokens.
   public var raw: [String]
-  /// Vale `append`: put `raw` before the tokens rather than after.
+  /// Vale `append`: put `raw` after the tokens rather than before.
   public var append: Bool
   public var exceptions: [String]
   public var good: [RuleExample]

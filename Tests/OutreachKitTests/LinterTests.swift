@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+@testable import OutreachKit
+
+@Suite struct LinterTests {
+  let linter = Linter(rules: projectRules)
+
+  func findings(_ text: String, rule: String? = nil) -> [Finding] {
+    linter.lint(path: "t.md", text: text).filter { rule == nil || $0.rule == rule }
+  }
+
+  func at(_ text: String, rule: String) -> [String] {
+    findings(text, rule: rule).map { "\($0.line):\($0.column)" }
+  }
+
+  @Test func everyPlaybookVibeKillerIsCaught() throws {
+    // The list exactly as the playbook gives it.
+    let list = try String(contentsOfFile: packageRoot + "/../shared/seeds/playbook-lists-verbatim.md", encoding: .utf8)
+    let section = try #require(list.components(separatedBy: "**Vibe killers (never use)**").last?.components(separatedBy: "###").first)
+    let phrases = section.components(separatedBy: "\"").enumerated().filter { $0.offset % 2 == 1 }.map { $0.element.replacingOccurrences(of: "\n", with: " ") }
+    #expect(phrases.count == 11)
+    for phrase in phrases {
+      for variant in [phrase, phrase.uppercased(), phrase.replacingOccurrences(of: "'", with: "\u{2019}"), phrase.replacingOccurrences(of: " ", with: "\n")] {
+        let hits = findings("Hi Ana,\n\nWell, \(variant) then.\n", rule: "vibe-killer")
+        #expect(hits.count == 1, "missed \(variant.debugDescription)")
+        #expect(hits.first?.line == 3 && hits.first?.column == 7, "\(variant.debugDescription) at \(hits.map { "\($0.line):\($0.column)" })")
+      }
+    }
+  }
+
+  @Test func playbookSubjectLinesAreNotGeneric() throws {
+    let list = try String(contentsOfFile: packageRoot + "/../shared/seeds/playbook-lists-verbatim.md", encoding: .utf8)
+    let subjects = list.components(separatedBy: "\n").filter { $0.hasPrefix("  - “") }.map {
+      String($0.dropFirst(4)).trimmingCharacters(in: CharacterSet(charactersIn: "“”\" "))
+    }
+    #expect(subjects.count >= 15)
+    for subject in subjects {
+      #expect(at("Subject: \(subject)\n\nHi,\n", rule: "generic-subject").isEmpty, "\(subject) flagged as generic")
+      #expect(at("Subject: \(subject)\n\nHi,\n", rule: "em-dash").isEmpty, "\(subject) flagged for a dash")
+    }
+  }
+
+  @Test func positionsSurviveEscapesEntitiesAndMultibyte() {
+    #expect(at("Caf\u{E9} \\*x\\* &amp; ☕️ circling back.", rule: "vibe-killer") == ["1:21"])
+    #expect(at("Ünïcödé 👨‍👩‍👧 text — here", rule: "em-dash") == ["1:20"])
+    #expect(at("A &mdash; B", rule: "em-dash") == ["1:3"])
+    #expect(at("A &#8212; B and C&#x2014;D", rule: "em-dash") == ["1:3", "1:18"])
+  }
+
+  @Test func indentedContinuationLinesAndContainers() {
+    let text = """
+      - first item that runs
+        onto a second line, circling back
+      > quoted line
+      > circling back
+      1. numbered
+         item — dash
+
+      Text [circling back](https://example.com/leverage) after.
+      """
+    #expect(at(text, rule: "vibe-killer") == ["2:23", "8:7"])
+    #expect(at(text, rule: "em-dash") == ["6:9"])
+  }
+
+  @Test func codeHTMLAndLinkDestinationsAreNotProse() {
+    let text = """
+      Use `circling back` or <span title="leverage">x</span> and <!-- synergy -->.
+      See <https://example.com/circling-back> and [docs](https://x.com/leverage "leverage").
+
+          indented code with leverage
+
+      ```
+      fenced — leverage
+      ```
+      <div>
+      html block leverage
+      </div>
+      """
+    #expect(findings(text).isEmpty, "\(findings(text))")
+  }
+
+  @Test func phraseAcrossInlineMarkupAndLineBreak() {
+    #expect(at("We are just *touching* base.", rule: "vibe-killer") == ["1:8"])
+    #expect(at("We are just **touching**\nbase.", rule: "vibe-killer") == ["1:8"])
+    #expect(at("We are just `touching` base.", rule: "vibe-killer").isEmpty)
+  }
+
+  @Test func signatureIsPhrasesOnlyAndNotLength() {
+    let words = Array(repeating: "word", count: 200).joined(separator: " ")
+    let text = "Hi Ana,\n\nShort body.\n\n-- \nDana \(words) circling back\n"
+    #expect(at(text, rule: "too-long").isEmpty)
+    #expect(at(text, rule: "vibe-killer").count == 1)
+    #expect(at("Hi,\n\n\(words)\n", rule: "too-long") == ["3:621"])
+    let message = findings("Hi,\n\n\(words)\n", rule: "too-long").first?.message ?? ""
+    #expect(message.contains("201") && message.contains("125"))
+  }
+
+  @Test func inlineSwitches() {
+    let text = """
+      <!-- outreach-disable em-dash -->
+      A — B circling back
+      <!-- outreach-enable em-dash -->
+
+      C — D
+      <!-- outreach-disable-next-line -->
+      E — F circling back
+      """
+    #expect(at(text, rule: "em-dash") == ["5:3"])
+    #expect(at(text, rule: "vibe-killer") == ["2:7"])
+  }
+
+  @Test func headerBlockOnlyWhenFirstLineIsAHeader() {
+    #expect(at("Dear Ana:\n\nSubject: Checking in\n", rule: "generic-subject").isEmpty)
+    #expect(at("SUBJECT: checking in\n\nHi\n", rule: "generic-subject") == ["1:10"])
+    #expect(at("From: dana@example.com\n\nHi\n", rule: "generic-subject") == ["1:1"])
+  }
+
+  @Test func crlfLineEndings() {
+    let text = "Subject: Checking in\r\n\r\nHi Ana,\r\n\r\nJust circling back \u{2014} now.\r\n"
+    #expect(at(text, rule: "generic-subject") == ["1:10"])
+    #expect(at(text, rule: "vibe-killer") == ["5:6"])
+    #expect(at(text, rule: "em-dash") == ["5:20"])
+  }
+
+  @Test func configurationSwitchesAndLevels() throws {
+    let folder = makeTemporaryFolder()
+    try """
+      rules:
+        question-count: off
+        too-long: {max: 5, level: warning}
+        em-dash: suggestion
+        no-such-rule: off
+      """.write(toFile: folder + "/.outreach.yml", atomically: true, encoding: .utf8)
+    var warnings: [Warning] = []
+    let configuration = try Configuration.load(path: folder + "/.outreach.yml", warnings: &warnings)
+    let set = try RuleSet.load(folders: [], configuration: configuration)
+    #expect(!set.rules.contains { $0.id == "question-count" })
+    #expect(set.rules.first { $0.id == "em-dash" }?.level == .suggestion)
+    #expect(set.warnings.contains { $0.message.contains("no-such-rule") && $0.line == 5 })
+    let findings = Linter(rules: set.rules).lint(path: "t.md", text: "Hi,\n\none two three four five six? seven?\n")
+    #expect(findings.map(\.rule) == ["too-long"])
+    #expect(findings.first?.severity == .warning)
+  }
+
+  @Test func manyPhraseRulesShareOneMatcher() {
+    var rules = projectRules
+    for index in 0..<500 {
+      var rule = projectRules.first { $0.id == "vibe-killer" }!
+      rule.id = "extra-\(index)"
+      rule.kind = .substitution(swap: [("phrase number \(index)", "something")])
+      rules.append(rule)
+    }
+    let findings = Linter(rules: rules).lint(path: "t.md", text: "We saw phrase number 417 and phrase number 4170.")
+    #expect(findings.map(\.rule) == ["extra-417"])
+  }
+}
