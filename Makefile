@@ -10,7 +10,7 @@ deps:
 
 ## Runs the main job on the bundled sample data.
 demo: deps
-	@$(SWIFT) build -c release --product outreach 2>&1 | tail -1
+	@$(SWIFT) build -c release -Xswiftc -static-stdlib --product outreach 2>&1 | tail -1
 	@echo "== outreach lint Tests/Samples/emails"
 	@$(OUTREACH) lint Tests/Samples/emails || true
 
@@ -20,7 +20,7 @@ test: deps
 
 ## Benchmarks the linter against the cmark CLI on the same bytes.
 bench: deps
-	@$(SWIFT) build -c release 2>&1 | tail -1
+	@$(SWIFT) build -c release -Xswiftc -static-stdlib 2>&1 | tail -1
 	@.build/release/outreach-bench
 
 install: deps

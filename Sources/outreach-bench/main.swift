@@ -1,1 +1,129 @@
-print("bench")
+import Foundation
+
+// Benchmark for `make bench`: lints a generated corpus with the release
+// `outreach` binary and times the `cmark` CLI on the same bytes in the same
+// run, so the figures are ratios that hold on a noisy machine.
+
+let binaryFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
+let outreach = binaryFolder + "/outreach"
+let work = FileManager.default.currentDirectoryPath + "/.build/bench-corpus"
+let emailCount = Int(ProcessInfo.processInfo.environment["BENCH_EMAILS"] ?? "") ?? 10_000
+
+struct Generator {
+  var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+  mutating func next(_ bound: Int) -> Int {
+    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+    return Int((state >> 33) % UInt64(bound))
+  }
+}
+
+let words = """
+  your first bill lands in six days and autocapture sent more events than usual on the editor page \
+  funnel signup retention replay recordings flags stale experiments surveys dashboards insights team \
+  we noticed that most of the volume comes from clicks nobody charts so turning it off would help \
+  Ünïcödé café naïve résumé 数据 データ
+  """.split(separator: " ").map(String.init)
+let extras = [
+  "just circling back", "a *quick* look", "the `posthog.capture` call", "[the docs](https://posthog.com/docs)",
+  "an em dash — here", "&mdash;", "I'd love to connect", "two--three", "<https://example.com>",
+]
+
+func makeEmail(_ generator: inout Generator, index: Int) -> String {
+  var text = "To: Person \(index) <p\(index)@example.com>\nSubject: Your flags: \(generator.next(40)) are stale\n\nHi there,\n\n"
+  for paragraph in 0..<(3 + generator.next(3)) {
+    var line: [String] = []
+    for _ in 0..<(20 + generator.next(25)) {
+      line.append(generator.next(12) == 0 ? extras[generator.next(extras.count)] : words[generator.next(words.count)])
+    }
+    let prefix = paragraph == 2 ? "- " : paragraph == 3 ? "> " : ""
+    text += prefix + line.joined(separator: " ") + ".\n\n"
+  }
+  return text + "Want to take a look together?\n\n-- \nDana\n"
+}
+
+func prepare() throws -> (folder: String, all: String, one: String, bytes: Int) {
+  let folder = work + "/emails"
+  try? FileManager.default.removeItem(atPath: work)
+  try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+  var generator = Generator()
+  var all = ""
+  for index in 0..<emailCount {
+    let email = makeEmail(&generator, index: index)
+    all += email + "\n"
+    try email.write(toFile: folder + String(format: "/%05d.md", index), atomically: false, encoding: .utf8)
+  }
+  let allPath = work + "/all.md"
+  try all.write(toFile: allPath, atomically: false, encoding: .utf8)
+  return (folder, allPath, folder + "/00000.md", all.utf8.count)
+}
+
+func phraseRules(_ count: Int) throws -> String {
+  let folder = work + "/rules-\(count)"
+  try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+  var generator = Generator(state: UInt64(count))
+  for index in 0..<count {
+    let phrase = (0..<(2 + generator.next(3))).map { _ in words[generator.next(words.count)] }.joined(separator: " ") + " \(index)x"
+    try "extends: existence\nmessage: \"Avoid '%s'.\"\nignorecase: true\ntokens:\n  - \"\(phrase)\"\n"
+      .write(toFile: folder + "/phrase-\(index).yml", atomically: false, encoding: .utf8)
+  }
+  return folder
+}
+
+/// Wall time of one run of a command, in seconds. posix_spawn, because
+/// Foundation's Process costs tens of milliseconds a launch here.
+func time(_ executable: String, _ arguments: [String]) throws -> Double {
+  var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+  posix_spawn_file_actions_init(&actions)
+  defer { posix_spawn_file_actions_destroy(&actions) }
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+  let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+  defer { for pointer in argv { free(pointer) } }
+  var pid: pid_t = 0
+  let start = DispatchTime.now().uptimeNanoseconds
+  guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else {
+    throw NSError(domain: "bench", code: 1, userInfo: [NSLocalizedDescriptionKey: "cannot run \(executable)"])
+  }
+  var status: Int32 = 0
+  waitpid(pid, &status, 0)
+  return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func best(_ runs: Int, _ body: () throws -> Double) rethrows -> Double {
+  var values: [Double] = []
+  for _ in 0..<runs { values.append(try body()) }
+  return values.min()!
+}
+
+func median(_ runs: Int, _ body: () throws -> Double) rethrows -> Double {
+  var values: [Double] = []
+  for _ in 0..<runs { values.append(try body()) }
+  values.sort()
+  return values[values.count / 2]
+}
+
+guard FileManager.default.isExecutableFile(atPath: outreach) else {
+  print("outreach-bench: build the release binary first: swift build -c release")
+  exit(2)
+}
+let cmark = ["/usr/bin/cmark", "/usr/local/bin/cmark"].first { FileManager.default.isExecutableFile(atPath: $0) }
+guard let cmark else {
+  print("outreach-bench: the cmark CLI is missing; install it with: apt-get install cmark")
+  exit(2)
+}
+
+let corpus = try prepare()
+print("corpus: \(emailCount) emails, \(corpus.bytes / 1024) KiB, in \(corpus.folder)")
+let cmarkAll = try best(5) { try time(cmark, [corpus.all]) }
+let lintAll = try best(5) { try time(outreach, ["lint", corpus.folder]) }
+print(String(format: "whole corpus:    outreach lint %.3f s   cmark %.3f s   ratio %.2fx (target <= 3x)", lintAll, cmarkAll, lintAll / cmarkAll))
+
+let oneLint = try median(41) { try time(outreach, ["lint", corpus.one]) } * 1000
+let oneCmark = try median(41) { try time(cmark, [corpus.one]) } * 1000
+print(String(format: "one email:       outreach lint %.1f ms median (process start included; target < 15 ms)   cmark %.1f ms   ratio %.2fx", oneLint, oneCmark, oneLint / oneCmark))
+
+let small = try phraseRules(20)
+let large = try phraseRules(2000)
+let with20 = try best(5) { try time(outreach, ["lint", "--no-default-rules", "--rules", small, corpus.folder]) }
+let with2000 = try best(5) { try time(outreach, ["lint", "--no-default-rules", "--rules", large, corpus.folder]) }
+print(String(format: "phrase rules:    20 rules %.3f s   2,000 rules %.3f s   ratio %.2fx (2,000 vs 20)", with20, with2000, with2000 / with20))

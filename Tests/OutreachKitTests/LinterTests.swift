@@ -154,3 +154,16 @@ import Testing
     #expect(findings.map(\.rule) == ["extra-417"])
   }
 }
+
+@Suite struct RegexPrefilterTests {
+  @Test func requiredLiterals() {
+    #expect(RegexPrefilter.requiredLiterals(#"(?<=\p{L})[ \t]?(?:--|–)[ \t]?(?=\p{L})"#) == ["--", "–"])
+    #expect(RegexPrefilter.requiredLiterals(#"\b(?:TODO|TBD)\b"#) == ["TODO", "TBD"])
+    #expect(RegexPrefilter.requiredLiterals(#"\[[A-Za-z][^\[\]\n]{0,40}\]|\{\{x"#) == ["[", "{{x"])
+    #expect(RegexPrefilter.requiredLiterals(#"(?i)colou?r"#) == ["colo"])
+    #expect(RegexPrefilter.requiredLiterals(#"[\w]+ed"#) == ["ed"])
+    #expect(RegexPrefilter.requiredLiterals(#"\w+"#) == nil)
+    #expect(RegexPrefilter.requiredLiterals(#"a|\d"#) == nil)
+    #expect(RegexPrefilter.requiredLiterals(#"(?:ab)?c"#) == ["c"])
+  }
+}

@@ -6,6 +6,10 @@ public struct Linter: Sendable {
   public let rules: [Rule]
   private let matcher: PhraseMatcher
   private let regexes: [(rule: Int, payload: Int, regex: SharedRegex)]
+  private let structuralRules: [Int]
+  /// Normalized generic subjects, per subject rule.
+  private let genericSubjects: [Int: Set<String>]
+  private let alwaysRunRegexes: [Int]
 
   public init(rules: [Rule]) {
     self.rules = rules
@@ -50,8 +54,36 @@ public struct Linter: Sendable {
         break
       }
     }
+    // Literals without which a regex cannot match go into the same
+    // automaton, so that most emails never reach the regex engine.
+    var alwaysRun: [Int] = []
+    for (unit, entry) in regexes.enumerated() {
+      let pattern = entry.2.regex.pattern
+      guard let literals = RegexPrefilter.requiredLiterals(pattern), !literals.isEmpty else {
+        alwaysRun.append(unit)
+        continue
+      }
+      for literal in literals {
+        patterns.append(.init(bytes: Array(literal.utf8), ignorecase: true, wordBounded: false, rule: -1 - unit, payload: 0))
+      }
+    }
     self.matcher = PhraseMatcher(patterns: patterns)
     self.regexes = regexes
+    self.alwaysRunRegexes = alwaysRun
+    var genericSubjects: [Int: Set<String>] = [:]
+    for (index, rule) in rules.enumerated() {
+      if case .subject(let generic, let prefixes, _) = rule.kind {
+        genericSubjects[index] = Set(generic.map { SubjectText.normalize($0, prefixes: prefixes) })
+      }
+    }
+    self.genericSubjects = genericSubjects
+    self.structuralRules = rules.indices.filter { index in
+      switch rules[index].kind {
+      case .existence, .substitution: return false
+      case .occurrence(_, _, let minimum): return minimum != nil
+      default: return true
+      }
+    }
   }
 
   /// Lints one email file's text.
@@ -61,29 +93,49 @@ public struct Linter: Sendable {
 
   public func lint(_ document: EmailDocument) -> [Finding] {
     let prose = document.prose
-    var hits: [[(payload: Int, start: Int, end: Int)]] = Array(repeating: [], count: rules.count)
+    // Token matches of every rule, gathered in one pass of the phrase
+    // automaton plus one pass of each regex; grouped by rule below.
+    var flat: [(rule: Int, payload: Int, start: Int, end: Int)] = []
+    // Regexes run only on the blocks where one of their required literals
+    // turned up (or on every block, when no literal could be derived).
+    var triggered: [Int: Set<Int>] = [:]
     prose.text.withUnsafeBufferPointer { text in
       matcher.scan(text) { patternIndex, start, end in
         let pattern = matcher.patterns[patternIndex]
-        hits[pattern.rule].append((pattern.payload, start, end))
-      }
-    }
-    if !regexes.isEmpty {
-      let string = String(decoding: prose.text, as: UTF8.self)
-      let nsString = string as NSString
-      let whole = NSRange(location: 0, length: nsString.length)
-      for unit in regexes {
-        unit.regex.regex.enumerateMatches(in: string, options: [], range: whole) { result, _, _ in
-          guard let result, result.range.length > 0, let range = Range(result.range, in: string) else { return }
-          let start = string.utf8.distance(from: string.startIndex, to: range.lowerBound)
-          let end = string.utf8.distance(from: string.startIndex, to: range.upperBound)
-          hits[unit.rule].append((unit.payload, start, end))
+        if pattern.rule < 0 {
+          if let block = prose.blockIndex(at: start) { triggered[-1 - pattern.rule, default: []].insert(block) }
+        } else {
+          flat.append((pattern.rule, pattern.payload, start, end))
         }
       }
     }
+    for unit in alwaysRunRegexes { triggered[unit] = Set(prose.blocks.indices) }
+    var blockStrings: [Int: String] = [:]
+    for unitIndex in triggered.keys.sorted() {
+      let unit = regexes[unitIndex]
+      for blockIndex in triggered[unitIndex]!.sorted() {
+        let range = prose.blocks[blockIndex].range
+        let string = blockStrings[blockIndex] ?? String(decoding: prose.text[range], as: UTF8.self)
+        blockStrings[blockIndex] = string
+        let whole = NSRange(location: 0, length: (string as NSString).length)
+        unit.regex.regex.enumerateMatches(in: string, options: [], range: whole) { result, _, _ in
+          guard let result, result.range.length > 0, let matched = Range(result.range, in: string) else { return }
+          let start = range.lowerBound + string.utf8.distance(from: string.startIndex, to: matched.lowerBound)
+          let end = range.lowerBound + string.utf8.distance(from: string.startIndex, to: matched.upperBound)
+          flat.append((unit.rule, unit.payload, start, end))
+        }
+      }
+    }
+    flat.sort { $0.rule < $1.rule }
+    var hits: [Int: [(payload: Int, start: Int, end: Int)]] = [:]
+    for hit in flat { hits[hit.rule, default: []].append((hit.payload, hit.start, hit.end)) }
+    // Rules that read the document whether or not a token matched.
+    var active = Set(hits.keys)
+    active.formUnion(structuralRules)
 
     var findings: [Finding] = []
-    for (index, rule) in rules.enumerated() {
+    for index in active.sorted() {
+      let rule = rules[index]
       var ruleFindings: [(offset: Int, message: String, match: String)] = []
       func matchText(_ start: Int, _ end: Int) -> String {
         String(decoding: prose.text[start..<end], as: UTF8.self).trimmingSpaces
@@ -92,7 +144,7 @@ public struct Linter: Sendable {
         guard let block = prose.block(at: start) else { return false }
         return rule.admits(block)
       }
-      var ruleHits = hits[index].filter { admitted($0.start) }
+      var ruleHits = (hits[index] ?? []).filter { admitted($0.start) }
       if !rule.exceptions.isEmpty {
         let exceptions = Set(rule.exceptions.map { $0.lowercased() })
         ruleHits.removeAll { exceptions.contains(matchText($0.start, $0.end).lowercased()) }
@@ -141,14 +193,14 @@ public struct Linter: Sendable {
             previous = (start, word)
           }
         }
-      case .subject(let generic, let prefixes, let missingMessage):
+      case .subject(_, let prefixes, let missingMessage):
         guard document.hasHeaderBlock, rule.scopes.contains(where: { $0 == .subject || $0 == .text }) else { break }
         guard let header = document.subject else {
           ruleFindings.append((0, missingMessage, ""))
           break
         }
         let normalized = SubjectText.normalize(header.value, prefixes: prefixes)
-        if normalized.isEmpty || generic.contains(where: { SubjectText.normalize($0, prefixes: prefixes) == normalized }) {
+        if normalized.isEmpty || genericSubjects[index]?.contains(normalized) == true {
           ruleFindings.append((header.valueOffset, formatMessage(rule.message, [header.value.trimmingSpaces]), header.value.trimmingSpaces))
         }
       case .length(let unit, let maximum):
@@ -216,7 +268,7 @@ func forEachWord(_ text: [UInt8], in range: Range<Int>, _ body: (Int, Int) -> Vo
 enum SubjectText {
   /// Lowercased, reply prefixes and closing punctuation removed, spaces folded.
   static func normalize(_ subject: String, prefixes: [String]) -> String {
-    var text = subject.lowercased().replacingOccurrences(of: "\u{2019}", with: "'")
+    var text = String(subject.lowercased().map { $0 == "\u{2019}" ? "'" : $0 })
     text = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).joined(separator: " ")
     let lowered = prefixes.map { $0.lowercased() }
     var changed = true

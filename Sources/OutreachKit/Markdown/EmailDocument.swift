@@ -133,11 +133,11 @@ public struct EmailDocument: Sendable {
   static func findSwitches(source: SourceText, from firstLine: Int, skipping code: [ClosedRange<Int>]) -> [InlineSwitch] {
     var switches: [InlineSwitch] = []
     let marker = Array("outreach-".utf8)
-    guard firstLine < source.lineCount else { return [] }
+    guard firstLine < source.lineCount, contains(source.bytes, marker) else { return [] }
     for line in firstLine..<source.lineCount {
       let range = source.lineRange(line)
       let bytes = source.bytes[range]
-      guard bytes.count > 12, bytes.firstRange(of: marker) != nil,
+      guard bytes.count > 12, contains(bytes, marker),
         !code.contains(where: { $0.contains(line) })
       else { continue }
       var text = Substring(String(decoding: bytes, as: UTF8.self))
@@ -157,6 +157,22 @@ public struct EmailDocument: Sendable {
       }
     }
     return switches
+  }
+
+  /// Whether `bytes` hold `needle` (a short ASCII marker).
+  static func contains<C: Collection>(_ bytes: C, _ needle: [UInt8]) -> Bool where C.Element == UInt8, C.Index == Int {
+    guard let first = needle.first, bytes.count >= needle.count else { return false }
+    var index = bytes.startIndex
+    let last = bytes.endIndex - needle.count
+    while index <= last {
+      if bytes[index] == first {
+        var offset = 1
+        while offset < needle.count, bytes[index + offset] == needle[offset] { offset += 1 }
+        if offset == needle.count { return true }
+      }
+      index += 1
+    }
+    return false
   }
 
   /// Whether a finding of `rule` on 0-based `line` is switched off inline.

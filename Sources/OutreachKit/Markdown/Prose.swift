@@ -32,12 +32,16 @@ public struct Prose: Sendable {
 
   /// The block holding byte `index` of `text`.
   public func block(at index: Int) -> ProseBlock? {
+    blockIndex(at: index).map { blocks[$0] }
+  }
+
+  public func blockIndex(at index: Int) -> Int? {
     var low = 0
     var high = blocks.count - 1
     while low <= high {
       let mid = (low + high) / 2
       let range = blocks[mid].range
-      if index < range.lowerBound { high = mid - 1 } else if index >= range.upperBound { low = mid + 1 } else { return blocks[mid] }
+      if index < range.lowerBound { high = mid - 1 } else if index >= range.upperBound { low = mid + 1 } else { return mid }
     }
     return nil
   }
