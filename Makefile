@@ -11,7 +11,13 @@ deps:
 ## Runs the main job on the bundled sample data.
 demo: deps
 	@$(SWIFT) build -c release -Xswiftc -static-stdlib --product outreach 2>&1 | tail -1
-	@echo "== outreach lint Tests/Samples/emails"
+	@echo "== outreach draft Templates/accounts (the bundled sample accounts)"
+	@$(OUTREACH) draft --today 2026-11-22 Templates/accounts
+	@echo
+	@echo "== outreach recipients Templates/accounts/lingo-labs.yml"
+	@$(OUTREACH) recipients --today 2026-11-22 Templates/accounts/lingo-labs.yml
+	@echo
+	@echo "== outreach lint Tests/Samples/emails (hand-written samples, some with findings)"
 	@$(OUTREACH) lint Tests/Samples/emails || true
 
 ## Runs every test.

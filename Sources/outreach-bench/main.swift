@@ -127,3 +127,19 @@ let large = try phraseRules(2000)
 let with20 = try best(5) { try time(outreach, ["lint", "--no-default-rules", "--rules", small, corpus.folder]) }
 let with2000 = try best(5) { try time(outreach, ["lint", "--no-default-rules", "--rules", large, corpus.folder]) }
 print(String(format: "phrase rules:    20 rules %.3f s   2,000 rules %.3f s   ratio %.2fx (2,000 vs 20)", with20, with2000, with2000 / with20))
+
+// Drafting: 1,000 accounts in one process, each drafted and linted.
+let accountFolder = work + "/accounts"
+try FileManager.default.createDirectory(atPath: accountFolder, withIntermediateDirectories: true)
+let sampleAccount = try String(contentsOfFile: FileManager.default.currentDirectoryPath + "/Templates/accounts/lingo-labs.yml", encoding: .utf8)
+for index in 0..<1000 {
+  try sampleAccount.replacingOccurrences(of: "name: Lingo Labs", with: "name: Lingo Labs \(index)")
+    .write(toFile: accountFolder + String(format: "/account-%04d.yml", index), atomically: false, encoding: .utf8)
+}
+let draftOut = work + "/drafts"
+let drafting = try best(3) {
+  try? FileManager.default.removeItem(atPath: draftOut)
+  return try time(outreach, ["draft", "--today", "2026-11-22", "--out", draftOut, accountFolder])
+}
+let drafted = (try? FileManager.default.contentsOfDirectory(atPath: draftOut).filter { $0.hasSuffix(".md") }.count) ?? 0
+print(String(format: "drafting:        1,000 accounts (%d drafts, each linted) %.3f s (target < 2 s)   cmark on the 10k corpus %.3f s", drafted, drafting, cmarkAll))

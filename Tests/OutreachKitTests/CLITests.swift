@@ -120,3 +120,64 @@ import Testing
     #expect(result.stdout.contains("[generic-subject]"))
   }
 }
+
+@Suite(.serialized) struct DraftCLITests {
+  @Test func draftWritesFilesAndNeverOverwritesAnEdit() throws {
+    let out = makeTemporaryFolder("drafts")
+    let first = try runOutreach(["draft", "--today", "2026-11-22", "--out", out, "Templates/accounts"], in: packageRoot)
+    #expect(first.status == 0, "\(first.stderr)")
+    let files = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".md") }.sorted()
+    #expect(files.contains("orbit-crm-onboarding.md") && files.contains("pixel-forge-check-in.md"))
+    let edited = out + "/orbit-crm-onboarding.md"
+    try (try String(contentsOfFile: edited, encoding: .utf8) + "\nP.S. added by hand\n").write(toFile: edited, atomically: true, encoding: .utf8)
+    let second = try runOutreach(["draft", "--today", "2026-11-22", "--out", out, "Templates/accounts"], in: packageRoot)
+    #expect(second.status == 1)
+    #expect(second.stderr.contains("orbit-crm-onboarding.md: edited since outreach wrote it"))
+    #expect(try String(contentsOfFile: edited, encoding: .utf8).contains("added by hand"))
+    let forced = try runOutreach(["draft", "--today", "2026-11-22", "--out", out, "--force", "Templates/accounts"], in: packageRoot)
+    #expect(forced.status == 0)
+    #expect(!(try String(contentsOfFile: edited, encoding: .utf8)).contains("added by hand"))
+  }
+
+  @Test func draftJSONAndByteForByteReproduction() throws {
+    let one = try runOutreach(["draft", "--today", "2026-11-22", "--format", "json", "Templates/accounts"], in: packageRoot)
+    let two = try runOutreach(["draft", "--today", "2026-11-22", "--format", "json", "Templates/accounts"], in: packageRoot)
+    #expect(one.status == 0)
+    #expect(one.stdout == two.stdout)
+    let array = try #require(JSONSerialization.jsonObject(with: Data(one.stdout.utf8)) as? [[String: Any]])
+    for object in array {
+      for key in ["account", "stage", "to", "subject", "body", "observations", "noticed"] { #expect(object[key] != nil, "missing \(key)") }
+      for person in object["to"] as? [[String: Any]] ?? [] {
+        for key in ["name", "email", "role", "reason"] { #expect(person[key] != nil) }
+      }
+    }
+  }
+
+  @Test func draftOutputLintsCleanThroughTheCLI() throws {
+    let drafts = try runOutreach(["draft", "--today", "2026-11-22", "Templates/accounts"], in: packageRoot)
+    #expect(drafts.status == 0)
+    let out = makeTemporaryFolder("lint-drafts")
+    _ = try runOutreach(["draft", "--today", "2026-11-22", "--out", out, "Templates/accounts"], in: packageRoot)
+    let lint = try runOutreach(["lint", out], in: packageRoot)
+    #expect(lint.status == 0 && lint.stdout.isEmpty, "\(lint.stdout)")
+  }
+
+  @Test func oneBadAccountDoesNotStopTheOthers() throws {
+    let folder = makeTemporaryFolder("accounts")
+    try FileManager.default.copyItem(atPath: packageRoot + "/Templates/accounts/orbit-crm.yml", toPath: folder + "/good.yml")
+    try "account: {name: Broken}\nusers:\n  - {name: A, email: nope}\n".write(toFile: folder + "/bad.yml", atomically: true, encoding: .utf8)
+    let result = try runOutreach(["draft", "--today", "2026-11-22", folder])
+    #expect(result.status == 2)
+    #expect(result.stdout.contains("Subject:"))
+    #expect(result.stderr.contains("bad.yml:3: users[0].email:"))
+  }
+
+  @Test func recipientsCommand() throws {
+    let text = try runOutreach(["recipients", "--today", "2026-11-22", "Templates/accounts/lingo-labs.yml"], in: packageRoot)
+    #expect(text.status == 0)
+    #expect(!text.stdout.contains("posthog.com") && !text.stdout.contains("noreply") && !text.stdout.contains("+test") && !text.stdout.contains("lee@"))
+    let json = try runOutreach(["recipients", "--today", "2026-11-22", "--format", "json", "Templates/accounts/lingo-labs.yml"], in: packageRoot)
+    let people = try #require(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+    #expect((3...4).contains(people.count))
+  }
+}

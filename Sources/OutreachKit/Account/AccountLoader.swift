@@ -1,0 +1,209 @@
+import Foundation
+
+/// Reads account files (YAML or JSON), with an error naming file, line and
+/// key path for anything wrong, and a warning for every unknown key.
+public enum AccountLoader {
+  static let productKeys = [
+    "product_analytics", "session_replay", "feature_flags", "experiments", "surveys", "error_tracking",
+    "group_analytics", "llm_observability", "data_warehouse", "web_analytics",
+  ]
+  static let productFields = [
+    "enabled", "paid", "events", "insights_created", "dashboards", "recordings", "recordings_viewed", "sample_rate",
+    "flags", "stale_flags", "running", "sources",
+  ]
+
+  public static func load(path: String) throws -> (Account, [Warning]) {
+    let bytes = try TextFile.read(path: path, limit: 20_000_000)
+    return try load(path: path, text: String(decoding: bytes, as: UTF8.self))
+  }
+
+  public static func load(path: String, text: String) throws -> (Account, [Warning]) {
+    var warnings: [Warning] = []
+    guard let root = try YAMLValue.parse(text, file: path) else {
+      throw OutreachError.account(path: path, line: 1, key: "account", problem: "the file is empty", fix: "add `account:` with `name:` and a `users:` list")
+    }
+    var reader = Reader(file: path, warnings: [])
+    let account = try reader.account(root)
+    warnings = reader.warnings
+    return (account, warnings)
+  }
+
+  struct Reader {
+    let file: String
+    var warnings: [Warning]
+
+    func fail(_ value: YAMLValue, _ problem: String, _ fix: String) -> OutreachError {
+      .account(path: file, line: value.line, key: value.keyPath.isEmpty ? "(top level)" : value.keyPath, problem: problem, fix: fix)
+    }
+
+    mutating func mapping(_ value: YAMLValue, known: [String]) throws -> [String: YAMLValue] {
+      guard let entries = value.entries else {
+        throw fail(value, "must be a mapping of keys to values", "indent `key: value` lines under it")
+      }
+      var out: [String: YAMLValue] = [:]
+      for entry in entries {
+        if known.contains(entry.key) {
+          out[entry.key] = entry.value
+        } else {
+          let hint = closest(entry.key, in: known).map { "; did you mean `\($0)`?" } ?? ""
+          warnings.append(Warning(path: file, line: entry.keyLine, message: "unknown key `\(entry.value.keyPath)` is ignored\(hint)"))
+        }
+      }
+      return out
+    }
+
+    func string(_ value: YAMLValue?) throws -> String? {
+      guard let value, !value.isNull else { return nil }
+      guard let text = value.scalarText else { throw fail(value, "must be text", "write it on one line, quoted if it has a colon") }
+      return text
+    }
+
+    func int(_ value: YAMLValue?) throws -> Int? {
+      guard let value, !value.isNull else { return nil }
+      guard let number = value.node.int, !value.isQuotedString else { throw fail(value, "must be a whole number", "write digits only, like 6") }
+      guard number >= 0 else { throw fail(value, "must not be negative", "write 0 or more") }
+      return number
+    }
+
+    func double(_ value: YAMLValue?) throws -> Double? {
+      guard let value, !value.isNull else { return nil }
+      guard let number = value.node.float, number.isFinite, !value.isQuotedString else {
+        throw fail(value, "must be a number", "write it like 4.2")
+      }
+      return number
+    }
+
+    func bool(_ value: YAMLValue?) throws -> Bool? {
+      guard let value, !value.isNull else { return nil }
+      guard let flag = value.node.bool, !value.isQuotedString else { throw fail(value, "must be true or false", "write true or false") }
+      return flag
+    }
+
+    func day(_ value: YAMLValue?) throws -> Day? {
+      guard let value, !value.isNull else { return nil }
+      guard let text = value.scalarText, let day = Day(text) else {
+        throw fail(value, "is not a date", "write an ISO 8601 date like 2026-11-18")
+      }
+      return day
+    }
+
+    func strings(_ value: YAMLValue?) throws -> [String] {
+      guard let value, !value.isNull else { return [] }
+      guard let items = value.items else { throw fail(value, "must be a list", "write `[a, b]` or one `- item` a line") }
+      return try items.map { item in
+        guard let text = try string(item) else { throw fail(item, "must be text", "remove the empty entry") }
+        return text
+      }
+    }
+
+    func email(_ value: YAMLValue?) throws -> String {
+      guard let value, let text = try string(value)?.trimmingSpaces, !text.isEmpty else {
+        throw fail(value ?? YAMLValue(node: .scalar(.init("")), file: file, keyPath: "email"), "is missing", "add the person's email address")
+      }
+      let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+      let valid = parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
+        && text.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7F && !"<>()[],;:\"\\".unicodeScalars.contains($0) }
+      guard valid else { throw fail(value, "`\(text.prefix(60))` is not an email address", "write it like ana@example.com") }
+      return text
+    }
+
+    mutating func account(_ root: YAMLValue) throws -> Account {
+      let top = try mapping(root, known: ["account", "kpis", "context", "products", "signals", "users", "history"])
+      guard let accountValue = top["account"] else {
+        throw fail(root, "missing `account`", "add `account:` with at least `name:`")
+      }
+      let info = try mapping(accountValue, known: ["name", "domain", "category", "archetype", "b2b"])
+      guard let name = try string(info["name"])?.trimmingSpaces, !name.isEmpty else {
+        throw fail(info["name"] ?? accountValue, "missing `account.name`", "add `name:` under `account:`")
+      }
+      var account = Account(file: file, name: name)
+      account.domain = try string(info["domain"])?.lowercased()
+      account.category = try string(info["category"])
+      account.archetype = try string(info["archetype"])
+      account.b2b = try bool(info["b2b"])
+      account.kpis = try strings(top["kpis"])
+      if let contextValue = top["context"], !contextValue.isNull {
+        let context = try mapping(contextValue, known: ["sales_contact", "sales_topics", "open_ticket"])
+        account.salesContact = try string(context["sales_contact"])
+        account.salesTopics = try strings(context["sales_topics"])
+        account.openTicket = try string(context["open_ticket"])
+      }
+      if let productsValue = top["products"], !productsValue.isNull {
+        for (key, value) in try mapping(productsValue, known: AccountLoader.productKeys) {
+          let fields = try mapping(value, known: AccountLoader.productFields)
+          var usage = ProductUsage()
+          usage.enabled = try bool(fields["enabled"])
+          usage.paid = try bool(fields["paid"])
+          usage.events = try int(fields["events"])
+          usage.insightsCreated = try int(fields["insights_created"])
+          usage.dashboards = try int(fields["dashboards"])
+          usage.recordings = try int(fields["recordings"])
+          usage.recordingsViewed = try int(fields["recordings_viewed"])
+          usage.sampleRate = try double(fields["sample_rate"])
+          usage.flags = try int(fields["flags"])
+          usage.staleFlags = try int(fields["stale_flags"])
+          usage.running = try int(fields["running"])
+          usage.sources = try strings(fields["sources"])
+          account.products[key] = usage
+        }
+      }
+      if let signalsValue = top["signals"], !signalsValue.isNull {
+        let signals = try mapping(signalsValue, known: ["first_bill_in_days", "billing_page_visits", "docs_topics", "event_spike", "sdk", "growth"])
+        account.firstBillInDays = try int(signals["first_bill_in_days"])
+        account.billingPageVisits = try int(signals["billing_page_visits"])
+        account.docsTopics = try strings(signals["docs_topics"])
+        if let spikeValue = signals["event_spike"], !spikeValue.isNull {
+          let spike = try mapping(spikeValue, known: ["event", "factor", "on"])
+          guard let event = try string(spike["event"]), let factor = try double(spike["factor"]) else {
+            throw fail(spikeValue, "needs `event` and `factor`", "write `{event: \"$autocapture\", factor: 4.2, on: 2026-11-18}`")
+          }
+          account.eventSpike = (event, factor, try day(spike["on"]))
+        }
+        if let sdkValue = signals["sdk"], !sdkValue.isNull {
+          let sdk = try mapping(sdkValue, known: ["name", "version", "latest"])
+          guard let name = try string(sdk["name"]), let version = try string(sdk["version"]), let latest = try string(sdk["latest"]) else {
+            throw fail(sdkValue, "needs `name`, `version` and `latest`", "write `{name: posthog-js, version: 1.90.0, latest: 1.180.0}`")
+          }
+          account.sdk = (name, version, latest)
+        }
+        if let growthValue = signals["growth"], !growthValue.isNull {
+          let growth = try mapping(growthValue, known: ["events_trend", "seats_added"])
+          account.eventsTrend = try double(growth["events_trend"])
+          account.seatsAdded = try int(growth["seats_added"])
+        }
+      }
+      guard let usersValue = top["users"] else {
+        throw fail(root, "missing `users`", "add a `users:` list with name, email and title for each person")
+      }
+      guard let userItems = usersValue.items else { throw fail(usersValue, "must be a list", "write one `- name: ...` entry a person") }
+      for item in userItems {
+        let fields = try mapping(item, known: ["name", "email", "title", "last_active", "role"])
+        let email = try self.email(fields["email"] ?? YAMLValue(node: item.node, file: file, keyPath: item.child("email")))
+        let name = try string(fields["name"])?.trimmingSpaces ?? ""
+        var role: Role? = nil
+        if let roleText = try string(fields["role"]) {
+          guard let parsed = Role(rawValue: roleText.lowercased()) else {
+            throw fail(fields["role"]!, "unknown role `\(roleText)`", "use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+          }
+          role = parsed
+        }
+        account.users.append(
+          AccountUser(name: name, email: email, title: try string(fields["title"]), lastActive: try day(fields["last_active"]), role: role, line: item.line))
+      }
+      if let historyValue = top["history"], !historyValue.isNull {
+        guard let items = historyValue.items else { throw fail(historyValue, "must be a list", "write one `- stage: ...` entry an email") }
+        for item in items {
+          let fields = try mapping(item, known: ["stage", "sent", "to", "observations", "replied"])
+          guard let stageText = try string(fields["stage"]), let stage = Stage(rawValue: stageText) else {
+            throw fail(fields["stage"] ?? item, "missing or unknown `stage`", "use onboarding, check-in, no-response or follow-up")
+          }
+          account.history.append(
+            HistoryEntry(
+              stage: stage, sent: try day(fields["sent"]), to: try strings(fields["to"]), observations: try strings(fields["observations"]),
+              replied: try bool(fields["replied"]) ?? false))
+        }
+      }
+      return account
+    }
+  }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import Mustache
+
+/// One email `draft` writes.
+public struct Draft: Sendable {
+  public var account: String
+  public var accountFile: String
+  public var stage: Stage
+  public var to: [Recipient]
+  public var subject: String
+  public var body: String
+  /// Observation ids the draft is built on, in order of weight.
+  public var observations: [String]
+  /// Every observation the account raised, in order of weight.
+  public var noticed: [String]
+  /// Names templates asked for that the view model did not have.
+  public var misses: [String]
+  /// A stable file name for `--out`.
+  public var fileName: String
+
+  /// The email file (contract section 2).
+  public var text: String {
+    let addresses = to.map { Escaping.address(name: $0.name, email: $0.email) }.joined(separator: ", ")
+    return "To: \(addresses)\nSubject: \(subject)\n\n\(body)"
+  }
+}
+
+/// Turns an account into drafts: stage, observations, recipients, and the
+/// templates rendered against a view model. Swift picks; templates speak.
+public struct Drafter: Sendable {
+  public let templates: TemplateSet
+  public let configuration: Configuration
+  public let today: Day
+
+  public init(templates: TemplateSet, configuration: Configuration, today: Day) {
+    self.templates = templates
+    self.configuration = configuration
+    self.today = today
+  }
+
+  /// The stage from history (contract section 1).
+  public static func stage(of account: Account) -> Stage {
+    guard let last = account.history.last else { return .onboarding }
+    return last.replied ? .checkIn : .noResponse
+  }
+
+  public func recipients(for account: Account, stage: Stage? = nil) throws -> [Recipient] {
+    let stage = stage ?? Self.stage(of: account)
+    let observations = Observations.read(account)
+    var picked = RecipientPicker.pick(account, observations: observations, today: today, configuration: configuration)
+    if stage == .noResponse {
+      // Prefer people not yet emailed.
+      let emailed = Set(account.history.flatMap(\.to).map { $0.lowercased() })
+      let fresh = picked.filter { !emailed.contains($0.email.lowercased()) }
+      picked = fresh + picked.filter { emailed.contains($0.email.lowercased()) }
+    }
+    return try picked.map { recipient in
+      var recipient = recipient
+      if let template = templates.reasons[recipient.reasonKey] {
+        var facts: [String: Any] = ["role": recipient.role.rawValue, "title": recipient.title.map { $0 as Any } ?? false]
+        if let days = recipient.daysSinceActive { facts["days_since_active"] = "\(days)" }
+        recipient.reason = template.render(facts, library: templates.library)
+      }
+      return recipient
+    }
+  }
+
+  public func drafts(for account: Account, stage override: Stage? = nil) throws -> [Draft] {
+    let stage = override ?? Self.stage(of: account)
+    let observations = Observations.read(account)
+    let noticed = observations.map(\.id)
+    let recipients = try self.recipients(for: account, stage: stage)
+    let used = Set(account.history.flatMap(\.observations))
+    let leads = observations.filter(\.canLead)
+
+    switch stage {
+    case .noResponse:
+      let people = recipients.isEmpty ? [nil] : recipients.prefix(4).map { Optional($0) }
+      // Each person gets the strongest observation for their role, new ones
+      // before those the unanswered email used, and not one a colleague in
+      // this batch already gets.
+      var taken = Set<String>()
+      let ordered = leads.filter { !used.contains($0.id) } + leads.filter { used.contains($0.id) }
+      return try people.map { person in
+        let role = person?.role ?? .other
+        let lead = ordered.first { $0.roles.contains(role) && !taken.contains($0.id) }
+          ?? ordered.first { !taken.contains($0.id) } ?? ordered.first
+        if let lead { taken.insert(lead.id) }
+        return try draft(account: account, stage: stage, to: person.map { [$0] } ?? [], lead: lead, observations: observations, noticed: noticed, extra: ["role_partial": "roles/\(role.rawValue)", "role": role.rawValue], suffix: person.map { "-" + slug(String($0.email.split(separator: "@").first ?? "")) } ?? "")
+      }
+    case .checkIn:
+      let fresh = leads.filter { !used.contains($0.id) }
+      let lead = fresh.first
+      var extra: [String: Any] = [:]
+      // Earlier advice not taken: the observation is still true.
+      if let stale = observations.first(where: { used.contains($0.id) && $0.id != "growth" }), let label = templates.labels[stale.id] {
+        extra["nudge"] = ["label": label.render(stale.facts, library: templates.library)]
+        extra["nudge_id"] = stale.id
+      }
+      var next: [String] = []
+      for product in ["product_analytics", "session_replay", "surveys", "experiments", "error_tracking", "feature_flags", "group_analytics"] where account.uses(product) {
+        for candidate in templates.crossSell[product] ?? [] where !account.uses(candidate) && !next.contains(candidate) && next.count < 2 {
+          if templates.sources["cross-sell/\(candidate)"] != nil { next.append(candidate) }
+        }
+      }
+      // When the lead already suggests a product, do not suggest it twice.
+      let leadProducts = ["replay-off": "session_replay", "no-experiments": "experiments", "no-surveys": "surveys", "error-tracking-off": "error_tracking"]
+      if let lead, let product = leadProducts[lead.id] { next.removeAll { $0 == product } }
+      extra["cross_sell"] = next.prefix(lead == nil ? 2 : 1).map { ["partial": "cross-sell/\($0)"] }
+      if let growth = observations.first(where: { $0.id == "growth" }) {
+        extra["growth"] = RecordingContext(growth.facts, optional: ["events_trend", "seats_added"], label: "growth")
+      }
+      return [try draft(account: account, stage: stage, to: recipients, lead: lead, observations: observations, noticed: noticed, extra: extra, suffix: "")]
+    case .onboarding, .followUp:
+      return [try draft(account: account, stage: stage, to: recipients, lead: leads.first, observations: observations, noticed: noticed, extra: [:], suffix: "")]
+    }
+  }
+
+  func draft(account: Account, stage: Stage, to: [Recipient], lead: Observation?, observations: [Observation], noticed: [String], extra: [String: Any], suffix: String) throws -> Draft {
+    let leadID = lead?.id ?? "general"
+    var facts: [String: Any] = lead?.facts ?? [:]
+    if let event = lead?.facts["event"] { facts["event_code"] = Escaping.codeSpan(event) }
+    let leadContext = RecordingContext(facts, optional: ["date", "sample_rate", "flags", "events_trend", "seats_added", "event_code"], label: "lead")
+    let names = to.map { person in
+      String(Escaping.sanitize(person.name).split(separator: " ").first ?? "").trimmingCharacters(in: CharacterSet(charactersIn: ",;:.\"'"))
+    }.filter { !$0.isEmpty }
+    let greeting: [[String: Any]] = names.enumerated().map { index, name in
+      let separator = index == names.count - 1 ? "" : index == names.count - 2 ? templates.team.listAnd : ", "
+      return ["name": name, "separator": separator]
+    }
+    let topics = account.salesTopics.count <= 1 ? account.salesTopics.joined() : account.salesTopics.dropLast().joined(separator: ", ") + templates.team.listAnd + account.salesTopics.last!
+    var values: [String: Any] = [
+      "account": account.name,
+      "category": account.category.map { $0 as Any } ?? false,
+      "greeting": greeting,
+      "sender": ["name": templates.team.senderName, "title": templates.team.senderTitle],
+      "program": ["weeks": templates.team.programWeeks, "includes": templates.team.programIncludes],
+      "sales_contact": account.salesContact.map { $0 as Any } ?? false,
+      "sales_topics": topics.isEmpty ? "your setup" : topics,
+      "ticket": account.openTicket.map { $0 as Any } ?? false,
+      "open_ticket": (leadID != "open-ticket" ? account.openTicket.map { ["ticket": $0] as Any } : nil) ?? false,
+      "lead_partial": "observations/\(leadID)",
+      "lead": leadContext,
+      "cta": templates.ctas.isEmpty ? "" : templates.ctas[Int(stableHash(account.name + stage.rawValue + suffix) % UInt64(templates.ctas.count))],
+      "nudge": false, "cross_sell": [Any](), "growth": false, "role_partial": "roles/other", "role": "other",
+    ]
+    for (key, value) in extra { values[key] = value }
+    let root = RecordingContext(values)
+    leadContext.parent = root
+    (values["growth"] as? RecordingContext)?.parent = root
+    var body = try templates.render(stage == .followUp ? "check-in" : stage.rawValue, root)
+    body = Self.tidy(body)
+    var subjectFacts: [String: Any] = facts
+    subjectFacts["account"] = account.name
+    let subjectTemplate = templates.subjects[leadID] ?? templates.subjects["general"]
+    let subject = Escaping.sanitize(subjectTemplate?.render(subjectFacts, library: templates.library) ?? account.name)
+    var built = [lead?.id, extra["nudge_id"] as? String, values["open_ticket"] is Bool ? nil : "open-ticket", (values["growth"] is Bool) ? nil : "growth"].compactMap { $0 }
+    built = observations.map(\.id).filter { built.contains($0) }
+    return Draft(
+      account: account.name, accountFile: account.file, stage: stage, to: to, subject: subject, body: body, observations: built, noticed: noticed,
+      misses: root.misses, fileName: slug(account.name) + "-" + stage.rawValue + suffix + ".md")
+  }
+
+  /// One blank line between paragraphs, no trailing spaces, one final newline.
+  static func tidy(_ text: String) -> String {
+    var lines: [String] = []
+    for line in text.components(separatedBy: "\n") {
+      var trimmed = line
+      while trimmed.hasSuffix(" ") { trimmed.removeLast() }
+      if trimmed.isEmpty, lines.last?.isEmpty ?? true { continue }
+      lines.append(trimmed)
+    }
+    while lines.last?.isEmpty == true { lines.removeLast() }
+    return lines.joined(separator: "\n") + "\n"
+  }
+}
+
+func slug(_ text: String) -> String {
+  var out = ""
+  for scalar in text.lowercased().unicodeScalars {
+    if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+      out.unicodeScalars.append(scalar)
+    } else if !out.hasSuffix("-"), !out.isEmpty {
+      out += "-"
+    }
+  }
+  while out.hasSuffix("-") { out.removeLast() }
+  return out.isEmpty ? "account" : String(out.prefix(60))
+}
+
+/// FNV-1a: stable across runs and machines, unlike Hasher.
+func stableHash(_ text: String) -> UInt64 {
+  var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+  for byte in text.utf8 {
+    hash ^= UInt64(byte)
+    hash = hash &* 0x100_0000_01B3
+  }
+  return hash
+}

@@ -1,0 +1,113 @@
+import Foundation
+import Mustache
+
+/// Account data is text, never markup. These turn untrusted strings into
+/// text that CommonMark shows as written and that cannot add a header line,
+/// a link, HTML or template syntax.
+public enum Escaping {
+  /// Removes line breaks, control characters, bidirectional overrides and
+  /// zero-width characters, and folds whitespace.
+  public static func sanitize(_ text: String) -> String {
+    var out = String.UnicodeScalarView()
+    var lastSpace = false
+    for scalar in text.unicodeScalars {
+      let value = scalar.value
+      let isControl = value < 0x20 || (0x7F...0x9F).contains(value)
+      let isBidi = (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value) || value == 0x200E || value == 0x200F || value == 0x061C
+      let isInvisible = (0x200B...0x200D).contains(value) || value == 0xFEFF || value == 0x2028 || value == 0x2029 || (0xE000...0xF8FF).contains(value)
+      if isControl || scalar.properties.isWhitespace || value == 0x2028 || value == 0x2029 {
+        if !lastSpace { out.append(" ") }
+        lastSpace = true
+        continue
+      }
+      if isBidi || isInvisible { continue }
+      out.append(scalar)
+      lastSpace = false
+    }
+    return String(out)
+  }
+
+  /// Sanitizes, then backslash-escapes what CommonMark (or a mail client)
+  /// would read as markup: emphasis, links, HTML, entities, template braces,
+  /// and the dots and colons that make an address clickable.
+  public static func markdown(_ text: String) -> String {
+    let clean = sanitize(text)
+    var out = ""
+    let scalars = Array(clean.unicodeScalars)
+    for (index, scalar) in scalars.enumerated() {
+      let next = index + 1 < scalars.count ? scalars[index + 1] : nil
+      switch scalar {
+      case "\\", "`", "*", "[", "]", "<", ">", "{", "}", "|", "~", "&", "#", "!", "@":
+        out += "\\"
+      case "_":
+        // Between letters or digits an underscore cannot start emphasis.
+        let previous = index > 0 ? scalars[index - 1] : nil
+        let inWord = previous.map { $0.properties.isAlphabetic || $0.properties.numericType != nil } ?? false
+          && next.map { $0.properties.isAlphabetic || $0.properties.numericType != nil } ?? false
+        if !inWord { out += "\\" }
+      case ".":
+        if let next, next.properties.isAlphabetic, next.isASCII { out += "\\" }
+      case ":":
+        if next == "/" { out += "\\" }
+      default:
+        break
+      }
+      out.unicodeScalars.append(scalar)
+    }
+    // Em and en dashes in data would fail the team's own lint.
+    return out.replacingOccurrences(of: "\u{2014}", with: ",").replacingOccurrences(of: "\u{2013}", with: "-")
+  }
+
+  /// A code span holding `text`, fenced so nothing inside can close it.
+  public static func codeSpan(_ text: String) -> String {
+    let clean = sanitize(text)
+    var longest = 0
+    var run = 0
+    for character in clean {
+      run = character == "`" ? run + 1 : 0
+      longest = max(longest, run)
+    }
+    let fence = String(repeating: "`", count: longest + 1)
+    let pad = clean.hasPrefix("`") || clean.hasSuffix("`") ? " " : ""
+    return fence + pad + clean + pad + fence
+  }
+
+  /// A display name for a header line, quoted per RFC 5322 when it has specials.
+  public static func headerName(_ name: String) -> String {
+    let clean = sanitize(name).replacingOccurrences(of: "\u{2014}", with: "-")
+    let specials = CharacterSet(charactersIn: "()<>[]:;@\\,.\"")
+    if clean.unicodeScalars.contains(where: { specials.contains($0) }) {
+      return "\"" + clean.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+    return clean
+  }
+
+  /// `Name <email>` for a To: line.
+  public static func address(name: String, email: String) -> String {
+    let display = headerName(name)
+    let cleanEmail = sanitize(email).replacingOccurrences(of: " ", with: "")
+    return display.isEmpty ? cleanEmail : "\(display) <\(cleanEmail)>"
+  }
+}
+
+/// `{{var}}` in a template escapes for Markdown.
+struct MarkdownContentType: MustacheContentType {
+  func escapeText(_ text: String) -> String { Escaping.markdown(text) }
+}
+
+/// `{{var}}` in a subject line: plain text on one line.
+struct PlainContentType: MustacheContentType {
+  func escapeText(_ text: String) -> String {
+    Escaping.sanitize(text).replacingOccurrences(of: "\u{2014}", with: ",").replacingOccurrences(of: "\u{2013}", with: "-")
+  }
+}
+
+enum ContentTypes {
+  static let markdownPragma = "{{% CONTENT_TYPE: OUTREACH_MARKDOWN}}"
+  static let plainPragma = "{{% CONTENT_TYPE: OUTREACH_PLAIN}}"
+  static let registered: Bool = {
+    MustacheContentTypes.register(MarkdownContentType(), named: "OUTREACH_MARKDOWN")
+    MustacheContentTypes.register(PlainContentType(), named: "OUTREACH_PLAIN")
+    return true
+  }()
+}

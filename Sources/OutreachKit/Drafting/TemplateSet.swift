@@ -1,0 +1,164 @@
+import Foundation
+import Mustache
+
+/// The email text: Mustache templates and small YAML lists, read from a
+/// `Templates/` folder or from the copy built into the binary.
+public struct TemplateSet: @unchecked Sendable {
+  public struct Team: Sendable {
+    public var senderName = ""
+    public var senderTitle = ""
+    public var programWeeks = ""
+    public var programIncludes = ""
+    public var listAnd = " and "
+  }
+
+  /// Where the templates came from, for messages.
+  public let origin: String
+  public let library: MustacheLibrary
+  /// Template name → (file path, text as written), to map findings back.
+  public let sources: [String: (path: String, text: String)]
+  public let team: Team
+  public let subjects: [String: MustacheTemplate]
+  public let labels: [String: MustacheTemplate]
+  public let reasons: [String: MustacheTemplate]
+  public let ctas: [String]
+  public let crossSell: [String: [String]]
+  /// Sample accounts (`Templates/accounts/`), on disk or built in.
+  public let sampleAccounts: [(path: String, text: String)]
+
+  /// The built-in templates, or those in `folder`.
+  public static func load(folder: String?) throws -> TemplateSet {
+    var files: [(path: String, text: String)] = []
+    let origin: String
+    if let folder {
+      origin = folder
+      guard let walker = FileManager.default.enumerator(atPath: folder) else { throw OutreachError.notFound(path: folder) }
+      var names: [String] = []
+      while let item = walker.nextObject() as? String {
+        if !item.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { names.append(item) }
+      }
+      for name in names.sorted() {
+        let path = (folder as NSString).appendingPathComponent(name)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+        let bytes = try TextFile.read(path: path, limit: 5_000_000)
+        files.append((name, String(decoding: bytes, as: UTF8.self)))
+      }
+    } else {
+      origin = "(built-in)/Templates"
+      files = EmbeddedDefaults.files.filter { $0.path.hasPrefix("Templates/") }.map { (String($0.path.dropFirst("Templates/".count)), $0.contents) }
+    }
+    return try TemplateSet(origin: origin, files: files)
+  }
+
+  init(origin: String, files: [(path: String, text: String)]) throws {
+    _ = ContentTypes.registered
+    self.origin = origin
+    func fullPath(_ name: String) -> String { (origin as NSString).appendingPathComponent(name) }
+    var library = MustacheLibrary()
+    var sources: [String: (String, String)] = [:]
+    var yamlFiles: [String: (String, String)] = [:]
+    var samples: [(String, String)] = []
+    for (name, text) in files {
+      if name.hasPrefix("accounts/") {
+        if FileWalker.accountExtensions.contains((name as NSString).pathExtension) { samples.append((fullPath(name), text)) }
+        continue
+      }
+      if name.hasSuffix(".mustache") {
+        let key = String(name.dropLast(".mustache".count))
+        library.register(try Self.compile(text, path: fullPath(name), pragma: ContentTypes.markdownPragma), named: key)
+        sources[key] = (fullPath(name), text)
+      } else if name.hasSuffix(".yml") || name.hasSuffix(".yaml") {
+        yamlFiles[String(name.prefix { $0 != "." })] = (fullPath(name), text)
+      }
+    }
+    self.library = library
+    self.sources = sources
+    self.sampleAccounts = samples
+
+    func yaml(_ key: String) throws -> YAMLValue? {
+      guard let (path, text) = yamlFiles[key] else { return nil }
+      return try YAMLValue.parse(text, file: path)
+    }
+    func stringMap(_ key: String) throws -> [String: (String, Int)] {
+      guard let value = try yaml(key), let entries = value.entries else { return [:] }
+      var out: [String: (String, Int)] = [:]
+      for entry in entries {
+        guard let text = entry.value.scalarText else {
+          throw OutreachError.template(path: value.file, line: entry.value.line, column: 1, problem: "`\(entry.key)` must be text", fix: "quote the line")
+        }
+        out[entry.key] = (text, entry.value.line)
+      }
+      return out
+    }
+    func compiledMap(_ key: String) throws -> [String: MustacheTemplate] {
+      let path = yamlFiles[key]?.0 ?? fullPath(key + ".yml")
+      return try stringMap(key).mapValues { try Self.compile($0.0, path: path, line: $0.1, pragma: ContentTypes.plainPragma) }
+    }
+    subjects = try compiledMap("subjects")
+    labels = try compiledMap("labels")
+    reasons = try compiledMap("recipients")
+    ctas = try yaml("ctas")?.items?.compactMap(\.scalarText) ?? []
+    var crossSell: [String: [String]] = [:]
+    for entry in try yaml("cross-sell")?.entries ?? [] {
+      crossSell[entry.key] = entry.value.items?.compactMap(\.scalarText) ?? []
+    }
+    self.crossSell = crossSell
+    var team = Team()
+    if let value = try yaml("team") {
+      team.senderName = value["sender"]?["name"]?.scalarText ?? ""
+      team.senderTitle = value["sender"]?["title"]?.scalarText ?? ""
+      team.programWeeks = value["program"]?["weeks"]?.scalarText ?? ""
+      team.programIncludes = value["program"]?["includes"]?.scalarText ?? ""
+      team.listAnd = value["list_and"]?.scalarText ?? " and "
+    }
+    self.team = team
+  }
+
+  /// Parses a template, reporting errors at the file's own line and column.
+  static func compile(_ text: String, path: String, line: Int = 1, pragma: String) throws -> MustacheTemplate {
+    do {
+      return try MustacheTemplate(string: pragma + text)
+    } catch let error as MustacheTemplate.ParserError {
+      let lineNumber = error.context.lineNumber
+      let column = lineNumber == 1 ? max(1, error.context.columnNumber - pragma.count) : error.context.columnNumber
+      throw OutreachError.template(
+        path: path, line: line + lineNumber - 1, column: column, problem: "template does not parse (\(error.error))",
+        fix: "check that every {{#section}} has a matching {{/section}} and every tag closes with }}")
+    }
+  }
+
+  func render(_ name: String, _ context: Any) throws -> String {
+    guard let output = library.render(context, withTemplate: name) else {
+      throw OutreachError.missingTemplate(name: name, fix: "add Templates/\(name).mustache")
+    }
+    return output
+  }
+}
+
+/// The root of a view model: a dictionary that records every name a
+/// template asks for and does not find, so that a misspelt variable is an
+/// error in `outreach check` rather than an empty string in an email.
+final class RecordingContext: MustacheParent, @unchecked Sendable {
+  let values: [String: Any]
+  let optional: Set<String>
+  let label: String
+  private(set) var misses: [String] = []
+  weak var parent: RecordingContext?
+
+  init(_ values: [String: Any], optional: Set<String> = [], label: String = "") {
+    self.values = values
+    self.optional = optional
+    self.label = label
+  }
+
+  func child(named name: String) -> Any? {
+    if let value = values[name] { return value }
+    if !optional.contains(name) { record(label.isEmpty ? name : "\(label).\(name)") }
+    return nil
+  }
+
+  func record(_ name: String) {
+    if let parent { parent.record(name) } else if !misses.contains(name) { misses.append(name) }
+  }
+}

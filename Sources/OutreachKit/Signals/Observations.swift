@@ -1,0 +1,114 @@
+import Foundation
+
+/// One thing the account's data says that an email can be built on.
+public struct Observation: Sendable {
+  public var id: String
+  public var weight: Int
+  /// Whether it can lead an email (set the subject and the headline).
+  public var canLead: Bool
+  /// Who it matters to most, for the no-response email to each role.
+  public var roles: Set<Role>
+  /// Numbers and names for the templates, all taken from the account file.
+  public var facts: [String: String]
+}
+
+/// Reads every observation the contract lists from an account. Conditions
+/// and thresholds are documented in the README table.
+public enum Observations {
+  /// Ids in the order of their base weight (billing first).
+  public static let ids = [
+    "billing-first-bill", "billing-page-visits", "open-ticket", "event-spike", "sdk-outdated", "docs-topic",
+    "replay-low-viewing", "stale-flags", "b2b-no-groups", "replay-off", "no-experiments", "error-tracking-off",
+    "no-surveys", "growth",
+  ]
+
+  public static func read(_ account: Account) -> [Observation] {
+    var found: [Observation] = []
+    func add(_ id: String, _ weight: Int, roles: Set<Role>, lead: Bool = true, _ facts: [String: String] = [:]) {
+      found.append(Observation(id: id, weight: weight, canLead: lead, roles: roles, facts: facts))
+    }
+    if let days = account.firstBillInDays, days <= 14 {
+      add("billing-first-bill", 100 + (14 - days), roles: [.finance, .leadership], ["days": "\(days)"])
+    }
+    if let visits = account.billingPageVisits, visits >= 3 {
+      add("billing-page-visits", 90, roles: [.finance, .leadership], ["visits": "\(visits)"])
+    }
+    if let ticket = account.openTicket, !ticket.trimmingSpaces.isEmpty {
+      add("open-ticket", 75, roles: [.engineering, .product, .support], ["ticket": ticket])
+    }
+    if let spike = account.eventSpike, spike.factor >= 2 {
+      var facts = ["event": spike.event, "factor": format(spike.factor)]
+      if let day = spike.on { facts["date"] = day.spoken }
+      add("event-spike", 70 + min(9, Int(spike.factor)), roles: [.engineering, .finance], facts)
+    }
+    if let sdk = account.sdk, let behind = versionsBehind(sdk.version, sdk.latest), behind >= 10 {
+      add("sdk-outdated", 60, roles: [.engineering], ["sdk": sdk.name, "version": sdk.version, "latest": sdk.latest])
+    }
+    if let topic = account.docsTopics.first {
+      add("docs-topic", 55, roles: [.engineering, .product], ["topic": topic])
+    }
+    let replay = account.product("session_replay")
+    if let replay, replay.isOn, let recordings = replay.recordings, recordings >= 100 {
+      let viewed = replay.recordingsViewed ?? 0
+      if Double(viewed) / Double(recordings) < 0.05 {
+        var facts = ["recordings": grouped(recordings), "viewed": grouped(viewed)]
+        if let rate = replay.sampleRate { facts["sample_rate"] = format(rate) }
+        add("replay-low-viewing", 50, roles: [.product, .design, .engineering], facts)
+      }
+    }
+    if let flags = account.product("feature_flags"), flags.isOn, let stale = flags.staleFlags, stale >= 5 {
+      var facts = ["stale": "\(stale)"]
+      if let total = flags.flags { facts["flags"] = "\(total)" }
+      add("stale-flags", 45, roles: [.engineering, .finance], facts)
+    }
+    if account.b2b == true, !account.uses("group_analytics") {
+      add("b2b-no-groups", 40, roles: [.product, .leadership], [:])
+    }
+    let analytics = account.product("product_analytics")
+    if !(replay?.isOn ?? false), analytics?.isOn ?? false {
+      add("replay-off", 35, roles: [.product, .design, .support], [:])
+    }
+    if let insights = analytics?.insightsCreated, insights >= 5, !(account.product("experiments")?.isOn ?? false) || (account.product("experiments")?.running ?? 0) == 0 {
+      add("no-experiments", 30, roles: [.product, .design, .leadership], ["insights": "\(insights)"])
+    }
+    if replay?.isOn ?? false, !account.uses("error_tracking") {
+      add("error-tracking-off", 28, roles: [.engineering, .support], [:])
+    }
+    if let events = analytics?.events, events >= 500_000, !(account.product("surveys")?.isOn ?? false) || (account.product("surveys")?.running ?? 0) == 0 {
+      add("no-surveys", 25, roles: [.product, .design], ["events": grouped(events)])
+    }
+    let trend = account.eventsTrend ?? 0
+    let seats = account.seatsAdded ?? 0
+    if trend >= 0.2 || seats >= 2 {
+      var facts: [String: String] = [:]
+      if trend >= 0.2 { facts["events_trend"] = "\(Int((trend * 100).rounded()))" }
+      if seats >= 2 { facts["seats_added"] = "\(seats)" }
+      add("growth", 20, roles: [.finance, .leadership], lead: false, facts)
+    }
+    return found.sorted { $0.weight != $1.weight ? $0.weight > $1.weight : $0.id < $1.id }
+  }
+
+  /// How many minor releases `version` is behind `latest` (a major release counts as 100).
+  static func versionsBehind(_ version: String, _ latest: String) -> Int? {
+    func parts(_ text: String) -> [Int]? {
+      let numbers = text.trimmingCharacters(in: CharacterSet(charactersIn: "v ")).split(separator: ".").map { Int($0.prefix { $0.isNumber }) }
+      guard numbers.count >= 2, numbers.allSatisfy({ $0 != nil }) else { return nil }
+      return numbers.map { $0! }
+    }
+    guard let current = parts(version), let newest = parts(latest) else { return nil }
+    if newest[0] > current[0] { return 100 * (newest[0] - current[0]) }
+    if newest[0] < current[0] { return 0 }
+    return max(0, newest[1] - current[1])
+  }
+
+  static func format(_ value: Double) -> String {
+    value == value.rounded() ? "\(Int(value))" : String(format: "%.1f", value)
+  }
+
+  static func grouped(_ value: Int) -> String {
+    let formatter = NumberFormatter()
+    formatter.numberStyle = .decimal
+    formatter.locale = Locale(identifier: "en_US")
+    return formatter.string(from: NSNumber(value: value)) ?? "\(value)"
+  }
+}

@@ -1,0 +1,138 @@
+import ArgumentParser
+import Foundation
+import OutreachKit
+
+extension Stage: ExpressibleByArgument {}
+
+/// Options shared by `draft`, `recipients` and `check`.
+struct DraftOptions: ParsableArguments {
+  @Option(help: ArgumentHelp("A templates folder (default: Templates/ found from the current folder upward, else the built-in one).", valueName: "dir"))
+  var templates: String?
+
+  @Option(help: ArgumentHelp("Today's date, so that runs reproduce (default: the system date).", valueName: "yyyy-mm-dd"))
+  var today: String?
+
+  func todayValue() throws -> Day {
+    guard let today else { return Day(date: Date()) }
+    guard let day = Day(today) else { throw ValidationError("--today \(today) is not a date; write it like 2026-11-22") }
+    return day
+  }
+
+  func templateSet() throws -> TemplateSet {
+    if let templates { return try TemplateSet.load(folder: templates) }
+    if let found = RuleSet.findUpward("Templates"), FileManager.default.fileExists(atPath: found + "/onboarding.mustache") {
+      return try TemplateSet.load(folder: found)
+    }
+    return try TemplateSet.load(folder: nil)
+  }
+}
+
+struct DraftCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "draft",
+    abstract: "Draft the next email for each account (files, or folders of .yml, .yaml and .json).",
+    discussion: """
+      The stage comes from the account's history: onboarding when it is empty, check-in when \
+      the last email was replied to, no-response when it was not. Every draft is linted; \
+      findings go to standard error and make the exit status 1. With --out, a draft \
+      that a person edited since outreach wrote it is kept unless --force is given.
+      """
+  )
+
+  @Argument(help: ArgumentHelp("Account files or folders.", valueName: "account"))
+  var accounts: [String]
+
+  @Option(help: "Draft this stage instead of the one history gives.")
+  var stage: Stage?
+
+  @Option(help: ArgumentHelp("Write one file a draft into this folder instead of standard output.", valueName: "dir"))
+  var out: String?
+
+  @Flag(help: "With --out, replace drafts even when a person edited them.")
+  var force = false
+
+  @Option(help: "Output format.")
+  var format: DraftFormat = .text
+
+  enum DraftFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+  @OptionGroup var draftOptions: DraftOptions
+  @OptionGroup var ruleOptions: RuleOptions
+
+  func validate() throws {
+    if force && out == nil { throw ValidationError("--force only makes sense with --out") }
+  }
+
+  func run() throws {
+    let session = try ruleOptions.session()
+    let drafter = Drafter(templates: try draftOptions.templateSet(), configuration: session.configuration, today: try draftOptions.todayValue())
+    let run = DraftRun(drafter: drafter, linter: session.linter)
+    var drafts: [Draft] = []
+    var printed = 0
+    let progress = isatty(STDERR_FILENO) == 1
+    let result = run.run(accounts, options: .init(stage: stage, today: drafter.today, outFolder: out, force: force)) { draft in
+      if format == .json {
+        drafts.append(draft)
+      } else if out == nil {
+        Terminal.write((printed > 0 ? "\n" : "") + draft.text)
+      }
+      printed += 1
+      if progress, printed % 100 == 0 { FileHandle.standardError.write(Data("\r\(printed) drafts…".utf8)) }
+    }
+    if progress, printed >= 100 { FileHandle.standardError.write(Data("\r".utf8)) }
+    if format == .json { Terminal.write(DraftJSON.render(drafts)) }
+    for warning in session.warnings + result.warnings { Terminal.note(warning.description) }
+    if !result.findings.isEmpty { Terminal.note(TextReporter.render(result.findings, rules: session.linter.rules, color: false).trimmingCharacters(in: .newlines)) }
+    for path in result.kept { Terminal.error(OutreachError.draftEdited(path: path).description) }
+    for error in result.errors { Terminal.error(error.description) }
+    var summary = "\(printed) draft\(printed == 1 ? "" : "s") for \(result.accounts) account\(result.accounts == 1 ? "" : "s")"
+    if out != nil { summary += ", \(result.written) written" + (result.kept.isEmpty ? "" : ", \(result.kept.count) kept because edited") }
+    if !result.findings.isEmpty { summary += ", \(result.findings.count) lint finding\(result.findings.count == 1 ? "" : "s")" }
+    if !result.errors.isEmpty { summary += ", \(result.errors.count) failed" }
+    Terminal.note(summary)
+    throw ExitCode(result.exitCode)
+  }
+}
+
+struct RecipientsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "recipients",
+    abstract: "Show who `draft` would write to, with role and reason."
+  )
+
+  @Argument(help: ArgumentHelp("Account files or folders.", valueName: "account"))
+  var accounts: [String]
+
+  @Option(help: "Use the people for this stage instead of the one history gives.")
+  var stage: Stage?
+
+  @Option(help: "Output format.")
+  var format: DraftCommand.DraftFormat = .text
+
+  @OptionGroup var draftOptions: DraftOptions
+  @OptionGroup var ruleOptions: RuleOptions
+
+  func run() throws {
+    let session = try ruleOptions.session()
+    let drafter = Drafter(templates: try draftOptions.templateSet(), configuration: session.configuration, today: try draftOptions.todayValue())
+    let run = DraftRun(drafter: drafter, linter: session.linter)
+    var result = DraftRun.Result()
+    var all: [Recipient] = []
+    var count = 0
+    run.loadAccounts(accounts, each: { account in
+      let people = try drafter.recipients(for: account, stage: stage)
+      all += people
+      if format == .text {
+        if count > 0 || accounts.count > 1 { Terminal.write((count > 0 ? "\n" : "") + "# \(account.name)\n") }
+        for person in people {
+          Terminal.write("\(Escaping.address(name: person.name, email: person.email))  \(person.role.rawValue)  \(person.reason)\n")
+        }
+      }
+      count += 1
+    }, result: &result)
+    if format == .json { Terminal.write(DraftJSON.render(all)) }
+    for warning in session.warnings + result.warnings { Terminal.note(warning.description) }
+    for error in result.errors { Terminal.error(error.description) }
+    throw ExitCode(result.errors.isEmpty ? 0 : 2)
+  }
+}
