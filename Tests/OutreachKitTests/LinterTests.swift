@@ -15,7 +15,7 @@ import Testing
 
   @Test func everyPlaybookVibeKillerIsCaught() throws {
     // The list exactly as the playbook gives it.
-    let list = try String(contentsOfFile: packageRoot + "/../shared/seeds/playbook-lists-verbatim.md", encoding: .utf8)
+    let list = try String(contentsOfFile: fixtures + "/playbook-lists.md", encoding: .utf8)
     let section = try #require(list.components(separatedBy: "**Vibe killers (never use)**").last?.components(separatedBy: "###").first)
     let phrases = section.components(separatedBy: "\"").enumerated().filter { $0.offset % 2 == 1 }.map { $0.element.replacingOccurrences(of: "\n", with: " ") }
     #expect(phrases.count == 11)
@@ -29,7 +29,7 @@ import Testing
   }
 
   @Test func playbookSubjectLinesAreNotGeneric() throws {
-    let list = try String(contentsOfFile: packageRoot + "/../shared/seeds/playbook-lists-verbatim.md", encoding: .utf8)
+    let list = try String(contentsOfFile: fixtures + "/playbook-lists.md", encoding: .utf8)
     let subjects = list.components(separatedBy: "\n").filter { $0.hasPrefix("  - “") }.map {
       String($0.dropFirst(4)).trimmingCharacters(in: CharacterSet(charactersIn: "“”\" "))
     }
