@@ -7,7 +7,7 @@ struct Outreach: ParsableCommand {
     commandName: "outreach",
     abstract: "Draft onboarding emails from account signals, and lint emails against the playbook.",
     version: OutreachVersion.current,
-    subcommands: [Lint.self, DraftCommand.self, RecipientsCommand.self, Rules.self]
+    subcommands: [Lint.self, DraftCommand.self, RecipientsCommand.self, CheckCommand.self, HookCommand.self, Rules.self]
   )
 }
 

@@ -80,9 +80,20 @@ let outreachBinary: String = {
 
 @discardableResult
 func runOutreach(_ arguments: [String], stdin: String? = nil, in directory: String? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
+  try runProcess(outreachBinary, arguments, stdin: stdin, in: directory, environment: environment)
+}
+
+/// Runs any program; `executable` without a slash is looked up on PATH.
+@discardableResult
+func runProcess(_ executable: String, _ arguments: [String], stdin: String? = nil, in directory: String? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
   let process = Process()
-  process.executableURL = URL(fileURLWithPath: outreachBinary)
-  process.arguments = arguments
+  if executable.contains("/") {
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+  } else {
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [executable] + arguments
+  }
   if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
   var env = ProcessInfo.processInfo.environment
   env["NO_COLOR"] = "1"

@@ -120,34 +120,48 @@ public struct Drafter: Sendable {
     let leadID = lead?.id ?? "general"
     var facts: [String: Any] = lead?.facts ?? [:]
     if let event = lead?.facts["event"] { facts["event_code"] = Escaping.codeSpan(event) }
-    let leadContext = RecordingContext(facts, optional: ["date", "sample_rate", "flags", "events_trend", "seats_added", "event_code"], label: "lead")
+    let root = RecordingContext([:])
+    func nested(_ values: [String: Any], _ label: String, optional: Set<String> = []) -> RecordingContext {
+      RecordingContext(values, optional: optional, label: label, parent: root)
+    }
+    let leadContext = nested(facts, "lead", optional: ["date", "sample_rate", "flags", "events_trend", "seats_added", "event_code"])
     let names = to.map { person in
       String(Escaping.sanitize(person.name).split(separator: " ").first ?? "").trimmingCharacters(in: CharacterSet(charactersIn: ",;:.\"'"))
     }.filter { !$0.isEmpty }
-    let greeting: [[String: Any]] = names.enumerated().map { index, name in
+    let greeting: [RecordingContext] = names.enumerated().map { index, name in
       let separator = index == names.count - 1 ? "" : index == names.count - 2 ? templates.team.listAnd : ", "
-      return ["name": name, "separator": separator]
+      return nested(["name": name, "separator": separator], "greeting")
     }
     let topics = account.salesTopics.count <= 1 ? account.salesTopics.joined() : account.salesTopics.dropLast().joined(separator: ", ") + templates.team.listAnd + account.salesTopics.last!
     var values: [String: Any] = [
       "account": account.name,
       "category": account.category.map { $0 as Any } ?? false,
       "greeting": greeting,
-      "sender": ["name": templates.team.senderName, "title": templates.team.senderTitle],
-      "program": ["weeks": templates.team.programWeeks, "includes": templates.team.programIncludes],
+      "sender": nested(["name": templates.team.senderName, "title": templates.team.senderTitle], "sender"),
+      "program": nested(["weeks": templates.team.programWeeks, "includes": templates.team.programIncludes], "program"),
       "sales_contact": account.salesContact.map { $0 as Any } ?? false,
       "sales_topics": topics.isEmpty ? "your setup" : topics,
       "ticket": account.openTicket.map { $0 as Any } ?? false,
-      "open_ticket": (leadID != "open-ticket" ? account.openTicket.map { ["ticket": $0] as Any } : nil) ?? false,
+      "open_ticket": (leadID != "open-ticket" ? account.openTicket.map { nested(["ticket": $0], "open_ticket") as Any } : nil) ?? false,
       "lead_partial": "observations/\(leadID)",
       "lead": leadContext,
       "cta": templates.ctas.isEmpty ? "" : templates.ctas[Int(stableHash(account.name + stage.rawValue + suffix) % UInt64(templates.ctas.count))],
       "nudge": false, "cross_sell": [Any](), "growth": false, "role_partial": "roles/other", "role": "other",
     ]
-    for (key, value) in extra { values[key] = value }
-    let root = RecordingContext(values)
-    leadContext.parent = root
-    (values["growth"] as? RecordingContext)?.parent = root
+    for (key, value) in extra {
+      switch value {
+      case let dictionary as [String: Any]:
+        values[key] = nested(dictionary, key)
+      case let list as [[String: Any]]:
+        values[key] = list.map { nested($0, key) }
+      case let context as RecordingContext:
+        context.parent = root
+        values[key] = context
+      default:
+        values[key] = value
+      }
+    }
+    root.setValues(values)
     var body = try templates.render(stage == .followUp ? "check-in" : stage.rawValue, root)
     body = Self.tidy(body)
     var subjectFacts: [String: Any] = facts

@@ -136,29 +136,46 @@ public struct TemplateSet: @unchecked Sendable {
   }
 }
 
-/// The root of a view model: a dictionary that records every name a
-/// template asks for and does not find, so that a misspelt variable is an
-/// error in `outreach check` rather than an empty string in an email.
+/// A view-model dictionary that records every name a template asks for and
+/// does not find, so that a misspelt variable is an error in `outreach
+/// check` rather than an empty string in an email. Nested contexts report
+/// to the root: a name missed inside a section is only a real miss when the
+/// root does not have it either (Mustache looks there next).
 final class RecordingContext: MustacheParent, @unchecked Sendable {
-  let values: [String: Any]
+  private(set) var values: [String: Any]
   let optional: Set<String>
   let label: String
-  private(set) var misses: [String] = []
+  private var ownMisses: [String] = []
+  private var nestedMisses: [(name: String, label: String)] = []
   weak var parent: RecordingContext?
 
-  init(_ values: [String: Any], optional: Set<String> = [], label: String = "") {
+  init(_ values: [String: Any], optional: Set<String> = [], label: String = "", parent: RecordingContext? = nil) {
     self.values = values
     self.optional = optional
     self.label = label
+    self.parent = parent
   }
 
   func child(named name: String) -> Any? {
     if let value = values[name] { return value }
-    if !optional.contains(name) { record(label.isEmpty ? name : "\(label).\(name)") }
+    if !optional.contains(name) {
+      if let parent {
+        parent.nestedMisses.append((name, label.isEmpty ? name : "\(label).\(name)"))
+      } else if !ownMisses.contains(name) {
+        ownMisses.append(name)
+      }
+    }
     return nil
   }
 
-  func record(_ name: String) {
-    if let parent { parent.record(name) } else if !misses.contains(name) { misses.append(name) }
+  func setValues(_ values: [String: Any]) { self.values = values }
+
+  /// Names asked for and found nowhere, as the template wrote them.
+  var misses: [String] {
+    var result = ownMisses
+    for miss in nestedMisses where values[miss.name] == nil && !result.contains(miss.label) {
+      result.append(miss.label)
+    }
+    return result
   }
 }
