@@ -47,12 +47,13 @@ func replace(_ old: String, with new: String, in path: String) throws {
   @Test func vibeKillerInATemplateIsReportedAtTheTemplateLine() throws {
     let team = try makeTeamRepository()
     try replace("Want to take a look together?", with: "Are you open to a quick chat?", in: team + "/Templates/ctas.yml")
-    try replace("Most", with: "Most", in: team + "/Templates/observations/event-spike.mustache")
     try append("Just circling back on this.\n", to: team + "/Templates/observations/event-spike.mustache")
     let result = try runOutreach(["check", "--today", "2026-11-22"], in: team)
     #expect(result.status == 1)
     #expect(result.stdout.contains("Templates/observations/event-spike.mustache:2:6: error: 'circling back'"), "\(result.stdout)")
     #expect(result.stdout.contains("[vibe-killer]"))
+    // A vibe killer in a CTA is found in ctas.yml.
+    #expect(result.stdout.contains("Templates/ctas.yml:"), "\(result.stdout)")
   }
 
   @Test func misspeltVariableIsAnErrorWithTemplateAndLine() throws {

@@ -184,7 +184,8 @@ enum TemplateAudit {
   /// as it reads (not when it came from account data).
   static func locate(text match: String, in templates: TemplateSet) -> (path: String, line: Int, column: Int)? {
     guard !match.isEmpty, !match.hasSuffix(" words"), !match.hasSuffix(" characters") else { return nil }
-    for (_, source) in templates.sources.sorted(by: { $0.key < $1.key }) {
+    let files = templates.sources.sorted(by: { $0.key < $1.key }).map(\.value) + templates.dataFiles
+    for source in files {
       let text = source.text.replacingOccurrences(of: "\u{2019}", with: "'")
       if let range = text.range(of: match, options: [.caseInsensitive]) {
         let (line, column) = position(of: range.lowerBound, in: text)

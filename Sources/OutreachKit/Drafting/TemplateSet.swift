@@ -23,6 +23,8 @@ public struct TemplateSet: @unchecked Sendable {
   public let reasons: [String: MustacheTemplate]
   public let ctas: [String]
   public let crossSell: [String: [String]]
+  /// The YAML files (subjects, CTAs, labels, reasons), to map findings back.
+  public let dataFiles: [(path: String, text: String)]
   /// Sample accounts (`Templates/accounts/`), on disk or built in.
   public let sampleAccounts: [(path: String, text: String)]
 
@@ -75,6 +77,7 @@ public struct TemplateSet: @unchecked Sendable {
     self.library = library
     self.sources = sources
     self.sampleAccounts = samples
+    self.dataFiles = yamlFiles.keys.sorted().map { yamlFiles[$0]! }
 
     func yaml(_ key: String) throws -> YAMLValue? {
       guard let (path, text) = yamlFiles[key] else { return nil }
