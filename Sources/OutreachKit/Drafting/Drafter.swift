@@ -145,7 +145,7 @@ public struct Drafter: Sendable {
       "open_ticket": (leadID != "open-ticket" ? account.openTicket.map { nested(["ticket": $0], "open_ticket") as Any } : nil) ?? false,
       "lead_partial": "observations/\(leadID)",
       "lead": leadContext,
-      "cta": templates.ctas.isEmpty ? "" : templates.ctas[Int(stableHash(account.name + stage.rawValue + suffix) % UInt64(templates.ctas.count))],
+      "cta": cta(for: lead, seed: account.name + stage.rawValue + suffix),
       "nudge": false, "cross_sell": [Any](), "growth": false, "role_partial": "roles/other", "role": "other",
     ]
     for (key, value) in extra {
@@ -173,6 +173,14 @@ public struct Drafter: Sendable {
     return Draft(
       account: account.name, accountFile: account.file, stage: stage, to: to, subject: subject, body: body, observations: built, noticed: noticed,
       misses: root.misses, fileName: slug(account.name) + "-" + stage.rawValue + suffix + ".md")
+  }
+
+  /// A call to action that fits the lead: the renewal question only where
+  /// money is the topic. Picked by a stable hash, so runs reproduce.
+  func cta(for lead: Observation?, seed: String) -> String {
+    let billing = ["billing-first-bill", "billing-page-visits", "event-spike", "stale-flags"].contains(lead?.id ?? "")
+    let list = (billing ? templates.ctas["billing"] : nil) ?? templates.ctas["general"] ?? templates.ctas.values.first ?? []
+    return list.isEmpty ? "" : list[Int(stableHash(seed) % UInt64(list.count))]
   }
 
   /// One blank line between paragraphs, no trailing spaces, one final newline.

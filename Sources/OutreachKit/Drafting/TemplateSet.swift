@@ -21,7 +21,9 @@ public struct TemplateSet: @unchecked Sendable {
   public let subjects: [String: MustacheTemplate]
   public let labels: [String: MustacheTemplate]
   public let reasons: [String: MustacheTemplate]
-  public let ctas: [String]
+  /// Calls to action by kind: `general`, and `billing` for drafts led by a
+  /// billing or cost observation.
+  public let ctas: [String: [String]]
   public let crossSell: [String: [String]]
   /// The YAML files (subjects, CTAs, labels, reasons), to map findings back.
   public let dataFiles: [(path: String, text: String)]
@@ -101,7 +103,15 @@ public struct TemplateSet: @unchecked Sendable {
     subjects = try compiledMap("subjects")
     labels = try compiledMap("labels")
     reasons = try compiledMap("recipients")
-    ctas = try yaml("ctas")?.items?.compactMap(\.scalarText) ?? []
+    var ctas: [String: [String]] = [:]
+    if let value = try yaml("ctas") {
+      if let items = value.items {
+        ctas["general"] = items.compactMap(\.scalarText)
+      } else {
+        for entry in value.entries ?? [] { ctas[entry.key] = entry.value.items?.compactMap(\.scalarText) ?? [] }
+      }
+    }
+    self.ctas = ctas
     var crossSell: [String: [String]] = [:]
     for entry in try yaml("cross-sell")?.entries ?? [] {
       crossSell[entry.key] = entry.value.items?.compactMap(\.scalarText) ?? []
