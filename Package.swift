@@ -46,6 +46,8 @@ let package = Package(
       ]
     ),
     .executableTarget(name: "outreach-bench", dependencies: ["OutreachKit"]),
+    // libFuzzer targets for the email, account and rule parsers (.ci/fuzz).
+    .executableTarget(name: "outreach-fuzz", dependencies: ["OutreachKit"]),
     .testTarget(
       name: "OutreachKitTests",
       dependencies: ["OutreachKit"],

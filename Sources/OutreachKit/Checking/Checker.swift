@@ -48,7 +48,7 @@ public struct Checker {
       report.errors.append(error)
       return report
     } catch {
-      report.errors.append(.invalidArgument("\(error)"))
+      report.errors.append(.unreadable(path: folder, reason: "\(error)"))
       return report
     }
     report.rules = session.linter.rules
@@ -67,7 +67,7 @@ public struct Checker {
       report.errors.append(error)
       return report
     } catch {
-      report.errors.append(.invalidArgument("\(error)"))
+      report.errors.append(.unreadable(path: folder, reason: "\(error)"))
       return report
     }
     report.errors += TemplateAudit.missingPartials(templates)

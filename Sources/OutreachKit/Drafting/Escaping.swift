@@ -31,7 +31,7 @@ public enum Escaping {
   /// would read as markup: emphasis, links, HTML, entities, template braces,
   /// and the dots and colons that make an address clickable.
   public static func markdown(_ text: String) -> String {
-    let clean = sanitize(text)
+    let clean = defang(sanitize(text))
     var out = ""
     let scalars = Array(clean.unicodeScalars)
     for (index, scalar) in scalars.enumerated() {
@@ -58,6 +58,28 @@ public enum Escaping {
     return out.replacingOccurrences(of: "\u{2014}", with: ",").replacingOccurrences(of: "\u{2013}", with: "-")
   }
 
+  /// Breaks what a mail client or GitHub-flavoured Markdown would turn into
+  /// a link: `scheme://`, `www.`, `mailto:` and bare email addresses.
+  /// (A bare domain like Monday.com is left alone: it is how companies are named.)
+  public static func defang(_ text: String) -> String {
+    guard text.contains(":") || text.contains("@") || text.lowercased().contains("www.") else { return text }
+    var out = text.replacingOccurrences(of: "://", with: "[:]//")
+    out = out.replacingOccurrences(of: "mailto:", with: "mailto[:]", options: .caseInsensitive)
+    out = out.replacingOccurrences(of: "www.", with: "www[.]", options: .caseInsensitive)
+    return out.replacingOccurrences(of: "@", with: "[at]")
+  }
+
+  /// Untrusted text for a plain-text line such as the subject.
+  public static func plain(_ text: String) -> String {
+    var out = defang(sanitize(text))
+    while out.contains("{{") || out.contains("}}") {
+      out = out.replacingOccurrences(of: "{{", with: "{ {").replacingOccurrences(of: "}}", with: "} }")
+    }
+    return out
+      .replacingOccurrences(of: "<", with: "\u{2039}").replacingOccurrences(of: ">", with: "\u{203A}")
+      .replacingOccurrences(of: "\u{2014}", with: ",").replacingOccurrences(of: "\u{2013}", with: "-")
+  }
+
   /// A code span holding `text`, fenced so nothing inside can close it.
   public static func codeSpan(_ text: String) -> String {
     let clean = sanitize(text)
@@ -74,7 +96,8 @@ public enum Escaping {
 
   /// A display name for a header line, quoted per RFC 5322 when it has specials.
   public static func headerName(_ name: String) -> String {
-    let clean = sanitize(name).replacingOccurrences(of: "\u{2014}", with: "-")
+    // A display name that holds an address or a link is a phishing trick.
+    let clean = plain(name)
     let specials = CharacterSet(charactersIn: "()<>[]:;@\\,.\"")
     if clean.unicodeScalars.contains(where: { specials.contains($0) }) {
       return "\"" + clean.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
@@ -95,11 +118,10 @@ struct MarkdownContentType: MustacheContentType {
   func escapeText(_ text: String) -> String { Escaping.markdown(text) }
 }
 
-/// `{{var}}` in a subject line: plain text on one line.
+/// `{{var}}` in a subject line: plain text on one line, with no link,
+/// template braces or comment a later reader could act on.
 struct PlainContentType: MustacheContentType {
-  func escapeText(_ text: String) -> String {
-    Escaping.sanitize(text).replacingOccurrences(of: "\u{2014}", with: ",").replacingOccurrences(of: "\u{2013}", with: "-")
-  }
+  func escapeText(_ text: String) -> String { Escaping.plain(text) }
 }
 
 enum ContentTypes {

@@ -35,6 +35,22 @@ enum CommonMark {
     }
   }
 
+  /// The node types cmark finds in `text` ("link", "html_inline", ...).
+  static func nodeTypes(_ text: String) -> Set<String> {
+    var types = Set<String>()
+    let bytes = Array(text.utf8)
+    guard let root = bytes.withUnsafeBufferPointer({ buffer in
+      buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { cmark_parse_document($0, buffer.count, CMARK_OPT_DEFAULT) }
+    }) else { return types }
+    defer { cmark_node_free(root) }
+    guard let iterator = cmark_iter_new(root) else { return types }
+    defer { cmark_iter_free(iterator) }
+    while cmark_iter_next(iterator) != CMARK_EVENT_DONE {
+      if let node = cmark_iter_get_node(iterator), let name = cmark_node_get_type_string(node) { types.insert(String(cString: name)) }
+    }
+    return types
+  }
+
   private struct Walker {
     let raw: UnsafeBufferPointer<UInt8>
     let source: SourceText

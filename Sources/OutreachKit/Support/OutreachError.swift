@@ -21,7 +21,37 @@ public enum OutreachError: Error, Equatable, CustomStringConvertible, Sendable {
   case draftEdited(path: String)
   case cannotWrite(path: String, reason: String)
   case hook(path: String, problem: String, fix: String)
-  case invalidArgument(String)
+  case tooComplex(path: String, line: Int, limit: Int)
+
+  /// The case's name, so tests can show every error is reachable.
+  public var name: String {
+    switch self {
+    case .notFound: return "notFound"
+    case .unreadable: return "unreadable"
+    case .noEmails: return "noEmails"
+    case .noAccounts: return "noAccounts"
+    case .invalidUTF8: return "invalidUTF8"
+    case .binary: return "binary"
+    case .empty: return "empty"
+    case .tooLarge: return "tooLarge"
+    case .symlinkLoop: return "symlinkLoop"
+    case .yaml: return "yaml"
+    case .rule: return "rule"
+    case .config: return "config"
+    case .account: return "account"
+    case .template: return "template"
+    case .missingTemplate: return "missingTemplate"
+    case .draftEdited: return "draftEdited"
+    case .cannotWrite: return "cannotWrite"
+    case .hook: return "hook"
+    case .tooComplex: return "tooComplex"
+    }
+  }
+
+  public static let allNames = [
+    "notFound", "unreadable", "noEmails", "noAccounts", "invalidUTF8", "binary", "empty", "tooLarge", "symlinkLoop", "yaml", "rule",
+    "config", "account", "template", "missingTemplate", "draftEdited", "cannotWrite", "hook", "tooComplex",
+  ]
 
   public var description: String {
     switch self {
@@ -62,8 +92,8 @@ public enum OutreachError: Error, Equatable, CustomStringConvertible, Sendable {
       return "\(path): cannot write (\(reason)); check the folder exists and is writable"
     case .hook(let path, let problem, let fix):
       return "\(path): \(problem); \(fix)"
-    case .invalidArgument(let text):
-      return text
+    case .tooComplex(let path, let line, let limit):
+      return "\(path):\(line): more than \(limit) values once YAML aliases are expanded (an alias bomb?); write the values out or split the file"
     }
   }
 }

@@ -24,9 +24,7 @@ struct YAMLValue {
     // Aliases share nodes, so a small file can stand for billions of them.
     var budget = maxNodes
     if !withinBudget(node, &budget) {
-      throw OutreachError.yaml(
-        path: file, line: node.mark?.line ?? 1, column: 1,
-        problem: "more than \(maxNodes) values once aliases are expanded (an alias bomb?)")
+      throw OutreachError.tooComplex(path: file, line: node.mark?.line ?? 1, limit: maxNodes)
     }
     return YAMLValue(node: node, file: file, keyPath: "")
   }

@@ -1,0 +1,32 @@
+import Foundation
+
+/// What the fuzz targets run (`.ci/fuzz`), shared with the tests that replay
+/// every input the fuzzer ever found a problem with.
+public enum FuzzEntry {
+  public static let targets = ["email", "account", "rule"]
+
+  private static let linter = Linter(rules: (try? RuleSet.load(folders: [], configuration: Configuration()).rules) ?? [])
+
+  /// Runs one input through a parser; errors are fine, crashes and hangs are bugs.
+  public static func run(_ bytes: [UInt8], target: String) {
+    switch target {
+    case "account":
+      guard let valid = try? TextFile.validate(path: "fuzz.yml", bytes: bytes) else { return }
+      if let (account, _) = try? AccountLoader.load(path: "fuzz.yml", text: String(decoding: valid, as: UTF8.self)),
+        let templates = try? TemplateSet.load(folder: nil), let today = Day("2026-11-22")
+      {
+        let drafter = Drafter(templates: templates, configuration: Configuration(), today: today)
+        for draft in (try? drafter.drafts(for: account)) ?? [] { _ = linter.lint(path: "d.md", text: draft.text) }
+      }
+    case "rule":
+      guard let valid = try? TextFile.validate(path: "fuzz.yml", bytes: bytes) else { return }
+      var warnings: [Warning] = []
+      if let rule = try? RuleLoader.load(id: "fuzz", file: "fuzz.yml", text: String(decoding: valid, as: UTF8.self), warnings: &warnings) {
+        _ = Linter(rules: [rule]).lint(path: "t.md", text: "Subject: Hi\n\nHi Ana, just circling back — on [x](y) `code` *em*.\n\n--\nDana\n")
+      }
+    default:
+      guard let valid = try? TextFile.validate(path: "fuzz.md", bytes: bytes) else { return }
+      _ = linter.lint(EmailDocument(source: SourceText(path: "fuzz.md", bytes: valid)))
+    }
+  }
+}
