@@ -214,3 +214,53 @@ import Testing
     }
   }
 }
+
+/// A batch killed midway leaves every draft old or new, never half, and the
+/// next run recognises both as outreach's own (no false "edited").
+@Suite(.serialized) struct InterruptedBatchTests {
+  @Test func killedBatchLeavesOldOrNewFiles() throws {
+    let accounts = makeTemporaryFolder("many-accounts")
+    let sample = try String(contentsOfFile: packageRoot + "/Templates/accounts/orbit-crm.yml", encoding: .utf8)
+    for index in 0..<400 {
+      try sample.replacingOccurrences(of: "name: Orbit CRM", with: "name: Orbit \(index)")
+        .write(toFile: accounts + "/a\(index).yml", atomically: true, encoding: .utf8)
+    }
+    let out = makeTemporaryFolder("drafts-out")
+    #expect(try runOutreach(["draft", "--today", "2026-11-22", "--out", out, accounts]).status == 0)
+    let old = try Dictionary(uniqueKeysWithValues: FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".md") }.map {
+      ($0, try String(contentsOfFile: out + "/" + $0, encoding: .utf8))
+    })
+    #expect(old.count == 400)
+
+    // A second run with another sender writes new text under the same names; kill it midway.
+    let templates = makeTemporaryFolder("templates")
+    try FileManager.default.removeItem(atPath: templates)
+    try FileManager.default.copyItem(atPath: packageRoot + "/Templates", toPath: templates)
+    try replace("name: Alex", with: "name: Robin", in: templates + "/team.yml")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: outreachBinary)
+    process.arguments = ["draft", "--today", "2026-11-22", "--templates", templates, "--out", out, accounts]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    usleep(150_000)
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+
+    var newer = 0
+    for (name, text) in old {
+      let now = try String(contentsOfFile: out + "/" + name, encoding: .utf8)
+      let isNew = now == text.replacingOccurrences(of: "Alex", with: "Robin")
+      #expect(now == text || isNew, "\(name) is neither the old nor the new draft")
+      if isNew { newer += 1 }
+    }
+    // The next run finishes the batch without mistaking any file for a hand edit.
+    let rerun = try runOutreach(["draft", "--today", "2026-11-22", "--templates", templates, "--out", out, accounts])
+    #expect(rerun.status == 0, "\(rerun.stderr)")
+    #expect(!(try FileManager.default.contentsOfDirectory(atPath: out)).contains { $0.contains(".outreach-tmp-") })
+    for name in old.keys {
+      #expect(try String(contentsOfFile: out + "/" + name, encoding: .utf8).contains("Robin"))
+    }
+    print("interrupted after \(newer) of \(old.count) drafts")
+  }
+}

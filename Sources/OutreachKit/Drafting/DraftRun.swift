@@ -89,8 +89,8 @@ public struct DraftRun {
     result.findings = findings
     result.kept = kept
     result.written = written
-    if let writer {
-      do { try writer.saveManifest() } catch let error as OutreachError { result.errors.append(error) } catch {}
+    if writer != nil {
+      do { try writer!.saveManifest() } catch let error as OutreachError { result.errors.append(error) } catch {}
     }
     return result
   }

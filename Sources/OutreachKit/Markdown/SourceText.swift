@@ -70,30 +70,35 @@ public enum TextFile {
   public static let defaultLimit = 10_000_000
 
   public static func read(path: String, limit: Int = defaultLimit) throws -> [UInt8] {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw OutreachError.notFound(path: path)
+    // POSIX calls: one open, one fstat, reads straight into the array.
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else {
+      switch errno {
+      case ENOENT: throw OutreachError.notFound(path: path)
+      case ELOOP: throw OutreachError.symlinkLoop(path: path)
+      case EACCES: throw OutreachError.unreadable(path: path, reason: "permission denied")
+      default: throw OutreachError.unreadable(path: path, reason: String(cString: strerror(errno)))
+      }
     }
-    if isDirectory.boolValue {
-      throw OutreachError.unreadable(path: path, reason: "it is a folder")
+    defer { close(descriptor) }
+    var info = stat()
+    guard fstat(descriptor, &info) == 0 else { throw OutreachError.unreadable(path: path, reason: String(cString: strerror(errno))) }
+    if (info.st_mode & S_IFMT) == S_IFDIR { throw OutreachError.unreadable(path: path, reason: "it is a folder") }
+    let size = Int(info.st_size)
+    if size > limit { throw OutreachError.tooLarge(path: path, bytes: size, limit: limit) }
+    var bytes = [UInt8](repeating: 0, count: size)
+    var total = 0
+    while total < size {
+      let count = bytes.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + total, size - total) }
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw OutreachError.unreadable(path: path, reason: String(cString: strerror(errno)))
+      }
+      if count == 0 { break }
+      total += count
     }
-    if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
-      size > limit
-    {
-      throw OutreachError.tooLarge(path: path, bytes: size, limit: limit)
-    }
-    guard let handle = FileHandle(forReadingAtPath: path) else {
-      throw OutreachError.unreadable(path: path, reason: "permission denied")
-    }
-    defer { try? handle.close() }
-    let data: Data
-    do {
-      data = try handle.readToEnd() ?? Data()
-    } catch {
-      throw OutreachError.unreadable(path: path, reason: "\(error.localizedDescription)")
-    }
-    if data.count > limit { throw OutreachError.tooLarge(path: path, bytes: data.count, limit: limit) }
-    return try validate(path: path, bytes: [UInt8](data))
+    if total < size { bytes.removeLast(size - total) }
+    return try validate(path: path, bytes: bytes)
   }
 
   /// Checks that `bytes` are non-empty UTF-8 text without NUL bytes.
