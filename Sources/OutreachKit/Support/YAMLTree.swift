@@ -65,7 +65,15 @@ struct YAMLValue {
   var entries: [(key: String, value: YAMLValue, keyLine: Int)]? {
     guard case .mapping(let mapping) = node else { return nil }
     return mapping.map { pair in
-      let name = pair.key.string ?? "\(pair.key.any)"
+      // Never `Node.any` on a key: Yams force-unwraps inside it for some
+      // complex keys (found by fuzzing).
+      let name: String
+      switch pair.key {
+      case .scalar(let scalar): name = scalar.string
+      case .mapping: name = "(a mapping used as a key)"
+      case .sequence: name = "(a list used as a key)"
+      case .alias: name = "(an alias used as a key)"
+      }
       return (name, YAMLValue(node: pair.value, file: file, keyPath: child(name)), pair.key.mark?.line ?? line)
     }
   }
