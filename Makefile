@@ -3,7 +3,7 @@
 SWIFT ?= swift
 OUTREACH = .build/release/outreach
 
-.PHONY: demo test deps bench install clean
+.PHONY: demo test deps bench fuzz install clean
 
 deps:
 	@sh .ci/deps.sh
@@ -20,14 +20,19 @@ demo: deps
 	@echo "== outreach lint Tests/Samples/emails (hand-written samples, some with findings)"
 	@$(OUTREACH) lint Tests/Samples/emails || true
 
-## Runs every test.
+## Runs every test: the formatter's lint (.swift-format), then swift test.
 test: deps
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 	$(SWIFT) test
 
 ## Benchmarks the linter against the cmark CLI on the same bytes.
 bench: deps
 	@$(SWIFT) build -c release -Xswiftc -static-stdlib 2>&1 | tail -1
 	@.build/release/outreach-bench
+
+## Fuzzes the parsers for FUZZ_RUNS inputs each (default 200000).
+fuzz: deps
+	.ci/fuzz
 
 install: deps
 	$(SWIFT) build -c release --product outreach -Xswiftc -static-stdlib 2>&1 | tail -1

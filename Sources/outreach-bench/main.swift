@@ -62,7 +62,8 @@ func phraseRules(_ count: Int) throws -> String {
   try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
   var generator = Generator(state: UInt64(count))
   for index in 0..<count {
-    let phrase = (0..<(2 + generator.next(3))).map { _ in words[generator.next(words.count)] }.joined(separator: " ") + " \(index)x"
+    let phrase =
+      (0..<(2 + generator.next(3))).map { _ in words[generator.next(words.count)] }.joined(separator: " ") + " \(index)x"
     try "extends: existence\nmessage: \"Avoid '%s'.\"\nignorecase: true\ntokens:\n  - \"\(phrase)\"\n"
       .write(toFile: folder + "/phrase-\(index).yml", atomically: false, encoding: .utf8)
   }
@@ -116,22 +117,33 @@ let corpus = try prepare()
 print("corpus: \(emailCount) emails, \(corpus.bytes / 1024) KiB, in \(corpus.folder)")
 let cmarkAll = try best(5) { try time(cmark, [corpus.all]) }
 let lintAll = try best(5) { try time(outreach, ["lint", corpus.folder]) }
-print(String(format: "whole corpus:    outreach lint %.3f s   cmark %.3f s   ratio %.2fx (target <= 3x)", lintAll, cmarkAll, lintAll / cmarkAll))
+print(
+  String(
+    format: "whole corpus:    outreach lint %.3f s   cmark %.3f s   ratio %.2fx (target <= 3x)", lintAll, cmarkAll,
+    lintAll / cmarkAll))
 
 let oneLint = try median(41) { try time(outreach, ["lint", corpus.one]) } * 1000
 let oneCmark = try median(41) { try time(cmark, [corpus.one]) } * 1000
-print(String(format: "one email:       outreach lint %.1f ms median (process start included; target < 15 ms)   cmark %.1f ms   ratio %.2fx", oneLint, oneCmark, oneLint / oneCmark))
+print(
+  String(
+    format:
+      "one email:       outreach lint %.1f ms median (process start included; target < 15 ms)   cmark %.1f ms   ratio %.2fx",
+    oneLint, oneCmark, oneLint / oneCmark))
 
 let small = try phraseRules(20)
 let large = try phraseRules(2000)
 let with20 = try best(5) { try time(outreach, ["lint", "--no-default-rules", "--rules", small, corpus.folder]) }
 let with2000 = try best(5) { try time(outreach, ["lint", "--no-default-rules", "--rules", large, corpus.folder]) }
-print(String(format: "phrase rules:    20 rules %.3f s   2,000 rules %.3f s   ratio %.2fx (2,000 vs 20)", with20, with2000, with2000 / with20))
+print(
+  String(
+    format: "phrase rules:    20 rules %.3f s   2,000 rules %.3f s   ratio %.2fx (2,000 vs 20)", with20, with2000,
+    with2000 / with20))
 
 // Drafting: 1,000 accounts in one process, each drafted and linted.
 let accountFolder = work + "/accounts"
 try FileManager.default.createDirectory(atPath: accountFolder, withIntermediateDirectories: true)
-let sampleAccount = try String(contentsOfFile: FileManager.default.currentDirectoryPath + "/Templates/accounts/lingo-labs.yml", encoding: .utf8)
+let sampleAccount = try String(
+  contentsOfFile: FileManager.default.currentDirectoryPath + "/Templates/accounts/lingo-labs.yml", encoding: .utf8)
 for index in 0..<1000 {
   try sampleAccount.replacingOccurrences(of: "name: Lingo Labs", with: "name: Lingo Labs \(index)")
     .write(toFile: accountFolder + String(format: "/account-%04d.yml", index), atomically: false, encoding: .utf8)
@@ -142,4 +154,7 @@ let drafting = try best(3) {
   return try time(outreach, ["draft", "--today", "2026-11-22", "--out", draftOut, accountFolder])
 }
 let drafted = (try? FileManager.default.contentsOfDirectory(atPath: draftOut).filter { $0.hasSuffix(".md") }.count) ?? 0
-print(String(format: "drafting:        1,000 accounts (%d drafts, each linted) %.3f s (target < 2 s)   cmark on the 10k corpus %.3f s", drafted, drafting, cmarkAll))
+print(
+  String(
+    format: "drafting:        1,000 accounts (%d drafts, each linted) %.3f s (target < 2 s)   cmark on the 10k corpus %.3f s",
+    drafted, drafting, cmarkAll))

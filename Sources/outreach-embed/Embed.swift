@@ -64,8 +64,8 @@ enum Embed {
 }
 
 #if FUZZING
-// `.ci/fuzz` builds every target with -sanitize=fuzzer, which links the
-// libFuzzer runtime into this build tool too; it needs the callback symbol.
-@_cdecl("LLVMFuzzerTestOneInput")
-func fuzzerCallbackUnused(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt { 0 }
+  // `.ci/fuzz` builds every target with -sanitize=fuzzer, which links the
+  // libFuzzer runtime into this build tool too; it needs the callback symbol.
+  @_cdecl("LLVMFuzzerTestOneInput")
+  func fuzzerCallbackUnused(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt { 0 }
 #endif

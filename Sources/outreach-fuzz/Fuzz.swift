@@ -9,33 +9,33 @@ import OutreachKit
 private let target = ProcessInfo.processInfo.environment["OUTREACH_FUZZ_TARGET"] ?? "email"
 
 @_cdecl("LLVMFuzzerTestOneInput")
-public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+public func fuzzerTestOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   FuzzEntry.run(Array(UnsafeBufferPointer(start: data, count: size)), target: target)
   return 0
 }
 
 #if FUZZING
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-  _ argc: UnsafeMutablePointer<CInt>,
-  _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-  _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
+  @_silgen_name("LLVMFuzzerRunDriver")
+  func fuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
+  ) -> CInt
 #endif
 
 @main
 enum FuzzMain {
   static func main() {
     #if FUZZING
-    var argc = CommandLine.argc
-    var argv = Optional(CommandLine.unsafeArgv)
-    exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in LLVMFuzzerTestOneInput(data, size) })
+      var argc = CommandLine.argc
+      var argv = Optional(CommandLine.unsafeArgv)
+      exit(fuzzerRunDriver(&argc, &argv) { data, size in fuzzerTestOneInput(data, size) })
     #else
-    // Replays inputs: outreach-fuzz FILE...
-    for path in CommandLine.arguments.dropFirst() {
-      guard let data = FileManager.default.contents(atPath: path) else { continue }
-      FuzzEntry.run([UInt8](data), target: target)
-    }
+      // Replays inputs: outreach-fuzz FILE...
+      for path in CommandLine.arguments.dropFirst() {
+        guard let data = FileManager.default.contents(atPath: path) else { continue }
+        FuzzEntry.run([UInt8](data), target: target)
+      }
     #endif
   }
 }

@@ -6,7 +6,9 @@ extension Stage: ExpressibleByArgument {}
 
 /// Options shared by `draft`, `recipients` and `check`.
 struct DraftOptions: ParsableArguments {
-  @Option(help: ArgumentHelp("A templates folder (default: Templates/ found from the current folder upward, else the built-in one).", valueName: "dir"))
+  @Option(
+    help: ArgumentHelp(
+      "A templates folder (default: Templates/ found from the current folder upward, else the built-in one).", valueName: "dir"))
   var templates: String?
 
   @Option(help: ArgumentHelp("Today's date, so that runs reproduce (default: the system date).", valueName: "yyyy-mm-dd"))
@@ -65,7 +67,8 @@ struct DraftCommand: ParsableCommand {
 
   func run() throws {
     let session = try ruleOptions.session()
-    let drafter = Drafter(templates: try draftOptions.templateSet(), configuration: session.configuration, today: try draftOptions.todayValue())
+    let drafter = Drafter(
+      templates: try draftOptions.templateSet(), configuration: session.configuration, today: try draftOptions.todayValue())
     let run = DraftRun(drafter: drafter, linter: session.linter)
     var drafts: [Draft] = []
     var printed = 0
@@ -82,11 +85,16 @@ struct DraftCommand: ParsableCommand {
     if progress, printed >= 100 { FileHandle.standardError.write(Data("\r".utf8)) }
     if format == .json { Terminal.write(DraftJSON.render(drafts)) }
     for warning in session.warnings + result.warnings { Terminal.note(warning.description) }
-    if !result.findings.isEmpty { Terminal.note(TextReporter.render(result.findings, rules: session.linter.rules, color: false).trimmingCharacters(in: .newlines)) }
+    if !result.findings.isEmpty {
+      Terminal.note(
+        TextReporter.render(result.findings, rules: session.linter.rules, color: false).trimmingCharacters(in: .newlines))
+    }
     for path in result.kept { Terminal.error(OutreachError.draftEdited(path: path).description) }
     for error in result.errors { Terminal.error(error.description) }
     var summary = "\(printed) draft\(printed == 1 ? "" : "s") for \(result.accounts) account\(result.accounts == 1 ? "" : "s")"
-    if out != nil { summary += ", \(result.written) written" + (result.kept.isEmpty ? "" : ", \(result.kept.count) kept because edited") }
+    if out != nil {
+      summary += ", \(result.written) written" + (result.kept.isEmpty ? "" : ", \(result.kept.count) kept because edited")
+    }
     if !result.findings.isEmpty { summary += ", \(result.findings.count) lint finding\(result.findings.count == 1 ? "" : "s")" }
     if !result.errors.isEmpty { summary += ", \(result.errors.count) failed" }
     Terminal.note(summary)
@@ -114,22 +122,26 @@ struct RecipientsCommand: ParsableCommand {
 
   func run() throws {
     let session = try ruleOptions.session()
-    let drafter = Drafter(templates: try draftOptions.templateSet(), configuration: session.configuration, today: try draftOptions.todayValue())
+    let drafter = Drafter(
+      templates: try draftOptions.templateSet(), configuration: session.configuration, today: try draftOptions.todayValue())
     let run = DraftRun(drafter: drafter, linter: session.linter)
     var result = DraftRun.Result()
     var all: [Recipient] = []
     var count = 0
-    run.loadAccounts(accounts, each: { account in
-      let people = try drafter.recipients(for: account, stage: stage)
-      all += people
-      if format == .text {
-        if count > 0 || accounts.count > 1 { Terminal.write((count > 0 ? "\n" : "") + "# \(account.name)\n") }
-        for person in people {
-          Terminal.write("\(Escaping.address(name: person.name, email: person.email))  \(person.role.rawValue)  \(person.reason)\n")
+    run.loadAccounts(
+      accounts,
+      each: { account in
+        let people = try drafter.recipients(for: account, stage: stage)
+        all += people
+        if format == .text {
+          if count > 0 || accounts.count > 1 { Terminal.write((count > 0 ? "\n" : "") + "# \(account.name)\n") }
+          for person in people {
+            Terminal.write(
+              "\(Escaping.address(name: person.name, email: person.email))  \(person.role.rawValue)  \(person.reason)\n")
+          }
         }
-      }
-      count += 1
-    }, result: &result)
+        count += 1
+      }, result: &result)
     if format == .json { Terminal.write(DraftJSON.render(all)) }
     for warning in session.warnings + result.warnings { Terminal.note(warning.description) }
     for error in result.errors { Terminal.error(error.description) }

@@ -10,7 +10,8 @@ struct HookCommand: ParsableCommand {
   )
 
   struct Install: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write .git/hooks/pre-commit (refuses to replace another hook without --force).")
+    static let configuration = CommandConfiguration(
+      abstract: "Write .git/hooks/pre-commit (refuses to replace another hook without --force).")
 
     @Flag(help: "Replace a pre-commit hook that outreach did not write (it is kept as pre-commit.outreach-backup).")
     var force = false

@@ -28,7 +28,9 @@ struct Lint: ParsableCommand {
     let session = try ruleOptions.session()
     for warning in session.warnings { Terminal.note(warning.description) }
     let report = session.linter.lint(paths: paths)
-    Terminal.write(Reporters.render(format, findings: report.findings, rules: session.linter.rules, color: format == .text && Terminal.colorOnStandardOutput))
+    Terminal.write(
+      Reporters.render(
+        format, findings: report.findings, rules: session.linter.rules, color: format == .text && Terminal.colorOnStandardOutput))
     for error in report.errors { Terminal.error(error.description) }
     Terminal.note(Reporters.summary(report.findings, files: report.filesLinted, failures: report.errors.count))
     throw ExitCode(report.exitCode(failOn: failOn))

@@ -13,10 +13,14 @@ struct Outreach: ParsableCommand {
 
 /// Options shared by every command that reads rules.
 struct RuleOptions: ParsableArguments {
-  @Option(name: .customLong("rules"), help: ArgumentHelp("A folder of rule files (repeatable). Rules with the same id replace the built-in ones.", valueName: "dir"))
+  @Option(
+    name: .customLong("rules"),
+    help: ArgumentHelp("A folder of rule files (repeatable). Rules with the same id replace the built-in ones.", valueName: "dir")
+  )
   var ruleFolders: [String] = []
 
-  @Option(help: ArgumentHelp("A configuration file (default: .outreach.yml found from the current folder upward).", valueName: "file"))
+  @Option(
+    help: ArgumentHelp("A configuration file (default: .outreach.yml found from the current folder upward).", valueName: "file"))
   var config: String?
 
   @Flag(help: "Use only the rules from --rules folders, not the built-in ones.")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import OutreachKit
 
 /// The `outreach` binary end to end: formats, exit codes, bad input.
@@ -22,7 +23,9 @@ import Testing
     let array = try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
     #expect(!array.isEmpty)
     for object in array {
-      for key in ["path", "line", "column", "rule", "severity", "message", "match"] { #expect(object[key] != nil, "missing \(key)") }
+      for key in ["path", "line", "column", "rule", "severity", "message", "match"] {
+        #expect(object[key] != nil, "missing \(key)")
+      }
       #expect(["error", "warning", "suggestion"].contains(object["severity"] as? String ?? ""))
     }
   }
@@ -85,7 +88,10 @@ import Testing
 
   @Test func brokenRuleFilesAreExit2WithFileAndLine() throws {
     let cases: [(String, String)] = [
-      ("extends: existance\nmessage: x\ntokens: [a]\n", "bad.yml:1: unknown kind `extends: existance` (did you mean `existence`?)"),
+      (
+        "extends: existance\nmessage: x\ntokens: [a]\n",
+        "bad.yml:1: unknown kind `extends: existance` (did you mean `existence`?)"
+      ),
       ("extends: existence\nmessage: x\ntokens:\n  - 'a('\n", "bad.yml:4: invalid regular expression"),
       ("extends: existence\nmessage: [x\n", "bad.yml:3:1: invalid YAML"),
       ("extends: existence\ntokens: [a]\n", "bad.yml:1: missing `message`"),
@@ -104,7 +110,8 @@ import Testing
     let folder = makeTemporaryFolder()
     try FileManager.default.createDirectory(atPath: folder + "/Rules", withIntermediateDirectories: true)
     try FileManager.default.createDirectory(atPath: folder + "/emails/sub", withIntermediateDirectories: true)
-    try "extends: existence\nmessage: \"No '%s'.\"\nlevel: warning\nignorecase: true\ntokens: [kindly]\n".write(toFile: folder + "/Rules/kindly.yml", atomically: true, encoding: .utf8)
+    try "extends: existence\nmessage: \"No '%s'.\"\nlevel: warning\nignorecase: true\ntokens: [kindly]\n".write(
+      toFile: folder + "/Rules/kindly.yml", atomically: true, encoding: .utf8)
     try "Kindly note we are circling back.\n".write(toFile: folder + "/emails/sub/a.md", atomically: true, encoding: .utf8)
     let result = try runOutreach(["lint", "."], in: folder + "/emails")
     #expect(result.stdout.contains("[kindly]") && result.stdout.contains("[vibe-killer]"))
@@ -129,12 +136,14 @@ import Testing
     let files = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".md") }.sorted()
     #expect(files.contains("orbit-crm-onboarding.md") && files.contains("pixel-forge-check-in.md"))
     let edited = out + "/orbit-crm-onboarding.md"
-    try (try String(contentsOfFile: edited, encoding: .utf8) + "\nP.S. added by hand\n").write(toFile: edited, atomically: true, encoding: .utf8)
+    try (try String(contentsOfFile: edited, encoding: .utf8) + "\nP.S. added by hand\n").write(
+      toFile: edited, atomically: true, encoding: .utf8)
     let second = try runOutreach(["draft", "--today", "2026-11-22", "--out", out, "Templates/accounts"], in: packageRoot)
     #expect(second.status == 1)
     #expect(second.stderr.contains("orbit-crm-onboarding.md: edited since outreach wrote it"))
     #expect(try String(contentsOfFile: edited, encoding: .utf8).contains("added by hand"))
-    let forced = try runOutreach(["draft", "--today", "2026-11-22", "--out", out, "--force", "Templates/accounts"], in: packageRoot)
+    let forced = try runOutreach(
+      ["draft", "--today", "2026-11-22", "--out", out, "--force", "Templates/accounts"], in: packageRoot)
     #expect(forced.status == 0)
     #expect(!(try String(contentsOfFile: edited, encoding: .utf8)).contains("added by hand"))
   }
@@ -146,7 +155,9 @@ import Testing
     #expect(one.stdout == two.stdout)
     let array = try #require(JSONSerialization.jsonObject(with: Data(one.stdout.utf8)) as? [[String: Any]])
     for object in array {
-      for key in ["account", "stage", "to", "subject", "body", "observations", "noticed"] { #expect(object[key] != nil, "missing \(key)") }
+      for key in ["account", "stage", "to", "subject", "body", "observations", "noticed"] {
+        #expect(object[key] != nil, "missing \(key)")
+      }
       for person in object["to"] as? [[String: Any]] ?? [] {
         for key in ["name", "email", "role", "reason"] { #expect(person[key] != nil) }
       }
@@ -165,7 +176,8 @@ import Testing
   @Test func oneBadAccountDoesNotStopTheOthers() throws {
     let folder = makeTemporaryFolder("accounts")
     try FileManager.default.copyItem(atPath: packageRoot + "/Templates/accounts/orbit-crm.yml", toPath: folder + "/good.yml")
-    try "account: {name: Broken}\nusers:\n  - {name: A, email: nope}\n".write(toFile: folder + "/bad.yml", atomically: true, encoding: .utf8)
+    try "account: {name: Broken}\nusers:\n  - {name: A, email: nope}\n".write(
+      toFile: folder + "/bad.yml", atomically: true, encoding: .utf8)
     let result = try runOutreach(["draft", "--today", "2026-11-22", folder])
     #expect(result.status == 2)
     #expect(result.stdout.contains("Subject:"))
@@ -175,8 +187,11 @@ import Testing
   @Test func recipientsCommand() throws {
     let text = try runOutreach(["recipients", "--today", "2026-11-22", "Templates/accounts/lingo-labs.yml"], in: packageRoot)
     #expect(text.status == 0)
-    #expect(!text.stdout.contains("posthog.com") && !text.stdout.contains("noreply") && !text.stdout.contains("+test") && !text.stdout.contains("lee@"))
-    let json = try runOutreach(["recipients", "--today", "2026-11-22", "--format", "json", "Templates/accounts/lingo-labs.yml"], in: packageRoot)
+    #expect(
+      !text.stdout.contains("posthog.com") && !text.stdout.contains("noreply") && !text.stdout.contains("+test")
+        && !text.stdout.contains("lee@"))
+    let json = try runOutreach(
+      ["recipients", "--today", "2026-11-22", "--format", "json", "Templates/accounts/lingo-labs.yml"], in: packageRoot)
     let people = try #require(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
     #expect((3...4).contains(people.count))
   }

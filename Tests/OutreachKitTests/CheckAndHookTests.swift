@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import OutreachKit
 
 /// A throwaway team repository holding a copy of this project's Templates/
@@ -58,26 +59,43 @@ func replace(_ old: String, with new: String, in path: String) throws {
 
   @Test func misspeltVariableIsAnErrorWithTemplateAndLine() throws {
     let team = try makeTeamRepository()
-    try replace("{{sender.name}} from onboarding", with: "{{sender.nmae}} from onboarding", in: team + "/Templates/onboarding.mustache")
+    try replace(
+      "{{sender.name}} from onboarding", with: "{{sender.nmae}} from onboarding", in: team + "/Templates/onboarding.mustache")
     try replace("{{lead.days}}", with: "{{lead.dyas}}", in: team + "/Templates/observations/billing-first-bill.mustache")
     let result = try runOutreach(["check", "--format", "json", "--today", "2026-11-22"], in: team)
     #expect(result.status == 1)
-    let findings = try JSONDecoder().decode([Finding].self, from: Data(result.stdout.utf8)).filter { $0.rule == "template-variable" }
-    #expect(findings.map { "\($0.path):\($0.line):\($0.match)" }.sorted() == [
-      "Templates/observations/billing-first-bill.mustache:1:lead.dyas", "Templates/onboarding.mustache:3:sender.nmae",
-    ])
+    let findings = try JSONDecoder().decode([Finding].self, from: Data(result.stdout.utf8)).filter {
+      $0.rule == "template-variable"
+    }
+    #expect(
+      findings.map { "\($0.path):\($0.line):\($0.match)" }.sorted() == [
+        "Templates/observations/billing-first-bill.mustache:1:lead.dyas", "Templates/onboarding.mustache:3:sender.nmae",
+      ])
   }
 
   @Test func brokenTemplateMissingPartialAndBrokenRuleAreExit2() throws {
     let cases: [(String, (String) throws -> Void, String)] = [
-      ("broken template", { try append("{{#lead}}never closed\n", to: $0 + "/Templates/roles/other.mustache") },
-       "Templates/roles/other.mustache:3:1: template does not parse"),
-      ("missing partial", { try append("{{> observations/nope}}\n", to: $0 + "/Templates/roles/other.mustache") },
-       "Templates/roles/other.mustache:2:5: partial `observations/nope` does not exist"),
-      ("missing observation template", { try FileManager.default.removeItem(atPath: $0 + "/Templates/observations/stale-flags.mustache") },
-       "Templates/observations/stale-flags.mustache: template not found"),
-      ("broken rule", { try "extends: existence\nmessage: x\ntokens: ['(']\n".write(toFile: $0 + "/Rules/broken.yml", atomically: true, encoding: .utf8) },
-       "Rules/broken.yml:3: invalid regular expression"),
+      (
+        "broken template", { try append("{{#lead}}never closed\n", to: $0 + "/Templates/roles/other.mustache") },
+        "Templates/roles/other.mustache:3:1: template does not parse"
+      ),
+      (
+        "missing partial", { try append("{{> observations/nope}}\n", to: $0 + "/Templates/roles/other.mustache") },
+        "Templates/roles/other.mustache:2:5: partial `observations/nope` does not exist"
+      ),
+      (
+        "missing observation template",
+        { try FileManager.default.removeItem(atPath: $0 + "/Templates/observations/stale-flags.mustache") },
+        "Templates/observations/stale-flags.mustache: template not found"
+      ),
+      (
+        "broken rule",
+        {
+          try "extends: existence\nmessage: x\ntokens: ['(']\n".write(
+            toFile: $0 + "/Rules/broken.yml", atomically: true, encoding: .utf8)
+        },
+        "Rules/broken.yml:3: invalid regular expression"
+      ),
     ]
     for (name, breakIt, expected) in cases {
       let team = try makeTeamRepository()
@@ -91,13 +109,13 @@ func replace(_ old: String, with new: String, in path: String) throws {
   @Test func ruleWhoseExamplesFailIsReported() throws {
     let team = try makeTeamRepository()
     try """
-      extends: existence
-      message: "Avoid '%s'."
-      tokens: [kindly]
-      examples:
-        good: ["Kindly note."]
-        bad: ["Please ↓do it."]
-      """.write(toFile: team + "/Rules/kindly.yml", atomically: true, encoding: .utf8)
+    extends: existence
+    message: "Avoid '%s'."
+    tokens: [kindly]
+    examples:
+      good: ["Kindly note."]
+      bad: ["Please ↓do it."]
+    """.write(toFile: team + "/Rules/kindly.yml", atomically: true, encoding: .utf8)
     let result = try runOutreach(["check", "--today", "2026-11-22"], in: team)
     #expect(result.status == 1)
     #expect(result.stdout.contains("Rules/kindly.yml:6:"), "\(result.stdout)")
@@ -119,15 +137,19 @@ func replace(_ old: String, with new: String, in path: String) throws {
     #expect(rejected.stdout.contains("[vibe-killer]") || rejected.stderr.contains("[vibe-killer]"))
     try git(["checkout", "HEAD", "--", "Templates"], in: team)
 
-    try replace("{{sender.name}} from onboarding", with: "{{sender.nmae}} from onboarding", in: team + "/Templates/onboarding.mustache")
+    try replace(
+      "{{sender.name}} from onboarding", with: "{{sender.nmae}} from onboarding", in: team + "/Templates/onboarding.mustache")
     try git(["add", "-A"], in: team)
     #expect(try git(["commit", "-m", "typo"], in: team).status != 0)
     try git(["checkout", "HEAD", "--", "Templates"], in: team)
 
-    try "To: Ana <ana@example.com>\nSubject: Your flags: 12 are stale\n\nHi Ana, just touching base.\n".write(toFile: team + "/email.md", atomically: true, encoding: .utf8)
+    try "To: Ana <ana@example.com>\nSubject: Your flags: 12 are stale\n\nHi Ana, just touching base.\n".write(
+      toFile: team + "/email.md", atomically: true, encoding: .utf8)
     try git(["add", "-A"], in: team)
     #expect(try git(["commit", "-m", "email"], in: team).status != 0)
-    try "To: Ana <ana@example.com>\nSubject: Your flags: 12 are stale\n\nHi Ana, twelve flags are stale. Want to take a look together?\n".write(toFile: team + "/email.md", atomically: true, encoding: .utf8)
+    try
+      "To: Ana <ana@example.com>\nSubject: Your flags: 12 are stale\n\nHi Ana, twelve flags are stale. Want to take a look together?\n"
+      .write(toFile: team + "/email.md", atomically: true, encoding: .utf8)
     try replace("a 10-minute cleanup", with: "a ten-minute cleanup", in: team + "/Templates/subjects.yml")
     try git(["add", "-A"], in: team)
     let clean = try git(["commit", "-m", "clean"], in: team)
@@ -160,14 +182,14 @@ func replace(_ old: String, with new: String, in path: String) throws {
     let head = try git(["rev-parse", "HEAD"], in: packageRoot).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     let team = try makeTeamRepository()
     try """
-      repos:
-        - repo: \(packageRoot)
-          rev: \(head)
-          hooks:
-            - id: outreach-check
-              args: [--today, "2026-11-22"]
-            - id: outreach-lint
-      """.write(toFile: team + "/.pre-commit-config.yaml", atomically: true, encoding: .utf8)
+    repos:
+      - repo: \(packageRoot)
+        rev: \(head)
+        hooks:
+          - id: outreach-check
+            args: [--today, "2026-11-22"]
+          - id: outreach-lint
+    """.write(toFile: team + "/.pre-commit-config.yaml", atomically: true, encoding: .utf8)
     let home = ["PRE_COMMIT_HOME": packageRoot + "/.build/pre-commit-home"]
     #expect(try runProcess("pre-commit", ["install"], in: team, environment: home).status == 0)
 
@@ -175,7 +197,9 @@ func replace(_ old: String, with new: String, in path: String) throws {
     try git(["add", "-A"], in: team)
     let rejected = try git(["commit", "-m", "vibe killer"], in: team, environment: home)
     #expect(rejected.status != 0)
-    #expect((rejected.stdout + rejected.stderr).contains("event-spike.mustache:2:6: error: 'circling back'"), "\(rejected.stdout)\(rejected.stderr)")
+    #expect(
+      (rejected.stdout + rejected.stderr).contains("event-spike.mustache:2:6: error: 'circling back'"),
+      "\(rejected.stdout)\(rejected.stderr)")
     try git(["checkout", "HEAD", "--", "Templates"], in: team)
 
     try replace("{{lead.days}}", with: "{{lead.dyas}}", in: team + "/Templates/observations/billing-first-bill.mustache")
@@ -185,7 +209,8 @@ func replace(_ old: String, with new: String, in path: String) throws {
     #expect((typo.stdout + typo.stderr).contains("lead.dyas"))
     try git(["checkout", "HEAD", "--", "Templates"], in: team)
 
-    try "Hi Ana, twelve flags are stale. Want to take a look together?\n".write(toFile: team + "/email.md", atomically: true, encoding: .utf8)
+    try "Hi Ana, twelve flags are stale. Want to take a look together?\n".write(
+      toFile: team + "/email.md", atomically: true, encoding: .utf8)
     try replace("a 10-minute cleanup", with: "a ten-minute cleanup", in: team + "/Templates/subjects.yml")
     try git(["add", "-A"], in: team)
     let clean = try git(["commit", "-m", "clean"], in: team, environment: home)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import OutreachKit
 
 @Suite struct DraftTests {
@@ -33,9 +34,13 @@ import Testing
         #expect(!drafts.isEmpty)
         for draft in drafts {
           let findings = linter.lint(path: draft.fileName, text: draft.text)
-          #expect(findings.isEmpty, "\(sample.path) \(stage): \(findings.map { "\($0.line):\($0.column) \($0.rule) \($0.match)" })\n\(draft.text)")
+          #expect(
+            findings.isEmpty,
+            "\(sample.path) \(stage): \(findings.map { "\($0.line):\($0.column) \($0.rule) \($0.match)" })\n\(draft.text)")
           #expect(draft.misses.isEmpty, "templates asked for missing names \(draft.misses)")
-          for bad in ["{{", "nil", "null", "TODO", "[Name]", "Optional("] { #expect(!draft.text.contains(bad), "\(bad) in \(draft.text)") }
+          for bad in ["{{", "nil", "null", "TODO", "[Name]", "Optional("] {
+            #expect(!draft.text.contains(bad), "\(bad) in \(draft.text)")
+          }
           leads.formUnion(draft.observations)
         }
       }
@@ -69,7 +74,8 @@ import Testing
   }
 
   @Test func observationsAndNumbersComeFromTheFile() throws {
-    let text = Self.minimal + "\nsignals: {first_bill_in_days: 9, event_spike: {event: \"$pageview\", factor: 3.5, on: 2026-11-18}}\n"
+    let text =
+      Self.minimal + "\nsignals: {first_bill_in_days: 9, event_spike: {event: \"$pageview\", factor: 3.5, on: 2026-11-18}}\n"
     let draft = try #require(try drafter.drafts(for: account(text)).first)
     #expect(draft.observations.first == "billing-first-bill")
     #expect(draft.subject.contains("9 days"))
@@ -80,15 +86,16 @@ import Testing
   }
 
   @Test func checkInBringsSomethingNewAndNudges() throws {
-    let text = Self.minimal + """
+    let text =
+      Self.minimal + """
 
-      products:
-        product_analytics: {enabled: true, events: 900000, insights_created: 9}
-        feature_flags: {enabled: true, flags: 20, stale_flags: 8}
-      signals: {growth: {events_trend: 0.5}}
-      history:
-        - {stage: onboarding, sent: 2026-11-01, to: [ana@acme.io], observations: [stale-flags], replied: true}
-      """
+        products:
+          product_analytics: {enabled: true, events: 900000, insights_created: 9}
+          feature_flags: {enabled: true, flags: 20, stale_flags: 8}
+        signals: {growth: {events_trend: 0.5}}
+        history:
+          - {stage: onboarding, sent: 2026-11-01, to: [ana@acme.io], observations: [stale-flags], replied: true}
+        """
     let draft = try #require(try drafter.drafts(for: account(text)).first)
     #expect(draft.stage == .checkIn)
     #expect(!draft.subject.lowercased().contains("flag"))
@@ -118,18 +125,20 @@ import Testing
     #expect(people.map(\.role) == [.engineering, .product, .finance, .leadership])
     #expect(people.allSatisfy { !$0.reason.isEmpty })
     // No billing or cost signal: finance is not written to.
-    let quiet = try drafter.recipients(for: account(text.replacingOccurrences(of: "signals: {first_bill_in_days: 3}\n", with: "")))
+    let quiet = try drafter.recipients(
+      for: account(text.replacingOccurrences(of: "signals: {first_bill_in_days: 3}\n", with: "")))
     #expect(!quiet.contains { $0.role == .finance })
     #expect(quiet.count >= 3)
   }
 
   @Test func noResponseWritesOneDraftPerRoleTailored() throws {
-    let text = Self.minimal + """
+    let text =
+      Self.minimal + """
 
-      signals: {first_bill_in_days: 5, docs_topics: [experiments], sdk: {name: posthog-js, version: 1.10.0, latest: 1.150.0}}
-      history:
-        - {stage: onboarding, sent: 2026-11-01, to: [ana@acme.io], observations: [docs-topic], replied: false}
-      """
+        signals: {first_bill_in_days: 5, docs_topics: [experiments], sdk: {name: posthog-js, version: 1.10.0, latest: 1.150.0}}
+        history:
+          - {stage: onboarding, sent: 2026-11-01, to: [ana@acme.io], observations: [docs-topic], replied: false}
+        """
     let drafts = try drafter.drafts(for: account(text))
     #expect(drafts.count == 3)
     #expect(Set(drafts.map(\.fileName)).count == 3)
@@ -162,7 +171,9 @@ import Testing
         // Names with specials are quoted in the To: line.
         if draft.text.contains("pat@acme.io") { #expect(draft.text.contains("\"O'Brien, Pat \\\"PJ\\\"\" <pat@acme.io>")) }
         // Markdown shows the data as text: no links, no HTML in the parse.
-        let findings = linter.lint(document).filter { $0.rule != "placeholder" && $0.rule != "too-long" && $0.rule != "subject-length" }
+        let findings = linter.lint(document).filter {
+          $0.rule != "placeholder" && $0.rule != "too-long" && $0.rule != "subject-length"
+        }
         #expect(findings.isEmpty, "\(findings.map { "\($0.rule) \($0.match)" })")
       }
     }
@@ -189,9 +200,18 @@ import Testing
     let cases: [(String, String)] = [
       ("account: {domain: x.io}\nusers: []\n", "a.yml:1: account: missing `account.name`"),
       ("account: {name: X}\n", "a.yml:1: (top level): missing `users`"),
-      ("account: {name: X}\nusers:\n  - {name: A, email: not-an-email}\n", "a.yml:3: users[0].email: `not-an-email` is not an email address"),
-      ("account: {name: X}\nsignals: {first_bill_in_days: soon}\nusers: []\n", "a.yml:2: signals.first_bill_in_days: must be a whole number"),
-      ("account: {name: X}\nusers:\n  - {name: A, email: a@b.io, last_active: 2026-13-40}\n", "a.yml:3: users[0].last_active: is not a date"),
+      (
+        "account: {name: X}\nusers:\n  - {name: A, email: not-an-email}\n",
+        "a.yml:3: users[0].email: `not-an-email` is not an email address"
+      ),
+      (
+        "account: {name: X}\nsignals: {first_bill_in_days: soon}\nusers: []\n",
+        "a.yml:2: signals.first_bill_in_days: must be a whole number"
+      ),
+      (
+        "account: {name: X}\nusers:\n  - {name: A, email: a@b.io, last_active: 2026-13-40}\n",
+        "a.yml:3: users[0].last_active: is not a date"
+      ),
       ("account: {name: X}\nusers: [\n", "a.yml:3:1: invalid YAML"),
     ]
     for (text, expected) in cases {
@@ -199,6 +219,7 @@ import Testing
       do { _ = try account(text) } catch { #expect("\(error)".hasPrefix(expected), "got \(error)") }
     }
     let (_, warnings) = try AccountLoader.load(path: "a.yml", text: "account: {name: X, categroy: y}\nusers: []\n")
-    #expect(warnings.first?.description == "a.yml:1: warning: unknown key `account.categroy` is ignored; did you mean `category`?")
+    #expect(
+      warnings.first?.description == "a.yml:1: warning: unknown key `account.categroy` is ignored; did you mean `category`?")
   }
 }

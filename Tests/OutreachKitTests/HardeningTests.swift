@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import OutreachKit
 
 /// Inputs the fuzzer (or a person) found troublesome, replayed every run.
@@ -22,7 +23,9 @@ import Testing
     #expect(linter.lint(path: "q.md", text: quotes).map { "\($0.line):\($0.column)" } == ["3:5"])
     let lists = String(repeating: "- ", count: 10_000) + "circling back\n"
     #expect(linter.lint(path: "l.md", text: lists).first?.column == 20_001)
-    let brackets = String(repeating: "[", count: 10_000) + "x" + String(repeating: "]", count: 10_000) + " " + String(repeating: "*", count: 10_000)
+    let brackets =
+      String(repeating: "[", count: 10_000) + "x" + String(repeating: "]", count: 10_000) + " "
+      + String(repeating: "*", count: 10_000)
     _ = linter.lint(path: "b.md", text: brackets)
   }
 
@@ -38,7 +41,9 @@ import Testing
   @Test func ruleWithTenThousandPhrases() throws {
     let phrases = (0..<10_000).map { "  - phrase number \($0) here" }.joined(separator: "\n")
     var warnings: [Warning] = []
-    let rule = try RuleLoader.load(id: "many", file: "many.yml", text: "extends: existence\nmessage: \"Avoid %s.\"\nignorecase: true\ntokens:\n\(phrases)\n", warnings: &warnings)
+    let rule = try RuleLoader.load(
+      id: "many", file: "many.yml", text: "extends: existence\nmessage: \"Avoid %s.\"\nignorecase: true\ntokens:\n\(phrases)\n",
+      warnings: &warnings)
     let findings = Linter(rules: [rule]).lint(path: "t.md", text: "Phrase number 9999 here, and phrase number 10000 here.\n")
     #expect(findings.map(\.match) == ["Phrase number 9999 here"])
   }
@@ -47,7 +52,9 @@ import Testing
     var lines = ["account: {name: Big Co}", "signals: {first_bill_in_days: 3}", "users:"]
     let titles = ["Software Engineer", "Product Manager", "Finance Manager", "Founder", "Designer"]
     for index in 0..<100_000 {
-      lines.append("  - {name: User \(index), email: u\(index)@big.co, title: \(titles[index % 5]), last_active: 2026-11-\(String(format: "%02d", 1 + index % 20))}")
+      lines.append(
+        "  - {name: User \(index), email: u\(index)@big.co, title: \(titles[index % 5]), last_active: 2026-11-\(String(format: "%02d", 1 + index % 20))}"
+      )
     }
     let (account, _) = try AccountLoader.load(path: "big.yml", text: lines.joined(separator: "\n"))
     #expect(account.users.count == 100_000)
@@ -62,7 +69,9 @@ import Testing
     let folder = makeTemporaryFolder()
     let path = folder + "/big.md"
     try Data(repeating: 0x61, count: 11_000_000).write(to: URL(fileURLWithPath: path))
-    #expect(throws: OutreachError.tooLarge(path: path, bytes: 11_000_000, limit: TextFile.defaultLimit)) { try TextFile.read(path: path) }
+    #expect(throws: OutreachError.tooLarge(path: path, bytes: 11_000_000, limit: TextFile.defaultLimit)) {
+      try TextFile.read(path: path)
+    }
   }
 
   @Test func symlinkedFolderLoopIsReportedNotFollowed() throws {
@@ -82,8 +91,10 @@ import Testing
 @Suite struct InjectionTests {
   static let hostile = [
     "Eve\r\nBcc: evil@x.com", "x\n\nSubject: pwned", "nul\u{0}byte", "<script>alert(1)</script>", "[x](http://evil.com)",
-    "![i](http://evil.com/i.png)", "{{> onboarding}}", "{{lead.days}}", "{{{account}}}", "\u{202E}gnp.exe\u{202C}", "<!-- outreach-disable -->",
-    "http://evil.com/a", "www.evil.com", "# Heading", "> quote", "---", "*emph* _em_", "`code`", "&lt;b&gt; &mdash;", "a\u{2028}b",
+    "![i](http://evil.com/i.png)", "{{> onboarding}}", "{{lead.days}}", "{{{account}}}", "\u{202E}gnp.exe\u{202C}",
+    "<!-- outreach-disable -->",
+    "http://evil.com/a", "www.evil.com", "# Heading", "> quote", "---", "*emph* _em_", "`code`", "&lt;b&gt; &mdash;",
+    "a\u{2028}b",
     "=?utf-8?q?x?=", "mailto:evil@x.com", "<evil@x.com>", "ana@evil.com",
   ]
 
@@ -91,7 +102,8 @@ import Testing
     ["account", "name"], ["account", "domain"], ["account", "category"], ["account", "archetype"], ["kpis", "0"],
     ["context", "sales_contact"], ["context", "sales_topics", "0"], ["context", "open_ticket"], ["signals", "docs_topics", "0"],
     ["signals", "event_spike", "event"], ["signals", "sdk", "name"], ["signals", "sdk", "version"], ["signals", "sdk", "latest"],
-    ["users", "0", "name"], ["users", "0", "title"], ["users", "1", "name"], ["users", "1", "title"], ["history", "0", "observations", "0"],
+    ["users", "0", "name"], ["users", "0", "title"], ["users", "1", "name"], ["users", "1", "title"],
+    ["history", "0", "observations", "0"],
   ]
 
   static func baseline() -> [String: Any] {
@@ -99,9 +111,13 @@ import Testing
       "account": ["name": "Acme", "domain": "acme.io", "category": "travel app", "archetype": "cloud-native-early", "b2b": true],
       "kpis": ["bookings"],
       "context": ["sales_contact": "Dana", "sales_topics": ["SSO"], "open_ticket": "Funnel broken"],
-      "products": ["product_analytics": ["enabled": true, "events": 900_000, "insights_created": 9], "session_replay": ["enabled": true, "recordings": 500, "recordings_viewed": 1]],
+      "products": [
+        "product_analytics": ["enabled": true, "events": 900_000, "insights_created": 9],
+        "session_replay": ["enabled": true, "recordings": 500, "recordings_viewed": 1],
+      ],
       "signals": [
-        "first_bill_in_days": 5, "docs_topics": ["flags"], "event_spike": ["event": "$pageview", "factor": 3.0, "on": "2026-11-18"],
+        "first_bill_in_days": 5, "docs_topics": ["flags"],
+        "event_spike": ["event": "$pageview", "factor": 3.0, "on": "2026-11-18"],
         "sdk": ["name": "posthog-js", "version": "1.10.0", "latest": "1.150.0"],
       ],
       "users": [
@@ -109,7 +125,12 @@ import Testing
         ["name": "Bo Li", "email": "bo@acme.io", "title": "Staff Engineer", "last_active": "2026-11-20"],
         ["name": "Cy Doe", "email": "cy@acme.io", "title": "Finance Manager", "last_active": "2026-11-20"],
       ],
-      "history": [["stage": "onboarding", "sent": "2026-11-01", "to": ["ana@acme.io"], "observations": ["replay-low-viewing"], "replied": true]],
+      "history": [
+        [
+          "stage": "onboarding", "sent": "2026-11-01", "to": ["ana@acme.io"], "observations": ["replay-low-viewing"],
+          "replied": true,
+        ]
+      ],
     ]
   }
 
@@ -125,8 +146,12 @@ import Testing
   }
 
   @Test(arguments: fields) func hostileValues(field: [String]) throws {
-    let drafter = Drafter(templates: try TemplateSet.load(folder: packageRoot + "/Templates"), configuration: Configuration(), today: Day("2026-11-22")!)
-    let forbiddenNodes: Set<String> = ["link", "image", "html_inline", "html_block", "heading", "thematic_break", "block_quote", "list"]
+    let drafter = Drafter(
+      templates: try TemplateSet.load(folder: packageRoot + "/Templates"), configuration: Configuration(),
+      today: Day("2026-11-22")!)
+    let forbiddenNodes: Set<String> = [
+      "link", "image", "html_inline", "html_block", "heading", "thematic_break", "block_quote", "list",
+    ]
     for value in Self.hostile {
       let object = Self.setting(value, at: field[...], in: Self.baseline())
       let json = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
@@ -140,7 +165,9 @@ import Testing
         for draft in try drafter.drafts(for: account, stage: stage) {
           let text = draft.text
           let lines = text.components(separatedBy: "\n")
-          #expect(lines[0].hasPrefix("To: ") && lines[1].hasPrefix("Subject: ") && lines[2].isEmpty, "\(field) = \(value.debugDescription): header block\n\(text)")
+          #expect(
+            lines[0].hasPrefix("To: ") && lines[1].hasPrefix("Subject: ") && lines[2].isEmpty,
+            "\(field) = \(value.debugDescription): header block\n\(text)")
           #expect(draft.to.count <= 4 && draft.to.allSatisfy { $0.email.hasSuffix("@acme.io") })
           // Outside quoted display names, one @ per recipient, all at the account's domain.
           let unquoted = lines[0].replacingOccurrences(of: #""(?:[^"\\]|\\.)*""#, with: "", options: .regularExpression)
@@ -148,7 +175,9 @@ import Testing
           #expect(!lines[0].contains("://") && !lines[0].contains("@evil"), "\(field): recipient line \(lines[0])")
           let body = draft.body
           let nodes = CommonMark.nodeTypes(body)
-          #expect(nodes.isDisjoint(with: forbiddenNodes), "\(field) = \(value.debugDescription): \(nodes.intersection(forbiddenNodes)) in\n\(body)")
+          #expect(
+            nodes.isDisjoint(with: forbiddenNodes),
+            "\(field) = \(value.debugDescription): \(nodes.intersection(forbiddenNodes)) in\n\(body)")
           for bad in ["{{", "://", "www.evil", "@evil", "mailto:", "\u{202E}", "\u{0}", "\r", "\u{2028}", "<!--"] {
             #expect(!text.contains(bad), "\(field) = \(value.debugDescription): \(bad.debugDescription) in\n\(text)")
           }
@@ -184,14 +213,25 @@ import Testing
     expectError { _ = try TextFile.read(path: file, limit: 1) }
     for (name, error) in [
       ("noEmails", FileWalker.expand([folder + "/none"], extensions: []) { .noEmails(folder: $0) }.errors),
-      ("noAccounts", { try? FileManager.default.createDirectory(atPath: folder + "/empty", withIntermediateDirectories: true); return FileWalker.expand([folder + "/empty"], extensions: FileWalker.accountExtensions) { .noAccounts(folder: $0) }.errors }()),
+      (
+        "noAccounts",
+        {
+          try? FileManager.default.createDirectory(atPath: folder + "/empty", withIntermediateDirectories: true)
+          return FileWalker.expand([folder + "/empty"], extensions: FileWalker.accountExtensions) { .noAccounts(folder: $0) }
+            .errors
+        }()
+      ),
     ] {
       if let first = error.first(where: { $0.name == name }) { seen[name] = first.description }
     }
     try FileManager.default.createDirectory(atPath: folder + "/none", withIntermediateDirectories: true)
-    if let error = FileWalker.expand([folder + "/none"], extensions: []) { .noEmails(folder: $0) }.errors.first { seen[error.name] = error.description }
+    if let error = FileWalker.expand([folder + "/none"], extensions: []) { .noEmails(folder: $0) }.errors.first {
+      seen[error.name] = error.description
+    }
     try FileManager.default.createSymbolicLink(atPath: folder + "/loop.md", withDestinationPath: folder + "/loop.md")
-    if let error = FileWalker.expand([folder + "/loop.md"], extensions: []) { .noEmails(folder: $0) }.errors.first { seen[error.name] = error.description }
+    if let error = FileWalker.expand([folder + "/loop.md"], extensions: []) { .noEmails(folder: $0) }.errors.first {
+      seen[error.name] = error.description
+    }
     var warnings: [Warning] = []
     expectError { _ = try RuleLoader.load(id: "r", file: "r.yml", text: "extends: [", warnings: &warnings) }
     expectError { _ = try RuleLoader.load(id: "r", file: "r.yml", text: "extends: nope\nmessage: x\n", warnings: &warnings) }
@@ -210,7 +250,9 @@ import Testing
     for (name, message) in seen {
       #expect(!message.contains("\n"), "\(name) is more than one line")
       #expect(message.contains(";"), "\(name) does not say what to do: \(message)")
-      #expect(message.contains("/") || message.contains(".yml") || message.contains(".md") || message.contains("Templates"), "\(name) names no file: \(message)")
+      #expect(
+        message.contains("/") || message.contains(".yml") || message.contains(".md") || message.contains("Templates"),
+        "\(name) names no file: \(message)")
     }
   }
 }
@@ -227,9 +269,10 @@ import Testing
     }
     let out = makeTemporaryFolder("drafts-out")
     #expect(try runOutreach(["draft", "--today", "2026-11-22", "--out", out, accounts]).status == 0)
-    let old = try Dictionary(uniqueKeysWithValues: FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".md") }.map {
-      ($0, try String(contentsOfFile: out + "/" + $0, encoding: .utf8))
-    })
+    let old = try Dictionary(
+      uniqueKeysWithValues: FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasSuffix(".md") }.map {
+        ($0, try String(contentsOfFile: out + "/" + $0, encoding: .utf8))
+      })
     #expect(old.count == 400)
 
     // A second run with another sender writes new text under the same names; kill it midway.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import OutreachKit
 
 @Suite struct LinterTests {
@@ -16,14 +17,22 @@ import Testing
   @Test func everyPlaybookVibeKillerIsCaught() throws {
     // The list exactly as the playbook gives it.
     let list = try String(contentsOfFile: fixtures + "/playbook-lists.md", encoding: .utf8)
-    let section = try #require(list.components(separatedBy: "**Vibe killers (never use)**").last?.components(separatedBy: "###").first)
-    let phrases = section.components(separatedBy: "\"").enumerated().filter { $0.offset % 2 == 1 }.map { $0.element.replacingOccurrences(of: "\n", with: " ") }
+    let section = try #require(
+      list.components(separatedBy: "**Vibe killers (never use)**").last?.components(separatedBy: "###").first)
+    let phrases = section.components(separatedBy: "\"").enumerated().filter { $0.offset % 2 == 1 }.map {
+      $0.element.replacingOccurrences(of: "\n", with: " ")
+    }
     #expect(phrases.count == 11)
     for phrase in phrases {
-      for variant in [phrase, phrase.uppercased(), phrase.replacingOccurrences(of: "'", with: "\u{2019}"), phrase.replacingOccurrences(of: " ", with: "\n")] {
+      for variant in [
+        phrase, phrase.uppercased(), phrase.replacingOccurrences(of: "'", with: "\u{2019}"),
+        phrase.replacingOccurrences(of: " ", with: "\n"),
+      ] {
         let hits = findings("Hi Ana,\n\nWell, \(variant) then.\n", rule: "vibe-killer")
         #expect(hits.count == 1, "missed \(variant.debugDescription)")
-        #expect(hits.first?.line == 3 && hits.first?.column == 7, "\(variant.debugDescription) at \(hits.map { "\($0.line):\($0.column)" })")
+        #expect(
+          hits.first?.line == 3 && hits.first?.column == 7,
+          "\(variant.debugDescription) at \(hits.map { "\($0.line):\($0.column)" })")
       }
     }
   }
@@ -125,12 +134,12 @@ import Testing
   @Test func configurationSwitchesAndLevels() throws {
     let folder = makeTemporaryFolder()
     try """
-      rules:
-        question-count: off
-        too-long: {max: 5, level: warning}
-        em-dash: suggestion
-        no-such-rule: off
-      """.write(toFile: folder + "/.outreach.yml", atomically: true, encoding: .utf8)
+    rules:
+      question-count: off
+      too-long: {max: 5, level: warning}
+      em-dash: suggestion
+      no-such-rule: off
+    """.write(toFile: folder + "/.outreach.yml", atomically: true, encoding: .utf8)
     var warnings: [Warning] = []
     let configuration = try Configuration.load(path: folder + "/.outreach.yml", warnings: &warnings)
     let set = try RuleSet.load(folders: [], configuration: configuration)

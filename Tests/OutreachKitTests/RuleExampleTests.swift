@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import OutreachKit
 
 /// Every rule's own examples are its specification (SwiftLint's
@@ -25,7 +26,9 @@ import Testing
     let linter = Linter(rules: [rule])
     for example in rule.good {
       let findings = linter.lint(path: "good.md", text: example.text).filter { $0.rule == rule.id }
-      #expect(findings.isEmpty, "\(rule.file):\(example.line): good example raised \(findings.map { "\($0.line):\($0.column) \($0.match)" })")
+      #expect(
+        findings.isEmpty,
+        "\(rule.file):\(example.line): good example raised \(findings.map { "\($0.line):\($0.column) \($0.match)" })")
     }
     for example in rule.bad {
       let (text, marks) = stripMarkers(example.text)
@@ -53,7 +56,9 @@ import Testing
           }
         }
         let multibyte = positions(linter, shifted.joined(separator: "\n"), rule)
-        #expect(multibyte == expected, "\(rule.file):\(example.line): after multibyte text expected \(expected.sorted()), got \(multibyte.sorted())")
+        #expect(
+          multibyte == expected,
+          "\(rule.file):\(example.line): after multibyte text expected \(expected.sorted()), got \(multibyte.sorted())")
       }
 
       // Inside a code block nothing is prose.
@@ -71,7 +76,9 @@ import Testing
   }
 
   func positions(_ linter: Linter, _ text: String, _ rule: Rule) -> Set<Position> {
-    Set(linter.lint(path: "example.md", text: text).filter { $0.rule == rule.id }.map { Position(line: $0.line, column: $0.column) })
+    Set(
+      linter.lint(path: "example.md", text: text).filter { $0.rule == rule.id }.map { Position(line: $0.line, column: $0.column) }
+    )
   }
 
   /// Rules whose finding depends on counting words or characters.
@@ -91,7 +98,8 @@ import Testing
 
   @Test func builtInRulesAreTheProjectRules() throws {
     let builtIn = RuleSet.builtInFiles
-    let onDisk = try FileManager.default.contentsOfDirectory(atPath: packageRoot + "/Rules").filter { $0.hasSuffix(".yml") }.sorted()
+    let onDisk = try FileManager.default.contentsOfDirectory(atPath: packageRoot + "/Rules").filter { $0.hasSuffix(".yml") }
+      .sorted()
     #expect(builtIn.map { String($0.path.dropFirst("Rules/".count)) }.sorted() == onDisk)
     for file in builtIn {
       let disk = try String(contentsOfFile: packageRoot + "/" + file.path, encoding: .utf8)

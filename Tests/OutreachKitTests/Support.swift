@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import OutreachKit
 
 /// The package root, found from this file's path.
@@ -79,13 +80,18 @@ let outreachBinary: String = {
 }()
 
 @discardableResult
-func runOutreach(_ arguments: [String], stdin: String? = nil, in directory: String? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
+func runOutreach(_ arguments: [String], stdin: String? = nil, in directory: String? = nil, environment: [String: String] = [:])
+  throws -> ProcessResult
+{
   try runProcess(outreachBinary, arguments, stdin: stdin, in: directory, environment: environment)
 }
 
 /// Runs any program; `executable` without a slash is looked up on PATH.
 @discardableResult
-func runProcess(_ executable: String, _ arguments: [String], stdin: String? = nil, in directory: String? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
+func runProcess(
+  _ executable: String, _ arguments: [String], stdin: String? = nil, in directory: String? = nil,
+  environment: [String: String] = [:]
+) throws -> ProcessResult {
   let process = Process()
   if executable.contains("/") {
     process.executableURL = URL(fileURLWithPath: executable)
@@ -120,5 +126,7 @@ func runProcess(_ executable: String, _ arguments: [String], stdin: String? = ni
   errData = err.fileHandleForReading.readDataToEndOfFile()
   group.wait()
   process.waitUntilExit()
-  return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+  return ProcessResult(
+    status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+    stderr: String(decoding: errData, as: UTF8.self))
 }

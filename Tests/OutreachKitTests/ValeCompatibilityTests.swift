@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import OutreachKit
 
 /// The write-good Vale style loads as it is and finds what Vale finds on
@@ -17,7 +18,8 @@ import Testing
     var checked = 0
     for scenario in feature.components(separatedBy: "When I test \"").dropFirst() {
       let name = String(scenario.prefix { $0 != "\"" })
-      let expectedLines = scenario.components(separatedBy: "\"\"\"").dropFirst().first?
+      let expectedLines =
+        scenario.components(separatedBy: "\"\"\"").dropFirst().first?
         .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0.hasPrefix("test.md") } ?? []
       let path = style + "/fixtures/\(name)/test.md"
       let text = try String(contentsOfFile: path, encoding: .utf8)

@@ -43,7 +43,9 @@ public struct Day: Sendable, Comparable, Hashable, CustomStringConvertible {
 
   /// "November 18", for prose.
   public var spoken: String {
-    let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+    let months = [
+      "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+    ]
     return "\(months[month - 1]) \(day)"
   }
 
@@ -115,7 +117,10 @@ public struct Account: Sendable {
 
 /// The onboarding stages (contract section 1).
 public enum Stage: String, Sendable, CaseIterable {
-  case onboarding, checkIn = "check-in", noResponse = "no-response", followUp = "follow-up"
+  case onboarding
+  case checkIn = "check-in"
+  case noResponse = "no-response"
+  case followUp = "follow-up"
 }
 
 /// Roles read from titles (contract section 1).

@@ -20,7 +20,8 @@ public enum AccountLoader {
   public static func load(path: String, text: String) throws -> (Account, [Warning]) {
     var warnings: [Warning] = []
     guard let root = try YAMLValue.parse(text, file: path) else {
-      throw OutreachError.account(path: path, line: 1, key: "account", problem: "the file is empty", fix: "add `account:` with `name:` and a `users:` list")
+      throw OutreachError.account(
+        path: path, line: 1, key: "account", problem: "the file is empty", fix: "add `account:` with `name:` and a `users:` list")
     }
     var reader = Reader(file: path, warnings: [])
     let account = try reader.account(root)
@@ -33,7 +34,8 @@ public enum AccountLoader {
     var warnings: [Warning]
 
     func fail(_ value: YAMLValue, _ problem: String, _ fix: String) -> OutreachError {
-      .account(path: file, line: value.line, key: value.keyPath.isEmpty ? "(top level)" : value.keyPath, problem: problem, fix: fix)
+      .account(
+        path: file, line: value.line, key: value.keyPath.isEmpty ? "(top level)" : value.keyPath, problem: problem, fix: fix)
     }
 
     mutating func mapping(_ value: YAMLValue, known: [String]) throws -> [String: YAMLValue] {
@@ -46,7 +48,8 @@ public enum AccountLoader {
           out[entry.key] = entry.value
         } else {
           let hint = closest(entry.key, in: known).map { "; did you mean `\($0)`?" } ?? ""
-          warnings.append(Warning(path: file, line: entry.keyLine, message: "unknown key `\(entry.value.keyPath)` is ignored\(hint)"))
+          warnings.append(
+            Warning(path: file, line: entry.keyLine, message: "unknown key `\(entry.value.keyPath)` is ignored\(hint)"))
         }
       }
       return out
@@ -54,13 +57,17 @@ public enum AccountLoader {
 
     func string(_ value: YAMLValue?) throws -> String? {
       guard let value, !value.isNull else { return nil }
-      guard let text = value.scalarText else { throw fail(value, "must be text", "write it on one line, quoted if it has a colon") }
+      guard let text = value.scalarText else {
+        throw fail(value, "must be text", "write it on one line, quoted if it has a colon")
+      }
       return text
     }
 
     func int(_ value: YAMLValue?) throws -> Int? {
       guard let value, !value.isNull else { return nil }
-      guard let number = value.node.int, !value.isQuotedString else { throw fail(value, "must be a whole number", "write digits only, like 6") }
+      guard let number = value.node.int, !value.isQuotedString else {
+        throw fail(value, "must be a whole number", "write digits only, like 6")
+      }
       guard number >= 0 else { throw fail(value, "must not be negative", "write 0 or more") }
       return number
     }
@@ -75,7 +82,9 @@ public enum AccountLoader {
 
     func bool(_ value: YAMLValue?) throws -> Bool? {
       guard let value, !value.isNull else { return nil }
-      guard let flag = value.node.bool, !value.isQuotedString else { throw fail(value, "must be true or false", "write true or false") }
+      guard let flag = value.node.bool, !value.isQuotedString else {
+        throw fail(value, "must be true or false", "write true or false")
+      }
       return flag
     }
 
@@ -98,10 +107,13 @@ public enum AccountLoader {
 
     func email(_ value: YAMLValue?) throws -> String {
       guard let value, let text = try string(value)?.trimmingSpaces, !text.isEmpty else {
-        throw fail(value ?? YAMLValue(node: .scalar(.init("")), file: file, keyPath: "email"), "is missing", "add the person's email address")
+        throw fail(
+          value ?? YAMLValue(node: .scalar(.init("")), file: file, keyPath: "email"), "is missing",
+          "add the person's email address")
       }
       let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-      let valid = parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
+      let valid =
+        parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
         && text.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7F && !"<>()[],;:\"\\".unicodeScalars.contains($0) }
       guard valid else { throw fail(value, "`\(text.prefix(60))` is not an email address", "write it like ana@example.com") }
       return text
@@ -148,7 +160,8 @@ public enum AccountLoader {
         }
       }
       if let signalsValue = top["signals"], !signalsValue.isNull {
-        let signals = try mapping(signalsValue, known: ["first_bill_in_days", "billing_page_visits", "docs_topics", "event_spike", "sdk", "growth"])
+        let signals = try mapping(
+          signalsValue, known: ["first_bill_in_days", "billing_page_visits", "docs_topics", "event_spike", "sdk", "growth"])
         account.firstBillInDays = try int(signals["first_bill_in_days"])
         account.billingPageVisits = try int(signals["billing_page_visits"])
         account.docsTopics = try strings(signals["docs_topics"])
@@ -161,8 +174,11 @@ public enum AccountLoader {
         }
         if let sdkValue = signals["sdk"], !sdkValue.isNull {
           let sdk = try mapping(sdkValue, known: ["name", "version", "latest"])
-          guard let name = try string(sdk["name"]), let version = try string(sdk["version"]), let latest = try string(sdk["latest"]) else {
-            throw fail(sdkValue, "needs `name`, `version` and `latest`", "write `{name: posthog-js, version: 1.90.0, latest: 1.180.0}`")
+          guard let name = try string(sdk["name"]), let version = try string(sdk["version"]),
+            let latest = try string(sdk["latest"])
+          else {
+            throw fail(
+              sdkValue, "needs `name`, `version` and `latest`", "write `{name: posthog-js, version: 1.90.0, latest: 1.180.0}`")
           }
           account.sdk = (name, version, latest)
         }
@@ -175,7 +191,9 @@ public enum AccountLoader {
       guard let usersValue = top["users"] else {
         throw fail(root, "missing `users`", "add a `users:` list with name, email and title for each person")
       }
-      guard let userItems = usersValue.items else { throw fail(usersValue, "must be a list", "write one `- name: ...` entry a person") }
+      guard let userItems = usersValue.items else {
+        throw fail(usersValue, "must be a list", "write one `- name: ...` entry a person")
+      }
       for item in userItems {
         let fields = try mapping(item, known: ["name", "email", "title", "last_active", "role"])
         let email = try self.email(fields["email"] ?? YAMLValue(node: item.node, file: file, keyPath: item.child("email")))
@@ -183,23 +201,31 @@ public enum AccountLoader {
         var role: Role? = nil
         if let roleText = try string(fields["role"]) {
           guard let parsed = Role(rawValue: roleText.lowercased()) else {
-            throw fail(fields["role"]!, "unknown role `\(roleText)`", "use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw fail(
+              fields["role"]!, "unknown role `\(roleText)`", "use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
           }
           role = parsed
         }
         account.users.append(
-          AccountUser(name: name, email: email, title: try string(fields["title"]), lastActive: try day(fields["last_active"]), role: role, line: item.line))
+          AccountUser(
+            name: name, email: email, title: try string(fields["title"]), lastActive: try day(fields["last_active"]), role: role,
+            line: item.line))
       }
       if let historyValue = top["history"], !historyValue.isNull {
-        guard let items = historyValue.items else { throw fail(historyValue, "must be a list", "write one `- stage: ...` entry an email") }
+        guard let items = historyValue.items else {
+          throw fail(historyValue, "must be a list", "write one `- stage: ...` entry an email")
+        }
         for item in items {
           let fields = try mapping(item, known: ["stage", "sent", "to", "observations", "replied"])
           guard let stageText = try string(fields["stage"]), let stage = Stage(rawValue: stageText) else {
-            throw fail(fields["stage"] ?? item, "missing or unknown `stage`", "use onboarding, check-in, no-response or follow-up")
+            throw fail(
+              fields["stage"] ?? item, "missing or unknown `stage`", "use onboarding, check-in, no-response or follow-up")
           }
           account.history.append(
             HistoryEntry(
-              stage: stage, sent: try day(fields["sent"]), to: try strings(fields["to"]), observations: try strings(fields["observations"]),
+              stage: stage, sent: try day(fields["sent"]), to: try strings(fields["to"]),
+              observations: try strings(fields["observations"]),
               replied: try bool(fields["replied"]) ?? false))
         }
       }

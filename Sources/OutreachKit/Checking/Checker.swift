@@ -41,7 +41,8 @@ public struct Checker {
     do {
       let local = (folder as NSString).appendingPathComponent(Configuration.fileName)
       let config = configPath ?? (fileManager.fileExists(atPath: local) ? local : nil)
-      session = try LintSession(ruleFolders: hasRules ? [rulesFolder] : [], configPath: config, noDefaultRules: false, discover: false)
+      session = try LintSession(
+        ruleFolders: hasRules ? [rulesFolder] : [], configPath: config, noDefaultRules: false, discover: false)
       configuration = session.configuration
       report.warnings += session.warnings
     } catch let error as OutreachError {
@@ -76,7 +77,9 @@ public struct Checker {
     var samples = templates.sampleAccounts
     if samples.isEmpty {
       samples = (try? TemplateSet.load(folder: nil).sampleAccounts) ?? []
-      report.warnings.append(Warning(path: templatesFolder + "/accounts", line: 1, message: "no sample accounts here; checked against the built-in ones"))
+      report.warnings.append(
+        Warning(
+          path: templatesFolder + "/accounts", line: 1, message: "no sample accounts here; checked against the built-in ones"))
     }
     let drafter = Drafter(templates: templates, configuration: configuration, today: today)
     var reportedMisses = Set<String>()
@@ -103,9 +106,11 @@ public struct Checker {
             let place = TemplateAudit.locate(tagNamed: miss, in: templates)
             report.findings.append(
               Finding(
-                path: place?.path ?? templates.origin, line: place?.line ?? 1, column: place?.column ?? 1, rule: "template-variable",
+                path: place?.path ?? templates.origin, line: place?.line ?? 1, column: place?.column ?? 1,
+                rule: "template-variable",
                 severity: .error,
-                message: "`\(miss)` is not in the view model, so it renders as nothing; fix the name (the README lists the variables)",
+                message:
+                  "`\(miss)` is not in the view model, so it renders as nothing; fix the name (the README lists the variables)",
                 match: miss))
           }
           let context = "\(URL(fileURLWithPath: sample.path).lastPathComponent), \(stage.rawValue)"
@@ -117,7 +122,9 @@ public struct Checker {
               mapped.column = place.column
             }
             mapped.message += " (in the draft for \(context))"
-            let duplicate = report.findings.contains { $0.path == mapped.path && $0.line == mapped.line && $0.column == mapped.column && $0.rule == mapped.rule }
+            let duplicate = report.findings.contains {
+              $0.path == mapped.path && $0.line == mapped.line && $0.column == mapped.column && $0.rule == mapped.rule
+            }
             if !duplicate { report.findings.append(mapped) }
           }
         }
@@ -169,10 +176,14 @@ enum TemplateAudit {
   /// Where a tag `{{name}}` (or a section of it) is written.
   static func locate(tagNamed name: String, in templates: TemplateSet) -> (path: String, line: Int, column: Int)? {
     let escaped = NSRegularExpression.escapedPattern(for: name)
-    guard let pattern = try? NSRegularExpression(pattern: #"\{\{\{?[#^/&>*]?\s*"# + escaped + #"(?:\.|\s*\})"#) else { return nil }
+    guard let pattern = try? NSRegularExpression(pattern: #"\{\{\{?[#^/&>*]?\s*"# + escaped + #"(?:\.|\s*\})"#) else {
+      return nil
+    }
     for (_, source) in templates.sources.sorted(by: { $0.key < $1.key }) {
       let text = source.text
-      if let match = pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)), let range = Range(match.range, in: text) {
+      if let match = pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+        let range = Range(match.range, in: text)
+      {
         let (line, column) = position(of: range.lowerBound, in: text)
         return (source.path, line, column)
       }
@@ -225,27 +236,38 @@ public enum RuleExamples {
     var findings: [Finding] = []
     func report(_ example: RuleExample, _ message: String) {
       findings.append(
-        Finding(path: rule.file, line: example.line, column: 1, rule: "rule-example", severity: .error, message: message, match: String(example.text.prefix(40))))
+        Finding(
+          path: rule.file, line: example.line, column: 1, rule: "rule-example", severity: .error, message: message,
+          match: String(example.text.prefix(40))))
     }
     for example in rule.good {
       if let hit = linter.lint(path: "example.md", text: example.text).first(where: { $0.rule == rule.id }) {
-        report(example, "good example of `\(rule.id)` raises a finding at \(hit.line):\(hit.column) ('\(hit.match)'); fix the rule or the example")
+        report(
+          example,
+          "good example of `\(rule.id)` raises a finding at \(hit.line):\(hit.column) ('\(hit.match)'); fix the rule or the example"
+        )
       }
     }
     for example in rule.bad {
       let (text, marks) = markers(example.text)
       let found = linter.lint(path: "example.md", text: text).filter { $0.rule == rule.id }.map { "\($0.line):\($0.column)" }
       if marks.isEmpty {
-        if found.isEmpty { report(example, "bad example of `\(rule.id)` raises nothing; fix the rule or the example (mark the spot with ↓)") }
+        if found.isEmpty {
+          report(example, "bad example of `\(rule.id)` raises nothing; fix the rule or the example (mark the spot with ↓)")
+        }
       } else if Set(found) != Set(marks) {
-        report(example, "bad example of `\(rule.id)` should raise findings at \(marks.joined(separator: ", ")), got \(found.isEmpty ? "none" : found.joined(separator: ", "))")
+        report(
+          example,
+          "bad example of `\(rule.id)` should raise findings at \(marks.joined(separator: ", ")), got \(found.isEmpty ? "none" : found.joined(separator: ", "))"
+        )
       }
     }
     if rule.good.isEmpty || rule.bad.isEmpty {
       findings.append(
         Finding(
           path: rule.file, line: 1, column: 1, rule: "rule-example", severity: .warning,
-          message: "`\(rule.id)` has no \(rule.good.isEmpty ? "good" : "bad") examples; add `examples:` with good and bad cases", match: ""))
+          message: "`\(rule.id)` has no \(rule.good.isEmpty ? "good" : "bad") examples; add `examples:` with good and bad cases",
+          match: ""))
     }
     return findings
   }

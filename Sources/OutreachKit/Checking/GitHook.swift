@@ -40,15 +40,22 @@ public enum GitHook {
     do { try process.run() } catch {
       throw OutreachError.hook(path: directory, problem: "cannot run git", fix: "install git")
     }
-    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(
+      in: .whitespacesAndNewlines)
     process.waitUntilExit()
     guard process.terminationStatus == 0, !output.isEmpty else {
-      throw OutreachError.hook(path: directory, problem: "not inside a git repository", fix: "run it from the repository that holds Templates/ and Rules/")
+      throw OutreachError.hook(
+        path: directory, problem: "not inside a git repository",
+        fix: "run it from the repository that holds Templates/ and Rules/")
     }
     return output.hasPrefix("/") ? output : (directory as NSString).appendingPathComponent(output)
   }
 
-  public enum Outcome: Equatable, Sendable { case installed, replaced(backup: String), alreadyInstalled, removed, notInstalled }
+  public enum Outcome: Equatable, Sendable {
+    case installed
+    case replaced(backup: String)
+    case alreadyInstalled, removed, notInstalled
+  }
 
   public static func install(in directory: String, binary: String, force: Bool) throws -> Outcome {
     let folder = try hooksFolder(in: directory)
@@ -60,7 +67,9 @@ public enum GitHook {
       if existing == script { return .alreadyInstalled }
       if !existing.contains(marker) {
         guard force else {
-          throw OutreachError.hook(path: path, problem: "a different pre-commit hook is already there", fix: "rerun with --force to replace it (it is kept as pre-commit.outreach-backup)")
+          throw OutreachError.hook(
+            path: path, problem: "a different pre-commit hook is already there",
+            fix: "rerun with --force to replace it (it is kept as pre-commit.outreach-backup)")
         }
         let backup = path + ".outreach-backup"
         try? FileManager.default.removeItem(atPath: backup)
@@ -77,7 +86,9 @@ public enum GitHook {
     let path = try hooksFolder(in: directory) + "/pre-commit"
     guard let existing = try? String(contentsOfFile: path, encoding: .utf8) else { return .notInstalled }
     guard existing.contains(marker) else {
-      throw OutreachError.hook(path: path, problem: "this pre-commit hook was not installed by outreach", fix: "left it alone; remove it by hand if you mean to")
+      throw OutreachError.hook(
+        path: path, problem: "this pre-commit hook was not installed by outreach",
+        fix: "left it alone; remove it by hand if you mean to")
     }
     try FileManager.default.removeItem(atPath: path)
     return .removed

@@ -72,20 +72,22 @@ public struct DraftRun {
     var findings: [Finding] = []
     var kept: [String] = []
     var written = 0
-    loadAccounts(paths, each: { account in
-      for draft in try drafter.drafts(for: account, stage: options.stage) {
-        let label = options.outFolder.map { $0 + "/" + draft.fileName } ?? draft.fileName
-        findings += linter.lint(path: label, text: draft.text)
-        if writer != nil {
-          switch try writer!.write(draft.text, name: draft.fileName) {
-          case .written: written += 1
-          case .unchanged: break
-          case .keptEdited: kept.append(label)
+    loadAccounts(
+      paths,
+      each: { account in
+        for draft in try drafter.drafts(for: account, stage: options.stage) {
+          let label = options.outFolder.map { $0 + "/" + draft.fileName } ?? draft.fileName
+          findings += linter.lint(path: label, text: draft.text)
+          if writer != nil {
+            switch try writer!.write(draft.text, name: draft.fileName) {
+            case .written: written += 1
+            case .unchanged: break
+            case .keptEdited: kept.append(label)
+            }
           }
+          emit(draft)
         }
-        emit(draft)
-      }
-    }, result: &result)
+      }, result: &result)
     result.findings = findings
     result.kept = kept
     result.written = written

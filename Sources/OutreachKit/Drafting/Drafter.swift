@@ -83,40 +83,63 @@ public struct Drafter: Sendable {
       let ordered = leads.filter { !used.contains($0.id) } + leads.filter { used.contains($0.id) }
       return try people.map { person in
         let role = person?.role ?? .other
-        let lead = ordered.first { $0.roles.contains(role) && !taken.contains($0.id) }
+        let lead =
+          ordered.first { $0.roles.contains(role) && !taken.contains($0.id) }
           ?? ordered.first { !taken.contains($0.id) } ?? ordered.first
         if let lead { taken.insert(lead.id) }
-        return try draft(account: account, stage: stage, to: person.map { [$0] } ?? [], lead: lead, observations: observations, noticed: noticed, extra: ["role_partial": "roles/\(role.rawValue)", "role": role.rawValue], suffix: person.map { "-" + slug(String($0.email.split(separator: "@").first ?? "")) } ?? "")
+        return try draft(
+          account: account, stage: stage, to: person.map { [$0] } ?? [], lead: lead, observations: observations, noticed: noticed,
+          extra: ["role_partial": "roles/\(role.rawValue)", "role": role.rawValue],
+          suffix: person.map { "-" + slug(String($0.email.split(separator: "@").first ?? "")) } ?? "")
       }
     case .checkIn:
       let fresh = leads.filter { !used.contains($0.id) }
       let lead = fresh.first
       var extra: [String: Any] = [:]
       // Earlier advice not taken: the observation is still true.
-      if let stale = observations.first(where: { used.contains($0.id) && $0.id != "growth" }), let label = templates.labels[stale.id] {
+      if let stale = observations.first(where: { used.contains($0.id) && $0.id != "growth" }),
+        let label = templates.labels[stale.id]
+      {
         extra["nudge"] = ["label": label.render(stale.facts, library: templates.library)]
         extra["nudge_id"] = stale.id
       }
       var next: [String] = []
-      for product in ["product_analytics", "session_replay", "surveys", "experiments", "error_tracking", "feature_flags", "group_analytics"] where account.uses(product) {
-        for candidate in templates.crossSell[product] ?? [] where !account.uses(candidate) && !next.contains(candidate) && next.count < 2 {
+      for product in [
+        "product_analytics", "session_replay", "surveys", "experiments", "error_tracking", "feature_flags", "group_analytics",
+      ] where account.uses(product) {
+        for candidate in templates.crossSell[product] ?? []
+        where !account.uses(candidate) && !next.contains(candidate) && next.count < 2 {
           if templates.sources["cross-sell/\(candidate)"] != nil { next.append(candidate) }
         }
       }
       // When the lead already suggests a product, do not suggest it twice.
-      let leadProducts = ["replay-off": "session_replay", "no-experiments": "experiments", "no-surveys": "surveys", "error-tracking-off": "error_tracking"]
+      let leadProducts = [
+        "replay-off": "session_replay", "no-experiments": "experiments", "no-surveys": "surveys",
+        "error-tracking-off": "error_tracking",
+      ]
       if let lead, let product = leadProducts[lead.id] { next.removeAll { $0 == product } }
       extra["cross_sell"] = next.prefix(lead == nil ? 2 : 1).map { ["partial": "cross-sell/\($0)"] }
       if let growth = observations.first(where: { $0.id == "growth" }) {
         extra["growth"] = RecordingContext(growth.facts, optional: ["events_trend", "seats_added"], label: "growth")
       }
-      return [try draft(account: account, stage: stage, to: recipients, lead: lead, observations: observations, noticed: noticed, extra: extra, suffix: "")]
+      return [
+        try draft(
+          account: account, stage: stage, to: recipients, lead: lead, observations: observations, noticed: noticed, extra: extra,
+          suffix: "")
+      ]
     case .onboarding, .followUp:
-      return [try draft(account: account, stage: stage, to: recipients, lead: leads.first, observations: observations, noticed: noticed, extra: [:], suffix: "")]
+      return [
+        try draft(
+          account: account, stage: stage, to: recipients, lead: leads.first, observations: observations, noticed: noticed,
+          extra: [:], suffix: "")
+      ]
     }
   }
 
-  func draft(account: Account, stage: Stage, to: [Recipient], lead: Observation?, observations: [Observation], noticed: [String], extra: [String: Any], suffix: String) throws -> Draft {
+  func draft(
+    account: Account, stage: Stage, to: [Recipient], lead: Observation?, observations: [Observation], noticed: [String],
+    extra: [String: Any], suffix: String
+  ) throws -> Draft {
     let leadID = lead?.id ?? "general"
     var facts: [String: Any] = lead?.facts ?? [:]
     if let event = lead?.facts["event"] { facts["event_code"] = Escaping.codeSpan(event) }
@@ -124,15 +147,20 @@ public struct Drafter: Sendable {
     func nested(_ values: [String: Any], _ label: String, optional: Set<String> = []) -> RecordingContext {
       RecordingContext(values, optional: optional, label: label, parent: root)
     }
-    let leadContext = nested(facts, "lead", optional: ["date", "sample_rate", "flags", "events_trend", "seats_added", "event_code"])
+    let leadContext = nested(
+      facts, "lead", optional: ["date", "sample_rate", "flags", "events_trend", "seats_added", "event_code"])
     let names = to.map { person in
-      String(Escaping.sanitize(person.name).split(separator: " ").first ?? "").trimmingCharacters(in: CharacterSet(charactersIn: ",;:.\"'"))
+      String(Escaping.sanitize(person.name).split(separator: " ").first ?? "").trimmingCharacters(
+        in: CharacterSet(charactersIn: ",;:.\"'"))
     }.filter { !$0.isEmpty }
     let greeting: [RecordingContext] = names.enumerated().map { index, name in
       let separator = index == names.count - 1 ? "" : index == names.count - 2 ? templates.team.listAnd : ", "
       return nested(["name": name, "separator": separator], "greeting")
     }
-    let topics = account.salesTopics.count <= 1 ? account.salesTopics.joined() : account.salesTopics.dropLast().joined(separator: ", ") + templates.team.listAnd + account.salesTopics.last!
+    let topics =
+      account.salesTopics.count <= 1
+      ? account.salesTopics.joined()
+      : account.salesTopics.dropLast().joined(separator: ", ") + templates.team.listAnd + account.salesTopics.last!
     var values: [String: Any] = [
       "account": account.name,
       "category": account.category.map { $0 as Any } ?? false,
@@ -142,7 +170,8 @@ public struct Drafter: Sendable {
       "sales_contact": account.salesContact.map { $0 as Any } ?? false,
       "sales_topics": topics.isEmpty ? "your setup" : topics,
       "ticket": account.openTicket.map { $0 as Any } ?? false,
-      "open_ticket": (leadID != "open-ticket" ? account.openTicket.map { nested(["ticket": $0], "open_ticket") as Any } : nil) ?? false,
+      "open_ticket": (leadID != "open-ticket" ? account.openTicket.map { nested(["ticket": $0], "open_ticket") as Any } : nil)
+        ?? false,
       "lead_partial": "observations/\(leadID)",
       "lead": leadContext,
       "cta": cta(for: lead, seed: account.name + stage.rawValue + suffix),
@@ -168,10 +197,14 @@ public struct Drafter: Sendable {
     subjectFacts["account"] = account.name
     let subjectTemplate = templates.subjects[leadID] ?? templates.subjects["general"]
     let subject = Escaping.sanitize(subjectTemplate?.render(subjectFacts, library: templates.library) ?? account.name)
-    var built = [lead?.id, extra["nudge_id"] as? String, values["open_ticket"] is Bool ? nil : "open-ticket", (values["growth"] is Bool) ? nil : "growth"].compactMap { $0 }
+    var built = [
+      lead?.id, extra["nudge_id"] as? String, values["open_ticket"] is Bool ? nil : "open-ticket",
+      (values["growth"] is Bool) ? nil : "growth",
+    ].compactMap { $0 }
     built = observations.map(\.id).filter { built.contains($0) }
     return Draft(
-      account: account.name, accountFile: account.file, stage: stage, to: to, subject: subject, body: body, observations: built, noticed: noticed,
+      account: account.name, accountFile: account.file, stage: stage, to: to, subject: subject, body: body, observations: built,
+      noticed: noticed,
       misses: root.misses, fileName: slug(account.name) + "-" + stage.rawValue + suffix + ".md")
   }
 

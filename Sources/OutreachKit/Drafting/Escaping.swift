@@ -13,8 +13,12 @@ public enum Escaping {
     for scalar in text.unicodeScalars {
       let value = scalar.value
       let isControl = value < 0x20 || (0x7F...0x9F).contains(value)
-      let isBidi = (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value) || value == 0x200E || value == 0x200F || value == 0x061C
-      let isInvisible = (0x200B...0x200D).contains(value) || value == 0xFEFF || value == 0x2028 || value == 0x2029 || (0xE000...0xF8FF).contains(value)
+      let isBidi =
+        (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value) || value == 0x200E || value == 0x200F
+        || value == 0x061C
+      let isInvisible =
+        (0x200B...0x200D).contains(value) || value == 0xFEFF || value == 0x2028 || value == 0x2029
+        || (0xE000...0xF8FF).contains(value)
       if isControl || scalar.properties.isWhitespace || value == 0x2028 || value == 0x2029 {
         if !lastSpace { out.append(" ") }
         lastSpace = true
@@ -42,7 +46,8 @@ public enum Escaping {
       case "_":
         // Between letters or digits an underscore cannot start emphasis.
         let previous = index > 0 ? scalars[index - 1] : nil
-        let inWord = previous.map { $0.properties.isAlphabetic || $0.properties.numericType != nil } ?? false
+        let inWord =
+          previous.map { $0.properties.isAlphabetic || $0.properties.numericType != nil } ?? false
           && next.map { $0.properties.isAlphabetic || $0.properties.numericType != nil } ?? false
         if !inWord { out += "\\" }
       case ".":
@@ -75,7 +80,8 @@ public enum Escaping {
     while out.contains("{{") || out.contains("}}") {
       out = out.replacingOccurrences(of: "{{", with: "{ {").replacingOccurrences(of: "}}", with: "} }")
     }
-    return out
+    return
+      out
       .replacingOccurrences(of: "<", with: "\u{2039}").replacingOccurrences(of: ">", with: "\u{203A}")
       .replacingOccurrences(of: "\u{2014}", with: ",").replacingOccurrences(of: "\u{2013}", with: "-")
   }

@@ -50,7 +50,9 @@ public struct TemplateSet: @unchecked Sendable {
       }
     } else {
       origin = "(built-in)/Templates"
-      files = EmbeddedDefaults.files.filter { $0.path.hasPrefix("Templates/") }.map { (String($0.path.dropFirst("Templates/".count)), $0.contents) }
+      files = EmbeddedDefaults.files.filter { $0.path.hasPrefix("Templates/") }.map {
+        (String($0.path.dropFirst("Templates/".count)), $0.contents)
+      }
     }
     return try TemplateSet(origin: origin, files: files)
   }
@@ -90,7 +92,8 @@ public struct TemplateSet: @unchecked Sendable {
       var out: [String: (String, Int)] = [:]
       for entry in entries {
         guard let text = entry.value.scalarText else {
-          throw OutreachError.template(path: value.file, line: entry.value.line, column: 1, problem: "`\(entry.key)` must be text", fix: "quote the line")
+          throw OutreachError.template(
+            path: value.file, line: entry.value.line, column: 1, problem: "`\(entry.key)` must be text", fix: "quote the line")
         }
         out[entry.key] = (text, entry.value.line)
       }

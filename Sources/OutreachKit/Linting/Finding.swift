@@ -11,7 +11,9 @@ public struct Finding: Sendable, Equatable, Codable {
   public var match: String
   public var link: String?
 
-  public init(path: String, line: Int, column: Int, rule: String, severity: Severity, message: String, match: String, link: String? = nil) {
+  public init(
+    path: String, line: Int, column: Int, rule: String, severity: Severity, message: String, match: String, link: String? = nil
+  ) {
     self.path = path
     self.line = line
     self.column = column

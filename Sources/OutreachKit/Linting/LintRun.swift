@@ -15,10 +15,14 @@ public struct LintReport: Sendable {
 
 extension Linter {
   /// Lints files and folders; `-` (or no path) reads standard input.
-  public func lint(paths: [String], standardInput: () -> [UInt8] = { [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }) -> LintReport {
+  public func lint(paths: [String], standardInput: () -> [UInt8] = { [UInt8](FileHandle.standardInput.readDataToEndOfFile()) })
+    -> LintReport
+  {
     var report = LintReport()
     var inputs: [String] = []
-    let (files, errors) = FileWalker.expand(paths.filter { $0 != "-" }, extensions: FileWalker.emailExtensions) { .noEmails(folder: $0) }
+    let (files, errors) = FileWalker.expand(paths.filter { $0 != "-" }, extensions: FileWalker.emailExtensions) {
+      .noEmails(folder: $0)
+    }
     report.errors = errors
     if paths.isEmpty || paths.contains("-") {
       do {

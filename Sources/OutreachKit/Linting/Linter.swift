@@ -22,18 +22,23 @@ public struct Linter: Sendable {
         let payload = payloads?[position] ?? position
         if let literal = Matching.literal(token) {
           patterns.append(
-            .init(bytes: Array(literal.utf8), ignorecase: rule.ignorecase, wordBounded: !rule.nonword, rule: index, payload: payload))
+            .init(
+              bytes: Array(literal.utf8), ignorecase: rule.ignorecase, wordBounded: !rule.nonword, rule: index, payload: payload))
         } else {
           regexTokens.append((token, payload))
         }
       }
       if payloads == nil, !regexTokens.isEmpty {
-        let pattern = Matching.valeRegex(tokens: regexTokens.map(\.0), raw: [], ignorecase: rule.ignorecase, nonword: rule.nonword, append: false)
+        let pattern = Matching.valeRegex(
+          tokens: regexTokens.map(\.0), raw: [], ignorecase: rule.ignorecase, nonword: rule.nonword, append: false)
         if let regex = try? NSRegularExpression(pattern: pattern) { regexes.append((index, 0, SharedRegex(regex: regex))) }
       } else {
         for (token, payload) in regexTokens {
-          let pattern = Matching.valeRegex(tokens: [token], raw: [], ignorecase: rule.ignorecase, nonword: rule.nonword, append: false)
-          if let regex = try? NSRegularExpression(pattern: pattern) { regexes.append((index, payload, SharedRegex(regex: regex))) }
+          let pattern = Matching.valeRegex(
+            tokens: [token], raw: [], ignorecase: rule.ignorecase, nonword: rule.nonword, append: false)
+          if let regex = try? NSRegularExpression(pattern: pattern) {
+            regexes.append((index, payload, SharedRegex(regex: regex)))
+          }
         }
       }
     }
@@ -43,7 +48,8 @@ public struct Linter: Sendable {
         if rule.raw.isEmpty {
           add(tokens, rule: index)
         } else {
-          let pattern = Matching.valeRegex(tokens: tokens, raw: rule.raw, ignorecase: rule.ignorecase, nonword: rule.nonword, append: rule.append)
+          let pattern = Matching.valeRegex(
+            tokens: tokens, raw: rule.raw, ignorecase: rule.ignorecase, nonword: rule.nonword, append: rule.append)
           if let regex = try? NSRegularExpression(pattern: pattern) { regexes.append((index, 0, SharedRegex(regex: regex))) }
         }
       case .substitution(let swap):
@@ -175,7 +181,8 @@ public struct Linter: Sendable {
           ruleFindings.append((Int(prose.offsets[hit.start]), message, text))
         }
         if let minimum, kept.count < minimum, let block = prose.blocks.first(where: { rule.admits($0) }) {
-          let message = rule.message.replacingOccurrences(of: "{count}", with: "\(kept.count)").replacingOccurrences(of: "{min}", with: "\(minimum)")
+          let message = rule.message.replacingOccurrences(of: "{count}", with: "\(kept.count)").replacingOccurrences(
+            of: "{min}", with: "\(minimum)")
           ruleFindings.append((Int(prose.offsets[block.range.lowerBound]), message, ""))
         }
       case .repetition(let alpha):
@@ -201,7 +208,8 @@ public struct Linter: Sendable {
         }
         let normalized = SubjectText.normalize(header.value, prefixes: prefixes)
         if normalized.isEmpty || genericSubjects[index]?.contains(normalized) == true {
-          ruleFindings.append((header.valueOffset, formatMessage(rule.message, [header.value.trimmingSpaces]), header.value.trimmingSpaces))
+          ruleFindings.append(
+            (header.valueOffset, formatMessage(rule.message, [header.value.trimmingSpaces]), header.value.trimmingSpaces))
         }
       case .length(let unit, let maximum):
         var count = 0

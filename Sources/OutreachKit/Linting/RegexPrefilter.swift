@@ -68,7 +68,11 @@ enum RegexPrefilter {
       return best
     }
 
-    enum Atom { case literal(Unicode.Scalar), zeroWidth, unknown, group(Set<String>?) }
+    enum Atom {
+      case literal(Unicode.Scalar)
+      case zeroWidth, unknown
+      case group(Set<String>?)
+    }
     enum Quantifier { case once, optional, repeated }
 
     mutating func atom() -> Atom {
@@ -81,7 +85,10 @@ enum RegexPrefilter {
         index += 1
         if next == "b" || next == "B" || next == "A" || next == "z" || next == "Z" { return .zeroWidth }
         if next == "p" || next == "P" {
-          if !atEnd, scalars[index] == "{" { while !atEnd, scalars[index] != "}" { index += 1 }; index += 1 }
+          if !atEnd, scalars[index] == "{" {
+            while !atEnd, scalars[index] != "}" { index += 1 }
+            index += 1
+          }
           return .unknown
         }
         if next.properties.isAlphabetic || next.properties.numericType != nil { return .unknown }
@@ -94,7 +101,10 @@ enum RegexPrefilter {
         var depth = 1
         if !atEnd, scalars[index] == "]" { index += 1 }
         while !atEnd, depth > 0 {
-          if scalars[index] == "\\" { index += 2; continue }
+          if scalars[index] == "\\" {
+            index += 2
+            continue
+          }
           if scalars[index] == "[" { depth += 1 }
           if scalars[index] == "]" { depth -= 1 }
           index += 1
@@ -109,7 +119,9 @@ enum RegexPrefilter {
           } else if !atEnd, scalars[index] == "=" || scalars[index] == "!" {
             lookaround = true
             index += 1
-          } else if !atEnd, scalars[index] == "<", index + 1 < scalars.count, scalars[index + 1] == "=" || scalars[index + 1] == "!" {
+          } else if !atEnd, scalars[index] == "<", index + 1 < scalars.count,
+            scalars[index + 1] == "=" || scalars[index + 1] == "!"
+          {
             lookaround = true
             index += 2
           } else {

@@ -32,7 +32,9 @@ public enum RuleLoader {
   /// `Style.Name` for a Vale style folder).
   public static func load(id: String, file: String, text: String, warnings: inout [Warning]) throws -> Rule {
     guard let root = try YAMLValue.parse(text, file: file), let entries = root.entries else {
-      throw OutreachError.rule(path: file, line: 1, problem: "a rule file must be a YAML mapping", fix: "start it with `extends: existence` (or another kind) and `message:`")
+      throw OutreachError.rule(
+        path: file, line: 1, problem: "a rule file must be a YAML mapping",
+        fix: "start it with `extends: existence` (or another kind) and `message:`")
     }
     func fail(_ value: YAMLValue?, _ problem: String, _ fix: String) -> OutreachError {
       .rule(path: file, line: value?.line ?? root.line, problem: problem, fix: fix)
@@ -42,12 +44,16 @@ public enum RuleLoader {
     }
     guard let allowed = kindKeys[kindName] else {
       let hint = closest(kindName, in: Array(kindKeys.keys)).map { " (did you mean `\($0)`?)" } ?? ""
-      throw fail(extendsValue, "unknown kind `extends: \(kindName)`\(hint)", "use one of \(kindKeys.keys.sorted().joined(separator: ", "))")
+      throw fail(
+        extendsValue, "unknown kind `extends: \(kindName)`\(hint)", "use one of \(kindKeys.keys.sorted().joined(separator: ", "))"
+      )
     }
     let known = commonKeys.union(allowed)
     for entry in entries where !known.contains(entry.key) {
       let hint = closest(entry.key, in: Array(known)).map { "; did you mean `\($0)`?" } ?? ""
-      warnings.append(Warning(path: file, line: entry.keyLine, message: "unknown key `\(entry.key)` for `extends: \(kindName)` is ignored\(hint)"))
+      warnings.append(
+        Warning(
+          path: file, line: entry.keyLine, message: "unknown key `\(entry.key)` for `extends: \(kindName)` is ignored\(hint)"))
     }
 
     func string(_ key: String) throws -> String? {
@@ -57,18 +63,24 @@ public enum RuleLoader {
     }
     func bool(_ key: String) throws -> Bool {
       guard let value = root[key] else { return false }
-      guard let flag = value.node.bool else { throw fail(value, "`\(key)` must be true or false", "write `\(key): true` or `\(key): false`") }
+      guard let flag = value.node.bool else {
+        throw fail(value, "`\(key)` must be true or false", "write `\(key): true` or `\(key): false`")
+      }
       return flag
     }
     func int(_ key: String) throws -> Int? {
       guard let value = root[key] else { return nil }
-      guard let number = value.node.int, number >= 0 else { throw fail(value, "`\(key)` must be a whole number", "write for example `\(key): 3`") }
+      guard let number = value.node.int, number >= 0 else {
+        throw fail(value, "`\(key)` must be a whole number", "write for example `\(key): 3`")
+      }
       return number
     }
     func strings(_ key: String) throws -> [(String, Int)] {
       guard let value = root[key] else { return [] }
       if let single = value.scalarText, !value.isNull { return [(single, value.line)] }
-      guard let items = value.items else { throw fail(value, "`\(key)` must be a list", "write one entry a line, each starting with `- `") }
+      guard let items = value.items else {
+        throw fail(value, "`\(key)` must be a list", "write one entry a line, each starting with `- `")
+      }
       return try items.map { item in
         guard let text = item.scalarText else { throw fail(item, "each entry of `\(key)` must be text", "quote it") }
         return (text, item.line)
@@ -98,7 +110,9 @@ public enum RuleLoader {
       default: mapped = Scope(rawValue: base)
       }
       guard let scope = mapped else {
-        throw OutreachError.rule(path: file, line: line, problem: "unknown scope `\(name)`", fix: "use one of \(Scope.allCases.map(\.rawValue).joined(separator: ", "))")
+        throw OutreachError.rule(
+          path: file, line: line, problem: "unknown scope `\(name)`",
+          fix: "use one of \(Scope.allCases.map(\.rawValue).joined(separator: ", "))")
       }
       scopes.append(scope)
     }
@@ -109,7 +123,9 @@ public enum RuleLoader {
       do {
         _ = try NSRegularExpression(pattern: pattern, options: [])
       } catch {
-        throw OutreachError.rule(path: file, line: line, problem: "invalid regular expression `\(pattern)`", fix: "escape special characters with a backslash")
+        throw OutreachError.rule(
+          path: file, line: line, problem: "invalid regular expression `\(pattern)`",
+          fix: "escape special characters with a backslash")
       }
     }
 
@@ -123,7 +139,9 @@ public enum RuleLoader {
           throw fail(root["raw"], "invalid regular expression in `raw`", "escape special characters with a backslash")
         }
       }
-      if tokens.isEmpty && raw.isEmpty { throw fail(nil, "an existence rule needs `tokens` or `raw`", "list the phrases under `tokens:`") }
+      if tokens.isEmpty && raw.isEmpty {
+        throw fail(nil, "an existence rule needs `tokens` or `raw`", "list the phrases under `tokens:`")
+      }
       kind = .existence(tokens: tokens.map(\.0))
     case "substitution":
       guard let swapValue = root["swap"], let pairs = swapValue.entries, !pairs.isEmpty else {
@@ -139,7 +157,9 @@ public enum RuleLoader {
       }
       kind = .substitution(swap: swap)
     case "occurrence":
-      guard let token = try string("token") else { throw fail(nil, "an occurrence rule needs `token`", "add `token:` with the pattern to count") }
+      guard let token = try string("token") else {
+        throw fail(nil, "an occurrence rule needs `token`", "add `token:` with the pattern to count")
+      }
       try checkRegex(token, line: root["token"]?.line ?? 1)
       let maximum = try int("max")
       let minimum = try int("min")
@@ -168,13 +188,21 @@ public enum RuleLoader {
     var good: [RuleExample] = []
     var bad: [RuleExample] = []
     if let examples = root["examples"] {
-      guard examples.entries != nil else { throw fail(examples, "`examples` must have `good:` and `bad:` lists", "see Rules/vibe-killer.yml") }
+      guard examples.entries != nil else {
+        throw fail(examples, "`examples` must have `good:` and `bad:` lists", "see Rules/vibe-killer.yml")
+      }
       for (key, target) in [("good", 0), ("bad", 1)] {
         guard let list = examples[key] else { continue }
-        guard let items = list.items else { throw fail(list, "`examples.\(key)` must be a list", "write one example a line, each starting with `- `") }
+        guard let items = list.items else {
+          throw fail(list, "`examples.\(key)` must be a list", "write one example a line, each starting with `- `")
+        }
         for item in items {
           guard let text = item.scalarText else { throw fail(item, "each example must be text", "quote it or use a `|` block") }
-          if target == 0 { good.append(RuleExample(text: text, line: item.line)) } else { bad.append(RuleExample(text: text, line: item.line)) }
+          if target == 0 {
+            good.append(RuleExample(text: text, line: item.line))
+          } else {
+            bad.append(RuleExample(text: text, line: item.line))
+          }
         }
       }
     }

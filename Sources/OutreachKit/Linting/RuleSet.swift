@@ -2,7 +2,12 @@ import Foundation
 
 /// Settings from `.outreach.yml`, found from the current folder upward.
 public struct Configuration: Sendable {
-  public enum RuleSetting: Sendable, Equatable { case off, level(Severity), max(Int), levelAndMax(Severity?, Int?) }
+  public enum RuleSetting: Sendable, Equatable {
+    case off
+    case level(Severity)
+    case max(Int)
+    case levelAndMax(Severity?, Int?)
+  }
   public var file: String?
   /// Use the built-in rules as a base (`default_rules: false` turns them off).
   public var defaultRules = true
@@ -22,32 +27,46 @@ public struct Configuration: Sendable {
     let bytes = try TextFile.read(path: path, limit: 1_000_000)
     guard let root = try YAMLValue.parse(String(decoding: bytes, as: UTF8.self), file: path) else { return configuration }
     guard let entries = root.entries else {
-      throw OutreachError.config(path: path, line: root.line, problem: "the configuration must be a YAML mapping", fix: "write `rules:` and other keys at the top level")
+      throw OutreachError.config(
+        path: path, line: root.line, problem: "the configuration must be a YAML mapping",
+        fix: "write `rules:` and other keys at the top level")
     }
     for entry in entries {
       switch entry.key {
       case "default_rules":
         guard let flag = entry.value.node.bool else {
-          throw OutreachError.config(path: path, line: entry.value.line, problem: "`default_rules` must be true or false", fix: "write `default_rules: false` to use only your own Rules/")
+          throw OutreachError.config(
+            path: path, line: entry.value.line, problem: "`default_rules` must be true or false",
+            fix: "write `default_rules: false` to use only your own Rules/")
         }
         configuration.defaultRules = flag
       case "rules":
         guard let rules = entry.value.entries else {
-          throw OutreachError.config(path: path, line: entry.value.line, problem: "`rules` must map rule ids to settings", fix: "write `too-long: {max: 150}` or `question-count: off` under `rules:`")
+          throw OutreachError.config(
+            path: path, line: entry.value.line, problem: "`rules` must map rule ids to settings",
+            fix: "write `too-long: {max: 150}` or `question-count: off` under `rules:`")
         }
         for rule in rules {
           configuration.ruleSettings[rule.key] = (try setting(rule.value, path: path), rule.keyLine)
         }
       case "internal_domains":
         guard let items = entry.value.items else {
-          throw OutreachError.config(path: path, line: entry.value.line, problem: "`internal_domains` must be a list", fix: "write `internal_domains: [posthog.com]`")
+          throw OutreachError.config(
+            path: path, line: entry.value.line, problem: "`internal_domains` must be a list",
+            fix: "write `internal_domains: [posthog.com]`")
         }
         configuration.internalDomains = items.compactMap { $0.scalarText?.lowercased() }
       case "inactive_days", "max_recipients":
         guard let number = entry.value.node.int, number > 0 else {
-          throw OutreachError.config(path: path, line: entry.value.line, problem: "`\(entry.key)` must be a whole number above 0", fix: "write `\(entry.key): 60`, say")
+          throw OutreachError.config(
+            path: path, line: entry.value.line, problem: "`\(entry.key)` must be a whole number above 0",
+            fix: "write `\(entry.key): 60`, say")
         }
-        if entry.key == "inactive_days" { configuration.inactiveDays = number } else { configuration.maxRecipients = min(number, 10) }
+        if entry.key == "inactive_days" {
+          configuration.inactiveDays = number
+        } else {
+          configuration.maxRecipients = min(number, 10)
+        }
       default:
         let hint = closest(entry.key, in: knownKeys).map { "; did you mean `\($0)`?" } ?? ""
         warnings.append(Warning(path: path, line: entry.keyLine, message: "unknown key `\(entry.key)` is ignored\(hint)"))
@@ -60,10 +79,14 @@ public struct Configuration: Sendable {
     if let text = value.scalarText {
       if text == "off" || value.node.bool == false { return .off }
       if let level = Severity(rawValue: text) { return .level(level) }
-      throw OutreachError.config(path: path, line: value.line, problem: "unknown setting `\(text)` for `\(value.keyPath)`", fix: "use off, error, warning, suggestion or `{level: warning, max: 150}`")
+      throw OutreachError.config(
+        path: path, line: value.line, problem: "unknown setting `\(text)` for `\(value.keyPath)`",
+        fix: "use off, error, warning, suggestion or `{level: warning, max: 150}`")
     }
     guard let entries = value.entries else {
-      throw OutreachError.config(path: path, line: value.line, problem: "bad setting for `\(value.keyPath)`", fix: "use off, a level, or `{level: warning, max: 150}`")
+      throw OutreachError.config(
+        path: path, line: value.line, problem: "bad setting for `\(value.keyPath)`",
+        fix: "use off, a level, or `{level: warning, max: 150}`")
     }
     var level: Severity? = nil
     var maximum: Int? = nil
@@ -71,16 +94,22 @@ public struct Configuration: Sendable {
       switch entry.key {
       case "level":
         guard let text = entry.value.scalarText, let parsed = Severity(rawValue: text) else {
-          throw OutreachError.config(path: path, line: entry.value.line, problem: "unknown level for `\(value.keyPath)`", fix: "use error, warning or suggestion")
+          throw OutreachError.config(
+            path: path, line: entry.value.line, problem: "unknown level for `\(value.keyPath)`",
+            fix: "use error, warning or suggestion")
         }
         level = parsed
       case "max":
         guard let number = entry.value.node.int, number >= 0 else {
-          throw OutreachError.config(path: path, line: entry.value.line, problem: "`max` for `\(value.keyPath)` must be a whole number", fix: "write `max: 150`, say")
+          throw OutreachError.config(
+            path: path, line: entry.value.line, problem: "`max` for `\(value.keyPath)` must be a whole number",
+            fix: "write `max: 150`, say")
         }
         maximum = number
       default:
-        throw OutreachError.config(path: path, line: entry.keyLine, problem: "unknown key `\(entry.key)` for `\(value.keyPath)`", fix: "use `level` or `max`")
+        throw OutreachError.config(
+          path: path, line: entry.keyLine, problem: "unknown key `\(entry.key)` for `\(value.keyPath)`",
+          fix: "use `level` or `max`")
       }
     }
     return .levelAndMax(level, maximum)
@@ -157,11 +186,17 @@ public struct RuleSet: Sendable {
     }
     for folder in folders {
       var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else { throw OutreachError.notFound(path: folder) }
+      guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
+        throw OutreachError.notFound(path: folder)
+      }
       let files = isDirectory.boolValue ? try ruleFiles(in: folder) : [folder]
       for file in files {
-        let relative = isDirectory.boolValue ? String(file.dropFirst(folder.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/")) : URL(fileURLWithPath: file).lastPathComponent
-        let id = relative.replacingOccurrences(of: ".yaml", with: "").replacingOccurrences(of: ".yml", with: "").replacingOccurrences(of: "/", with: ".")
+        let relative =
+          isDirectory.boolValue
+          ? String(file.dropFirst(folder.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+          : URL(fileURLWithPath: file).lastPathComponent
+        let id = relative.replacingOccurrences(of: ".yaml", with: "").replacingOccurrences(of: ".yml", with: "")
+          .replacingOccurrences(of: "/", with: ".")
         let bytes = try TextFile.read(path: file, limit: 5_000_000)
         add(try RuleLoader.load(id: id, file: file, text: String(decoding: bytes, as: UTF8.self), warnings: &warnings))
       }
@@ -174,13 +209,17 @@ public struct RuleSet: Sendable {
     }
     for (id, entry) in configuration.ruleSettings where byID[id] == nil {
       let hint = closest(id, in: order).map { "; did you mean `\($0)`?" } ?? ""
-      warnings.append(Warning(path: configuration.file ?? Configuration.fileName, line: entry.line, message: "no rule `\(id)` to configure\(hint)"))
+      warnings.append(
+        Warning(
+          path: configuration.file ?? Configuration.fileName, line: entry.line, message: "no rule `\(id)` to configure\(hint)"))
     }
     return RuleSet(rules: rules, warnings: warnings, sources: sources)
   }
 
   static func ruleFiles(in folder: String) throws -> [String] {
-    guard let walker = FileManager.default.enumerator(atPath: folder) else { throw OutreachError.unreadable(path: folder, reason: "cannot list the folder") }
+    guard let walker = FileManager.default.enumerator(atPath: folder) else {
+      throw OutreachError.unreadable(path: folder, reason: "cannot list the folder")
+    }
     var files: [String] = []
     while let item = walker.nextObject() as? String {
       if item.hasSuffix(".yml") || item.hasSuffix(".yaml") {

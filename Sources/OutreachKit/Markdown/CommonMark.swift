@@ -39,14 +39,20 @@ enum CommonMark {
   static func nodeTypes(_ text: String) -> Set<String> {
     var types = Set<String>()
     let bytes = Array(text.utf8)
-    guard let root = bytes.withUnsafeBufferPointer({ buffer in
-      buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { cmark_parse_document($0, buffer.count, CMARK_OPT_DEFAULT) }
-    }) else { return types }
+    guard
+      let root = bytes.withUnsafeBufferPointer({ buffer in
+        buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+          cmark_parse_document($0, buffer.count, CMARK_OPT_DEFAULT)
+        }
+      })
+    else { return types }
     defer { cmark_node_free(root) }
     guard let iterator = cmark_iter_new(root) else { return types }
     defer { cmark_iter_free(iterator) }
     while cmark_iter_next(iterator) != CMARK_EVENT_DONE {
-      if let node = cmark_iter_get_node(iterator), let name = cmark_node_get_type_string(node) { types.insert(String(cString: name)) }
+      if let node = cmark_iter_get_node(iterator), let name = cmark_node_get_type_string(node) {
+        types.insert(String(cString: name))
+      }
     }
     return types
   }
@@ -221,12 +227,21 @@ enum CommonMark {
       while index < blockLimit, raw[index] != 0x60 { index += 1 }
       let start = index
       var run = 0
-      while index < blockLimit, raw[index] == 0x60 { run += 1; index += 1 }
+      while index < blockLimit, raw[index] == 0x60 {
+        run += 1
+        index += 1
+      }
       while index < blockLimit {
         if raw[index] == 0x60 {
           var closing = 0
-          while index < blockLimit, raw[index] == 0x60 { closing += 1; index += 1 }
-          if closing == run { cursor = index; return start }
+          while index < blockLimit, raw[index] == 0x60 {
+            closing += 1
+            index += 1
+          }
+          if closing == run {
+            cursor = index
+            return start
+          }
         } else {
           index += 1
         }
@@ -273,7 +288,10 @@ enum CommonMark {
         var quote: UInt8? = nil
         while index < blockLimit {
           let byte = raw[index]
-          if byte == 0x5C { index += 2; continue }
+          if byte == 0x5C {
+            index += 2
+            continue
+          }
           if let open = quote {
             if byte == open { quote = nil }
           } else if byte == 0x22 || byte == 0x27 {
@@ -282,7 +300,10 @@ enum CommonMark {
             depth += 1
           } else if byte == 0x29 {
             depth -= 1
-            if depth == 0 { index += 1; break }
+            if depth == 0 {
+              index += 1
+              break
+            }
           }
           index += 1
         }

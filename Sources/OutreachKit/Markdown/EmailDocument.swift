@@ -123,7 +123,8 @@ public struct EmailDocument: Sendable {
     while index < line.endIndex {
       let byte = line[index]
       if byte == 0x3A { return index > line.startIndex ? String(decoding: line[line.startIndex..<index], as: UTF8.self) : nil }
-      let isNameByte = (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x2D
+      let isNameByte =
+        (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x2D
       if !isNameByte { return nil }
       index += 1
     }

@@ -82,7 +82,9 @@ public enum TextFile {
     }
     defer { close(descriptor) }
     var info = stat()
-    guard fstat(descriptor, &info) == 0 else { throw OutreachError.unreadable(path: path, reason: String(cString: strerror(errno))) }
+    guard fstat(descriptor, &info) == 0 else {
+      throw OutreachError.unreadable(path: path, reason: String(cString: strerror(errno)))
+    }
     if (info.st_mode & S_IFMT) == S_IFDIR { throw OutreachError.unreadable(path: path, reason: "it is a folder") }
     let size = Int(info.st_size)
     if size > limit { throw OutreachError.tooLarge(path: path, bytes: size, limit: limit) }
@@ -121,13 +123,24 @@ public enum TextFile {
     let count = bytes.count
     while index < count {
       let byte = bytes[index]
-      if byte < 0x80 { index += 1; continue }
+      if byte < 0x80 {
+        index += 1
+        continue
+      }
       let length: Int
       let minimum: UInt32
-      if byte & 0xE0 == 0xC0 { length = 2; minimum = 0x80 }
-      else if byte & 0xF0 == 0xE0 { length = 3; minimum = 0x800 }
-      else if byte & 0xF8 == 0xF0 { length = 4; minimum = 0x10000 }
-      else { return index }
+      if byte & 0xE0 == 0xC0 {
+        length = 2
+        minimum = 0x80
+      } else if byte & 0xF0 == 0xE0 {
+        length = 3
+        minimum = 0x800
+      } else if byte & 0xF8 == 0xF0 {
+        length = 4
+        minimum = 0x10000
+      } else {
+        return index
+      }
       if index + length > count { return index }
       var value = UInt32(byte) & (0xFF >> (length + 1))
       for next in 1..<length {

@@ -25,11 +25,20 @@ public enum RecipientPicker {
     if let role = user.role { return role }
     let title = " " + (user.title ?? "").lowercased().replacingOccurrences(of: "-", with: " ") + " "
     func has(_ words: [String]) -> Bool { words.contains { title.contains($0) } }
-    if has(["founder", " ceo", "chief executive", " coo", "chief operating", "general manager", "president", "owner"]) { return .leadership }
-    if has(["finance", "procurement", "billing", "accounting", "accountant", "purchasing", "controller", " cfo", "treasur"]) { return .finance }
+    if has(["founder", " ceo", "chief executive", " coo", "chief operating", "general manager", "president", "owner"]) {
+      return .leadership
+    }
+    if has(["finance", "procurement", "billing", "accounting", "accountant", "purchasing", "controller", " cfo", "treasur"]) {
+      return .finance
+    }
     if has(["design", " ux", "user research", "ux research"]) { return .design }
     if has(["product", " pm ", " pm,", "analyst", "analytics", "data ", " data", "growth", "insights"]) { return .product }
-    if has(["engineer", "developer", " cto", "technical", "tech lead", "architect", "devops", " sre", "implementation", "software", "platform", "backend", "frontend", "full stack", "fullstack"]) { return .engineering }
+    if has([
+      "engineer", "developer", " cto", "technical", "tech lead", "architect", "devops", " sre", "implementation", "software",
+      "platform", "backend", "frontend", "full stack", "fullstack",
+    ]) {
+      return .engineering
+    }
     if has(["support", "customer success", " cx", "success manager", "customer experience"]) { return .support }
     return .other
   }
@@ -51,7 +60,9 @@ public enum RecipientPicker {
     let domain = String(parts.last ?? "")
     if configuration.internalDomains.contains(where: { domain == $0 || domain.hasSuffix("." + $0) }) { return "internal" }
     let base = String(local.split(separator: "+").first ?? "")
-    if local.contains("+test") || local.contains("+qa") || roleInboxes.contains(base) || base.hasSuffix("bot") || base.hasPrefix("bot") || base.contains("noreply") {
+    if local.contains("+test") || local.contains("+qa") || roleInboxes.contains(base) || base.hasSuffix("bot")
+      || base.hasPrefix("bot") || base.contains("noreply")
+    {
       return "role inbox"
     }
     if user.name.lowercased().hasSuffix(" bot") || user.name.lowercased() == "bot" { return "bot" }
@@ -60,8 +71,12 @@ public enum RecipientPicker {
   }
 
   /// Up to `maxRecipients` people, in the order a draft addresses them.
-  public static func pick(_ account: Account, observations: [Observation], today: Day, configuration: Configuration) -> [Recipient] {
-    let billingSignal = observations.contains { ["billing-first-bill", "billing-page-visits", "event-spike", "stale-flags"].contains($0.id) }
+  public static func pick(_ account: Account, observations: [Observation], today: Day, configuration: Configuration)
+    -> [Recipient]
+  {
+    let billingSignal = observations.contains {
+      ["billing-first-bill", "billing-page-visits", "event-spike", "stale-flags"].contains($0.id)
+    }
     var candidates: [(user: AccountUser, role: Role, score: Int, days: Int?)] = []
     var seenEmails = Set<String>()
     for user in account.users where exclusion(user, today: today, configuration: configuration) == nil {
@@ -84,11 +99,13 @@ public enum RecipientPicker {
       used.insert(candidate.user.email)
       chosen.append(
         Recipient(
-          name: candidate.user.name, email: candidate.user.email, role: candidate.role, reasonKey: key, title: candidate.user.title,
+          name: candidate.user.name, email: candidate.user.email, role: candidate.role, reasonKey: key,
+          title: candidate.user.title,
           daysSinceActive: candidate.days))
     }
     for (role, key) in slots where chosen.count < configuration.maxRecipients {
-      let pool = role == .product ? candidates.filter { $0.role == .product || $0.role == .design } : candidates.filter { $0.role == role }
+      let pool =
+        role == .product ? candidates.filter { $0.role == .product || $0.role == .design } : candidates.filter { $0.role == role }
       if let best = pool.first(where: { !used.contains($0.user.email) }) { take(best, key: key) }
     }
     // Fill to at least 3 (and at most the limit) with the most senior, most active others.

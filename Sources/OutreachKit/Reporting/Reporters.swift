@@ -26,7 +26,9 @@ public enum Reporters {
       let count = findings.filter { $0.severity == severity }.count
       return count == 0 ? nil : "\(count) \(severity.rawValue)\(count == 1 ? "" : "s")"
     }
-    var line = findings.isEmpty ? "no findings" : "\(findings.count) finding\(findings.count == 1 ? "" : "s") (\(counts.joined(separator: ", ")))"
+    var line =
+      findings.isEmpty
+      ? "no findings" : "\(findings.count) finding\(findings.count == 1 ? "" : "s") (\(counts.joined(separator: ", ")))"
     line += " in \(files) file\(files == 1 ? "" : "s")"
     if failures > 0 { line += "; \(failures) file\(failures == 1 ? "" : "s") could not be read" }
     return line
@@ -66,12 +68,14 @@ public enum GitHubReporter: Reporter {
   public static func render(_ findings: [Finding], rules: [Rule], color: Bool) -> String {
     findings.map { finding in
       let command = finding.severity == .error ? "error" : finding.severity == .warning ? "warning" : "notice"
-      return "::\(command) file=\(property(finding.path)),line=\(finding.line),col=\(finding.column),title=\(property(finding.rule))::\(data(finding.message))\n"
+      return
+        "::\(command) file=\(property(finding.path)),line=\(finding.line),col=\(finding.column),title=\(property(finding.rule))::\(data(finding.message))\n"
     }.joined()
   }
 
   static func data(_ text: String) -> String {
-    text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+    text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(
+      of: "\n", with: "%0A")
   }
 
   static func property(_ text: String) -> String {
@@ -85,7 +89,10 @@ public enum SARIFReporter: Reporter {
     var schema = "https://json.schemastore.org/sarif-2.1.0.json"
     var version = "2.1.0"
     var runs: [Run]
-    enum CodingKeys: String, CodingKey { case schema = "$schema", version, runs }
+    enum CodingKeys: String, CodingKey {
+      case schema = "$schema"
+      case version, runs
+    }
   }
   struct Run: Encodable {
     var tool: Tool
@@ -143,7 +150,8 @@ public enum SARIFReporter: Reporter {
     let index = Dictionary(rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
     let results = findings.map { finding in
       Result(
-        ruleId: finding.rule, ruleIndex: index[finding.rule], level: level(finding.severity), message: Text(text: finding.message),
+        ruleId: finding.rule, ruleIndex: index[finding.rule], level: level(finding.severity),
+        message: Text(text: finding.message),
         locations: [
           Location(
             physicalLocation: Physical(

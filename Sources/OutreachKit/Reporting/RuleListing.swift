@@ -3,7 +3,9 @@ public enum RuleListing {
   public static func render(_ rules: [Rule], markdown: Bool) -> String {
     if markdown {
       var out = "| Rule | Level | Checks |\n| --- | --- | --- |\n"
-      for rule in rules { out += "| `\(rule.id)` | \(rule.level.rawValue) | \(rule.description.replacingOccurrences(of: "|", with: "\\|")) |\n" }
+      for rule in rules {
+        out += "| `\(rule.id)` | \(rule.level.rawValue) | \(rule.description.replacingOccurrences(of: "|", with: "\\|")) |\n"
+      }
       return out
     }
     let width = rules.map(\.id.count).max() ?? 0

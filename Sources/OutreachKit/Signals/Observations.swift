@@ -68,13 +68,17 @@ public enum Observations {
     if !(replay?.isOn ?? false), analytics?.isOn ?? false {
       add("replay-off", 35, roles: [.product, .design, .support], [:])
     }
-    if let insights = analytics?.insightsCreated, insights >= 5, !(account.product("experiments")?.isOn ?? false) || (account.product("experiments")?.running ?? 0) == 0 {
+    if let insights = analytics?.insightsCreated, insights >= 5,
+      !(account.product("experiments")?.isOn ?? false) || (account.product("experiments")?.running ?? 0) == 0
+    {
       add("no-experiments", 30, roles: [.product, .design, .leadership], ["insights": "\(insights)"])
     }
     if replay?.isOn ?? false, !account.uses("error_tracking") {
       add("error-tracking-off", 28, roles: [.engineering, .support], [:])
     }
-    if let events = analytics?.events, events >= 500_000, !(account.product("surveys")?.isOn ?? false) || (account.product("surveys")?.running ?? 0) == 0 {
+    if let events = analytics?.events, events >= 500_000,
+      !(account.product("surveys")?.isOn ?? false) || (account.product("surveys")?.running ?? 0) == 0
+    {
       add("no-surveys", 25, roles: [.product, .design], ["events": grouped(events)])
     }
     let trend = account.eventsTrend ?? 0
@@ -91,7 +95,9 @@ public enum Observations {
   /// How many minor releases `version` is behind `latest` (a major release counts as 100).
   static func versionsBehind(_ version: String, _ latest: String) -> Int? {
     func parts(_ text: String) -> [Int]? {
-      let numbers = text.trimmingCharacters(in: CharacterSet(charactersIn: "v ")).split(separator: ".").map { Int($0.prefix { $0.isNumber }) }
+      let numbers = text.trimmingCharacters(in: CharacterSet(charactersIn: "v ")).split(separator: ".").map {
+        Int($0.prefix { $0.isNumber })
+      }
       guard numbers.count >= 2, numbers.allSatisfy({ $0 != nil }) else { return nil }
       return numbers.map { $0! }
     }

@@ -6,7 +6,9 @@ public enum FileWalker {
   public static let emailExtensions: Set<String> = ["md", "markdown", "txt", "eml"]
   public static let accountExtensions: Set<String> = ["yml", "yaml", "json"]
 
-  public static func expand(_ paths: [String], extensions: Set<String>, emptyFolder: (String) -> OutreachError) -> (files: [String], errors: [OutreachError]) {
+  public static func expand(_ paths: [String], extensions: Set<String>, emptyFolder: (String) -> OutreachError) -> (
+    files: [String], errors: [OutreachError]
+  ) {
     var files: [String] = []
     var errors: [OutreachError] = []
     for path in paths {
@@ -26,14 +28,19 @@ public enum FileWalker {
       }
       let before = files.count
       walk(path, extensions: extensions, visited: [], into: &files, errors: &errors)
-      if files.count == before, errors.isEmpty || !errors.contains(where: { if case .unreadable(let p, _) = $0 { return p == path } else { return false } }) {
+      if files.count == before,
+        errors.isEmpty
+          || !errors.contains(where: { if case .unreadable(let p, _) = $0 { return p == path } else { return false } })
+      {
         errors.append(emptyFolder(path))
       }
     }
     return (files, errors)
   }
 
-  private static func walk(_ folder: String, extensions: Set<String>, visited: Set<String>, into files: inout [String], errors: inout [OutreachError]) {
+  private static func walk(
+    _ folder: String, extensions: Set<String>, visited: Set<String>, into files: inout [String], errors: inout [OutreachError]
+  ) {
     let real = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
     if visited.contains(real) {
       errors.append(.symlinkLoop(path: folder))

@@ -21,8 +21,11 @@ public enum FuzzEntry {
     case "rule":
       guard let valid = try? TextFile.validate(path: "fuzz.yml", bytes: bytes) else { return }
       var warnings: [Warning] = []
-      if let rule = try? RuleLoader.load(id: "fuzz", file: "fuzz.yml", text: String(decoding: valid, as: UTF8.self), warnings: &warnings) {
-        _ = Linter(rules: [rule]).lint(path: "t.md", text: "Subject: Hi\n\nHi Ana, just circling back — on [x](y) `code` *em*.\n\n--\nDana\n")
+      if let rule = try? RuleLoader.load(
+        id: "fuzz", file: "fuzz.yml", text: String(decoding: valid, as: UTF8.self), warnings: &warnings)
+      {
+        _ = Linter(rules: [rule]).lint(
+          path: "t.md", text: "Subject: Hi\n\nHi Ana, just circling back — on [x](y) `code` *em*.\n\n--\nDana\n")
       }
     default:
       guard let valid = try? TextFile.validate(path: "fuzz.md", bytes: bytes) else { return }

@@ -49,7 +49,8 @@ public enum OutreachError: Error, Equatable, CustomStringConvertible, Sendable {
   }
 
   public static let allNames = [
-    "notFound", "unreadable", "noEmails", "noAccounts", "invalidUTF8", "binary", "empty", "tooLarge", "symlinkLoop", "yaml", "rule",
+    "notFound", "unreadable", "noEmails", "noAccounts", "invalidUTF8", "binary", "empty", "tooLarge", "symlinkLoop", "yaml",
+    "rule",
     "config", "account", "template", "missingTemplate", "draftEdited", "cannotWrite", "hook", "tooComplex",
   ]
 
@@ -93,7 +94,8 @@ public enum OutreachError: Error, Equatable, CustomStringConvertible, Sendable {
     case .hook(let path, let problem, let fix):
       return "\(path): \(problem); \(fix)"
     case .tooComplex(let path, let line, let limit):
-      return "\(path):\(line): more than \(limit) values once YAML aliases are expanded (an alias bomb?); write the values out or split the file"
+      return
+        "\(path):\(line): more than \(limit) values once YAML aliases are expanded (an alias bomb?); write the values out or split the file"
     }
   }
 }

@@ -89,7 +89,9 @@ struct YAMLValue {
   }
 
   var isNull: Bool {
-    if case .scalar(let scalar) = node { return scalar.string == "~" || scalar.string == "null" || (scalar.string.isEmpty && scalar.style == .plain) }
+    if case .scalar(let scalar) = node {
+      return scalar.string == "~" || scalar.string == "null" || (scalar.string.isEmpty && scalar.style == .plain)
+    }
     return false
   }
 
