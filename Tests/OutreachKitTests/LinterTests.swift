@@ -124,6 +124,14 @@ import Testing
     #expect(at("From: dana@example.com\n\nHi\n", rule: "generic-subject") == ["1:1"])
   }
 
+  @Test func emlFilesStartWithAnyHeaders() {
+    let text = "Return-Path: <a@b.co>\nReceived: from x\nSubject: Checking in\n\nHi Ana, just circling back.\n"
+    let linter = Linter(rules: projectRules)
+    #expect(linter.lint(path: "m.eml", text: text).map { "\($0.line):\($0.column) \($0.rule)" } == ["3:10 generic-subject", "5:14 vibe-killer"])
+    // In a .md file an unknown first header means no header block.
+    #expect(linter.lint(path: "m.md", text: text).contains { $0.rule == "generic-subject" } == false)
+  }
+
   @Test func crlfLineEndings() {
     let text = "Subject: Checking in\r\n\r\nHi Ana,\r\n\r\nJust circling back \u{2014} now.\r\n"
     #expect(at(text, rule: "generic-subject") == ["1:10"])

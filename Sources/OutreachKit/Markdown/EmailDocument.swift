@@ -40,13 +40,16 @@ public struct EmailDocument: Sendable {
     self.init(source: SourceText(path: path, text: text))
   }
 
-  public init(source: SourceText) {
+  /// - Parameter anyHeaderName: a file saved from a mail client (`.eml`)
+  ///   starts with headers of every kind (Received:, Message-ID:, ...).
+  public init(source: SourceText, anyHeaderName: Bool? = nil) {
+    let isEML = anyHeaderName ?? source.path.lowercased().hasSuffix(".eml")
     self.source = source
     let bytes = source.bytes
     var headers: [EmailHeader] = []
     var bodyLine = 0
     let firstLine = source.lineCount > 0 ? source.lineRange(0) : 0..<0
-    let startsWithHeader = Self.headerName(bytes[firstLine]).map { Self.headerNames.contains($0.lowercased()) } ?? false
+    let startsWithHeader = Self.headerName(bytes[firstLine]).map { isEML || Self.headerNames.contains($0.lowercased()) } ?? false
     if startsWithHeader {
       var line = 0
       while line < source.lineCount {
