@@ -176,13 +176,11 @@ public struct Linter: Sendable {
         if let maximum, kept.count > maximum {
           let hit = kept[maximum]
           let text = matchText(hit.start, hit.end)
-          let message = formatMessage(rule.message, [text])
-            .replacingOccurrences(of: "{count}", with: "\(kept.count)").replacingOccurrences(of: "{max}", with: "\(maximum)")
+          let message = fillCounts(formatMessage(rule.message, [text]), ["count": kept.count, "max": maximum])
           ruleFindings.append((Int(prose.offsets[hit.start]), message, text))
         }
         if let minimum, kept.count < minimum, let block = prose.blocks.first(where: { rule.admits($0) }) {
-          let message = rule.message.replacingOccurrences(of: "{count}", with: "\(kept.count)").replacingOccurrences(
-            of: "{min}", with: "\(minimum)")
+          let message = fillCounts(rule.message, ["count": kept.count, "min": minimum])
           ruleFindings.append((Int(prose.offsets[block.range.lowerBound]), message, ""))
         }
       case .repetition(let alpha):
@@ -232,8 +230,7 @@ public struct Linter: Sendable {
           }
         }
         if let crossing, count > maximum {
-          let message = formatMessage(rule.message, ["\(count)"])
-            .replacingOccurrences(of: "{count}", with: "\(count)").replacingOccurrences(of: "{max}", with: "\(maximum)")
+          let message = fillCounts(formatMessage(rule.message, ["\(count)"]), ["count": count, "max": maximum])
           ruleFindings.append((Int(prose.offsets[crossing]), message, "\(count) \(unit.rawValue)"))
         }
       case .divider:

@@ -50,35 +50,56 @@ struct SharedRegex: @unchecked Sendable {
 
 /// Formats a rule message the way Vale does: `%s` in order, or `%[N]s`.
 func formatMessage(_ template: String, _ values: [String]) -> String {
-  var out = ""
-  var index = template.startIndex
+  let bytes = Array(template.utf8)
+  guard bytes.contains(0x25) else { return template }
+  var out: [UInt8] = []
+  out.reserveCapacity(bytes.count + 32)
+  var index = 0
   var next = 0
-  while index < template.endIndex {
-    let character = template[index]
-    if character == "%" {
-      let rest = template[template.index(after: index)...]
-      if rest.hasPrefix("s") {
-        out += next < values.count ? values[next] : ""
-        next += 1
-        index = template.index(index, offsetBy: 2)
-        continue
-      }
-      if rest.hasPrefix("["), let close = rest.firstIndex(of: "]"),
-        let number = Int(rest[rest.index(after: rest.startIndex)..<close]),
-        template.index(after: close) < template.endIndex, template[template.index(after: close)] == "s"
-      {
-        out += number >= 1 && number <= values.count ? values[number - 1] : ""
-        index = template.index(close, offsetBy: 2)
-        continue
-      }
-      if rest.hasPrefix("%") {
-        out += "%"
-        index = template.index(index, offsetBy: 2)
-        continue
-      }
+  func value(_ position: Int) -> [UInt8] { position >= 0 && position < values.count ? Array(values[position].utf8) : [] }
+  while index < bytes.count {
+    let byte = bytes[index]
+    guard byte == 0x25, index + 1 < bytes.count else {
+      out.append(byte)
+      index += 1
+      continue
     }
-    out.append(character)
-    index = template.index(after: index)
+    let following = bytes[index + 1]
+    if following == 0x73 {  // %s
+      out += value(next)
+      next += 1
+      index += 2
+    } else if following == 0x25 {  // %%
+      out.append(0x25)
+      index += 2
+    } else if following == 0x5B, let close = bytes[(index + 2)...].firstIndex(of: 0x5D), close + 1 < bytes.count,
+      bytes[close + 1] == 0x73, let number = Int(String(decoding: bytes[(index + 2)..<close], as: UTF8.self))
+    {  // %[N]s
+      out += value(number - 1)
+      index = close + 2
+    } else {
+      out.append(byte)
+      index += 1
+    }
   }
-  return out
+  return String(decoding: out, as: UTF8.self)
+}
+
+/// Fills `{count}`, `{max}` and `{min}` in a message; text without braces
+/// comes back untouched.
+func fillCounts(_ template: String, _ values: [String: Int]) -> String {
+  guard template.utf8.contains(0x7B) else { return template }
+  var out = ""
+  var rest = Substring(template)
+  while let open = rest.firstIndex(of: "{") {
+    out += rest[..<open]
+    guard let close = rest[open...].firstIndex(of: "}"), let value = values[String(rest[rest.index(after: open)..<close])] else {
+      out.append("{")
+      rest = rest[rest.index(after: open)...]
+      continue
+    }
+    out += String(value)
+    rest = rest[rest.index(after: close)...]
+  }
+  return out + rest
 }

@@ -48,23 +48,35 @@ public enum FileWalker {
     }
     var seen = visited
     seen.insert(real)
-    let names: [String]
-    do {
-      names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
-    } catch {
+    // readdir gives each entry's type without a stat call per file.
+    guard let directory = opendir(folder) else {
       errors.append(.unreadable(path: folder, reason: "cannot list the folder"))
       return
     }
-    for name in names where !name.hasPrefix(".") {
-      let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
-      var isDirectory: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-        if (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil { errors.append(.symlinkLoop(path: path)) }
-        continue
+    var entries: [(name: String, type: UInt8)] = []
+    while let entry = readdir(directory) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
       }
-      if isDirectory.boolValue {
+      if name.hasPrefix(".") { continue }
+      entries.append((name, entry.pointee.d_type))
+    }
+    closedir(directory)
+    entries.sort { $0.name < $1.name }
+    for (name, type) in entries {
+      let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
+      var isDirectory = type == UInt8(DT_DIR)
+      if type == UInt8(DT_LNK) || type == UInt8(DT_UNKNOWN) {
+        var flag: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &flag) else {
+          if (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil { errors.append(.symlinkLoop(path: path)) }
+          continue
+        }
+        isDirectory = flag.boolValue
+      }
+      if isDirectory {
         walk(path, extensions: extensions, visited: seen, into: &files, errors: &errors)
-      } else if extensions.contains((name as NSString).pathExtension.lowercased()) {
+      } else if let dot = name.lastIndex(of: "."), extensions.contains(name[name.index(after: dot)...].lowercased()) {
         files.append(path)
       }
     }
