@@ -127,7 +127,10 @@ import Testing
   @Test func emlFilesStartWithAnyHeaders() {
     let text = "Return-Path: <a@b.co>\nReceived: from x\nSubject: Checking in\n\nHi Ana, just circling back.\n"
     let linter = Linter(rules: projectRules)
-    #expect(linter.lint(path: "m.eml", text: text).map { "\($0.line):\($0.column) \($0.rule)" } == ["3:10 generic-subject", "5:14 vibe-killer"])
+    #expect(
+      linter.lint(path: "m.eml", text: text).map { "\($0.line):\($0.column) \($0.rule)" } == [
+        "3:10 generic-subject", "5:14 vibe-killer",
+      ])
     // In a .md file an unknown first header means no header block.
     #expect(linter.lint(path: "m.md", text: text).contains { $0.rule == "generic-subject" } == false)
   }

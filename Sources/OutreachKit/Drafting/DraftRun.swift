@@ -2,8 +2,8 @@ import Foundation
 
 /// `outreach draft` and `outreach recipients` as a library call: read
 /// accounts, draft, lint every draft, and report what happened.
-public struct DraftRun {
-  public struct Options {
+public struct DraftRun: Sendable {
+  public struct Options: Sendable {
     public var stage: Stage?
     public var today: Day
     public var outFolder: String?
@@ -62,37 +62,72 @@ public struct DraftRun {
 
   public func run(_ paths: [String], options: Options, emit: (Draft) -> Void) -> Result {
     var result = Result()
-    var writer: DraftWriter? = nil
+    var openedWriter: DraftWriter? = nil
     if let folder = options.outFolder {
-      do { writer = try DraftWriter(folder: folder, force: options.force) } catch let error as OutreachError {
+      do { openedWriter = try DraftWriter(folder: folder, force: options.force) } catch let error as OutreachError {
         result.errors.append(error)
         return result
       } catch { return result }
     }
-    var findings: [Finding] = []
-    var kept: [String] = []
-    var written = 0
-    loadAccounts(
-      paths,
-      each: { account in
-        for draft in try drafter.drafts(for: account, stage: options.stage) {
-          let label = options.outFolder.map { $0 + "/" + draft.fileName } ?? draft.fileName
-          findings += linter.lint(path: label, text: draft.text)
-          if writer != nil {
-            switch try writer!.write(draft.text, name: draft.fileName) {
-            case .written: written += 1
-            case .unchanged: break
-            case .keptEdited: kept.append(label)
+    let writer = openedWriter
+    let (files, errors) = FileWalker.expand(paths, extensions: FileWalker.accountExtensions) { .noAccounts(folder: $0) }
+    result.errors += errors
+
+    // Accounts are read, drafted, linted and written on every core, a
+    // chunk at a time, so memory stays flat; drafts are emitted in order.
+    struct Outcome: Sendable {
+      var drafts: [Draft] = []
+      var warnings: [Warning] = []
+      var findings: [Finding] = []
+      var kept: [String] = []
+      var written = 0
+      var error: OutreachError?
+    }
+    let chunkSize = 64
+    var start = 0
+    while start < files.count {
+      let chunk = Array(files[start..<min(start + chunkSize, files.count)])
+      start += chunkSize
+      let box = ResultBox<Outcome>(count: chunk.count)
+      DispatchQueue.concurrentPerform(iterations: chunk.count) { index in
+        var outcome = Outcome()
+        do {
+          let (account, warnings) = try AccountLoader.load(path: chunk[index])
+          outcome.warnings = warnings
+          for draft in try drafter.drafts(for: account, stage: options.stage) {
+            let label = options.outFolder.map { $0 + "/" + draft.fileName } ?? draft.fileName
+            outcome.findings += linter.lint(path: label, text: draft.text)
+            if let writer {
+              switch try writer.write(draft.text, name: draft.fileName) {
+              case .written: outcome.written += 1
+              case .unchanged: break
+              case .keptEdited: outcome.kept.append(label)
+              }
             }
+            outcome.drafts.append(draft)
           }
-          emit(draft)
+        } catch let error as OutreachError {
+          outcome.error = error
+        } catch {
+          outcome.error = .unreadable(path: chunk[index], reason: "\(error)")
         }
-      }, result: &result)
-    result.findings = findings
-    result.kept = kept
-    result.written = written
-    if writer != nil {
-      do { try writer!.saveManifest() } catch let error as OutreachError { result.errors.append(error) } catch {}
+        box.set(index, outcome)
+      }
+      for outcome in box.values {
+        if let error = outcome.error {
+          result.errors.append(error)
+          continue
+        }
+        result.accounts += 1
+        result.warnings += outcome.warnings
+        result.findings += outcome.findings
+        result.kept += outcome.kept
+        result.written += outcome.written
+        outcome.drafts.forEach(emit)
+      }
+    }
+    if let writer {
+      do { try writer.saveManifest() } catch let error as OutreachError { result.errors.append(error) } catch {}
     }
     return result
   }

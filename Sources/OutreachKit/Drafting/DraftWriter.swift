@@ -6,7 +6,7 @@ import Foundation
 /// whose bytes match none of them was changed by someone and is left alone.
 /// Because the journal entry comes first, a run killed midway leaves each
 /// file old or new, and either is still recognised as outreach's own.
-public struct DraftWriter {
+public final class DraftWriter: @unchecked Sendable {
   public enum Outcome: Equatable, Sendable { case written, unchanged, keptEdited }
   public static let manifestName = ".outreach-drafts"
   static let temporaryMarker = ".outreach-tmp-"
@@ -16,6 +16,9 @@ public struct DraftWriter {
   private var written: [String: Set<String>] = [:]
   private var latest: [String: String] = [:]
   private var journal: Int32 = -1
+  /// Guards `written`, `latest` and the journal: drafts are written from
+  /// several threads at once.
+  private let lock = NSLock()
 
   public init(folder: String, force: Bool) throws {
     self.folder = folder
@@ -48,7 +51,7 @@ public struct DraftWriter {
 
   static func hash(_ text: String) -> String { String(stableHash(text), radix: 16) }
 
-  public mutating func write(_ text: String, name: String) throws -> Outcome {
+  public func write(_ text: String, name: String) throws -> Outcome {
     let path = folder + "/" + name
     let hash = Self.hash(text)
     if let existing = try? String(contentsOfFile: path, encoding: .utf8) {
@@ -56,14 +59,17 @@ public struct DraftWriter {
         record(hash, name)
         return .unchanged
       }
-      if !force, !(written[name]?.contains(Self.hash(existing)) ?? false) { return .keptEdited }
+      let ours = lock.withLock { written[name]?.contains(Self.hash(existing)) ?? false }
+      if !force, !ours { return .keptEdited }
     }
     record(hash, name)
     try Self.atomicWrite(text, to: path)
     return .written
   }
 
-  private mutating func record(_ hash: String, _ name: String) {
+  private func record(_ hash: String, _ name: String) {
+    lock.lock()
+    defer { lock.unlock() }
     latest[name] = hash
     guard written[name]?.contains(hash) != true else { return }
     written[name, default: []].insert(hash)
@@ -72,7 +78,7 @@ public struct DraftWriter {
   }
 
   /// Compacts the journal to the latest hash of each draft.
-  public mutating func saveManifest() throws {
+  public func saveManifest() throws {
     if journal >= 0 { close(journal) }
     journal = -1
     let lines = latest.keys.sorted().map { "\(latest[$0]!) \($0)" }.joined(separator: "\n") + "\n"
@@ -84,7 +90,8 @@ public struct DraftWriter {
   static func atomicWrite(_ text: String, to path: String) throws {
     let folder = (path as NSString).deletingLastPathComponent
     let name = (path as NSString).lastPathComponent
-    let temporary = (folder.isEmpty ? "" : folder + "/") + "." + name + temporaryMarker + "\(getpid())"
+    let temporary =
+      (folder.isEmpty ? "" : folder + "/") + "." + name + temporaryMarker + "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else {
       throw OutreachError.cannotWrite(path: path, reason: String(cString: strerror(errno)))

@@ -111,10 +111,14 @@ public enum Observations {
     value == value.rounded() ? "\(Int(value))" : String(format: "%.1f", value)
   }
 
+  /// 1200000 → "1,200,000".
   static func grouped(_ value: Int) -> String {
-    let formatter = NumberFormatter()
-    formatter.numberStyle = .decimal
-    formatter.locale = Locale(identifier: "en_US")
-    return formatter.string(from: NSNumber(value: value)) ?? "\(value)"
+    let digits = String(value.magnitude)
+    var out = ""
+    for (index, digit) in digits.enumerated() {
+      if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
+      out.append(digit)
+    }
+    return (value < 0 ? "-" : "") + out
   }
 }
