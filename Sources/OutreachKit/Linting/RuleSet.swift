@@ -190,15 +190,33 @@ public struct RuleSet: Sendable {
         throw OutreachError.notFound(path: folder)
       }
       let files = isDirectory.boolValue ? try ruleFiles(in: folder) : [folder]
-      for file in files {
+      // Rule files are read and parsed on every core; the first error in
+      // file order is the one reported.
+      let isFolder = isDirectory.boolValue
+      let box = ResultBox<Result<(Rule, [Warning]), OutreachError>>(count: files.count)
+      DispatchQueue.concurrentPerform(iterations: files.count) { index in
+        let file = files[index]
         let relative =
-          isDirectory.boolValue
+          isFolder
           ? String(file.dropFirst(folder.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
           : URL(fileURLWithPath: file).lastPathComponent
         let id = relative.replacingOccurrences(of: ".yaml", with: "").replacingOccurrences(of: ".yml", with: "")
           .replacingOccurrences(of: "/", with: ".")
-        let bytes = try TextFile.read(path: file, limit: 5_000_000)
-        add(try RuleLoader.load(id: id, file: file, text: String(decoding: bytes, as: UTF8.self), warnings: &warnings))
+        do {
+          let bytes = try TextFile.read(path: file, limit: 5_000_000)
+          var fileWarnings: [Warning] = []
+          let rule = try RuleLoader.load(id: id, file: file, text: String(decoding: bytes, as: UTF8.self), warnings: &fileWarnings)
+          box.set(index, .success((rule, fileWarnings)))
+        } catch let error as OutreachError {
+          box.set(index, .failure(error))
+        } catch {
+          box.set(index, .failure(.unreadable(path: file, reason: "\(error)")))
+        }
+      }
+      for outcome in box.values {
+        let (rule, fileWarnings) = try outcome.get()
+        warnings += fileWarnings
+        add(rule)
       }
       sources.append(folder)
     }
