@@ -205,7 +205,8 @@ public struct RuleSet: Sendable {
         do {
           let bytes = try TextFile.read(path: file, limit: 5_000_000)
           var fileWarnings: [Warning] = []
-          let rule = try RuleLoader.load(id: id, file: file, text: String(decoding: bytes, as: UTF8.self), warnings: &fileWarnings)
+          let rule = try RuleLoader.load(
+            id: id, file: file, text: String(decoding: bytes, as: UTF8.self), warnings: &fileWarnings)
           box.set(index, .success((rule, fileWarnings)))
         } catch let error as OutreachError {
           box.set(index, .failure(error))

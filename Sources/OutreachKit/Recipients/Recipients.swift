@@ -21,35 +21,56 @@ public enum RecipientPicker {
   ]
 
   /// The role read from a title (or the `role:` override).
+  /// Title keywords by role, in the order they are tried.
+  static let roleKeywords: [(Role, [[UInt8]])] =
+    ([
+
+      (.leadership, ["founder", " ceo", "chief executive", " coo", "chief operating", "general manager", "president", "owner"]),
+      (
+        .finance,
+        ["finance", "procurement", "billing", "accounting", "accountant", "purchasing", "controller", " cfo", "treasur"]
+      ),
+      (.design, ["design", " ux", "user research", "ux research"]),
+      (.product, ["product", " pm ", " pm,", "analyst", "analytics", "data ", " data", "growth", "insights"]),
+      (
+        .engineering,
+        [
+          "engineer", "developer", " cto", "technical", "tech lead", "architect", "devops", " sre", "implementation", "software",
+          "platform", "backend", "frontend", "full stack", "fullstack",
+        ]
+      ),
+      (.support, ["support", "customer success", " cx", "success manager", "customer experience"]),
+    ] as [(Role, [String])]).map { ($0.0, $0.1.map { Array($0.utf8) }) }
+
+  static let seniorityKeywords: [([UInt8], Int)] =
+    ([
+      ("founder", 9), ("chief", 9), (" ceo", 9), (" cto", 9), (" cfo", 9), (" coo", 9), ("vp", 8), ("vice president", 8),
+      ("head of", 7), ("director", 7), ("principal", 6), ("staff", 5), ("lead", 5), ("senior", 4), ("sr.", 4), ("manager", 4),
+    ] as [(String, Int)]).map { (Array($0.0.utf8), $0.1) }
+
+  /// The title as lowercase ASCII bytes between spaces, hyphens as spaces.
+  static func titleBytes(_ title: String?) -> [UInt8] {
+    var bytes: [UInt8] = [0x20]
+    for byte in (title ?? "").utf8 {
+      bytes.append(byte == 0x2D ? 0x20 : PhraseMatcher.lowercase[Int(byte)])
+    }
+    bytes.append(0x20)
+    return bytes
+  }
+
+  /// The role read from a title (or the `role:` override).
   public static func role(of user: AccountUser) -> Role {
     if let role = user.role { return role }
-    let title = " " + (user.title ?? "").lowercased().replacingOccurrences(of: "-", with: " ") + " "
-    func has(_ words: [String]) -> Bool { words.contains { title.contains($0) } }
-    if has(["founder", " ceo", "chief executive", " coo", "chief operating", "general manager", "president", "owner"]) {
-      return .leadership
+    let title = titleBytes(user.title)
+    for (role, words) in roleKeywords where words.contains(where: { EmailDocument.contains(title, $0) }) {
+      return role
     }
-    if has(["finance", "procurement", "billing", "accounting", "accountant", "purchasing", "controller", " cfo", "treasur"]) {
-      return .finance
-    }
-    if has(["design", " ux", "user research", "ux research"]) { return .design }
-    if has(["product", " pm ", " pm,", "analyst", "analytics", "data ", " data", "growth", "insights"]) { return .product }
-    if has([
-      "engineer", "developer", " cto", "technical", "tech lead", "architect", "devops", " sre", "implementation", "software",
-      "platform", "backend", "frontend", "full stack", "fullstack",
-    ]) {
-      return .engineering
-    }
-    if has(["support", "customer success", " cx", "success manager", "customer experience"]) { return .support }
     return .other
   }
 
   static func seniority(_ title: String?) -> Int {
-    let title = " " + (title ?? "").lowercased() + " "
-    let ranks: [(String, Int)] = [
-      ("founder", 9), ("chief", 9), (" ceo", 9), (" cto", 9), (" cfo", 9), (" coo", 9), ("vp", 8), ("vice president", 8),
-      ("head of", 7), ("director", 7), ("principal", 6), ("staff", 5), ("lead", 5), ("senior", 4), ("sr.", 4), ("manager", 4),
-    ]
-    return ranks.filter { title.contains($0.0) }.map(\.1).max() ?? 2
+    let bytes = titleBytes(title)
+    return seniorityKeywords.filter { EmailDocument.contains(bytes, $0.0) }.map(\.1).max() ?? 2
   }
 
   /// Why a person cannot be written to, or nil when they can.
