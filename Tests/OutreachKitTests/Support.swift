@@ -29,27 +29,10 @@ func makeTemporaryFolder(_ name: String = "outreach-test") -> String {
   return path
 }
 
-/// Text with `↓` markers removed, and where each marker stood (1-based line,
-/// column in Unicode scalars).
+/// Text with `↓` markers removed, and where each marker stood.
 func stripMarkers(_ text: String) -> (text: String, marks: [Position]) {
-  var out = ""
-  var marks: [Position] = []
-  var line = 1
-  var column = 1
-  for scalar in text.unicodeScalars {
-    if scalar == "↓" {
-      marks.append(Position(line: line, column: column))
-      continue
-    }
-    out.unicodeScalars.append(scalar)
-    if scalar == "\n" {
-      line += 1
-      column = 1
-    } else {
-      column += 1
-    }
-  }
-  return (out, marks)
+  let (clean, marks) = RuleExamples.markers(text)
+  return (clean, marks.map { Position(line: $0.line, column: $0.column) })
 }
 
 struct Position: Hashable, CustomStringConvertible, Comparable {

@@ -209,15 +209,16 @@ enum TemplateAudit {
 
 /// Runs a rule's own good and bad examples.
 public enum RuleExamples {
-  /// The example text without `↓` markers, and where each marker stood.
-  public static func markers(_ text: String) -> (text: String, marks: [String]) {
+  /// The example text without `↓` markers, and where each marker stood
+  /// (1-based line, column in Unicode scalars).
+  public static func markers(_ text: String) -> (text: String, marks: [(line: Int, column: Int)]) {
     var out = ""
-    var marks: [String] = []
+    var marks: [(line: Int, column: Int)] = []
     var line = 1
     var column = 1
     for scalar in text.unicodeScalars {
       if scalar == "↓" {
-        marks.append("\(line):\(column)")
+        marks.append((line, column))
         continue
       }
       out.unicodeScalars.append(scalar)
@@ -249,7 +250,8 @@ public enum RuleExamples {
       }
     }
     for example in rule.bad {
-      let (text, marks) = markers(example.text)
+      let (text, positions) = markers(example.text)
+      let marks = positions.map { "\($0.line):\($0.column)" }
       let found = linter.lint(path: "example.md", text: text).filter { $0.rule == rule.id }.map { "\($0.line):\($0.column)" }
       if marks.isEmpty {
         if found.isEmpty {

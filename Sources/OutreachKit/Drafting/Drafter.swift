@@ -168,7 +168,7 @@ public struct Drafter: Sendable {
       "sender": nested(["name": templates.team.senderName, "title": templates.team.senderTitle], "sender"),
       "program": nested(["weeks": templates.team.programWeeks, "includes": templates.team.programIncludes], "program"),
       "sales_contact": account.salesContact.map { $0 as Any } ?? false,
-      "sales_topics": topics.isEmpty ? "your setup" : topics,
+      "sales_topics": topics.isEmpty ? false : topics,
       "ticket": account.openTicket.map { $0 as Any } ?? false,
       "open_ticket": (leadID != "open-ticket" ? account.openTicket.map { nested(["ticket": $0], "open_ticket") as Any } : nil)
         ?? false,
