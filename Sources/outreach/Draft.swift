@@ -68,7 +68,8 @@ struct DraftCommand: ParsableCommand {
   func run() throws {
     let session = try ruleOptions.session()
     let drafter = Drafter(
-      templates: try draftOptions.templateSet(), configuration: session.configuration, today: try draftOptions.todayValue())
+      templates: try draftOptions.templateSet(), configuration: session.configuration, today: try draftOptions.todayValue(),
+      linter: session.linter)
     let run = DraftRun(drafter: drafter, linter: session.linter)
     var drafts: [Draft] = []
     var printed = 0

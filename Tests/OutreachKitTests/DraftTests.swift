@@ -189,6 +189,47 @@ import Testing
     return false
   }
 
+  /// Data the team does not control (long names, a vibe killer in a
+  /// category, `[BUG] TODO` in a ticket, dashes) still gives drafts that
+  /// lint clean: long values are cut in subjects, data is softened, and
+  /// optional parts are dropped until the draft passes.
+  @Test func awkwardDataStillGivesCleanDrafts() throws {
+    let text = """
+      account: {name: Extraordinarily Long Company Name International Holdings, category: circling back app}
+      context:
+        sales_contact: Dana
+        sales_topics: [SSO, data retention, audit logs, custom roles, SAML, SCIM provisioning, billing exports]
+        open_ticket: "[BUG] TODO: Funnel not counting mobile signups from the iOS app after the last release {{x}} — urgent"
+      signals: {docs_topics: [feature flag local evaluation with bootstrapping on the server side for Next.js]}
+      users:
+        - {name: Ana Ruiz, email: ana@x.io, title: Head of Product, last_active: 2026-11-20}
+        - {name: Bo Li, email: bo@x.io, title: Staff Engineer, last_active: 2026-11-20}
+        - {name: Cy Doe, email: cy@x.io, title: Founder, last_active: 2026-11-20}
+      """
+    let linter = Linter(rules: projectRules)
+    let careful = Drafter(templates: templates, configuration: Configuration(), today: today, linter: linter)
+    for stage in [Stage.onboarding, .checkIn, .noResponse] {
+      for draft in try careful.drafts(for: account(text), stage: stage) {
+        #expect(draft.findings.isEmpty, "\(stage): \(draft.findings.map { "\($0.rule) \($0.match)" })\n\(draft.text)")
+        #expect(linter.lint(path: "d.md", text: draft.text).isEmpty)
+        #expect(!draft.text.contains("circling back"))
+        #expect(draft.subject.count <= 60, "\(draft.subject)")
+      }
+    }
+    // Without the linter, the same account shows what would go wrong.
+    let plain = try drafter.drafts(for: account(text), stage: .onboarding)
+    #expect(!linter.lint(path: "d.md", text: plain[0].text).isEmpty)
+  }
+
+  @Test func escapingHelpers() {
+    #expect(Escaping.shortened("feature flag local evaluation with bootstrapping") == "feature flag local evaluation\u{2026}")
+    #expect(Escaping.shortened("short") == "short")
+    #expect(Escaping.markdown("[BUG] TODO — now {{x}}") == "(BUG) todo, now ((x))")
+    #expect(Escaping.markdown("a*b_c_ <d> #e") == "a\\*b_c\\_ \\<d\\> \\#e")
+    #expect(Escaping.headerName("O'Brien, Pat") == "\"O'Brien, Pat\"")
+    #expect(Escaping.codeSpan("a`b") == "``a`b``")
+  }
+
   @Test func draftsAreDeterministic() throws {
     let sample = try #require(templates.sampleAccounts.first)
     let one = try drafter.drafts(for: AccountLoader.load(path: sample.path, text: sample.text).0).map(\.text)

@@ -96,7 +96,12 @@ public struct DraftRun: Sendable {
           outcome.warnings = warnings
           for draft in try drafter.drafts(for: account, stage: options.stage) {
             let label = options.outFolder.map { $0 + "/" + draft.fileName } ?? draft.fileName
-            outcome.findings += linter.lint(path: label, text: draft.text)
+            let findings = drafter.linter == nil ? linter.lint(path: label, text: draft.text) : draft.findings
+            outcome.findings += findings.map { finding in
+              var relabelled = finding
+              relabelled.path = label
+              return relabelled
+            }
             if let writer {
               switch try writer.write(draft.text, name: draft.fileName) {
               case .written: outcome.written += 1

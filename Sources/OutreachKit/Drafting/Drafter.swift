@@ -15,6 +15,8 @@ public struct Draft: Sendable {
   public var noticed: [String]
   /// Names templates asked for that the view model did not have.
   public var misses: [String]
+  /// What the drafter's linter found in the final text (empty when clean).
+  public var findings: [Finding] = []
   /// A stable file name for `--out`.
   public var fileName: String
 
@@ -31,12 +33,21 @@ public struct Drafter: Sendable {
   public let templates: TemplateSet
   public let configuration: Configuration
   public let today: Day
+  /// When set, every draft is linted, and a draft with findings is drafted
+  /// again without its optional parts (see `optionalParts`) until it is clean.
+  public let linter: Linter?
 
-  public init(templates: TemplateSet, configuration: Configuration, today: Day) {
+  public init(templates: TemplateSet, configuration: Configuration, today: Day, linter: Linter? = nil) {
     self.templates = templates
     self.configuration = configuration
     self.today = today
+    self.linter = linter
   }
+
+  /// What a draft can do without, dropped in this order when account data
+  /// makes it too long or trips a rule: the human touch, prior context, the
+  /// extras of a check-in. The lead observation always stays.
+  static let optionalParts = ["category", "sales_contact", "open_ticket", "growth", "cross_sell", "nudge"]
 
   /// The stage from history (contract section 1).
   public static func stage(of account: Account) -> Stage {
@@ -140,6 +151,34 @@ public struct Drafter: Sendable {
     account: Account, stage: Stage, to: [Recipient], lead: Observation?, observations: [Observation], noticed: [String],
     extra: [String: Any], suffix: String
   ) throws -> Draft {
+    var dropped: [String] = []
+    var draft = try render(
+      account: account, stage: stage, to: to, lead: lead, observations: observations, noticed: noticed, extra: extra,
+      suffix: suffix, dropping: [], generalSubject: false)
+    guard let linter else { return draft }
+    draft.findings = linter.lint(path: draft.fileName, text: draft.text)
+    var parts = Self.optionalParts[...]
+    var generalSubject = false
+    while !draft.findings.isEmpty {
+      if !generalSubject, draft.findings.contains(where: { $0.line == 2 }) {
+        generalSubject = true
+      } else if let next = parts.popFirst() {
+        dropped.append(next)
+      } else {
+        break
+      }
+      draft = try render(
+        account: account, stage: stage, to: to, lead: lead, observations: observations, noticed: noticed, extra: extra,
+        suffix: suffix, dropping: Set(dropped), generalSubject: generalSubject)
+      draft.findings = linter.lint(path: draft.fileName, text: draft.text)
+    }
+    return draft
+  }
+
+  func render(
+    account: Account, stage: Stage, to: [Recipient], lead: Observation?, observations: [Observation], noticed: [String],
+    extra: [String: Any], suffix: String, dropping: Set<String>, generalSubject: Bool
+  ) throws -> Draft {
     let leadID = lead?.id ?? "general"
     var facts: [String: Any] = lead?.facts ?? [:]
     if let event = lead?.facts["event"] { facts["event_code"] = Escaping.codeSpan(event) }
@@ -190,22 +229,25 @@ public struct Drafter: Sendable {
         values[key] = value
       }
     }
+    for key in dropping where values[key] != nil {
+      values[key] = values[key] is [Any] ? [Any]() : false
+    }
     root.setValues(values)
     var body = try templates.render(stage == .followUp ? "check-in" : stage.rawValue, root)
     body = Self.tidy(body)
     var subjectFacts: [String: Any] = facts
     subjectFacts["account"] = account.name
-    let subjectTemplate = templates.subjects[leadID] ?? templates.subjects["general"]
+    let subjectTemplate = (generalSubject ? nil : templates.subjects[leadID]) ?? templates.subjects["general"]
     let subject = Escaping.sanitize(subjectTemplate?.render(subjectFacts, library: templates.library) ?? account.name)
     var built = [
-      lead?.id, extra["nudge_id"] as? String, values["open_ticket"] is Bool ? nil : "open-ticket",
+      lead?.id, values["nudge"] is Bool ? nil : extra["nudge_id"] as? String, values["open_ticket"] is Bool ? nil : "open-ticket",
       (values["growth"] is Bool) ? nil : "growth",
     ].compactMap { $0 }
     built = observations.map(\.id).filter { built.contains($0) }
     return Draft(
       account: account.name, accountFile: account.file, stage: stage, to: to, subject: subject, body: body, observations: built,
       noticed: noticed,
-      misses: root.misses, fileName: slug(account.name) + "-" + stage.rawValue + suffix + ".md")
+      misses: root.misses, findings: [], fileName: slug(account.name) + "-" + stage.rawValue + suffix + ".md")
   }
 
   /// A call to action that fits the lead: the renewal question only where

@@ -35,7 +35,7 @@ public enum Escaping {
   /// would read as markup: emphasis, links, HTML, entities, template braces,
   /// and the dots and colons that make an address clickable.
   public static func markdown(_ text: String) -> String {
-    let clean = defang(sanitize(text))
+    let clean = defang(softened(sanitize(bracketsAsParentheses(text))))
     var out = ""
     let scalars = Array(clean.unicodeScalars)
     for (index, scalar) in scalars.enumerated() {
@@ -59,8 +59,7 @@ public enum Escaping {
       }
       out.unicodeScalars.append(scalar)
     }
-    // Em and en dashes in data would fail the team's own lint.
-    return out.replacingOccurrences(of: "\u{2014}", with: ",").replacingOccurrences(of: "\u{2013}", with: "-")
+    return out
   }
 
   /// Breaks what a mail client or GitHub-flavoured Markdown would turn into
@@ -74,16 +73,56 @@ public enum Escaping {
     return out.replacingOccurrences(of: "@", with: "[at]")
   }
 
+  /// `[BUG]` in a ticket title would read as an unfilled placeholder, and
+  /// braces as template syntax: data shows them as parentheses.
+  static func bracketsAsParentheses(_ text: String) -> String {
+    guard text.contains(where: { "[]{}".contains($0) }) else { return text }
+    return String(
+      text.map { character -> Character in
+        switch character {
+        case "[", "{": return "("
+        case "]", "}": return ")"
+        default: return character
+        }
+      })
+  }
+
+  /// Data is quoted, not written by the sender: words that the playbook's
+  /// rules flag in a writer's own text are softened so the draft stays clean
+  /// (dashes become commas, TODO-style markers lose their capitals).
+  static func softened(_ text: String) -> String {
+    var out = text
+    if out.contains("\u{2014}") || out.contains("\u{2013}") {
+      for dash in ["\u{2014}", "\u{2013}"] {
+        out = out.replacingOccurrences(of: " \(dash) ", with: ", ").replacingOccurrences(of: dash, with: ", ")
+      }
+    }
+    for marker in ["TODO", "TBD", "FIXME", "XXX"] where out.contains(marker) {
+      out = out.replacingOccurrences(of: "\\b\(marker)\\b", with: marker.lowercased(), options: .regularExpression)
+    }
+    return out
+  }
+
+  /// Cuts a long value at a word boundary for a one-line context (a subject).
+  static func shortened(_ text: String, to limit: Int = 30) -> String {
+    guard text.count > limit else { return text }
+    var cut = String(text.prefix(limit))
+    if let space = cut.lastIndex(of: " "), cut.distance(from: cut.startIndex, to: space) > limit / 2 {
+      cut = String(cut[..<space])
+    }
+    while let last = cut.last, last == " " || last == "," || last == ":" || last == "-" { cut.removeLast() }
+    return cut + "\u{2026}"
+  }
+
   /// Untrusted text for a plain-text line such as the subject.
   public static func plain(_ text: String) -> String {
-    var out = defang(sanitize(text))
+    var out = defang(softened(sanitize(bracketsAsParentheses(text))))
     while out.contains("{{") || out.contains("}}") {
       out = out.replacingOccurrences(of: "{{", with: "{ {").replacingOccurrences(of: "}}", with: "} }")
     }
     return
       out
       .replacingOccurrences(of: "<", with: "\u{2039}").replacingOccurrences(of: ">", with: "\u{203A}")
-      .replacingOccurrences(of: "\u{2014}", with: ",").replacingOccurrences(of: "\u{2013}", with: "-")
   }
 
   /// A code span holding `text`, fenced so nothing inside can close it.
@@ -125,9 +164,10 @@ struct MarkdownContentType: MustacheContentType {
 }
 
 /// `{{var}}` in a subject line: plain text on one line, with no link,
-/// template braces or comment a later reader could act on.
+/// template braces or comment a later reader could act on, and short enough
+/// that the subject stays within a phone's width.
 struct PlainContentType: MustacheContentType {
-  func escapeText(_ text: String) -> String { Escaping.plain(text) }
+  func escapeText(_ text: String) -> String { Escaping.shortened(Escaping.plain(text)) }
 }
 
 enum ContentTypes {
