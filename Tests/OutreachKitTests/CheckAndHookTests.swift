@@ -150,7 +150,7 @@ func replace(_ old: String, with new: String, in path: String) throws {
     try
       "To: Ana <ana@example.com>\nSubject: Your flags: 12 are stale\n\nHi Ana, twelve flags are stale. Want to take a look together?\n"
       .write(toFile: team + "/email.md", atomically: true, encoding: .utf8)
-    try replace("a 10-minute cleanup", with: "a ten-minute cleanup", in: team + "/Templates/subjects.yml")
+    try replace("a quick cleanup", with: "an easy cleanup", in: team + "/Templates/subjects.yml")
     try git(["add", "-A"], in: team)
     let clean = try git(["commit", "-m", "clean"], in: team)
     #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
@@ -211,7 +211,7 @@ func replace(_ old: String, with new: String, in path: String) throws {
 
     try "Hi Ana, twelve flags are stale. Want to take a look together?\n".write(
       toFile: team + "/email.md", atomically: true, encoding: .utf8)
-    try replace("a 10-minute cleanup", with: "a ten-minute cleanup", in: team + "/Templates/subjects.yml")
+    try replace("a quick cleanup", with: "an easy cleanup", in: team + "/Templates/subjects.yml")
     try git(["add", "-A"], in: team)
     let clean = try git(["commit", "-m", "clean"], in: team, environment: home)
     #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
