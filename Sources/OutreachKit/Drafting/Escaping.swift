@@ -104,7 +104,7 @@ public enum Escaping {
   }
 
   /// Cuts a long value at a word boundary for a one-line context (a subject).
-  static func shortened(_ text: String, to limit: Int = 30) -> String {
+  static func shortened(_ text: String, to limit: Int = 36) -> String {
     guard text.count > limit else { return text }
     var cut = String(text.prefix(limit))
     if let space = cut.lastIndex(of: " "), cut.distance(from: cut.startIndex, to: space) > limit / 2 {
