@@ -222,7 +222,8 @@ import Testing
   }
 
   @Test func escapingHelpers() {
-    #expect(Escaping.shortened("feature flag local evaluation with bootstrapping") == "feature flag local evaluation with\u{2026}")
+    let long = "feature flag local evaluation with bootstrapping"
+    #expect(Escaping.shortened(long) == "feature flag local evaluation with\u{2026}")
     #expect(Escaping.shortened("short") == "short")
     #expect(Escaping.markdown("[BUG] TODO — now {{x}}") == "(BUG) todo, now ((x))")
     #expect(Escaping.markdown("a*b_c_ <d> #e") == "a\\*b_c\\_ \\<d\\> \\#e")
