@@ -51,5 +51,6 @@ struct Rules: ParsableCommand {
     let session = try ruleOptions.session()
     for warning in session.warnings { Terminal.note(warning.description) }
     Terminal.write(RuleListing.render(session.linter.rules, markdown: format == .markdown))
+    Terminal.note("rules from: \(session.ruleSet.sources.joined(separator: ", "))")
   }
 }

@@ -19,7 +19,6 @@ extension Linter {
     -> LintReport
   {
     var report = LintReport()
-    var inputs: [String] = []
     let (files, errors) = FileWalker.expand(paths.filter { $0 != "-" }, extensions: FileWalker.emailExtensions) {
       .noEmails(folder: $0)
     }
@@ -33,9 +32,7 @@ extension Linter {
         report.errors.append(error)
       } catch {}
     }
-    inputs = files
-    let results = lintConcurrently(inputs)
-    for result in results {
+    for result in lintConcurrently(files) {
       switch result {
       case .success(let findings):
         report.findings += findings

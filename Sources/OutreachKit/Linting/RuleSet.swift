@@ -5,7 +5,6 @@ public struct Configuration: Sendable {
   public enum RuleSetting: Sendable, Equatable {
     case off
     case level(Severity)
-    case max(Int)
     case levelAndMax(Severity?, Int?)
   }
   public var file: String?
@@ -120,7 +119,6 @@ public struct Configuration: Sendable {
     switch setting {
     case .off: return false
     case .level(let level): rule.level = level
-    case .max(let maximum): rule.setMax(maximum)
     case .levelAndMax(let level, let maximum):
       if let level { rule.level = level }
       if let maximum { rule.setMax(maximum) }

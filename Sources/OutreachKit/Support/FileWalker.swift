@@ -26,14 +26,10 @@ public enum FileWalker {
         files.append(path)
         continue
       }
-      let before = files.count
+      let (filesBefore, errorsBefore) = (files.count, errors.count)
       walk(path, extensions: extensions, visited: [], into: &files, errors: &errors)
-      if files.count == before,
-        errors.isEmpty
-          || !errors.contains(where: { if case .unreadable(let p, _) = $0 { return p == path } else { return false } })
-      {
-        errors.append(emptyFolder(path))
-      }
+      // A folder that held nothing to work on (and gave no error of its own) is an error too.
+      if files.count == filesBefore, errors.count == errorsBefore { errors.append(emptyFolder(path)) }
     }
     return (files, errors)
   }
