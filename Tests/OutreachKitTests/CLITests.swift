@@ -196,3 +196,33 @@ import Testing
     #expect((3...4).contains(people.count))
   }
 }
+
+/// The help text is part of the interface (swift-argument-parser's habit).
+@Suite struct HelpTests {
+  @Test func rootHelpListsEverySubcommand() throws {
+    let help = try runOutreach(["--help"])
+    #expect(help.status == 0)
+    for command in ["lint", "draft", "recipients", "check", "hook", "rules"] {
+      #expect(help.stdout.contains("  \(command)"), "no \(command) in\n\(help.stdout)")
+    }
+    #expect(try runOutreach(["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines) == OutreachVersion.current)
+  }
+
+  @Test func draftHelpNamesStagesAndFormats() throws {
+    let help = try runOutreach(["draft", "--help"])
+    #expect(help.status == 0)
+    for text in ["--out <dir>", "--force", "--today <yyyy-mm-dd>", "onboarding, check-in, no-response, follow-up", "text, json"] {
+      #expect(help.stdout.contains(text), "no \(text) in\n\(help.stdout)")
+    }
+  }
+
+  @Test func badValuesAreOneLineAndExit2() throws {
+    for arguments in [
+      ["draft", "--today", "tomorrow", "x.yml"], ["draft", "--force", "x.yml"], ["draft", "--stage", "later", "x.yml"],
+    ] {
+      let result = try runOutreach(arguments)
+      #expect(result.status == 2, "\(arguments)")
+      #expect(result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")
+    }
+  }
+}
