@@ -102,6 +102,8 @@ import Testing
     #expect(draft.body.contains("archiving the 8 stale flags"))
     #expect(draft.body.contains("When you're ready"))
     #expect(draft.body.contains("Next to try"))
+    // Observations name what the text was built on: lead, nudge, growth.
+    #expect(draft.observations == ["stale-flags", "replay-off", "growth"], "\(draft.observations)")
   }
 
   @Test func recipientsExcludeStaffRobotsAndInactive() throws {

@@ -239,9 +239,12 @@ public struct Drafter: Sendable {
     subjectFacts["account"] = account.name
     let subjectTemplate = (generalSubject ? nil : templates.subjects[leadID]) ?? templates.subjects["general"]
     let subject = Escaping.sanitize(subjectTemplate?.render(subjectFacts, library: templates.library) ?? account.name)
+    // The observations the text was built on: the lead, and the optional
+    // parts the stage's template used and that were not dropped.
+    func shown(_ key: String) -> Bool { root.used.contains(key) && !(values[key] is Bool) }
     var built = [
-      lead?.id, values["nudge"] is Bool ? nil : extra["nudge_id"] as? String, values["open_ticket"] is Bool ? nil : "open-ticket",
-      (values["growth"] is Bool) ? nil : "growth",
+      lead?.id, shown("nudge") ? extra["nudge_id"] as? String : nil, shown("open_ticket") ? "open-ticket" : nil,
+      shown("growth") ? "growth" : nil,
     ].compactMap { $0 }
     built = observations.map(\.id).filter { built.contains($0) }
     return Draft(

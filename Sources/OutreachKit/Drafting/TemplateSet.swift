@@ -172,8 +172,15 @@ final class RecordingContext: MustacheParent, @unchecked Sendable {
     self.parent = parent
   }
 
+  /// Names a template asked for and found, so the drafter knows which
+  /// optional parts a stage's template actually uses.
+  private(set) var used: Set<String> = []
+
   func child(named name: String) -> Any? {
-    if let value = values[name] { return value }
+    if let value = values[name] {
+      used.insert(name)
+      return value
+    }
     if !optional.contains(name) {
       if let parent {
         parent.nestedMisses.append((name, label.isEmpty ? name : "\(label).\(name)"))
