@@ -62,6 +62,8 @@ func replace(_ old: String, with new: String, in path: String) throws {
     try replace(
       "{{sender.name}} from onboarding", with: "{{sender.nmae}} from onboarding", in: team + "/Templates/onboarding.mustache")
     try replace("{{lead.days}}", with: "{{lead.dyas}}", in: team + "/Templates/observations/billing-first-bill.mustache")
+    // No sample account has a support person: check renders every role anyway.
+    try replace("{{account}}", with: "{{acount}}", in: team + "/Templates/roles/support.mustache")
     let result = try runOutreach(["check", "--format", "json", "--today", "2026-11-22"], in: team)
     #expect(result.status == 1)
     let findings = try JSONDecoder().decode([Finding].self, from: Data(result.stdout.utf8)).filter {
@@ -70,6 +72,7 @@ func replace(_ old: String, with new: String, in path: String) throws {
     #expect(
       findings.map { "\($0.path):\($0.line):\($0.match)" }.sorted() == [
         "Templates/observations/billing-first-bill.mustache:1:lead.dyas", "Templates/onboarding.mustache:3:sender.nmae",
+        "Templates/roles/support.mustache:1:acount",
       ])
   }
 

@@ -93,9 +93,13 @@ public struct Checker {
       } catch { continue }
       report.accounts += 1
       for stage in [Stage.onboarding, .checkIn, .noResponse] {
-        let drafts: [Draft]
+        var drafts: [Draft]
         do {
           drafts = try drafter.drafts(for: account, stage: stage)
+          // No-response drafts for every role and every lead the account
+          // raises, so each role and observation partial is rendered at
+          // least once even when no sample person has that role.
+          if stage == .noResponse { drafts += try drafter.probes(for: account) }
         } catch let error as OutreachError {
           report.errors.append(error)
           continue

@@ -147,6 +147,26 @@ public struct Drafter: Sendable {
     }
   }
 
+  /// For `outreach check`: a no-response draft for every role, and one led
+  /// by each observation the account raises.
+  func probes(for account: Account) throws -> [Draft] {
+    let observations = Observations.read(account)
+    let noticed = observations.map(\.id)
+    var drafts: [Draft] = []
+    for role in Role.allCases {
+      let person = Recipient(name: "Sam Example", email: "sam@example.com", role: role, reasonKey: role.rawValue)
+      for lead in observations.filter(\.canLead) {
+        drafts.append(
+          try render(
+            account: account, stage: .noResponse, to: [person], lead: lead, observations: observations, noticed: noticed,
+            extra: ["role_partial": "roles/\(role.rawValue)", "role": role.rawValue],
+            suffix: "-probe-\(role.rawValue)-\(lead.id)",
+            dropping: [], generalSubject: false))
+      }
+    }
+    return drafts
+  }
+
   func draft(
     account: Account, stage: Stage, to: [Recipient], lead: Observation?, observations: [Observation], noticed: [String],
     extra: [String: Any], suffix: String
