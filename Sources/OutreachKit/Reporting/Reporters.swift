@@ -102,7 +102,6 @@ public enum SARIFReporter: Reporter {
   struct Tool: Encodable { var driver: Driver }
   struct Driver: Encodable {
     var name = "outreach"
-    var informationUri = "https://github.com/outreach-tool/outreach"
     var version = OutreachVersion.current
     var rules: [RuleDescriptor]
   }
