@@ -129,20 +129,21 @@ struct RecipientsCommand: ParsableCommand {
     var result = DraftRun.Result()
     var all: [Recipient] = []
     var count = 0
-    run.loadAccounts(
-      accounts,
-      each: { account in
-        let people = try drafter.recipients(for: account, stage: stage)
+    let stage = self.stage
+    run.forEachAccount(
+      accounts, result: &result,
+      work: { account in (account.name, try drafter.recipients(for: account, stage: stage)) },
+      each: { name, people in
         all += people
         if format == .text {
-          if count > 0 || accounts.count > 1 { Terminal.write((count > 0 ? "\n" : "") + "# \(account.name)\n") }
+          if count > 0 || accounts.count > 1 { Terminal.write((count > 0 ? "\n" : "") + "# \(name)\n") }
           for person in people {
             Terminal.write(
               "\(Escaping.address(name: person.name, email: person.email))  \(person.role.rawValue)  \(person.reason)\n")
           }
         }
         count += 1
-      }, result: &result)
+      })
     if format == .json { Terminal.write(DraftJSON.render(all)) }
     for warning in session.warnings + result.warnings { Terminal.note(warning.description) }
     for error in result.errors { Terminal.error(error.description) }

@@ -41,21 +41,40 @@ public struct DraftRun: Sendable {
     self.linter = linter
   }
 
-  /// Reads every account file named (folders expanded), one at a time, so
-  /// memory stays flat in the number of accounts.
-  public func loadAccounts(_ paths: [String], each: (Account) throws -> Void, result: inout Result) {
+  /// Reads every account file named (folders expanded) and runs `work` on
+  /// each, on every core, a chunk at a time so memory stays flat; `each`
+  /// gets the results in file order. An account that cannot be read is an
+  /// error in `result`, and the others go on.
+  public func forEachAccount<Value: Sendable>(
+    _ paths: [String], result: inout Result, work: @Sendable @escaping (Account) throws -> Value, each: (Value) -> Void
+  ) {
     let (files, errors) = FileWalker.expand(paths, extensions: FileWalker.accountExtensions) { .noAccounts(folder: $0) }
     result.errors += errors
-    for file in files {
-      do {
-        let (account, warnings) = try AccountLoader.load(path: file)
-        result.warnings += warnings
-        result.accounts += 1
-        try each(account)
-      } catch let error as OutreachError {
-        result.errors.append(error)
-      } catch {
-        result.errors.append(.unreadable(path: file, reason: "\(error)"))
+    let chunkSize = 64
+    var start = 0
+    while start < files.count {
+      let chunk = Array(files[start..<min(start + chunkSize, files.count)])
+      start += chunkSize
+      let box = ResultBox<Swift.Result<(Value, [Warning]), OutreachError>>(count: chunk.count)
+      DispatchQueue.concurrentPerform(iterations: chunk.count) { index in
+        do {
+          let (account, warnings) = try AccountLoader.load(path: chunk[index])
+          box.set(index, .success((try work(account), warnings)))
+        } catch let error as OutreachError {
+          box.set(index, .failure(error))
+        } catch {
+          box.set(index, .failure(.unreadable(path: chunk[index], reason: "\(error)")))
+        }
+      }
+      for outcome in box.values {
+        switch outcome {
+        case .success(let (value, warnings)):
+          result.accounts += 1
+          result.warnings += warnings
+          each(value)
+        case .failure(let error):
+          result.errors.append(error)
+        }
       }
     }
   }
@@ -70,67 +89,50 @@ public struct DraftRun: Sendable {
       } catch { return result }
     }
     let writer = openedWriter
-    let (files, errors) = FileWalker.expand(paths, extensions: FileWalker.accountExtensions) { .noAccounts(folder: $0) }
-    result.errors += errors
-
-    // Accounts are read, drafted, linted and written on every core, a
-    // chunk at a time, so memory stays flat; drafts are emitted in order.
     struct Outcome: Sendable {
       var drafts: [Draft] = []
-      var warnings: [Warning] = []
       var findings: [Finding] = []
       var kept: [String] = []
       var written = 0
-      var error: OutreachError?
     }
-    let chunkSize = 64
-    var start = 0
-    while start < files.count {
-      let chunk = Array(files[start..<min(start + chunkSize, files.count)])
-      start += chunkSize
-      let box = ResultBox<Outcome>(count: chunk.count)
-      DispatchQueue.concurrentPerform(iterations: chunk.count) { index in
+    let (drafter, linter) = (self.drafter, self.linter)
+    var findings: [Finding] = []
+    var kept: [String] = []
+    var written = 0
+    // Accounts are read, drafted, linted and written on every core; drafts
+    // are emitted in order.
+    forEachAccount(
+      paths, result: &result,
+      work: { account in
         var outcome = Outcome()
-        do {
-          let (account, warnings) = try AccountLoader.load(path: chunk[index])
-          outcome.warnings = warnings
-          for draft in try drafter.drafts(for: account, stage: options.stage) {
-            let label = options.outFolder.map { $0 + "/" + draft.fileName } ?? draft.fileName
-            let findings = drafter.linter == nil ? linter.lint(path: label, text: draft.text) : draft.findings
-            outcome.findings += findings.map { finding in
-              var relabelled = finding
-              relabelled.path = label
-              return relabelled
-            }
-            if let writer {
-              switch try writer.write(draft.text, name: draft.fileName) {
-              case .written: outcome.written += 1
-              case .unchanged: break
-              case .keptEdited: outcome.kept.append(label)
-              }
-            }
-            outcome.drafts.append(draft)
+        for draft in try drafter.drafts(for: account, stage: options.stage) {
+          let label = options.outFolder.map { $0 + "/" + draft.fileName } ?? draft.fileName
+          let raised = drafter.linter == nil ? linter.lint(path: label, text: draft.text) : draft.findings
+          outcome.findings += raised.map { finding in
+            var relabelled = finding
+            relabelled.path = label
+            return relabelled
           }
-        } catch let error as OutreachError {
-          outcome.error = error
-        } catch {
-          outcome.error = .unreadable(path: chunk[index], reason: "\(error)")
+          if let writer {
+            switch try writer.write(draft.text, name: draft.fileName) {
+            case .written: outcome.written += 1
+            case .unchanged: break
+            case .keptEdited: outcome.kept.append(label)
+            }
+          }
+          outcome.drafts.append(draft)
         }
-        box.set(index, outcome)
-      }
-      for outcome in box.values {
-        if let error = outcome.error {
-          result.errors.append(error)
-          continue
-        }
-        result.accounts += 1
-        result.warnings += outcome.warnings
-        result.findings += outcome.findings
-        result.kept += outcome.kept
-        result.written += outcome.written
+        return outcome
+      },
+      each: { outcome in
+        findings += outcome.findings
+        kept += outcome.kept
+        written += outcome.written
         outcome.drafts.forEach(emit)
-      }
-    }
+      })
+    result.findings = findings
+    result.kept = kept
+    result.written = written
     if let writer {
       do { try writer.saveManifest() } catch let error as OutreachError { result.errors.append(error) } catch {}
     }
