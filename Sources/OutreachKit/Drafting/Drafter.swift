@@ -4,7 +4,6 @@ import Mustache
 /// One email `draft` writes.
 public struct Draft: Sendable {
   public var account: String
-  public var accountFile: String
   public var stage: Stage
   public var to: [Recipient]
   public var subject: String
@@ -56,8 +55,10 @@ public struct Drafter: Sendable {
   }
 
   public func recipients(for account: Account, stage: Stage? = nil) throws -> [Recipient] {
-    let stage = stage ?? Self.stage(of: account)
-    let observations = Observations.read(account)
+    try recipients(for: account, stage: stage ?? Self.stage(of: account), observations: Observations.read(account))
+  }
+
+  func recipients(for account: Account, stage: Stage, observations: [Observation]) throws -> [Recipient] {
     var picked = RecipientPicker.pick(account, observations: observations, today: today, configuration: configuration)
     if stage == .noResponse {
       // Prefer people not yet emailed.
@@ -80,7 +81,7 @@ public struct Drafter: Sendable {
     let stage = override ?? Self.stage(of: account)
     let observations = Observations.read(account)
     let noticed = observations.map(\.id)
-    let recipients = try self.recipients(for: account, stage: stage)
+    let recipients = try self.recipients(for: account, stage: stage, observations: observations)
     let used = Set(account.history.flatMap(\.observations))
     let leads = observations.filter(\.canLead)
 
@@ -268,7 +269,7 @@ public struct Drafter: Sendable {
     ].compactMap { $0 }
     built = observations.map(\.id).filter { built.contains($0) }
     return Draft(
-      account: account.name, accountFile: account.file, stage: stage, to: to, subject: subject, body: body, observations: built,
+      account: account.name, stage: stage, to: to, subject: subject, body: body, observations: built,
       noticed: noticed,
       misses: root.misses, findings: [], fileName: slug(account.name) + "-" + stage.rawValue + suffix + ".md")
   }

@@ -67,7 +67,6 @@ public struct Rule: Sendable {
 
   public var id: String
   public var kind: Kind
-  public var kindName: String
   public var message: String
   public var description: String
   public var level: Severity

@@ -208,7 +208,7 @@ public enum RuleLoader {
     }
 
     return Rule(
-      id: id, kind: kind, kindName: kindName, message: message, description: try string("description") ?? message,
+      id: id, kind: kind, message: message, description: try string("description") ?? message,
       level: levelValue, scopes: scopes, link: try string("link"), ignorecase: ignorecase, nonword: nonword,
       raw: raw, append: append, exceptions: try strings("exceptions").map(\.0), good: good, bad: bad, file: file)
   }

@@ -59,10 +59,6 @@ public struct SourceText: Sendable {
     if end > start, bytes[end - 1] == 0x0D { end -= 1 }
     return start..<max(start, end)
   }
-
-  public func line(_ index: Int) -> String {
-    String(decoding: bytes[lineRange(index)], as: UTF8.self)
-  }
 }
 
 /// Reads files as UTF-8 text, refusing what is not an email-sized text file.

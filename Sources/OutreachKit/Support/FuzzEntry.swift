@@ -6,6 +6,10 @@ public enum FuzzEntry {
   public static let targets = ["email", "account", "rule"]
 
   private static let linter = Linter(rules: (try? RuleSet.load(folders: [], configuration: Configuration()).rules) ?? [])
+  // Built once: parsing every template for each fuzz input would measure the wrong thing.
+  private static let drafter = (try? TemplateSet.load(folder: nil)).map {
+    Drafter(templates: $0, configuration: Configuration(), today: Day("2026-11-22")!)
+  }
 
   /// Runs one input through a parser; errors are fine, crashes and hangs are bugs.
   public static func run(_ bytes: [UInt8], target: String) {
@@ -13,9 +17,8 @@ public enum FuzzEntry {
     case "account":
       guard let valid = try? TextFile.validate(path: "fuzz.yml", bytes: bytes) else { return }
       if let (account, _) = try? AccountLoader.load(path: "fuzz.yml", text: String(decoding: valid, as: UTF8.self)),
-        let templates = try? TemplateSet.load(folder: nil), let today = Day("2026-11-22")
+        let drafter
       {
-        let drafter = Drafter(templates: templates, configuration: Configuration(), today: today)
         for draft in (try? drafter.drafts(for: account)) ?? [] { _ = linter.lint(path: "d.md", text: draft.text) }
       }
     case "rule":
