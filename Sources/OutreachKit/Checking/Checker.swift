@@ -36,22 +36,26 @@ public struct Checker {
     }
 
     // Rules: schema and regexes (loading), then each rule's own examples.
-    var configuration = Configuration()
-    let session: LintSession
-    do {
-      let local = (folder as NSString).appendingPathComponent(Configuration.fileName)
-      let config = configPath ?? (fileManager.fileExists(atPath: local) ? local : nil)
-      session = try LintSession(
-        ruleFolders: hasRules ? [rulesFolder] : [], configPath: config, noDefaultRules: false, discover: false)
-      configuration = session.configuration
-      report.warnings += session.warnings
-    } catch let error as OutreachError {
-      report.errors.append(error)
-      return report
-    } catch {
-      report.errors.append(.unreadable(path: folder, reason: "\(error)"))
-      return report
+    /// Runs `body`; a failure becomes an error of the report.
+    func attempt<Value>(_ body: () throws -> Value) -> Value? {
+      do {
+        return try body()
+      } catch let error as OutreachError {
+        report.errors.append(error)
+      } catch {
+        report.errors.append(.unreadable(path: folder, reason: "\(error)"))
+      }
+      return nil
     }
+    let local = (folder as NSString).appendingPathComponent(Configuration.fileName)
+    let config = configPath ?? (fileManager.fileExists(atPath: local) ? local : nil)
+    guard
+      let session = attempt({
+        try LintSession(ruleFolders: hasRules ? [rulesFolder] : [], configPath: config, noDefaultRules: false, discover: false)
+      })
+    else { return report }
+    let configuration = session.configuration
+    report.warnings += session.warnings
     report.rules = session.linter.rules
     if hasRules {
       for rule in session.linter.rules where rule.file.hasPrefix(rulesFolder) {
@@ -61,16 +65,7 @@ public struct Checker {
 
     // Templates: parse, partials, variables, and every draft linted.
     guard hasTemplates else { return report }
-    let templates: TemplateSet
-    do {
-      templates = try TemplateSet.load(folder: templatesFolder)
-    } catch let error as OutreachError {
-      report.errors.append(error)
-      return report
-    } catch {
-      report.errors.append(.unreadable(path: folder, reason: "\(error)"))
-      return report
-    }
+    guard let templates = attempt({ try TemplateSet.load(folder: templatesFolder) }) else { return report }
     report.errors += TemplateAudit.missingPartials(templates)
     guard report.errors.isEmpty else { return report }
 
@@ -84,26 +79,17 @@ public struct Checker {
     let drafter = Drafter(templates: templates, configuration: configuration, today: today)
     var reportedMisses = Set<String>()
     for sample in samples {
-      let account: Account
-      do {
-        account = try AccountLoader.load(path: sample.path, text: sample.text).0
-      } catch let error as OutreachError {
-        report.errors.append(error)
-        continue
-      } catch { continue }
+      guard let account = attempt({ try AccountLoader.load(path: sample.path, text: sample.text).0 }) else { continue }
       report.accounts += 1
       for stage in [Stage.onboarding, .checkIn, .noResponse] {
-        var drafts: [Draft]
-        do {
-          drafts = try drafter.drafts(for: account, stage: stage)
-          // No-response drafts for every role and every lead the account
-          // raises, so each role and observation partial is rendered at
-          // least once even when no sample person has that role.
-          if stage == .noResponse { drafts += try drafter.probes(for: account) }
-        } catch let error as OutreachError {
-          report.errors.append(error)
-          continue
-        } catch { continue }
+        // No-response also gets a draft for every role and every lead the
+        // account raises, so each role and observation partial is rendered
+        // at least once even when no sample person has that role.
+        guard
+          let drafts = attempt({
+            try drafter.drafts(for: account, stage: stage) + (stage == .noResponse ? drafter.probes(for: account) : [])
+          })
+        else { continue }
         for draft in drafts {
           report.drafts += 1
           for miss in draft.misses where reportedMisses.insert(miss).inserted {
