@@ -201,7 +201,7 @@ public struct Linter: Sendable {
       case .subject(_, let prefixes, let missingMessage):
         guard document.hasHeaderBlock, rule.scopes.contains(where: { $0 == .subject || $0 == .text }) else { break }
         guard let header = document.subject else {
-          ruleFindings.append((0, missingMessage, ""))
+          ruleFindings.append((0, missingMessage ?? formatMessage(rule.message, [""]), ""))
           break
         }
         let normalized = SubjectText.normalize(header.value, prefixes: prefixes)

@@ -56,7 +56,7 @@ public struct Rule: Sendable {
     /// Vale `repetition`: the same word twice in a row.
     case repetition(alpha: Bool)
     /// A subject that says nothing specific.
-    case subject(generic: [String], prefixes: [String], missingMessage: String)
+    case subject(generic: [String], prefixes: [String], missingMessage: String?)
     /// Too many words (or characters) in a scope.
     case length(unit: LengthUnit, max: Int)
     /// A `---` divider in the body.

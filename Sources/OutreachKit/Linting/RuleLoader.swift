@@ -170,7 +170,7 @@ public enum RuleLoader {
     case "subject":
       kind = .subject(
         generic: try strings("generic").map(\.0), prefixes: try strings("prefixes").map(\.0),
-        missingMessage: try string("missing_message") ?? "The email has no subject.")
+        missingMessage: try string("missing_message"))
     case "length":
       let unitName = try string("unit") ?? "words"
       guard let unit = Rule.LengthUnit(rawValue: unitName) else {
