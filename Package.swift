@@ -20,6 +20,24 @@ let package = Package(
       pkgConfig: "libcmark",
       providers: [.apt(["libcmark-dev"])]
     ),
+    // GMime, for RFC 5322 / MIME messages (Debian: libgmime-3.0-dev).
+    .systemLibrary(
+      name: "CGMime",
+      pkgConfig: "gmime-3.0",
+      providers: [.apt(["libgmime-3.0-dev"])]
+    ),
+    // libxml2's HTML parser, for HTML bodies (Debian: libxml2-dev).
+    .systemLibrary(
+      name: "CLibXML2",
+      pkgConfig: "libxml-2.0",
+      providers: [.apt(["libxml2-dev"])]
+    ),
+    // libcurl, for IMAP (Debian: libcurl4-openssl-dev).
+    .systemLibrary(
+      name: "CCurl",
+      pkgConfig: "libcurl",
+      providers: [.apt(["libcurl4-openssl-dev"])]
+    ),
     // Turns Rules/ and Templates/ into Swift source at build time, so the
     // installed binary carries the defaults and works from any directory.
     .executableTarget(name: "outreach-embed", path: "Sources/outreach-embed"),
@@ -33,6 +51,9 @@ let package = Package(
       name: "OutreachKit",
       dependencies: [
         "CCmark",
+        "CGMime",
+        "CLibXML2",
+        "CCurl",
         .product(name: "Yams", package: "Yams"),
         .product(name: "Mustache", package: "swift-mustache"),
       ],
@@ -45,12 +66,14 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .executableTarget(name: "outreach-bench", dependencies: ["OutreachKit"]),
+    // Starts a real Dovecot on loopback for the IMAP tests and benchmark.
+    .target(name: "DovecotHarness"),
+    .executableTarget(name: "outreach-bench", dependencies: ["OutreachKit", "DovecotHarness"]),
     // libFuzzer targets for the email, account and rule parsers (.ci/fuzz).
     .executableTarget(name: "outreach-fuzz", dependencies: ["OutreachKit"]),
     .testTarget(
       name: "OutreachKitTests",
-      dependencies: ["OutreachKit"],
+      dependencies: ["OutreachKit", "DovecotHarness"],
       exclude: ["Fixtures"]
     ),
   ]

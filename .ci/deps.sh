@@ -1,10 +1,17 @@
 #!/bin/sh
 # Installs what outreach needs to build when it is missing: libcmark-dev
-# (the CommonMark parser) and, for the benchmark, the cmark CLI.
+# (the CommonMark parser), libgmime-3.0-dev (MIME messages), libxml2-dev
+# (HTML bodies), libcurl4-openssl-dev (IMAP for draft --imap), and for the
+# tests and the benchmark the cmark CLI and Dovecot (dovecot-imapd, a real
+# IMAP server the tests start on loopback).
 set -e
 need=""
 pkg-config --exists libcmark 2>/dev/null || need="$need libcmark-dev"
+pkg-config --exists gmime-3.0 2>/dev/null || need="$need libgmime-3.0-dev"
+pkg-config --exists libxml-2.0 2>/dev/null || need="$need libxml2-dev"
+pkg-config --exists libcurl 2>/dev/null || need="$need libcurl4-openssl-dev"
 command -v cmark >/dev/null 2>&1 || need="$need cmark"
+[ -x /usr/sbin/dovecot ] || command -v dovecot >/dev/null 2>&1 || need="$need dovecot-imapd"
 command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
 # The end-to-end hook tests use the real pre-commit framework (PyPI).
 if ! command -v pre-commit >/dev/null 2>&1; then
@@ -23,5 +30,5 @@ elif command -v sudo >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && su
   sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null
 else
   echo "outreach needs:$need. Install it with: sudo apt-get install$need" >&2
-  case "$need" in *libcmark-dev*) exit 1;; esac
+  case "$need" in *-dev*) exit 1;; esac
 fi

@@ -86,8 +86,94 @@ func time(_ executable: String, _ arguments: [String]) throws -> Double {
     throw NSError(domain: "bench", code: 1, userInfo: [NSLocalizedDescriptionKey: "cannot run \(executable)"])
   }
   var status: Int32 = 0
-  waitpid(pid, &status, 0)
+  var usage = rusage()
+  wait4(pid, &status, 0, &usage)
+  lastPeakKiB = usage.ru_maxrss
   return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+/// Peak resident memory of the last command `time` ran, in KiB.
+nonisolated(unsafe) var lastPeakKiB = 0
+
+// MARK: an mbox of mail as clients save it
+
+/// Quoted-printable, lines of at most 76 characters with soft breaks.
+func quotedPrintable(_ text: String) -> String {
+  var out = ""
+  for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+    var current = ""
+    for byte in line.utf8 {
+      let piece =
+        (byte >= 33 && byte <= 126 && byte != 61) || byte == 32 ? String(UnicodeScalar(byte)) : String(format: "=%02X", byte)
+      if current.utf8.count + piece.utf8.count > 75 {
+        out += current + "=\n"
+        current = ""
+      }
+      current += piece
+    }
+    out += current + "\n"
+  }
+  return out
+}
+
+func base64Lines(_ text: String) -> String {
+  Data(text.utf8).base64EncodedString(options: [.lineLength76Characters]).replacingOccurrences(of: "\r\n", with: "\n") + "\n"
+}
+
+/// A message in one of the shapes clients write: Gmail (alternative, QP
+/// text and base64 HTML), Apple Mail (base64 text), Outlook (QP HTML only).
+func makeMessage(_ generator: inout Generator, index: Int) -> (message: String, body: String) {
+  // Shorter than the Markdown corpus and with fewer findings, as a real
+  // Sent folder would be: about 1 KB a message.
+  var body = "Hi there,\n\n"
+  for _ in 0..<(2 + generator.next(2)) {
+    var line: [String] = []
+    for _ in 0..<(15 + generator.next(20)) {
+      line.append(generator.next(40) == 0 ? extras[generator.next(extras.count)] : words[generator.next(words.count)])
+    }
+    body += line.joined(separator: " ") + ".\n\n"
+  }
+  body += "Best,\nDana\n"
+  let html = "<div dir=\"ltr\">" + body.replacingOccurrences(of: "\n\n", with: "</div><div><br></div><div>") + "</div>"
+  var message = "From sender@example.com Mon Dec  1 09:12:00 2025\n"
+  message += "Message-ID: <bench-\(index)@example.com>\nDate: Mon, 1 Dec 2025 09:12:00 +0000\n"
+  message += "From: Dana <dana@example.com>\nTo: p\(index)@example.com\n"
+  message += "Subject: =?UTF-8?Q?Your_flags:_\(generator.next(40))_are_stale_=E2=9C=93?=\nMIME-Version: 1.0\n"
+  switch index % 3 {
+  case 0:
+    message += "Content-Type: multipart/alternative; boundary=\"b\(index)\"\n\n--b\(index)\n"
+    message += "Content-Type: text/plain; charset=\"UTF-8\"\nContent-Transfer-Encoding: quoted-printable\n\n"
+    message += quotedPrintable(body) + "\n--b\(index)\n"
+    message += "Content-Type: text/html; charset=\"UTF-8\"\nContent-Transfer-Encoding: base64\n\n"
+    message += base64Lines(html) + "\n--b\(index)--\n"
+  case 1:
+    message += "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n" + base64Lines(body)
+  default:
+    message += "Content-Type: text/html; charset=\"utf-8\"\nContent-Transfer-Encoding: quoted-printable\n\n"
+    message += quotedPrintable("<html><body>" + html + "</body></html>")
+  }
+  return (message + "\n", body)
+}
+
+/// Writes an mbox of `count` messages and the decoded bodies beside it.
+func prepareMbox(_ count: Int) throws -> (mbox: String, bodies: String, bytes: Int) {
+  var generator = Generator(state: 42)
+  let mboxPath = work + "/mail-\(count).mbox"
+  let bodiesPath = work + "/mail-\(count)-bodies.md"
+  FileManager.default.createFile(atPath: mboxPath, contents: nil)
+  FileManager.default.createFile(atPath: bodiesPath, contents: nil)
+  let mbox = try FileHandle(forWritingTo: URL(fileURLWithPath: mboxPath))
+  let bodies = try FileHandle(forWritingTo: URL(fileURLWithPath: bodiesPath))
+  var total = 0
+  for index in 0..<count {
+    let (message, body) = makeMessage(&generator, index: index)
+    total += message.utf8.count
+    mbox.write(Data(message.utf8))
+    bodies.write(Data((body + "\n").utf8))
+  }
+  try mbox.close()
+  try bodies.close()
+  return (mboxPath, bodiesPath, total)
 }
 
 func best(_ runs: Int, _ body: () throws -> Double) rethrows -> Double {
@@ -146,6 +232,26 @@ print(
   String(
     format: "                 without loading the rule files: 20 rules %.3f s   2,000 rules %.3f s   ratio %.2fx",
     with20 - load20, with2000 - load2000, (with2000 - load2000) / (with20 - load20)))
+
+// Real mail: an mbox of 10,000 messages (QP, base64 and HTML parts) in one
+// process, against cmark parsing the decoded bodies in the same run.
+let mail = try prepareMbox(emailCount)
+let small1k = try prepareMbox(emailCount / 10)
+sync()
+let cmarkBodies = try best(5) { try time(cmark, [mail.bodies]) }
+let lintMbox = try best(5) { try time(outreach, ["lint", mail.mbox]) }
+let peakLarge = lastPeakKiB
+_ = try time(outreach, ["lint", small1k.mbox])
+let peakSmall = lastPeakKiB
+print(
+  String(
+    format:
+      "mbox:            %d messages (%d KiB) outreach lint %.3f s   cmark on the decoded bodies %.3f s   ratio %.2fx (target <= 3x)",
+    emailCount, mail.bytes / 1024, lintMbox, cmarkBodies, lintMbox / cmarkBodies))
+print(
+  String(
+    format: "                 peak memory: %d messages %.1f MB, %d messages %.1f MB (flat in the number of messages)",
+    emailCount / 10, Double(peakSmall) / 1024, emailCount, Double(peakLarge) / 1024))
 
 // Drafting: 1,000 accounts in one process, each drafted and linted.
 let accountFolder = work + "/accounts"

@@ -56,13 +56,20 @@ struct DraftCommand: ParsableCommand {
   @Option(help: "Output format.")
   var format: DraftFormat = .text
 
-  enum DraftFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+  enum DraftFormat: String, ExpressibleByArgument, CaseIterable { case text, json, eml }
+
+  @Option(
+    help: ArgumentHelp(
+      "Append each draft to this IMAP mailbox with the \\Draft flag: imaps://USER@HOST[:PORT]/MAILBOX. Password from OUTREACH_IMAP_PASSWORD or ~/.netrc, OAuth2 token from OUTREACH_IMAP_TOKEN.",
+      valueName: "url"))
+  var imap: String?
 
   @OptionGroup var draftOptions: DraftOptions
   @OptionGroup var ruleOptions: RuleOptions
 
   func validate() throws {
     if force && out == nil { throw ValidationError("--force only makes sense with --out") }
+    if imap != nil && format == .json { throw ValidationError("--imap appends messages; it does not go with --format json") }
   }
 
   func run() throws {
@@ -71,12 +78,38 @@ struct DraftCommand: ParsableCommand {
       templates: try draftOptions.templateSet(), configuration: session.configuration, today: try draftOptions.todayValue(),
       linter: session.linter)
     let run = DraftRun(drafter: drafter, linter: session.linter)
+    let mail = format == .eml || imap != nil
+    let team = drafter.templates.team
+    if mail, !team.senderEmail.contains("@") {
+      throw OutreachError.config(
+        path: drafter.templates.origin + "/team.yml", line: 1,
+        problem: "`sender.email` is missing, and a message needs a From address",
+        fix: "add `email: you@example.com` under `sender:`")
+    }
+    var mailbox: IMAPSession? = nil
+    if let imap { mailbox = try IMAPSession(url: imap, environment: ProcessInfo.processInfo.environment) }
     var drafts: [Draft] = []
     var printed = 0
+    var notAppended = 0
     let progress = isatty(STDERR_FILENO) == 1
-    let result = run.run(accounts, options: .init(stage: stage, today: drafter.today, outFolder: out, force: force)) { draft in
-      if format == .json {
+    let options = DraftRun.Options(stage: stage, today: drafter.today, outFolder: out, force: force, eml: format == .eml)
+    let result = run.run(accounts, options: options) { draft in
+      if let mailbox {
+        // A draft with lint findings stays out of the mailbox (exit 1).
+        if draft.findings.isEmpty || drafter.linter == nil && session.linter.lint(path: draft.fileName, text: draft.text).isEmpty
+        {
+          mailbox.append(
+            draft.message(from: team, today: drafter.today, crlf: true),
+            messageID: draft.messageID(
+              today: drafter.today, domain: String(team.senderEmail.split(separator: "@").last ?? "")))
+        } else {
+          notAppended += 1
+        }
+      } else if format == .json {
         drafts.append(draft)
+      } else if out == nil, format == .eml {
+        let message = draft.message(from: team, today: drafter.today)
+        FileHandle.standardOutput.write(Data(MboxWriter.entry(message, date: drafter.today.unixTime(hour: 9))))
       } else if out == nil {
         Terminal.write((printed > 0 ? "\n" : "") + draft.text)
       }
@@ -99,7 +132,19 @@ struct DraftCommand: ParsableCommand {
     if !result.findings.isEmpty { summary += ", \(result.findings.count) lint finding\(result.findings.count == 1 ? "" : "s")" }
     if !result.errors.isEmpty { summary += ", \(result.errors.count) failed" }
     Terminal.note(summary)
-    throw ExitCode(result.exitCode)
+    var exitCode = result.exitCode
+    if let mailbox {
+      mailbox.finish()
+      var line = "\(mailbox.appended) appended, \(mailbox.alreadyThere) already in \(mailbox.mailboxName)"
+      if notAppended > 0 { line += ", \(notAppended) not appended because of lint findings" }
+      if mailbox.skipped > 0 { line += ", \(mailbox.skipped) not tried after the error" }
+      Terminal.note(line)
+      if let error = mailbox.error {
+        Terminal.error(error.description)
+        exitCode = 2
+      }
+    }
+    throw ExitCode(exitCode)
   }
 }
 

@@ -31,6 +31,7 @@ struct Lint: ParsableCommand {
     Terminal.write(
       Reporters.render(
         format, findings: report.findings, rules: session.linter.rules, color: format == .text && Terminal.colorOnStandardOutput))
+    for warning in report.warnings { Terminal.note(warning.description) }
     for error in report.errors { Terminal.error(error.description) }
     Terminal.note(Reporters.summary(report.findings, files: report.filesLinted, failures: report.errors.count))
     throw ExitCode(report.exitCode(failOn: failOn))

@@ -225,11 +225,11 @@ import Testing
       if let first = error.first(where: { $0.name == name }) { seen[name] = first.description }
     }
     try FileManager.default.createDirectory(atPath: folder + "/none", withIntermediateDirectories: true)
-    if let error = FileWalker.expand([folder + "/none"], extensions: []) { .noEmails(folder: $0) }.errors.first {
+    if let error = FileWalker.expand([folder + "/none"], extensions: [], emptyFolder: { .noEmails(folder: $0) }).errors.first {
       seen[error.name] = error.description
     }
     try FileManager.default.createSymbolicLink(atPath: folder + "/loop.md", withDestinationPath: folder + "/loop.md")
-    if let error = FileWalker.expand([folder + "/loop.md"], extensions: []) { .noEmails(folder: $0) }.errors.first {
+    if let error = FileWalker.expand([folder + "/loop.md"], extensions: [], emptyFolder: { .noEmails(folder: $0) }).errors.first {
       seen[error.name] = error.description
     }
     var warnings: [Warning] = []
@@ -244,6 +244,9 @@ import Testing
     expectError { _ = try GitHook.install(in: folder, binary: "outreach", force: false) }
     let bomb = try String(contentsOfFile: fixtures + "/fuzz/account/alias-bomb.yml", encoding: .utf8)
     expectError { _ = try AccountLoader.load(path: "bomb.yml", text: bomb) }
+    let linter = Linter(rules: projectRules)
+    expectError { _ = try linter.lint(path: "mail/m.mbox", bytes: Array("\nnot an mbox\n".utf8), kind: .mbox) }
+    expectError { _ = try IMAPSession(url: "http://imap.example.com/Drafts", environment: [:]) }
     seen["draftEdited"] = OutreachError.draftEdited(path: "d/x.md").description  // reached end to end in DraftCLITests
 
     #expect(Set(seen.keys) == Set(OutreachError.allNames), "unreached: \(Set(OutreachError.allNames).subtracting(seen.keys))")

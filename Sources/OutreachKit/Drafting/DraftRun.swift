@@ -8,11 +8,14 @@ public struct DraftRun: Sendable {
     public var today: Day
     public var outFolder: String?
     public var force = false
-    public init(stage: Stage? = nil, today: Day, outFolder: String? = nil, force: Bool = false) {
+    /// Write `.eml` messages instead of Markdown email files.
+    public var eml = false
+    public init(stage: Stage? = nil, today: Day, outFolder: String? = nil, force: Bool = false, eml: Bool = false) {
       self.stage = stage
       self.today = today
       self.outFolder = outFolder
       self.force = force
+      self.eml = eml
     }
   }
 
@@ -106,7 +109,8 @@ public struct DraftRun: Sendable {
       work: { account in
         var outcome = Outcome()
         for draft in try drafter.drafts(for: account, stage: options.stage) {
-          let label = options.outFolder.map { $0 + "/" + draft.fileName } ?? draft.fileName
+          let name = options.eml ? draft.emlFileName : draft.fileName
+          let label = options.outFolder.map { $0 + "/" + name } ?? name
           let raised = drafter.linter == nil ? linter.lint(path: label, text: draft.text) : draft.findings
           outcome.findings += raised.map { finding in
             var relabelled = finding
@@ -114,7 +118,10 @@ public struct DraftRun: Sendable {
             return relabelled
           }
           if let writer {
-            switch try writer.write(draft.text, name: draft.fileName) {
+            let content =
+              options.eml
+              ? String(decoding: draft.message(from: drafter.templates.team, today: options.today), as: UTF8.self) : draft.text
+            switch try writer.write(content, name: name) {
             case .written: outcome.written += 1
             case .unchanged: break
             case .keptEdited: outcome.kept.append(label)

@@ -7,6 +7,8 @@ public struct TemplateSet: @unchecked Sendable {
   public struct Team: Sendable {
     public var senderName = ""
     public var senderTitle = ""
+    /// The sender's address, for the From header of `--format eml` drafts.
+    public var senderEmail = ""
     public var programWeeks = ""
     public var programIncludes = ""
     public var listAnd = " and "
@@ -124,6 +126,7 @@ public struct TemplateSet: @unchecked Sendable {
     if let value = try yaml("team") {
       team.senderName = value["sender"]?["name"]?.scalarText ?? ""
       team.senderTitle = value["sender"]?["title"]?.scalarText ?? ""
+      team.senderEmail = value["sender"]?["email"]?.scalarText ?? ""
       team.programWeeks = value["program"]?["weeks"]?.scalarText ?? ""
       team.programIncludes = value["program"]?["includes"]?.scalarText ?? ""
       team.listAnd = value["list_and"]?.scalarText ?? " and "

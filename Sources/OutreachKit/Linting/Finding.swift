@@ -10,6 +10,21 @@ public struct Finding: Sendable, Equatable, Codable {
   /// The text that was flagged.
   public var match: String
   public var link: String?
+  /// For a mail message whose body was decoded (base64, HTML, a charset):
+  /// the line and column in the decoded body text.
+  public var decodedLine: Int?
+  public var decodedColumn: Int?
+  /// For a mail message: its Message-ID and decoded subject.
+  public var messageID: String?
+  public var subject: String?
+
+  enum CodingKeys: String, CodingKey {
+    case path, line, column, rule, severity, message, match, link
+    case decodedLine = "decoded_line"
+    case decodedColumn = "decoded_column"
+    case messageID = "message_id"
+    case subject
+  }
 
   public init(
     path: String, line: Int, column: Int, rule: String, severity: Severity, message: String, match: String, link: String? = nil

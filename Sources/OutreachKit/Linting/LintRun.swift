@@ -5,6 +5,9 @@ import Foundation
 public struct LintReport: Sendable {
   public var findings: [Finding] = []
   public var errors: [OutreachError] = []
+  /// What was read with trouble but still linted (a broken MIME part, an
+  /// unknown charset).
+  public var warnings: [Warning] = []
   public var filesLinted = 0
 
   public func exitCode(failOn: Severity) -> Int32 {
@@ -15,9 +18,7 @@ public struct LintReport: Sendable {
 
 extension Linter {
   /// Lints files and folders; `-` (or no path) reads standard input.
-  public func lint(paths: [String], standardInput: () -> [UInt8] = { [UInt8](FileHandle.standardInput.readDataToEndOfFile()) })
-    -> LintReport
-  {
+  public func lint(paths: [String], standardInput: () throws -> [UInt8] = Linter.readStandardInput) -> LintReport {
     var report = LintReport()
     let (files, errors) = FileWalker.expand(paths.filter { $0 != "-" }, extensions: FileWalker.emailExtensions) {
       .noEmails(folder: $0)
@@ -25,8 +26,10 @@ extension Linter {
     report.errors = errors
     if paths.isEmpty || paths.contains("-") {
       do {
-        let bytes = try TextFile.validate(path: "<stdin>", bytes: standardInput())
-        report.findings += lint(EmailDocument(source: SourceText(path: "<stdin>", bytes: bytes)))
+        // Standard input is read by content: an mbox, a message, or Markdown.
+        let result = try lint(path: "<stdin>", bytes: standardInput())
+        report.findings += result.findings
+        report.warnings += result.warnings
         report.filesLinted += 1
       } catch let error as OutreachError {
         report.errors.append(error)
@@ -34,8 +37,9 @@ extension Linter {
     }
     for result in lintConcurrently(files) {
       switch result {
-      case .success(let findings):
-        report.findings += findings
+      case .success(let result):
+        report.findings += result.findings
+        report.warnings += result.warnings
         report.filesLinted += 1
       case .failure(let error):
         report.errors.append(error)
@@ -45,13 +49,12 @@ extension Linter {
   }
 
   /// Lints files on every core; results come back in input order.
-  public func lintConcurrently(_ files: [String]) -> [Result<[Finding], OutreachError>] {
-    let box = ResultBox<Result<[Finding], OutreachError>>(count: files.count)
+  public func lintConcurrently(_ files: [String]) -> [Result<FileLint, OutreachError>] {
+    let box = ResultBox<Result<FileLint, OutreachError>>(count: files.count)
     DispatchQueue.concurrentPerform(iterations: files.count) { index in
-      let result: Result<[Finding], OutreachError>
+      let result: Result<FileLint, OutreachError>
       do {
-        let bytes = try TextFile.read(path: files[index])
-        result = .success(lint(EmailDocument(source: SourceText(path: files[index], bytes: bytes))))
+        result = .success(try lintFile(path: files[index]))
       } catch let error as OutreachError {
         result = .failure(error)
       } catch {
@@ -60,6 +63,13 @@ extension Linter {
       box.set(index, result)
     }
     return box.values
+  }
+}
+
+extension Linter {
+  /// Standard input, read to its end (up to the 10 MB limit).
+  public static func readStandardInput() throws -> [UInt8] {
+    try TextFile.readAll(0, path: "<stdin>", expected: 1 << 16, limit: TextFile.defaultLimit)
   }
 }
 

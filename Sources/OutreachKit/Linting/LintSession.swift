@@ -28,7 +28,7 @@ public struct LintSession: Sendable {
     warnings += ruleSet.warnings
     self.configuration = configuration
     self.ruleSet = ruleSet
-    self.linter = Linter(rules: ruleSet.rules)
+    self.linter = Linter(rules: ruleSet.rules, mail: ruleSet.mail)
     self.warnings = warnings
   }
 }

@@ -4,6 +4,8 @@ import Foundation
 /// can lint many emails at once from several threads.
 public struct Linter: Sendable {
   public let rules: [Rule]
+  /// How to tell the sender's words from signatures and quoted history.
+  public let mail: MailSettings
   private let matcher: PhraseMatcher
   private let regexes: [(rule: Int, payload: Int, regex: SharedRegex)]
   private let structuralRules: [Int]
@@ -11,8 +13,9 @@ public struct Linter: Sendable {
   private let genericSubjects: [Int: Set<String>]
   private let alwaysRunRegexes: [Int]
 
-  public init(rules: [Rule]) {
+  public init(rules: [Rule], mail: MailSettings = .builtIn) {
     self.rules = rules
+    self.mail = mail
     var patterns: [PhraseMatcher.Pattern] = []
     var regexes: [(Int, Int, SharedRegex)] = []
     func add(_ tokens: [String], rule index: Int, payloads: [Int]? = nil) {
@@ -92,9 +95,17 @@ public struct Linter: Sendable {
     }
   }
 
-  /// Lints one email file's text.
+  /// Lints one email file's text, read as its extension says (a `.eml` as
+  /// a mail message, `.txt` as plain text, anything else as Markdown).
   public func lint(path: String, text: String) -> [Finding] {
-    lint(EmailDocument(path: path, text: text))
+    switch EmailKind.of(path: path) {
+    case .message?, .mbox?:
+      return (try? lint(path: path, bytes: Array(text.utf8), kind: EmailKind.of(path: path)))?.findings ?? []
+    case .plain?:
+      return lint(EmailDocument(source: SourceText(path: path, text: text), syntax: .plain, mail: mail))
+    default:
+      return lint(EmailDocument(source: SourceText(path: path, text: text), syntax: .markdown, mail: mail))
+    }
   }
 
   public func lint(_ document: EmailDocument) -> [Finding] {
@@ -242,10 +253,15 @@ public struct Linter: Sendable {
       for item in ruleFindings {
         let position = document.source.position(of: item.offset)
         if document.isDisabled(rule: rule.id, line: position.line - 1) { continue }
-        findings.append(
-          Finding(
-            path: document.source.path, line: position.line, column: position.column, rule: rule.id,
-            severity: rule.level, message: item.message, match: item.match, link: rule.link))
+        let location =
+          document.locator?.locate(item.offset, position: position)
+          ?? Location(line: position.line, column: position.column)
+        var finding = Finding(
+          path: document.source.path, line: location.line, column: location.column, rule: rule.id,
+          severity: rule.level, message: item.message, match: item.match, link: rule.link)
+        finding.decodedLine = location.decodedLine
+        finding.decodedColumn = location.decodedColumn
+        findings.append(finding)
       }
     }
     findings.sort { ($0.line, $0.column, $0.rule) < ($1.line, $1.column, $1.rule) }
@@ -281,6 +297,13 @@ enum SubjectText {
       changed = false
       for prefix in lowered where text.hasPrefix(prefix) {
         text = String(text.dropFirst(prefix.count)).trimmingSpaces
+        changed = true
+      }
+      // A bracketed tag a mail system adds: `[EXTERNAL]`.
+      if text.hasPrefix("["), let close = text.firstIndex(of: "]"), text.distance(from: text.startIndex, to: close) < 42,
+        text.index(after: close) < text.endIndex
+      {
+        text = String(text[text.index(after: close)...]).trimmingSpaces
         changed = true
       }
     }

@@ -144,10 +144,14 @@ public struct RuleSet: Sendable {
   public var warnings: [Warning]
   /// Where each rule came from, for `outreach rules`.
   public var sources: [String]
+  /// How emails are read (`_mail.yml`: closings, attributions).
+  public var mail: MailSettings = .builtIn
 
   /// The built-in rule files (the package's `Rules/` folder, embedded at build time).
   public static var builtInFiles: [(path: String, contents: String)] {
-    EmbeddedDefaults.files.filter { $0.path.hasPrefix("Rules/") && ($0.path.hasSuffix(".yml") || $0.path.hasSuffix(".yaml")) }
+    EmbeddedDefaults.files.filter {
+      $0.path.hasPrefix("Rules/") && !$0.path.hasPrefix("Rules/_") && ($0.path.hasSuffix(".yml") || $0.path.hasSuffix(".yaml"))
+    }
   }
 
   /// Finds `name` (a folder or file) in `start` or the nearest folder above it.
@@ -175,6 +179,7 @@ public struct RuleSet: Sendable {
       byID[rule.id] = rule
     }
     var sources: [String] = []
+    var mail = MailSettings.builtIn
     if useDefaults && configuration.defaultRules {
       for file in builtInFiles {
         let id = URL(fileURLWithPath: file.path).deletingPathExtension().lastPathComponent
@@ -186,6 +191,14 @@ public struct RuleSet: Sendable {
       var isDirectory: ObjCBool = false
       guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
         throw OutreachError.notFound(path: folder)
+      }
+      if isDirectory.boolValue {
+        // `_mail.yml` holds settings, not a rule.
+        let settings = (folder as NSString).appendingPathComponent(MailSettings.fileName)
+        if FileManager.default.fileExists(atPath: settings) {
+          let bytes = try TextFile.read(path: settings, limit: 1_000_000)
+          mail = try MailSettings.load(path: settings, text: String(decoding: bytes, as: UTF8.self), warnings: &warnings)
+        }
       }
       let files = isDirectory.boolValue ? try ruleFiles(in: folder) : [folder]
       // Rule files are read and parsed on every core; the first error in
@@ -230,7 +243,7 @@ public struct RuleSet: Sendable {
         Warning(
           path: configuration.file ?? Configuration.fileName, line: entry.line, message: "no rule `\(id)` to configure\(hint)"))
     }
-    return RuleSet(rules: rules, warnings: warnings, sources: sources)
+    return RuleSet(rules: rules, warnings: warnings, sources: sources, mail: mail)
   }
 
   static func ruleFiles(in folder: String) throws -> [String] {
@@ -241,7 +254,7 @@ public struct RuleSet: Sendable {
     while let item = walker.nextObject() as? String {
       if item.hasSuffix(".yml") || item.hasSuffix(".yaml") {
         let path = (folder as NSString).appendingPathComponent(item)
-        if item.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+        if item.split(separator: "/").contains(where: { $0.hasPrefix(".") || $0.hasPrefix("_") }) { continue }
         files.append(path)
       }
     }

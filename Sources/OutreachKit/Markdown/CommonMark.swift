@@ -17,7 +17,7 @@ struct MarkdownFacts {
 /// from each block's start instead.
 enum CommonMark {
   static func parse(
-    source: SourceText, range: Range<Int>, region: ProseRegion,
+    source: SourceText, range: Range<Int>, region: ProseRegion, quoted: Bool = false,
     into writer: inout ProseWriter, facts: inout MarkdownFacts
   ) {
     guard !range.isEmpty else { return }
@@ -31,6 +31,7 @@ enum CommonMark {
       defer { cmark_node_free(root) }
       var walker = Walker(
         raw: all, source: source, firstLine: firstLine, region: region, limit: range.upperBound)
+      walker.forceQuoted = quoted
       walker.walk(root, writer: &writer, facts: &facts)
     }
   }
@@ -67,6 +68,7 @@ enum CommonMark {
     var blockLimit = 0
     var quoteDepth = 0
     var listDepth = 0
+    var forceQuoted = false
 
     init(raw: UnsafeBufferPointer<UInt8>, source: SourceText, firstLine: Int, region: ProseRegion, limit: Int) {
       self.raw = raw
@@ -109,7 +111,7 @@ enum CommonMark {
           } else {
             writer.endBlock(
               kind: type == CMARK_NODE_HEADING ? .heading : .paragraph, region: region,
-              quoted: quoteDepth > 0, inList: listDepth > 0)
+              quoted: quoteDepth > 0 || forceQuoted, inList: listDepth > 0)
             if type == CMARK_NODE_HEADING { noteSetextDivider(node, facts: &facts) }
           }
         case CMARK_NODE_THEMATIC_BREAK:
@@ -352,5 +354,117 @@ enum Entities {
     }
     guard let text = named[String(decoding: name, as: UTF8.self)] else { return nil }
     return (Array(text.utf8), length)
+  }
+}
+
+/// A Markdown email body as a person reads it: plain text for the
+/// text/plain part (no backslash escapes, no Markdown syntax left over) and
+/// HTML from libcmark's own renderer for the text/html part (safe mode: raw
+/// HTML is dropped, `javascript:` links are emptied).
+enum MarkdownRendering {
+  static func plainText(_ markdown: String) -> String {
+    withDocument(markdown) { root in
+      var out = ""
+      render(root, into: &out, quote: "")
+      while out.hasSuffix("\n") { out.removeLast() }
+      return out
+    }
+  }
+
+  static func html(_ markdown: String) -> String {
+    withDocument(markdown) { root in
+      guard let pointer = cmark_render_html(root, CMARK_OPT_DEFAULT) else { return "" }
+      defer { free(pointer) }
+      return String(cString: pointer)
+    }
+  }
+
+  private static func withDocument(_ markdown: String, _ body: (OpaquePointer) -> String) -> String {
+    let bytes = Array(markdown.utf8)
+    guard !bytes.isEmpty else { return "" }
+    let root = bytes.withUnsafeBufferPointer { buffer in
+      buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+        cmark_parse_document($0, buffer.count, CMARK_OPT_DEFAULT)
+      }
+    }
+    guard let root else { return "" }
+    defer { cmark_node_free(root) }
+    return body(root)
+  }
+
+  private static func literal(_ node: OpaquePointer) -> String {
+    cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+  }
+
+  private static func children(_ node: OpaquePointer) -> [OpaquePointer] {
+    var result: [OpaquePointer] = []
+    var child = cmark_node_first_child(node)
+    while let current = child {
+      result.append(current)
+      child = cmark_node_next(current)
+    }
+    return result
+  }
+
+  private static func inline(_ node: OpaquePointer) -> String {
+    var text = ""
+    for child in children(node) {
+      switch cmark_node_get_type(child) {
+      case CMARK_NODE_TEXT, CMARK_NODE_CODE: text += literal(child)
+      case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK: text += "\n"
+      case CMARK_NODE_HTML_INLINE: break
+      case CMARK_NODE_LINK:
+        let label = inline(child)
+        let url = cmark_node_get_url(child).map { String(cString: $0) } ?? ""
+        text += url.isEmpty || url == label || url == "mailto:" + label ? label : "\(label) (\(url))"
+      default: text += inline(child)
+      }
+    }
+    return text
+  }
+
+  private static func render(_ node: OpaquePointer, into out: inout String, quote: String) {
+    func emit(_ block: String) {
+      for line in block.split(separator: "\n", omittingEmptySubsequences: false) {
+        out += (quote + line).trimmingTrailingSpaces + "\n"
+      }
+      out += quote.trimmingTrailingSpaces + "\n"
+    }
+    for child in children(node) {
+      switch cmark_node_get_type(child) {
+      case CMARK_NODE_PARAGRAPH, CMARK_NODE_HEADING: emit(inline(child))
+      case CMARK_NODE_CODE_BLOCK:
+        var code = literal(child)
+        if code.hasSuffix("\n") { code.removeLast() }
+        emit(code)
+      case CMARK_NODE_BLOCK_QUOTE: render(child, into: &out, quote: quote + "> ")
+      case CMARK_NODE_LIST:
+        let ordered = cmark_node_get_list_type(child) == CMARK_ORDERED_LIST
+        var number = Int(cmark_node_get_list_start(child))
+        for item in children(child) {
+          var itemText = ""
+          render(item, into: &itemText, quote: "")
+          while itemText.hasSuffix("\n") { itemText.removeLast() }
+          let marker = ordered ? "\(number). " : "- "
+          let indent = String(repeating: " ", count: marker.count)
+          let lines = itemText.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map {
+            ($0.offset == 0 ? marker : indent) + $0.element
+          }
+          for line in lines { out += (quote + line).trimmingTrailingSpaces + "\n" }
+          number += 1
+        }
+        out += quote.trimmingTrailingSpaces + "\n"
+      case CMARK_NODE_THEMATIC_BREAK, CMARK_NODE_HTML_BLOCK: break
+      default: render(child, into: &out, quote: quote)
+      }
+    }
+  }
+}
+
+extension String {
+  var trimmingTrailingSpaces: String {
+    var view = Substring(self)
+    while let last = view.last, last == " " || last == "\t" { view = view.dropLast() }
+    return String(view)
   }
 }

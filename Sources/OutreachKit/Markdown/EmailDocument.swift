@@ -18,38 +18,62 @@ public struct InlineSwitch: Sendable {
   public var line: Int
 }
 
+/// How an email's body is written.
+public enum EmailSyntax: Sendable {
+  /// CommonMark: `.md`, `.markdown`, what `draft` writes.
+  case markdown
+  /// Plain text: `.txt` and mail clients' text parts. Indentation is not
+  /// code and Markdown syntax is not markup.
+  case plain
+}
+
 /// An email file (contract section 2): an optional header block, a blank
-/// line, a CommonMark body, and an optional signature after `-- `.
+/// line, a body, an optional signature (after `-- ` or a closing such as
+/// "Best,") and optional quoted history ("On ... wrote:" and what follows).
 public struct EmailDocument: Sendable {
+  /// Header names that start a header block in any email file.
   public static let headerNames: Set<String> = ["to", "cc", "bcc", "subject", "from", "reply-to"]
+  /// Other RFC 5322 and MIME header names that start a header block too.
+  public static let mailHeaderNames: Set<String> = [
+    "date", "message-id", "mime-version", "received", "return-path", "in-reply-to", "references", "sender",
+    "delivered-to", "user-agent", "thread-topic", "thread-index", "importance", "organization", "comments", "keywords",
+    "authentication-results", "dkim-signature", "received-spf", "priority", "precedence", "disposition-notification-to",
+  ]
 
   public let source: SourceText
+  public let syntax: EmailSyntax
   public let headers: [EmailHeader]
   public let hasHeaderBlock: Bool
   /// Byte offset where the body starts.
   public let bodyStart: Int
-  /// 0-based line index of the signature delimiter, if any.
+  /// 0-based line index where the signature starts, if any.
   public let signatureLine: Int?
+  /// 0-based line index where quoted history starts, if any.
+  public let historyLine: Int?
   public let prose: Prose
   public let dividers: [Int]
   public let switches: [InlineSwitch]
+  /// For a message read from a mail file: maps positions in `source` (the
+  /// decoded text) back to the file as saved.
+  public let locator: MailLocator?
 
   public var subject: EmailHeader? { headers.first { $0.name.lowercased() == "subject" } }
 
+  /// An email file's text; `.txt` is plain text, anything else Markdown.
   public init(path: String, text: String) {
-    self.init(source: SourceText(path: path, text: text))
+    let source = SourceText(path: path, text: text)
+    self.init(source: source, syntax: path.lowercased().hasSuffix(".txt") ? .plain : .markdown)
   }
 
-  /// - Parameter anyHeaderName: a file saved from a mail client (`.eml`)
-  ///   starts with headers of every kind (Received:, Message-ID:, ...).
-  public init(source: SourceText, anyHeaderName: Bool? = nil) {
-    let isEML = anyHeaderName ?? source.path.lowercased().hasSuffix(".eml")
+  public init(source: SourceText, syntax: EmailSyntax = .markdown, mail: MailSettings = .builtIn, locator: MailLocator? = nil) {
     self.source = source
+    self.syntax = syntax
+    self.locator = locator
     let bytes = source.bytes
     var headers: [EmailHeader] = []
     var bodyLine = 0
     let firstLine = source.lineCount > 0 ? source.lineRange(0) : 0..<0
-    let startsWithHeader = Self.headerName(bytes[firstLine]).map { isEML || Self.headerNames.contains($0.lowercased()) } ?? false
+    let startsWithHeader = Self.headerName(bytes[firstLine]).map { Self.isHeaderName($0) } ?? false
     if startsWithHeader {
       var line = 0
       while line < source.lineCount {
@@ -78,23 +102,16 @@ public struct EmailDocument: Sendable {
     self.hasHeaderBlock = startsWithHeader
     self.bodyStart = bodyLine < source.lineCount ? source.lineStarts[bodyLine] : bytes.count
 
-    var signature: Int? = nil
-    if bodyLine < source.lineCount {
-      for line in bodyLine..<source.lineCount {
-        let range = source.lineRange(line)
-        if bytes[range].elementsEqual([0x2D, 0x2D, 0x20]) || bytes[range].elementsEqual([0x2D, 0x2D]) {
-          signature = line
-          break
-        }
-      }
-    }
-    self.signatureLine = signature
+    let structure = EmailStructure(source: source, bodyLine: bodyLine, settings: mail)
+    self.signatureLine = structure.signatureLine
+    self.historyLine = structure.historyLine
 
     var writer = ProseWriter()
     if let subject = headers.first(where: { $0.name.lowercased() == "subject" }) {
       writer.beginBlock()
       let range = source.lineRange(subject.line)
-      writer.plain(bytes[subject.valueOffset..<range.upperBound], startingAt: subject.valueOffset)
+      let words = subject.valueOffset + mail.subjectNoise(bytes[subject.valueOffset..<range.upperBound])
+      writer.plain(bytes[words..<range.upperBound], startingAt: words)
       // Folded continuation lines belong to the subject too.
       var next = subject.line + 1
       while next < source.lineCount, next < bodyLine {
@@ -108,16 +125,92 @@ public struct EmailDocument: Sendable {
       writer.endBlock(kind: .subject, region: .subject, quoted: false, inList: false)
     }
     var facts = MarkdownFacts()
-    let bodyEnd = signature.map { source.lineStarts[$0] } ?? bytes.count
-    CommonMark.parse(source: source, range: bodyStart..<bodyEnd, region: .body, into: &writer, facts: &facts)
-    if let signature, signature + 1 < source.lineCount {
-      CommonMark.parse(
-        source: source, range: source.lineStarts[signature + 1]..<bytes.count, region: .signature,
-        into: &writer, facts: &facts)
+    let historyStart = structure.historyLine.map { source.lineStarts[$0] } ?? bytes.count
+    let ownEnd = structure.signatureLine.map { source.lineStarts[$0] } ?? historyStart
+    Self.parse(
+      source: source, syntax: syntax, range: bodyStart..<ownEnd, region: .body, quoted: false, writer: &writer, facts: &facts)
+    if let signature = structure.signatureLine {
+      let first = structure.signatureDelimited ? signature + 1 : signature
+      if first < source.lineCount {
+        Self.parse(
+          source: source, syntax: syntax, range: source.lineStarts[first]..<max(source.lineStarts[first], historyStart),
+          region: .signature, quoted: false, writer: &writer, facts: &facts)
+      }
+    }
+    if historyStart < bytes.count {
+      // Quoted history: parsed so that `scope: quote` rules can read it,
+      // never linted or counted as the sender's words.
+      var historyFacts = MarkdownFacts()
+      Self.parse(
+        source: source, syntax: syntax, range: historyStart..<bytes.count, region: .body, quoted: true, writer: &writer,
+        facts: &historyFacts)
+      facts.codeLines += historyFacts.codeLines
     }
     self.prose = writer.prose
     self.dividers = facts.dividers
     self.switches = Self.findSwitches(source: source, from: bodyLine, skipping: facts.codeLines)
+  }
+
+  static func parse(
+    source: SourceText, syntax: EmailSyntax, range: Range<Int>, region: ProseRegion, quoted: Bool,
+    writer: inout ProseWriter, facts: inout MarkdownFacts
+  ) {
+    guard !range.isEmpty else { return }
+    switch syntax {
+    case .plain:
+      PlainText.parse(source: source, range: range, region: region, forceQuoted: quoted, into: &writer)
+    case .markdown:
+      for segment in lazyQuoteSegments(source: source, range: range) {
+        CommonMark.parse(source: source, range: segment, region: region, quoted: quoted, into: &writer, facts: &facts)
+      }
+    }
+  }
+
+  /// In an email, the line after a `>` quote that has no `>` is the
+  /// sender's own text, not a lazy continuation of the quote: the range is
+  /// cut there and each piece parsed on its own.
+  static func lazyQuoteSegments(source: SourceText, range: Range<Int>) -> [Range<Int>] {
+    let bytes = source.bytes
+    guard bytes[range].contains(0x3E) else { return [range] }
+    var segments: [Range<Int>] = []
+    var segmentStart = range.lowerBound
+    var line = source.lineIndex(of: range.lowerBound)
+    var previousQuoted = false
+    var fence = false
+    while line < source.lineCount, source.lineStarts[line] < range.upperBound {
+      let lineRange = source.lineRange(line)
+      var index = lineRange.lowerBound
+      while index < lineRange.upperBound, index - lineRange.lowerBound < 4, bytes[index] == 0x20 { index += 1 }
+      let indent = index - lineRange.lowerBound
+      let blank = index >= lineRange.upperBound
+      let content = bytes[index..<lineRange.upperBound]
+      if content.starts(with: [0x60, 0x60, 0x60]) || content.starts(with: [0x7E, 0x7E, 0x7E]) { fence.toggle() }
+      let quoted = !blank && indent < 4 && bytes[index] == 0x3E
+      if previousQuoted, !quoted, !blank, !fence, indent < 4, source.lineStarts[line] > segmentStart {
+        segments.append(segmentStart..<source.lineStarts[line])
+        segmentStart = source.lineStarts[line]
+      }
+      previousQuoted = quoted
+      line += 1
+    }
+    segments.append(segmentStart..<range.upperBound)
+    return segments
+  }
+
+  /// Whether `name` starts a header block.
+  static func isHeaderName(_ name: String) -> Bool {
+    let lowered = name.lowercased()
+    return headerNames.contains(lowered) || mailHeaderNames.contains(lowered) || lowered.hasPrefix("x-")
+      || lowered.hasPrefix("content-") || lowered.hasPrefix("list-") || lowered.hasPrefix("resent-")
+      || lowered.hasPrefix("arc-")
+  }
+
+  /// Where a finding at byte `offset` of `source` is shown: the line and
+  /// column in the file as saved, and for mail, in the decoded text too.
+  public func locate(_ offset: Int) -> Location {
+    let position = source.position(of: offset)
+    guard let locator else { return Location(line: position.line, column: position.column) }
+    return locator.locate(offset, position: position)
   }
 
   /// `Name` when the line starts `Name:`.

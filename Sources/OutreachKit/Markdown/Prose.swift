@@ -59,6 +59,7 @@ struct ProseWriter {
   }
 
   mutating func endBlock(kind: ProseBlock.Kind, region: ProseRegion, quoted: Bool, inList: Bool) {
+    collapseAddresses()
     // Drop a trailing folded space.
     if prose.text.count > blockStart, prose.text.last == 0x20 {
       prose.text.removeLast()
@@ -69,6 +70,106 @@ struct ProseWriter {
       ProseBlock(range: blockStart..<prose.text.count, kind: kind, region: region, quoted: quoted, inList: inList))
     prose.text.append(Prose.blockBreak)
     prose.offsets.append(prose.offsets.last ?? 0)
+  }
+
+  /// Bare URLs, `www.` addresses and email addresses (what GFM would turn
+  /// into links) are not prose: each becomes one opaque byte.
+  mutating func collapseAddresses() {
+    let end = prose.text.count
+    var spans: [Range<Int>] = []
+    prose.text.withUnsafeBufferPointer { text in
+      var index = blockStart
+      var floor = blockStart
+      while index < end {
+        let byte = text[index]
+        var span: Range<Int>? = nil
+        if byte == 0x3A, index + 2 < end, text[index + 1] == 0x2F, text[index + 2] == 0x2F {
+          var start = index
+          while start > floor, isSchemeByte(text[start - 1]) { start -= 1 }
+          if index - start >= 2 { span = start..<addressEnd(text, from: index + 3, end: end) }
+        } else if byte == 0x77 || byte == 0x57, index + 4 < end, text[index + 1] | 0x20 == 0x77, text[index + 2] | 0x20 == 0x77,
+          text[index + 3] == 0x2E, index == floor || !isSchemeByte(text[index - 1])
+        {
+          span = index..<addressEnd(text, from: index + 4, end: end)
+        } else if byte == 0x40 {
+          var start = index
+          while start > floor, isLocalByte(text[start - 1]) { start -= 1 }
+          var stop = index + 1
+          var dots = 0
+          while stop < end, isDomainByte(text[stop]) {
+            if text[stop] == 0x2E { dots += 1 }
+            stop += 1
+          }
+          while stop > index + 1, text[stop - 1] == 0x2E || text[stop - 1] == 0x2D || text[stop - 1] == 0x5F {
+            if text[stop - 1] == 0x2E { dots -= 1 }
+            stop -= 1
+          }
+          if start < index, dots > 0 {
+            // `mailto:` in front belongs to the address.
+            if start - floor >= 7, text[(start - 7)..<start].elementsEqual(Array("mailto:".utf8)) { start -= 7 }
+            span = start..<stop
+          }
+        }
+        if let found = span, found.upperBound > found.lowerBound {
+          spans.append(found)
+          index = found.upperBound
+          floor = index
+        } else {
+          index += 1
+        }
+      }
+    }
+    guard !spans.isEmpty else { return }
+    var text = Array(prose.text[..<blockStart])
+    var offsets = Array(prose.offsets[..<blockStart])
+    var index = blockStart
+    for span in spans {
+      text += prose.text[index..<span.lowerBound]
+      offsets += prose.offsets[index..<span.lowerBound]
+      text.append(Prose.opaque)
+      offsets.append(prose.offsets[span.lowerBound])
+      index = span.upperBound
+    }
+    text += prose.text[index..<end]
+    offsets += prose.offsets[index..<end]
+    prose.text = text
+    prose.offsets = offsets
+  }
+
+  /// Where a bare address ends: at white space, `<` or an opaque byte,
+  /// without trailing punctuation or an unbalanced `)`.
+  private func addressEnd(_ text: UnsafeBufferPointer<UInt8>, from start: Int, end: Int) -> Int {
+    var stop = start
+    while stop < end, text[stop] != 0x20, text[stop] != 0x3C, text[stop] != Prose.opaque, text[stop] != Prose.blockBreak {
+      stop += 1
+    }
+    while stop > start {
+      let last = text[stop - 1]
+      if "?!.,:*_~'\"".utf8.contains(last) {
+        stop -= 1
+      } else if last == 0x29 {
+        let opens = text[start..<stop].filter { $0 == 0x28 }.count
+        let closes = text[start..<stop].filter { $0 == 0x29 }.count
+        if closes > opens { stop -= 1 } else { break }
+      } else {
+        break
+      }
+    }
+    return stop
+  }
+
+  private func isSchemeByte(_ byte: UInt8) -> Bool {
+    (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x2B
+      || byte == 0x2D || byte == 0x2E
+  }
+
+  private func isLocalByte(_ byte: UInt8) -> Bool {
+    isSchemeByte(byte) || byte == 0x5F
+  }
+
+  private func isDomainByte(_ byte: UInt8) -> Bool {
+    (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x2D
+      || byte == 0x2E || byte == 0x5F
   }
 
   mutating func space(at offset: Int) {

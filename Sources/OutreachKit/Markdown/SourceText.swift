@@ -65,9 +65,9 @@ public struct SourceText: Sendable {
 public enum TextFile {
   public static let defaultLimit = 10_000_000
 
-  public static func read(path: String, limit: Int = defaultLimit) throws -> [UInt8] {
-    // POSIX calls: one open, one fstat, reads straight into the array.
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+  /// Opens a file for reading, with the project's error for each failure.
+  public static func open(path: String) throws -> Int32 {
+    let descriptor = Foundation.open(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else {
       switch errno {
       case ENOENT: throw OutreachError.notFound(path: path)
@@ -76,18 +76,42 @@ public enum TextFile {
       default: throw OutreachError.unreadable(path: path, reason: String(cString: strerror(errno)))
       }
     }
+    var info = stat()
+    if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+      close(descriptor)
+      throw OutreachError.unreadable(path: path, reason: "it is a folder")
+    }
+    return descriptor
+  }
+
+  /// Reads a file. A regular file's size is checked first; a pipe, a
+  /// device or anything else whose size is unknown is read to its end,
+  /// up to `limit`.
+  public static func read(path: String, limit: Int = defaultLimit, validate check: Bool = true) throws -> [UInt8] {
+    let descriptor = try open(path: path)
     defer { close(descriptor) }
     var info = stat()
     guard fstat(descriptor, &info) == 0 else {
       throw OutreachError.unreadable(path: path, reason: String(cString: strerror(errno)))
     }
-    if (info.st_mode & S_IFMT) == S_IFDIR { throw OutreachError.unreadable(path: path, reason: "it is a folder") }
+    let regular = (info.st_mode & S_IFMT) == S_IFREG
     let size = Int(info.st_size)
-    if size > limit { throw OutreachError.tooLarge(path: path, bytes: size, limit: limit) }
-    var bytes = [UInt8](repeating: 0, count: size)
+    if regular, size > limit { throw OutreachError.tooLarge(path: path, bytes: size, limit: limit) }
+    let bytes = try readAll(descriptor, path: path, expected: regular ? size : 1 << 16, limit: limit)
+    return check ? try validate(path: path, bytes: bytes) : bytes
+  }
+
+  /// Reads until the end, or throws once more than `limit` bytes came.
+  public static func readAll(_ descriptor: Int32, path: String, expected: Int, limit: Int) throws -> [UInt8] {
+    var bytes = [UInt8](repeating: 0, count: max(expected, 1))
     var total = 0
-    while total < size {
-      let count = bytes.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + total, size - total) }
+    while true {
+      if total == bytes.count {
+        if total > limit { throw OutreachError.tooLarge(path: path, bytes: total, limit: limit) }
+        bytes += [UInt8](repeating: 0, count: max(1, min(max(bytes.count, 1 << 16), limit + 1 - bytes.count)))
+      }
+      let room = bytes.count - total
+      let count = bytes.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + total, room) }
       if count < 0 {
         if errno == EINTR { continue }
         throw OutreachError.unreadable(path: path, reason: String(cString: strerror(errno)))
@@ -95,8 +119,9 @@ public enum TextFile {
       if count == 0 { break }
       total += count
     }
-    if total < size { bytes.removeLast(size - total) }
-    return try validate(path: path, bytes: bytes)
+    if total > limit { throw OutreachError.tooLarge(path: path, bytes: total, limit: limit) }
+    bytes.removeLast(bytes.count - total)
+    return bytes
   }
 
   /// Checks that `bytes` are non-empty UTF-8 text without NUL bytes.

@@ -31,8 +31,13 @@ public enum FuzzEntry {
           path: "t.md", text: "Subject: Hi\n\nHi Ana, just circling back — on [x](y) `code` *em*.\n\n--\nDana\n")
       }
     default:
+      // The same bytes as a mail message and as an mbox (GMime, libxml2),
+      // then as Markdown and plain text.
+      _ = try? linter.lint(path: "fuzz.eml", bytes: bytes, kind: .message)
+      _ = try? linter.lint(path: "fuzz.mbox", bytes: bytes, kind: .mbox)
       guard let valid = try? TextFile.validate(path: "fuzz.md", bytes: bytes) else { return }
       _ = linter.lint(EmailDocument(source: SourceText(path: "fuzz.md", bytes: valid)))
+      _ = linter.lint(EmailDocument(source: SourceText(path: "fuzz.txt", bytes: valid), syntax: .plain))
     }
   }
 }

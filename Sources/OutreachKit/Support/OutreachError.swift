@@ -22,6 +22,8 @@ public enum OutreachError: Error, Equatable, CustomStringConvertible, Sendable {
   case cannotWrite(path: String, reason: String)
   case hook(path: String, problem: String, fix: String)
   case tooComplex(path: String, line: Int, limit: Int)
+  case mail(path: String, problem: String, fix: String)
+  case imap(server: String, problem: String, fix: String)
 
   /// The case's name, so tests can show every error is reachable.
   public var name: String {
@@ -45,13 +47,15 @@ public enum OutreachError: Error, Equatable, CustomStringConvertible, Sendable {
     case .cannotWrite: return "cannotWrite"
     case .hook: return "hook"
     case .tooComplex: return "tooComplex"
+    case .mail: return "mail"
+    case .imap: return "imap"
     }
   }
 
   public static let allNames = [
     "notFound", "unreadable", "noEmails", "noAccounts", "invalidUTF8", "binary", "empty", "tooLarge", "symlinkLoop", "yaml",
     "rule",
-    "config", "account", "template", "missingTemplate", "draftEdited", "cannotWrite", "hook", "tooComplex",
+    "config", "account", "template", "missingTemplate", "draftEdited", "cannotWrite", "hook", "tooComplex", "mail", "imap",
   ]
 
   public var description: String {
@@ -61,7 +65,7 @@ public enum OutreachError: Error, Equatable, CustomStringConvertible, Sendable {
     case .unreadable(let path, let reason):
       return "\(path): cannot read (\(reason)); check its permissions"
     case .noEmails(let folder):
-      return "\(folder): no email files here (.md, .markdown, .txt, .eml); point at a file or another folder"
+      return "\(folder): no email files here (.md, .markdown, .txt, .eml, .mbox); point at a file or another folder"
     case .noAccounts(let folder):
       return "\(folder): no account files here (.yml, .yaml, .json); point at a file or another folder"
     case .invalidUTF8(let path, let line):
@@ -71,8 +75,8 @@ public enum OutreachError: Error, Equatable, CustomStringConvertible, Sendable {
     case .empty(let path):
       return "\(path): empty file; write the email or remove the file"
     case .tooLarge(let path, let bytes, let limit):
-      return
-        "\(path): \(bytes / 1_000_000) MB is over the \(limit / 1_000_000) MB limit for one file; split it or lint something smaller"
+      let size = bytes / 1_000_000 > limit / 1_000_000 ? "\(bytes / 1_000_000) MB" : "more than \(limit / 1_000_000) MB"
+      return "\(path): \(size) is over the \(limit / 1_000_000) MB limit for one file; split it or lint something smaller"
     case .symlinkLoop(let path):
       return "\(path): symbolic link loop; skipped it, remove or fix the link"
     case .yaml(let path, let line, let column, let problem):
@@ -93,6 +97,10 @@ public enum OutreachError: Error, Equatable, CustomStringConvertible, Sendable {
       return "\(path): cannot write (\(reason)); check the folder exists and is writable"
     case .hook(let path, let problem, let fix):
       return "\(path): \(problem); \(fix)"
+    case .mail(let path, let problem, let fix):
+      return "\(path): \(problem); \(fix)"
+    case .imap(let server, let problem, let fix):
+      return "\(server): \(problem); \(fix)"
     case .tooComplex(let path, let line, let limit):
       return
         "\(path):\(line): more than \(limit) values once YAML aliases are expanded (an alias bomb?); write the values out or split the file"

@@ -1,0 +1,383 @@
+import CGMime
+import Foundation
+
+/// One message as GMime reads it: the decoded subject and the body the
+/// recipient reads, with where each piece sits in the input.
+struct ParsedMessage {
+  var messageID: String?
+  /// The decoded subject (RFC 2047 words decoded, folding undone); nil when
+  /// the message has no Subject header.
+  var subject: String?
+  /// Input offset of the Subject header's value, and its raw text.
+  var subjectOffset: Int?
+  var subjectRaw: String?
+  var body: MailBody?
+  /// Input offset where the message starts (its mbox `From ` line, or
+  /// where the one before it ended).
+  var start: Int
+  /// Input offset where its headers begin.
+  var headersBegin = 0
+  /// Input offset just past the message.
+  var end: Int
+  var headerCount: Int
+  var warnings: [String] = []
+}
+
+/// The text part a recipient reads, decoded to UTF-8.
+struct MailBody {
+  enum Kind { case plain, html }
+  var kind: Kind
+  /// UTF-8, transfer and charset encodings undone, CRLF made LF.
+  var bytes: [UInt8]
+  /// For each byte of `bytes`, the input offset of the byte (or the `=XX`
+  /// escape) it was decoded from; nil where the encoding loses positions
+  /// (base64, a multibyte charset other than UTF-8).
+  var inputOffsets: [Int]?
+  /// Input offset of the part's first body byte.
+  var anchor: Int
+  var flowed: Bool
+  var delSp: Bool
+}
+
+/// Where the input bytes are: in memory (an `.eml`, standard input) or in
+/// a file read piece by piece (an `.mbox` of any size).
+enum MailInput {
+  case memory([UInt8])
+  case file(descriptor: Int32, path: String)
+
+  func bytes(_ range: Range<Int>) -> [UInt8] {
+    switch self {
+    case .memory(let all):
+      let clamped = max(0, min(range.lowerBound, all.count))..<max(0, min(range.upperBound, all.count))
+      return Array(all[clamped])
+    case .file(let descriptor, _):
+      guard !range.isEmpty else { return [] }
+      var buffer = [UInt8](repeating: 0, count: range.count)
+      var total = 0
+      while total < range.count {
+        let count = buffer.withUnsafeMutableBytes {
+          pread(descriptor, $0.baseAddress! + total, range.count - total, off_t(range.lowerBound + total))
+        }
+        if count < 0, errno == EINTR { continue }
+        if count <= 0 { break }
+        total += count
+      }
+      buffer.removeLast(range.count - total)
+      return buffer
+    }
+  }
+}
+
+/// The one place that talks to GMime (RFC 5322 and MIME parsing, RFC 2047
+/// subjects, transfer encodings, charsets).
+enum GMime {
+  private static let ready: Bool = {
+    g_mime_init()
+    return true
+  }()
+
+  /// Calls g_mime_init() once.
+  static func setUp() { _ = ready }
+
+  /// Calls `body` for each message in `input`, in order: one for a single
+  /// message, every message for an mbox. Memory stays bounded by the
+  /// largest message, not the file.
+  /// - Parameter range: for a file, the part of it to read (an mbox cut
+  ///   at a `From ` line); offsets stay the file's.
+  static func forEachMessage(in input: MailInput, mbox: Bool, range: Range<Int>? = nil, _ body: (ParsedMessage) -> Void) {
+    _ = ready
+    let stream: UnsafeMutablePointer<GMimeStream>?
+    switch input {
+    case .memory(let bytes):
+      stream = bytes.withUnsafeBufferPointer { buffer in
+        buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+          g_mime_stream_mem_new_with_buffer($0, buffer.count)
+        }
+      }
+    case .file(_, let path):
+      // GMime reads with its own descriptor (and file offset), so pieces
+      // of one mbox can be parsed at once.
+      let own = open(path, O_RDONLY | O_CLOEXEC)
+      guard own >= 0 else { return }
+      if let range {
+        stream = g_mime_stream_fs_new_with_bounds(own, Int(range.lowerBound), Int(range.upperBound))
+      } else {
+        stream = g_mime_stream_fs_new(own)
+      }
+    }
+    guard let stream else { return }
+    defer { outreach_unref(stream) }
+    guard let parser = g_mime_parser_new_with_stream(stream) else { return }
+    defer { outreach_unref(parser) }
+    g_mime_parser_set_format(parser, mbox ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE)
+    g_mime_parser_set_persist_stream(parser, 1)
+    let options = g_mime_parser_options_new()
+    defer { g_mime_parser_options_free(options) }
+    let collector = WarningCollector()
+    let context = Unmanaged.passUnretained(collector).toOpaque()
+    g_mime_parser_options_set_warning_callback(
+      options,
+      { offset, code, item, context in
+        guard let context else { return }
+        let collector = Unmanaged<WarningCollector>.fromOpaque(context).takeUnretainedValue()
+        collector.add(offset: offset, code: code, item: item.map { String(cString: $0) })
+      }, context)
+
+    var previousEnd = range?.lowerBound ?? 0
+    while g_mime_parser_eos(parser) == 0 {
+      collector.items.removeAll()
+      guard let message = g_mime_parser_construct_message(parser, options) else { break }
+      let end = Int(g_mime_parser_tell(parser))
+      let headersBegin = Int(g_mime_parser_get_headers_begin(parser))
+      var parsed = read(message, input: input, start: mbox ? previousEnd : 0, end: end)
+      parsed.headersBegin = max(0, headersBegin)
+      parsed.warnings = collector.items + parsed.warnings
+      outreach_unref(message)
+      body(parsed)
+      previousEnd = end
+      if !mbox { break }
+    }
+  }
+
+  final class WarningCollector {
+    var items: [String] = []
+    func add(offset: Int, code: GMimeParserWarning, item: String?) {
+      let what: String
+      switch code {
+      case GMIME_WARN_MALFORMED_MULTIPART: what = "a multipart part has no parts (a missing or wrong boundary?)"
+      case GMIME_WARN_TRUNCATED_MESSAGE: what = "the message is cut short (no closing boundary?)"
+      case GMIME_WARN_MALFORMED_MESSAGE: what = "the message is malformed"
+      case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY: what = "a multipart part has no boundary"
+      case GMIME_WARN_INVALID_CONTENT_TYPE: what = "an invalid Content-Type \(item.map { "(\($0))" } ?? "")"
+      case GMIME_CRIT_NESTING_OVERFLOW: what = "MIME parts are nested too deep"
+      case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: what = "a MIME part has neither headers nor content"
+      default: return
+      }
+      if !items.contains(what) { items.append(what) }
+    }
+  }
+
+  private static func string(_ pointer: UnsafePointer<CChar>?) -> String? {
+    pointer.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: strlen($0)), as: UTF8.self) }
+  }
+
+  private static func read(_ message: UnsafeMutablePointer<GMimeMessage>, input: MailInput, start: Int, end: Int)
+    -> ParsedMessage
+  {
+    var parsed = ParsedMessage(start: start, end: end, headerCount: 0)
+    parsed.messageID = string(g_mime_message_get_message_id(message))
+    let object = outreach_as_object(message)
+    if let headers = g_mime_object_get_header_list(object) {
+      parsed.headerCount = Int(g_mime_header_list_get_count(headers))
+      for index in 0..<g_mime_header_list_get_count(headers) {
+        guard let header = g_mime_header_list_get_header_at(headers, index),
+          let name = string(g_mime_header_get_name(header)), name.lowercased() == "subject"
+        else { continue }
+        parsed.subject = string(g_mime_message_get_subject(message)) ?? ""
+        let raw = string(g_mime_header_get_raw_value(header)) ?? ""
+        let offset = Int(g_mime_header_get_offset(header))
+        if offset >= 0 {
+          let leading = raw.utf8.prefix { $0 == 0x20 || $0 == 0x09 }.count
+          parsed.subjectOffset = offset + name.utf8.count + 1 + leading
+        }
+        parsed.subjectRaw = raw
+        break
+      }
+    }
+    var plain: UnsafeMutablePointer<GMimePart>? = nil
+    var html: UnsafeMutablePointer<GMimePart>? = nil
+    if let root = g_mime_message_get_mime_part(message) { findText(root, plain: &plain, html: &html, depth: 0) }
+    if let part = plain ?? html {
+      parsed.body = decode(part, html: plain == nil, input: input, warnings: &parsed.warnings)
+    }
+    return parsed
+  }
+
+  /// The first inline text/plain and text/html parts, depth first; the
+  /// parts of an attached message are not the sender's words.
+  private static func findText(
+    _ object: UnsafeMutablePointer<GMimeObject>, plain: inout UnsafeMutablePointer<GMimePart>?,
+    html: inout UnsafeMutablePointer<GMimePart>?, depth: Int
+  ) {
+    guard depth < 32 else { return }
+    if outreach_is_multipart(object) != 0 {
+      let multipart = outreach_as_multipart(object)
+      for index in 0..<g_mime_multipart_get_count(multipart) {
+        if let child = g_mime_multipart_get_part(multipart, index) {
+          findText(child, plain: &plain, html: &html, depth: depth + 1)
+        }
+      }
+      return
+    }
+    guard outreach_is_part(object) != 0, let type = g_mime_object_get_content_type(object) else { return }
+    let part = outreach_as_part(object)
+    if g_mime_part_is_attachment(part) != 0 { return }
+    if plain == nil, g_mime_content_type_is_type(type, "text", "plain") != 0 { plain = part }
+    if html == nil, g_mime_content_type_is_type(type, "text", "html") != 0 { html = part }
+  }
+
+  private static func decode(
+    _ part: UnsafeMutablePointer<GMimePart>, html: Bool, input: MailInput, warnings: inout [String]
+  ) -> MailBody? {
+    guard let content = g_mime_part_get_content(part) else { return nil }
+    let encoding = g_mime_part_get_content_encoding(part)
+    let object = outreach_as_object(part)
+    let label = html ? "the text/html part" : "the text/plain part"
+    // Where the encoded content sits in the input.
+    var rawRange: Range<Int>? = nil
+    if let raw = g_mime_data_wrapper_get_stream(content) {
+      let start = Int(outreach_stream_start(raw))
+      let end = Int(outreach_stream_end(raw))
+      if start >= 0, end > start { rawRange = start..<end }
+    }
+    // Undo the transfer encoding.
+    guard let sink = g_mime_stream_mem_new() else { return nil }
+    defer { outreach_unref(sink) }
+    _ = g_mime_data_wrapper_write_to_stream(content, sink)
+    var decoded: [UInt8] = []
+    if let array = g_mime_stream_mem_get_byte_array(UnsafeMutableRawPointer(sink).assumingMemoryBound(to: GMimeStreamMem.self)),
+      let data = array.pointee.data
+    {
+      decoded = Array(UnsafeBufferPointer(start: data, count: Int(array.pointee.len)))
+    }
+    let raw = rawRange.map { input.bytes($0) } ?? []
+    if encoding == GMIME_CONTENT_ENCODING_BASE64, Base64Check.hasBadBytes(raw) {
+      warnings.append("\(label) has characters that are not base64; read what decodes")
+    }
+    var offsets: [Int]? = nil
+    if let rawRange {
+      switch encoding {
+      case GMIME_CONTENT_ENCODING_DEFAULT, GMIME_CONTENT_ENCODING_7BIT, GMIME_CONTENT_ENCODING_8BIT,
+        GMIME_CONTENT_ENCODING_BINARY:
+        offsets = Alignment.align(decoded: decoded, raw: raw, base: rawRange.lowerBound, quotedPrintable: false)
+      case GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE:
+        offsets = Alignment.align(decoded: decoded, raw: raw, base: rawRange.lowerBound, quotedPrintable: true)
+      default:
+        offsets = nil
+      }
+    }
+    let charset = string(g_mime_object_get_content_type_parameter(object, "charset"))
+    var text = Charsets.toUTF8(decoded, offsets: offsets, charset: charset, label: label, warnings: &warnings)
+    text = Charsets.normalizeLineBreaks(text)
+    let format = string(g_mime_object_get_content_type_parameter(object, "format"))?.lowercased()
+    let delsp = string(g_mime_object_get_content_type_parameter(object, "delsp"))?.lowercased()
+    return MailBody(
+      kind: html ? .html : .plain, bytes: text.bytes, inputOffsets: text.offsets,
+      anchor: rawRange?.lowerBound ?? 0, flowed: format == "flowed", delSp: delsp == "yes")
+  }
+
+  /// Converts `bytes` in `charset` to UTF-8 with GMime's iconv helpers.
+  /// Returns nil when the charset is unknown.
+  static func convert(_ bytes: [UInt8], from charset: String) -> [UInt8]? {
+    _ = ready
+    guard let name = g_mime_charset_iconv_name(charset) else { return nil }
+    let converter = g_mime_iconv_open("UTF-8", name)
+    guard let converter, converter != iconv_t(bitPattern: -1) else { return nil }
+    defer { g_mime_iconv_close(converter) }
+    var output = [UInt8]()
+    output.reserveCapacity(bytes.count * 2)
+    var input = bytes
+    input.withUnsafeMutableBufferPointer { source in
+      var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(source.baseAddress)?.assumingMemoryBound(
+        to: CChar.self)
+      var inLeft = source.count
+      var chunk = [CChar](repeating: 0, count: 16_384)
+      while inLeft > 0 {
+        let (produced, failed): (Int, Bool) = chunk.withUnsafeMutableBufferPointer { out in
+          var outPointer: UnsafeMutablePointer<CChar>? = out.baseAddress
+          var outLeft = out.count
+          let result = iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft)
+          return (out.count - outLeft, result == -1 && errno != E2BIG)
+        }
+        output.append(contentsOf: chunk[0..<produced].map { UInt8(bitPattern: $0) })
+        if failed {
+          // An unconvertible byte: a replacement character, then go on.
+          output.append(contentsOf: [0xEF, 0xBF, 0xBD])
+          inPointer = inPointer.map { $0 + 1 }
+          inLeft -= 1
+        }
+      }
+    }
+    return output
+  }
+}
+
+enum Base64Check {
+  static func hasBadBytes(_ raw: [UInt8]) -> Bool {
+    raw.contains { byte in
+      !((0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x2B
+        || byte == 0x2F || byte == 0x3D || byte == 0x0A || byte == 0x0D || byte == 0x20 || byte == 0x09)
+    }
+  }
+}
+
+/// Builds RFC 5322 messages with GMime: headers encoded as the RFC says
+/// (RFC 2047 for a non-ASCII subject or name), a multipart/alternative of
+/// text/plain and text/html, each UTF-8 in the best transfer encoding for
+/// 7-bit transport (quoted-printable where lines need it).
+enum MailComposer {
+  struct Address {
+    var name: String
+    var email: String
+  }
+
+  struct Parts {
+    var from: Address
+    var to: [Address]
+    var subject: String
+    var plain: String
+    var html: String
+    /// Seconds since 1970, UTC.
+    var date: Int64
+    var messageID: String
+    /// A fixed boundary, so that the same draft gives the same bytes.
+    var boundary: String
+    var extraHeaders: [(String, String)] = []
+  }
+
+  /// - Parameter crlf: CRLF line ends (IMAP), or LF (files).
+  static func compose(_ parts: Parts, crlf: Bool) -> [UInt8] {
+    GMime.setUp()
+    guard let message = g_mime_message_new(1) else { return [] }
+    defer { outreach_unref(message) }
+    g_mime_message_add_mailbox(message, GMIME_ADDRESS_TYPE_FROM, parts.from.name, parts.from.email)
+    for address in parts.to { g_mime_message_add_mailbox(message, GMIME_ADDRESS_TYPE_TO, address.name, address.email) }
+    g_mime_message_set_subject(message, parts.subject, "utf-8")
+    if let date = g_date_time_new_from_unix_utc(Int(parts.date)) {
+      g_mime_message_set_date(message, date)
+      g_date_time_unref(date)
+    }
+    g_mime_message_set_message_id(message, parts.messageID)
+    let object = outreach_as_object(message)
+    for (name, value) in parts.extraHeaders { g_mime_object_set_header(object, name, value, "utf-8") }
+
+    guard let alternative = g_mime_multipart_new_with_subtype("alternative") else { return [] }
+    defer { outreach_unref(alternative) }
+    g_mime_multipart_set_boundary(alternative, parts.boundary)
+    for (subtype, text) in [("plain", parts.plain), ("html", parts.html)] {
+      guard let part = g_mime_text_part_new_with_subtype(subtype) else { continue }
+      g_mime_text_part_set_text(part, text)
+      let mimePart = outreach_as_part(outreach_as_object(part))
+      // 7bit while every line is ASCII and short; quoted-printable when a
+      // line needs it (non-ASCII, or longer than 76 characters).
+      let needsEncoding = text.utf8.contains { $0 >= 0x80 } || text.split(separator: "\n").contains { $0.utf8.count > 76 }
+      g_mime_part_set_content_encoding(
+        mimePart, needsEncoding ? GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE : GMIME_CONTENT_ENCODING_7BIT)
+      g_mime_multipart_add(alternative, outreach_as_object(part))
+      outreach_unref(part)
+    }
+    g_mime_message_set_mime_part(message, outreach_as_object(alternative))
+
+    let options = g_mime_format_options_new()
+    defer { g_mime_format_options_free(options) }
+    g_mime_format_options_set_newline_format(options, crlf ? GMIME_NEWLINE_FORMAT_DOS : GMIME_NEWLINE_FORMAT_UNIX)
+    guard let sink = g_mime_stream_mem_new() else { return [] }
+    defer { outreach_unref(sink) }
+    _ = g_mime_object_write_to_stream(object, options, sink)
+    guard
+      let array = g_mime_stream_mem_get_byte_array(UnsafeMutableRawPointer(sink).assumingMemoryBound(to: GMimeStreamMem.self)),
+      let data = array.pointee.data
+    else { return [] }
+    return Array(UnsafeBufferPointer(start: data, count: Int(array.pointee.len)))
+  }
+}

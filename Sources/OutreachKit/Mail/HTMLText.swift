@@ -1,0 +1,174 @@
+import CLibXML2
+
+/// The one place that talks to libxml2: turns an HTML body into the text a
+/// reader sees. Block elements are paragraphs, `<br>` and `<div>` are line
+/// breaks, link targets and images are not text, `<blockquote>` becomes `>`
+/// lines, and what starts quoted history (Gmail's `gmail_quote`, Outlook's
+/// `divRplyFwdMsg`) ends the text. A signature block starts with `-- `.
+enum HTMLText {
+  static func text(_ html: [UInt8]) -> [UInt8] {
+    guard !html.isEmpty else { return [] }
+    let options = Int32(HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue)
+    let document = html.withUnsafeBufferPointer { buffer in
+      buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+        htmlReadMemory($0, Int32(min(buffer.count, Int(Int32.max))), nil, "UTF-8", options)
+      }
+    }
+    guard let document else { return [] }
+    defer { xmlFreeDoc(document) }
+    var renderer = Renderer()
+    if let root = xmlDocGetRootElement(document) { renderer.walk(root) }
+    return renderer.finish()
+  }
+
+  static let skipped: Set<String> = ["head", "style", "script", "title", "meta", "noscript", "template", "img", "svg", "object"]
+  static let paragraphs: Set<String> = [
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "pre", "hr", "address", "article", "section", "header",
+    "footer", "center", "dl", "figure",
+  ]
+  static let lines: Set<String> = ["div", "li", "tr", "dd", "dt", "caption", "figcaption"]
+  /// Classes and ids that start quoted history.
+  static let historyMarks: Set<String> = [
+    "gmail_quote", "divrplyfwdmsg", "appendonsend", "outlookmessageheader", "moz-cite-prefix",
+  ]
+  static let signatureMarks: Set<String> = ["gmail_signature", "signature", "moz-signature"]
+
+  struct Renderer {
+    var out: [UInt8] = []
+    var quoteDepth = 0
+    var atLineStart = true
+    var pendingSpace = false
+    var preformatted = 0
+    var stopped = false
+
+    mutating func walk(_ node: UnsafeMutablePointer<xmlNode>) {
+      var child: UnsafeMutablePointer<xmlNode>? = node
+      // Siblings in a loop, children by recursion: libxml2 caps nesting.
+      while let current = child, !stopped {
+        visit(current)
+        child = current.pointee.next
+      }
+    }
+
+    mutating func visit(_ node: UnsafeMutablePointer<xmlNode>) {
+      switch node.pointee.type {
+      case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+        if let content = node.pointee.content { text(content) }
+      case XML_ELEMENT_NODE:
+        let name = node.pointee.name.map { String(cString: $0).lowercased() } ?? ""
+        if HTMLText.skipped.contains(name) { return }
+        let marks = attributes(node)
+        if !marks.isDisjoint(with: HTMLText.historyMarks) {
+          stopped = true
+          return
+        }
+        if name == "br" {
+          newline()
+          return
+        }
+        let isParagraph = HTMLText.paragraphs.contains(name) || name == "blockquote"
+        let isLine = HTMLText.lines.contains(name)
+        if !marks.isDisjoint(with: HTMLText.signatureMarks) {
+          paragraphBreak()
+          emit(Array("-- ".utf8))
+          newline()
+        }
+        if isParagraph { paragraphBreak() } else if isLine { lineBreak() }
+        if name == "blockquote" { quoteDepth += 1 }
+        if name == "pre" { preformatted += 1 }
+        if name == "td" || name == "th" { pendingSpace = !atLineStart }
+        if name == "hr" {
+          emit(Array("---".utf8))
+        }
+        if let children = node.pointee.children { walk(children) }
+        if name == "pre" { preformatted -= 1 }
+        if name == "blockquote" {
+          paragraphBreak()
+          quoteDepth -= 1
+        }
+        if isParagraph { paragraphBreak() } else if isLine { lineBreak() }
+      default:
+        break
+      }
+    }
+
+    /// Lowercased class names and id of an element.
+    func attributes(_ node: UnsafeMutablePointer<xmlNode>) -> Set<String> {
+      var marks = Set<String>()
+      var attribute = node.pointee.properties
+      while let current = attribute {
+        let name = current.pointee.name.map { String(cString: $0).lowercased() } ?? ""
+        if name == "class" || name == "id",
+          let value = current.pointee.children?.pointee.content.map({ String(cString: $0).lowercased() })
+        {
+          for word in value.split(separator: " ") { marks.insert(String(word)) }
+        }
+        attribute = current.pointee.next
+      }
+      return marks
+    }
+
+    mutating func text(_ content: UnsafeMutablePointer<xmlChar>) {
+      var index = 0
+      while content[index] != 0 {
+        let byte = content[index]
+        index += 1
+        if preformatted > 0 {
+          if byte == 0x0A { newline() } else { emit([byte]) }
+          continue
+        }
+        // A no-break space (Outlook's `<p>&nbsp;</p>`) is white space here.
+        let noBreak = byte == 0xC2 && content[index] == 0xA0
+        if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || noBreak {
+          if noBreak { index += 1 }
+          if !atLineStart { pendingSpace = true }
+          continue
+        }
+        if pendingSpace {
+          emit([0x20])
+          pendingSpace = false
+        }
+        emit([byte])
+      }
+    }
+
+    mutating func emit(_ bytes: [UInt8]) {
+      if atLineStart, quoteDepth > 0 {
+        out += Array(repeating: 0x3E, count: quoteDepth)
+        out.append(0x20)
+      }
+      atLineStart = false
+      out += bytes
+    }
+
+    mutating func newline() {
+      if atLineStart, quoteDepth > 0 { out += Array(repeating: 0x3E, count: quoteDepth) }
+      out.append(0x0A)
+      atLineStart = true
+      pendingSpace = false
+    }
+
+    mutating func lineBreak() {
+      if !atLineStart { newline() }
+      pendingSpace = false
+    }
+
+    mutating func paragraphBreak() {
+      lineBreak()
+      if !out.isEmpty, !out.ends(with: [0x0A, 0x0A]) { out.append(0x0A) }
+    }
+
+    mutating func finish() -> [UInt8] {
+      lineBreak()
+      // Drop trailing blank lines.
+      while out.count >= 2, out.ends(with: [0x0A, 0x0A]) { out.removeLast() }
+      return out
+    }
+  }
+}
+
+extension Array where Element == UInt8 {
+  func ends(with suffix: [UInt8]) -> Bool {
+    count >= suffix.count && self[(count - suffix.count)...].elementsEqual(suffix)
+  }
+}

@@ -1,0 +1,391 @@
+import Foundation
+
+/// Where a finding is shown.
+public struct Location: Sendable, Equatable {
+  public var line: Int
+  public var column: Int
+  /// For a mail message: the line and column in the decoded body text.
+  public var decodedLine: Int?
+  public var decodedColumn: Int?
+}
+
+/// The bytes of one message as saved, with where they sit in the file.
+struct RawWindow: Sendable {
+  let bytes: [UInt8]
+  /// File offset of `bytes[0]`.
+  let base: Int
+  /// 0-based line of `bytes[0]` in the file.
+  let baseLine: Int
+  let lineStarts: [Int]
+
+  init(bytes: [UInt8], base: Int, baseLine: Int) {
+    self.bytes = bytes
+    self.base = base
+    self.baseLine = baseLine
+    var starts = [0]
+    for (index, byte) in bytes.enumerated() where byte == 0x0A { starts.append(index + 1) }
+    self.lineStarts = starts
+  }
+
+  /// 1-based line and column of a file offset. Columns count Unicode
+  /// scalars where the line is UTF-8, bytes (one a character) where it is
+  /// in a single-byte charset.
+  func position(of absolute: Int) -> (line: Int, column: Int) {
+    let offset = max(0, min(absolute - base, bytes.count))
+    var low = 0
+    var high = lineStarts.count - 1
+    while low < high {
+      let mid = (low + high + 1) / 2
+      if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+    }
+    let start = lineStarts[low]
+    let prefix = Array(bytes[start..<offset])
+    let column = TextFile.firstInvalidUTF8(prefix) == nil ? prefix.filter { $0 & 0xC0 != 0x80 }.count : prefix.count
+    return (baseLine + low + 1, column + 1)
+  }
+}
+
+/// Maps positions in a message's decoded text back to the file as saved.
+public struct MailLocator: Sendable {
+  let window: RawWindow
+  /// Offsets in the decoded document.
+  let subjectStart: Int
+  let bodyStart: Int
+  /// 1-based line of the body's first line in the decoded document.
+  let bodyLine: Int
+  /// File offset of the Subject value, and whether the decoded subject is
+  /// the same bytes (so columns inside it carry over).
+  let subjectOffset: Int?
+  let subjectExact: Bool
+  /// File offset of each body byte, when the encoding keeps them.
+  let bodyOffsets: [Int]?
+  /// File offset of the body part's first line.
+  let anchor: Int
+  /// File offset of the message's headers.
+  let headers: Int
+
+  func locate(_ offset: Int, position: (line: Int, column: Int)) -> Location {
+    if offset < bodyStart {
+      guard let subjectOffset else {
+        let place = window.position(of: headers)
+        return Location(line: place.line, column: place.column)
+      }
+      let raw = subjectExact ? subjectOffset + max(0, offset - subjectStart) : subjectOffset
+      let place = window.position(of: raw)
+      return Location(line: place.line, column: place.column)
+    }
+    let index = offset - bodyStart
+    let raw: Int
+    if let bodyOffsets, !bodyOffsets.isEmpty {
+      raw = bodyOffsets[min(index, bodyOffsets.count - 1)]
+    } else {
+      raw = anchor
+    }
+    let place = window.position(of: raw)
+    return Location(
+      line: place.line, column: place.column, decodedLine: position.line - bodyLine + 1, decodedColumn: position.column)
+  }
+}
+
+/// What linting one file gave.
+public struct FileLint: Sendable {
+  public var findings: [Finding] = []
+  public var warnings: [Warning] = []
+}
+
+/// The kinds of email file `lint` reads.
+public enum EmailKind: String, Sendable {
+  case markdown, plain, message, mbox
+
+  /// By the file's extension; nil when it says nothing.
+  public static func of(path: String) -> EmailKind? {
+    guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
+    switch path[path.index(after: dot)...].lowercased() {
+    case "md", "markdown": return .markdown
+    case "txt", "text": return .plain
+    case "eml", "msg.txt": return .message
+    case "mbox", "mbx": return .mbox
+    default: return nil
+    }
+  }
+
+  /// By content, for standard input and files with another name: an mbox
+  /// starts `From `; a message has a header block with MIME or transport
+  /// headers; anything else is a Markdown email.
+  public static func detect(_ bytes: [UInt8]) -> EmailKind {
+    if bytes.starts(with: Array("From ".utf8)) { return .mbox }
+    let mailOnly: Set<String> = [
+      "mime-version", "content-type", "content-transfer-encoding", "received", "message-id", "return-path",
+      "dkim-signature", "delivered-to", "x-unsent",
+    ]
+    var start = 0
+    var lines = 0
+    while start < bytes.count, lines < 200 {
+      var end = start
+      while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+      let line = bytes[start..<end]
+      if line.isEmpty || line.elementsEqual([0x0D]) { break }
+      if line.first != 0x20, line.first != 0x09 {
+        guard let name = EmailDocument.headerName(line) else { break }
+        if lines == 0, !EmailDocument.isHeaderName(name) { break }
+        if mailOnly.contains(name.lowercased()) { return .message }
+      }
+      lines += 1
+      start = end + 1
+    }
+    return .markdown
+  }
+}
+
+extension Linter {
+  /// Lints one email file of any kind (Markdown, plain text, a message, an
+  /// mbox), chosen by extension or, failing that, by content.
+  public func lintFile(path: String) throws -> FileLint {
+    let named = EmailKind.of(path: path)
+    if named == .mbox {
+      let descriptor = try TextFile.open(path: path)
+      defer { close(descriptor) }
+      return try lintMail(path: path, input: .file(descriptor: descriptor, path: path), mbox: true)
+    }
+    let bytes = try TextFile.read(path: path, validate: false)
+    return try lint(path: path, bytes: bytes, kind: named)
+  }
+
+  /// Lints bytes already read (standard input, a file).
+  public func lint(path: String, bytes: [UInt8], kind: EmailKind? = nil) throws -> FileLint {
+    let kind = kind ?? EmailKind.detect(bytes)
+    switch kind {
+    case .markdown, .plain:
+      let valid = try TextFile.validate(path: path, bytes: bytes)
+      let document = EmailDocument(
+        source: SourceText(path: path, bytes: valid), syntax: kind == .plain ? .plain : .markdown, mail: mail)
+      return FileLint(findings: lint(document))
+    case .message, .mbox:
+      if bytes.isEmpty || bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+        throw OutreachError.empty(path: path)
+      }
+      return try lintMail(path: path, input: .memory(bytes), mbox: kind == .mbox)
+    }
+  }
+
+  static let mailBatch = 64
+  /// An mbox file larger than this is cut at `From ` lines into pieces
+  /// parsed and linted on every core.
+  static let mboxPieceBytes = 1 << 20
+
+  func lintMail(path: String, input: MailInput, mbox: Bool, pieceBytes: Int = mboxPieceBytes) throws -> FileLint {
+    var cut: [Range<Int>?] = [nil]
+    if mbox, case .file(let descriptor, _) = input {
+      var info = stat()
+      fstat(descriptor, &info)
+      cut = Self.mboxPieces(
+        input: input, size: Int(info.st_size), cores: ProcessInfo.processInfo.activeProcessorCount, pieceBytes: pieceBytes)
+    }
+    let pieces = cut
+    let box = ResultBox<MailPiece>(count: pieces.count)
+    let run: @Sendable (Int) -> Void = { index in
+      box.set(index, self.lintMailPiece(path: path, input: input, mbox: mbox, range: pieces[index]))
+    }
+    if pieces.count == 1 { run(0) } else { DispatchQueue.concurrentPerform(iterations: pieces.count, execute: run) }
+    // Each piece counted lines from its own start: shift them into place.
+    var result = FileLint()
+    var lineBase = 0
+    var messages = 0
+    var readable = 0
+    for piece in box.values {
+      result.findings += piece.result.findings.map { finding in
+        var shifted = finding
+        shifted.line += lineBase
+        return shifted
+      }
+      result.warnings += piece.result.warnings.map { warning in
+        var shifted = warning
+        shifted.line += lineBase
+        return shifted
+      }
+      lineBase += piece.lines
+      messages += piece.messages
+      readable += piece.readable
+    }
+    if readable == 0 {
+      let why = messages == 0 ? "no message in it" : result.warnings.last?.message ?? "nothing readable"
+      throw OutreachError.mail(path: path, problem: why, fix: "check that it is a saved email (.eml) or an mbox")
+    }
+    return result
+  }
+
+  /// Cuts an mbox into about one piece a core (none under a megabyte),
+  /// each starting at a `From ` line.
+  static func mboxPieces(input: MailInput, size: Int, cores: Int, pieceBytes: Int) -> [Range<Int>?] {
+    let count = max(1, min(cores * 2, size / pieceBytes))
+    guard count > 1 else { return [nil] }
+    var starts = [0]
+    for index in 1..<count {
+      var probe = max(starts.last! + 1, size * index / count)
+      // Find the next "\nFrom " at or after the probe.
+      var found: Int? = nil
+      while probe < size, found == nil {
+        let chunk = input.bytes(probe..<min(size, probe + 1 << 16))
+        if chunk.isEmpty { break }
+        var at = 0
+        while at + 6 <= chunk.count {
+          if chunk[at] == 0x0A, chunk[at + 1] == 0x46, chunk[at + 2] == 0x72, chunk[at + 3] == 0x6F, chunk[at + 4] == 0x6D,
+            chunk[at + 5] == 0x20
+          {
+            found = probe + at + 1
+            break
+          }
+          at += 1
+        }
+        probe += max(1, chunk.count - 5)
+      }
+      guard let found, found < size else { break }
+      starts.append(found)
+    }
+    return starts.indices.map { index in starts[index]..<(index + 1 < starts.count ? starts[index + 1] : size) }
+  }
+
+  struct MailPiece: Sendable {
+    var result = FileLint()
+    var messages = 0
+    var readable = 0
+    /// Lines in the piece.
+    var lines = 0
+  }
+
+  func lintMailPiece(path: String, input: MailInput, mbox: Bool, range: Range<Int>?) -> MailPiece {
+    var piece = MailPiece()
+    var counter = LineCounter(offset: range?.lowerBound ?? 0, line: 0)
+    // GMime parses on this thread; batches of messages are linted on every
+    // core, so memory is bounded by a batch, not the mbox.
+    var batch: [(ParsedMessage, RawWindow)] = []
+    func flush() {
+      let work = batch
+      let box = ResultBox<[Finding]>(count: work.count)
+      let lintOne: @Sendable (Int) -> Void = { item in
+        let (message, window) = work[item]
+        var findings = self.lint(MailDocument.make(path: path, message: message, window: window, mail: self.mail))
+        for index in findings.indices {
+          findings[index].messageID = message.messageID
+          findings[index].subject = message.subject
+        }
+        box.set(item, findings)
+      }
+      if range == nil {
+        DispatchQueue.concurrentPerform(iterations: work.count, execute: lintOne)
+      } else {
+        // Pieces already run on every core.
+        for item in work.indices { lintOne(item) }
+      }
+      for findings in box.values { piece.result.findings += findings }
+      batch.removeAll(keepingCapacity: true)
+    }
+    var lastEnd = range?.lowerBound ?? 0
+    GMime.forEachMessage(in: input, mbox: mbox, range: range) { message in
+      piece.messages += 1
+      lastEnd = max(lastEnd, message.end)
+      let baseLine = counter.line(at: message.start, in: input)
+      let headersLine = baseLine + 1 + counter.newlines(in: message.start..<message.headersBegin, input: input)
+      let label = mbox ? "message <\(message.messageID ?? "no Message-ID")>" : "the message"
+      func warn(_ text: String) {
+        piece.result.warnings.append(Warning(path: path, line: headersLine, message: "\(label): \(text)"))
+      }
+      for warning in message.warnings { warn(warning) }
+      if message.headerCount == 0 { warn("no header block, so no subject; read it all as the body") }
+      guard message.end - message.start <= TextFile.defaultLimit else {
+        warn("over the \(TextFile.defaultLimit / 1_000_000) MB limit for one message; skipped it")
+        return
+      }
+      if message.body == nil, message.subject == nil {
+        warn("nothing readable (no subject and no text part)")
+        return
+      }
+      if message.body == nil { warn("no text/plain or text/html part; linted the subject only") }
+      piece.readable += 1
+      let window = RawWindow(bytes: input.bytes(message.start..<message.end), base: message.start, baseLine: baseLine)
+      batch.append((message, window))
+      if batch.count == Self.mailBatch { flush() }
+    }
+    flush()
+    if let range { piece.lines = counter.line(at: range.upperBound, in: input) }
+    return piece
+  }
+}
+
+/// Counts lines in the input up to an offset, front to back, reading each
+/// byte once however many messages an mbox holds.
+struct LineCounter {
+  var offset = 0
+  var line = 0
+
+  mutating func line(at target: Int, in input: MailInput) -> Int {
+    if target > offset {
+      line += newlines(in: offset..<target, input: input)
+      offset = target
+    }
+    return line
+  }
+
+  func newlines(in range: Range<Int>, input: MailInput) -> Int {
+    guard !range.isEmpty else { return 0 }
+    var count = 0
+    switch input {
+    case .memory(let bytes):
+      let clamped = min(range.lowerBound, bytes.count)..<min(range.upperBound, bytes.count)
+      bytes.withUnsafeBufferPointer { buffer in
+        for index in clamped where buffer[index] == 0x0A { count += 1 }
+      }
+    case .file:
+      var start = range.lowerBound
+      while start < range.upperBound {
+        let chunk = input.bytes(start..<min(range.upperBound, start + 1 << 16))
+        if chunk.isEmpty { break }
+        for byte in chunk where byte == 0x0A { count += 1 }
+        start += chunk.count
+      }
+    }
+    return count
+  }
+}
+
+/// Builds the document `Linter` reads from a parsed message: a `Subject:`
+/// line with the decoded subject, a blank line, the decoded body as plain
+/// text, and a locator back to the file as saved.
+enum MailDocument {
+  static func make(path: String, message: ParsedMessage, window: RawWindow, mail: MailSettings) -> EmailDocument {
+    var text: [UInt8] = []
+    var subjectStart = 0
+    if let subject = message.subject {
+      text += Array("Subject: ".utf8)
+      subjectStart = text.count
+      // A decoded subject is one line.
+      text += subject.utf8.map { $0 == 0x0A || $0 == 0x0D || $0 == 0x09 ? 0x20 : $0 }
+    } else {
+      // A header block with no subject: the subject rule reports it missing.
+      text += Array("X-Outreach-Message: 1".utf8)
+    }
+    text += [0x0A, 0x0A]
+    let bodyStart = text.count
+    var offsets: [Int]? = nil
+    if let body = message.body {
+      switch body.kind {
+      case .plain:
+        var mapped = MappedText(bytes: body.bytes, offsets: body.inputOffsets)
+        if body.flowed { mapped = Charsets.unflow(mapped, delSp: body.delSp) }
+        text += mapped.bytes.map { $0 == 0 ? 0x20 : $0 }
+        offsets = mapped.offsets
+      case .html:
+        text += HTMLText.text(body.bytes)
+      }
+    }
+    var exact = false
+    if let raw = message.subjectRaw, let subject = message.subject {
+      exact = raw.trimmingSpaces == subject && !raw.contains("\n")
+    }
+    let locator = MailLocator(
+      window: window, subjectStart: subjectStart, bodyStart: bodyStart, bodyLine: 3, subjectOffset: message.subjectOffset,
+      subjectExact: exact, bodyOffsets: offsets, anchor: message.body?.anchor ?? message.headersBegin,
+      headers: message.headersBegin)
+    return EmailDocument(source: SourceText(path: path, bytes: text), syntax: .plain, mail: mail, locator: locator)
+  }
+}

@@ -1,0 +1,206 @@
+/// UTF-8 text with, for each byte, the input offset it came from.
+struct MappedText {
+  var bytes: [UInt8]
+  var offsets: [Int]?
+}
+
+/// Finds where each decoded byte of a part was written in the input, so a
+/// finding in a 7bit, 8bit or quoted-printable part points into the file
+/// as saved (a soft line break maps back to its encoded line).
+enum Alignment {
+  static func align(decoded: [UInt8], raw: [UInt8], base: Int, quotedPrintable: Bool) -> [Int] {
+    var offsets = [Int]()
+    offsets.reserveCapacity(decoded.count)
+    var cursor = 0
+    for wanted in decoded {
+      var found = -1
+      while cursor < raw.count {
+        let byte = raw[cursor]
+        if quotedPrintable, byte == 0x3D {
+          // `=` then a line break: a soft break, nothing decoded.
+          if cursor + 1 < raw.count, raw[cursor + 1] == 0x0A {
+            cursor += 2
+            continue
+          }
+          if cursor + 2 < raw.count, raw[cursor + 1] == 0x0D, raw[cursor + 2] == 0x0A {
+            cursor += 3
+            continue
+          }
+          if cursor + 2 < raw.count, let high = hex(raw[cursor + 1]), let low = hex(raw[cursor + 2]) {
+            if high << 4 | low == wanted {
+              found = cursor
+              cursor += 3
+              break
+            }
+            cursor += 3
+            continue
+          }
+        }
+        if byte == wanted {
+          found = cursor
+          cursor += 1
+          break
+        }
+        cursor += 1
+      }
+      offsets.append(base + (found >= 0 ? found : max(0, min(cursor, raw.count) - 1)))
+    }
+    return offsets
+  }
+
+  @inline(__always)
+  static func hex(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case 0x30...0x39: return byte - 0x30
+    case 0x41...0x46: return byte - 0x41 + 10
+    case 0x61...0x66: return byte - 0x61 + 10
+    default: return nil
+    }
+  }
+}
+
+enum Charsets {
+  static let utf8Names: Set<String> = ["utf-8", "utf8", "us-ascii", "ascii", "ansi_x3.4-1968", "unicode-1-1-utf-8"]
+
+  /// `bytes` in `charset` as UTF-8, offsets carried along: exactly for
+  /// UTF-8 and single-byte charsets, by line for others where lines survive.
+  static func toUTF8(_ bytes: [UInt8], offsets: [Int]?, charset: String?, label: String, warnings: inout [String])
+    -> MappedText
+  {
+    let name = charset?.lowercased().trimmingSpaces ?? "us-ascii"
+    if !utf8Names.contains(name) {
+      if let converted = GMime.convert(bytes, from: name) {
+        return MappedText(bytes: converted, offsets: offsets.flatMap { remap(converted, from: bytes, offsets: $0) })
+      }
+      warnings.append("\(label) declares an unknown charset `\(charset ?? "")`; read it as UTF-8")
+    }
+    return lossyUTF8(bytes, offsets: offsets)
+  }
+
+  /// Valid UTF-8 kept, each invalid byte replaced with U+FFFD.
+  static func lossyUTF8(_ bytes: [UInt8], offsets: [Int]?) -> MappedText {
+    guard TextFile.firstInvalidUTF8(bytes) != nil else { return MappedText(bytes: bytes, offsets: offsets) }
+    var out = [UInt8]()
+    var outOffsets: [Int]? = offsets == nil ? nil : []
+    var index = 0
+    while index < bytes.count {
+      let length = validSequenceLength(bytes, index)
+      if length == 0 {
+        out += [0xEF, 0xBF, 0xBD]
+        if let offsets { outOffsets! += [offsets[index], offsets[index], offsets[index]] }
+        index += 1
+      } else {
+        out += bytes[index..<index + length]
+        if let offsets { outOffsets! += offsets[index..<index + length] }
+        index += length
+      }
+    }
+    return MappedText(bytes: out, offsets: outOffsets)
+  }
+
+  static func validSequenceLength(_ bytes: [UInt8], _ index: Int) -> Int {
+    let byte = bytes[index]
+    if byte < 0x80 { return 1 }
+    let length = byte & 0xE0 == 0xC0 ? 2 : byte & 0xF0 == 0xE0 ? 3 : byte & 0xF8 == 0xF0 ? 4 : 0
+    guard length > 0, index + length <= bytes.count else { return 0 }
+    let slice = Array(bytes[index..<index + length])
+    return TextFile.firstInvalidUTF8(slice) == nil ? length : 0
+  }
+
+  /// Offsets for converted text: scalar k comes from byte k for a
+  /// single-byte charset; otherwise each line maps to its line's start.
+  static func remap(_ converted: [UInt8], from input: [UInt8], offsets: [Int]) -> [Int]? {
+    var scalars = 0
+    for byte in converted where byte & 0xC0 != 0x80 { scalars += 1 }
+    var result = [Int]()
+    result.reserveCapacity(converted.count)
+    if scalars == input.count {
+      var scalar = -1
+      for byte in converted {
+        if byte & 0xC0 != 0x80 { scalar += 1 }
+        result.append(offsets[max(0, scalar)])
+      }
+      return result
+    }
+    // Lines survive in ASCII-compatible charsets.
+    var inputLineStarts = [0]
+    for (index, byte) in input.enumerated() where byte == 0x0A { inputLineStarts.append(index + 1) }
+    var line = 0
+    for byte in converted {
+      let start = inputLineStarts[min(line, inputLineStarts.count - 1)]
+      result.append(offsets[min(start, offsets.count - 1)])
+      if byte == 0x0A { line += 1 }
+    }
+    return line == inputLineStarts.count - 1 ? result : nil
+  }
+
+  /// CRLF (and lone CR) become LF.
+  static func normalizeLineBreaks(_ text: MappedText) -> MappedText {
+    guard text.bytes.contains(0x0D) else { return text }
+    var out = [UInt8]()
+    out.reserveCapacity(text.bytes.count)
+    var offsets: [Int]? = text.offsets == nil ? nil : []
+    var index = 0
+    while index < text.bytes.count {
+      let byte = text.bytes[index]
+      if byte == 0x0D {
+        if index + 1 < text.bytes.count, text.bytes[index + 1] == 0x0A {
+          index += 1
+          continue
+        }
+        out.append(0x0A)
+      } else {
+        out.append(byte)
+      }
+      if let all = text.offsets { offsets!.append(all[index]) }
+      index += 1
+    }
+    return MappedText(bytes: out, offsets: offsets)
+  }
+
+  /// RFC 3676: a line ending in a space is joined with the next one
+  /// (without that space when DelSp=yes); a leading space is stuffing.
+  static func unflow(_ text: MappedText, delSp: Bool) -> MappedText {
+    var out = [UInt8]()
+    out.reserveCapacity(text.bytes.count)
+    var offsets: [Int]? = text.offsets == nil ? nil : []
+    var lines: [Range<Int>] = []
+    var start = 0
+    for (index, byte) in text.bytes.enumerated() where byte == 0x0A {
+      lines.append(start..<index)
+      start = index + 1
+    }
+    if start < text.bytes.count { lines.append(start..<text.bytes.count) }
+    func depth(_ line: Range<Int>) -> Int { text.bytes[line].prefix { $0 == 0x3E }.count }
+    func append(_ range: Range<Int>) {
+      out += text.bytes[range]
+      if let all = text.offsets { offsets! += all[range] }
+    }
+    var index = 0
+    while index < lines.count {
+      var line = lines[index]
+      let quoteDepth = depth(line)
+      // Keep the quote marks, drop one stuffing space after them.
+      append(line.lowerBound..<line.lowerBound + quoteDepth)
+      line = line.lowerBound + quoteDepth..<line.upperBound
+      if !line.isEmpty, text.bytes[line.lowerBound] == 0x20 { line = line.lowerBound + 1..<line.upperBound }
+      // A soft break: a trailing space, not the signature delimiter `-- `.
+      while !line.isEmpty, text.bytes[line.upperBound - 1] == 0x20, index + 1 < lines.count,
+        !text.bytes[line].elementsEqual([0x2D, 0x2D, 0x20]), depth(lines[index + 1]) == quoteDepth
+      {
+        append(delSp ? line.lowerBound..<line.upperBound - 1 : line)
+        index += 1
+        let next = lines[index]
+        line = next.lowerBound + quoteDepth..<next.upperBound
+        if !line.isEmpty, text.bytes[line.lowerBound] == 0x20 { line = line.lowerBound + 1..<line.upperBound }
+      }
+      append(line)
+      if line.upperBound < text.bytes.count {
+        out.append(0x0A)
+        if let all = text.offsets { offsets!.append(all[line.upperBound]) }
+      }
+      index += 1
+    }
+    return MappedText(bytes: out, offsets: offsets)
+  }
+}

@@ -1,0 +1,279 @@
+import Foundation
+
+/// How to tell the sender's words from the rest of an email: closings that
+/// start a signature, the lines that introduce quoted history. Loaded from
+/// `Rules/_mail.yml` (data, not Swift).
+public struct MailSettings: Sendable {
+  public var closings: Set<String> = []
+  var longestClosing = 0
+  public var signatureLines = 6
+  public var signatureLineLength = 80
+  var attributions: [LinePattern] = []
+  var historyMarkers: [LinePattern] = []
+  public var replyFrom: Set<String> = []
+  public var replyOthers: Set<String> = []
+  public var subjectPrefixes: [String] = []
+  /// Every literal of every line pattern, in one automaton: a line is tried
+  /// against the patterns only when one of them is in it.
+  var lineLiterals = PhraseMatcher(patterns: [])
+  /// Whether some pattern has no literal (every line is tried then).
+  var tryEveryLine = false
+
+  public static let fileName = "_mail.yml"
+
+  /// The settings built into the binary (`Rules/_mail.yml`).
+  public static let builtIn: MailSettings = {
+    guard let file = EmbeddedDefaults.files.first(where: { $0.path == "Rules/\(fileName)" }) else { return MailSettings() }
+    var warnings: [Warning] = []
+    return (try? load(path: "(built-in)/Rules/\(fileName)", text: file.contents, warnings: &warnings)) ?? MailSettings()
+  }()
+
+  public static func load(path: String, text: String, warnings: inout [Warning]) throws -> MailSettings {
+    var settings = MailSettings()
+    guard let root = try YAMLValue.parse(text, file: path), let entries = root.entries else {
+      throw OutreachError.rule(
+        path: path, line: 1, problem: "mail settings must be a YAML mapping",
+        fix: "write `closings:`, `attributions:` and the other keys at the top level")
+    }
+    func strings(_ value: YAMLValue, _ key: String) throws -> [String] {
+      guard let items = value.items else {
+        throw OutreachError.rule(path: path, line: value.line, problem: "`\(key)` must be a list", fix: "write `\(key): [...]`")
+      }
+      return items.compactMap(\.scalarText)
+    }
+    func regexes(_ value: YAMLValue, _ key: String) throws -> [LinePattern] {
+      guard let items = value.items else {
+        throw OutreachError.rule(path: path, line: value.line, problem: "`\(key)` must be a list", fix: "write `\(key): [...]`")
+      }
+      return try items.compactMap { item in
+        guard let pattern = item.scalarText else { return nil }
+        do {
+          let regex = try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
+          let literals = RegexPrefilter.requiredLiterals(pattern).map { $0.map { Array($0.lowercased().utf8) } }
+          return LinePattern(regex: SharedRegex(regex: regex), literals: literals?.isEmpty == true ? nil : literals)
+        } catch {
+          throw OutreachError.rule(
+            path: path, line: item.line, problem: "`\(pattern)` is not a valid regular expression",
+            fix: "fix the pattern or quote it with single quotes")
+        }
+      }
+    }
+    for entry in entries {
+      switch entry.key {
+      case "closings":
+        settings.closings = Set(try strings(entry.value, entry.key).map(normalizeClosing))
+        settings.longestClosing = settings.closings.map(\.utf8.count).max() ?? 0
+      case "subject_prefixes": settings.subjectPrefixes = try strings(entry.value, entry.key).map { $0.lowercased() }
+      case "attributions": settings.attributions = try regexes(entry.value, entry.key)
+      case "history_markers": settings.historyMarkers = try regexes(entry.value, entry.key)
+      case "signature_lines", "signature_line_length":
+        guard let number = entry.value.node.int, number > 0 else {
+          throw OutreachError.rule(
+            path: path, line: entry.value.line, problem: "`\(entry.key)` must be a whole number above 0",
+            fix: "write `\(entry.key): 6`, say")
+        }
+        if entry.key == "signature_lines" { settings.signatureLines = number } else { settings.signatureLineLength = number }
+      case "reply_header":
+        for part in entry.value.entries ?? [] {
+          let names = Set(try strings(part.value, "reply_header.\(part.key)").map { $0.lowercased() })
+          if part.key == "from" { settings.replyFrom = names } else if part.key == "others" { settings.replyOthers = names }
+        }
+      default:
+        let known = [
+          "subject_prefixes", "closings", "attributions", "history_markers", "signature_lines", "signature_line_length",
+          "reply_header",
+        ]
+        let hint = closest(entry.key, in: known).map { "; did you mean `\($0)`?" } ?? ""
+        warnings.append(Warning(path: path, line: entry.keyLine, message: "unknown key `\(entry.key)` is ignored\(hint)"))
+      }
+    }
+    var patterns: [PhraseMatcher.Pattern] = []
+    for pattern in settings.attributions + settings.historyMarkers {
+      guard let literals = pattern.literals else {
+        settings.tryEveryLine = true
+        continue
+      }
+      for literal in literals {
+        patterns.append(.init(bytes: literal, ignorecase: true, wordBounded: false, rule: 0, payload: 0))
+      }
+    }
+    settings.lineLiterals = PhraseMatcher(patterns: patterns)
+    return settings
+  }
+
+  /// How many bytes at the start of a subject are reply prefixes and
+  /// bracketed tags (`RE: [EXTERNAL] `), not the sender's words.
+  public func subjectNoise(_ subject: ArraySlice<UInt8>) -> Int {
+    var index = subject.startIndex
+    var sawPrefix = false
+    func skipSpaces() { while index < subject.endIndex, subject[index] == 0x20 || subject[index] == 0x09 { index += 1 } }
+    while true {
+      skipSpaces()
+      let rest = subject[index...]
+      if let prefix = subjectPrefixes.first(where: { prefix in
+        rest.count > prefix.utf8.count && zip(rest, prefix.utf8).allSatisfy { $0 | 0x20 == $1 | 0x20 }
+      }) {
+        index += prefix.utf8.count
+        sawPrefix = true
+        continue
+      }
+      if rest.first == 0x5B, let close = rest.prefix(42).firstIndex(of: 0x5D), close + 1 < subject.endIndex {
+        let tag = subject[(index + 1)..<close]
+        let capitals = !tag.isEmpty && tag.allSatisfy { !(0x61...0x7A).contains($0) }
+        if sawPrefix || capitals {
+          index = close + 1
+          continue
+        }
+      }
+      return index - subject.startIndex
+    }
+  }
+
+  static func normalizeClosing(_ line: String) -> String {
+    var text = line.lowercased().replacingOccurrences(of: "\u{2019}", with: "'")
+    text = text.trimmingCharacters(in: .whitespaces)
+    while let last = text.last, ",.!;:-".contains(last) || last == " " { text.removeLast() }
+    return text
+  }
+}
+
+/// A line pattern, and literals one of which a matching line must hold.
+struct LinePattern: Sendable {
+  var regex: SharedRegex
+  /// Lowercased UTF-8; nil when every line must be tried.
+  var literals: [[UInt8]]?
+
+  /// Whether the line (its lowercased bytes) can match at all.
+  func mayMatch(_ lowered: [UInt8]) -> Bool {
+    guard let literals else { return true }
+    return literals.contains { EmailDocument.contains(lowered, $0) }
+  }
+}
+
+/// Where the sender's own text ends in an email body: the signature (at
+/// `-- ` or a closing such as "Best,") and quoted history (an "On ... wrote:"
+/// line, a forwarded or original-message marker, Outlook's reply header).
+struct EmailStructure {
+  /// 0-based line where the signature starts.
+  var signatureLine: Int?
+  /// Whether the signature starts with a `-- ` delimiter line (not prose).
+  var signatureDelimited = false
+  /// 0-based line where quoted history starts.
+  var historyLine: Int?
+
+  init(source: SourceText, bodyLine: Int, settings: MailSettings) {
+    let count = source.lineCount
+    guard bodyLine < count else { return }
+    func text(_ line: Int) -> String {
+      String(decoding: source.bytes[source.lineRange(line)], as: UTF8.self).trimmingSpaces
+    }
+    /// Whether a pattern matches `bytes`, tried on the line as a string
+    /// only when its literals are there.
+    func matches(_ patterns: [LinePattern], _ bytes: [UInt8]) -> Bool {
+      let lowered = bytes.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
+      let candidates = patterns.filter { $0.mayMatch(lowered) }
+      guard !candidates.isEmpty else { return false }
+      let string = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "*", with: "")
+        .trimmingCharacters(in: .whitespaces)
+      let range = NSRange(location: 0, length: (string as NSString).length)
+      return candidates.contains { $0.regex.regex.firstMatch(in: string, range: range) != nil }
+    }
+    // Lines holding a literal of some pattern; the rest cannot match.
+    var candidates = Set<Int>()
+    if !settings.tryEveryLine {
+      let start = source.lineStarts[bodyLine]
+      source.bytes.withUnsafeBufferPointer { all in
+        let body = UnsafeBufferPointer(rebasing: all[start...])
+        settings.lineLiterals.scan(body) { _, hit, _ in candidates.insert(source.lineIndex(of: start + hit)) }
+      }
+    }
+    var fence = false
+    for line in bodyLine..<count {
+      let range = source.lineRange(line)
+      guard !range.isEmpty else { continue }
+      let bytes = source.bytes[range]
+      let first = bytes[range.lowerBound]
+      if first == 0x60 || first == 0x7E, range.count >= 3, bytes[range.lowerBound + 1] == first,
+        bytes[range.lowerBound + 2] == first
+      {
+        fence.toggle()
+      }
+      if fence { continue }
+      // Most lines cannot start history: skip them without a copy.
+      if first == 0x3E || first == 0x20 && bytes.count < 4 { continue }
+      let candidate = settings.tryEveryLine || candidates.contains(line)
+      let nextCandidate = line + 1 < count && (settings.tryEveryLine || candidates.contains(line + 1))
+      let colon = bytes.prefix(24).contains(0x3A)
+      guard candidate || nextCandidate || colon else { continue }
+      let line8 = Array(bytes)
+      if candidate, matches(settings.attributions, line8) || matches(settings.historyMarkers, line8) {
+        historyLine = line
+        break
+      }
+      // An attribution wrapped over two lines.
+      if line + 1 < count, line8.count < 200, nextCandidate || candidate {
+        let next = source.bytes[source.lineRange(line + 1)]
+        var end = next.endIndex
+        while end > next.startIndex, next[end - 1] == 0x20 || next[end - 1] == 0x09 { end -= 1 }
+        if end > next.startIndex, next[end - 1] == 0x3A, matches(settings.attributions, line8 + [0x20] + next[..<end]) {
+          historyLine = line
+          break
+        }
+      }
+      if colon, isReplyHeader(line, text: text, settings: settings, count: count) {
+        historyLine = line
+        break
+      }
+    }
+    let end = historyLine ?? count
+    // The `-- ` delimiter.
+    for line in bodyLine..<end {
+      let range = source.lineRange(line)
+      if source.bytes[range].elementsEqual([0x2D, 0x2D, 0x20]) || source.bytes[range].elementsEqual([0x2D, 0x2D]) {
+        signatureLine = line
+        signatureDelimited = true
+        return
+      }
+    }
+    // A closing followed by a few short lines at the end of the own text.
+    var last = end - 1
+    while last >= bodyLine, source.lineRange(last).isEmpty || text(last).isEmpty { last -= 1 }
+    guard last >= bodyLine else { return }
+    var candidate = last
+    var linesAfter = 0
+    while candidate >= bodyLine, linesAfter <= settings.signatureLines {
+      // A line longer than a signature line (in bytes, up to 4 a character)
+      // ends the search without being read as text.
+      if source.lineRange(candidate).count > 4 * settings.signatureLineLength { return }
+      let line = text(candidate)
+      if !line.isEmpty {
+        if line.hasPrefix(">") { return }
+        if line.utf8.count <= settings.longestClosing + 4, settings.closings.contains(MailSettings.normalizeClosing(line)) {
+          signatureLine = candidate
+          return
+        }
+        if line.count > settings.signatureLineLength { return }
+        linesAfter += 1
+      }
+      candidate -= 1
+    }
+  }
+
+  private func isReplyHeader(_ line: Int, text: (Int) -> String, settings: MailSettings, count: Int) -> Bool {
+    func name(_ string: String) -> String? {
+      guard let colon = string.firstIndex(of: ":") else { return nil }
+      let name = string[..<colon].lowercased().trimmingCharacters(in: .whitespaces)
+      return name.isEmpty || name.count > 20 ? nil : name
+    }
+    guard let first = name(text(line)), settings.replyFrom.contains(first) else { return false }
+    var others = 0
+    var next = line + 1
+    while next < count, next <= line + 6 {
+      let string = text(next)
+      if string.isEmpty { break }
+      if let other = name(string), settings.replyOthers.contains(other) { others += 1 }
+      next += 1
+    }
+    return others >= 2
+  }
+}

@@ -1,0 +1,117 @@
+import DovecotHarness
+import Foundation
+import Testing
+
+@testable import OutreachKit
+
+/// `draft --imap` against a real Dovecot on loopback (started and stopped
+/// here), read back with an independent client: Python's imaplib.
+@Suite(.serialized) struct IMAPTests {
+  let accounts = packageRoot + "/Templates/accounts"
+
+  /// Every message in the mailbox: flags and the raw message, from imaplib.
+  func readBack(_ server: Dovecot, mailbox: String = "Drafts") throws -> [(flags: String, message: String)] {
+    let script = """
+      import imaplib, json, sys
+      box = imaplib.IMAP4("127.0.0.1", \(server.port))
+      box.login(sys.argv[1], sys.argv[2])
+      box.select(sys.argv[3], readonly=True)
+      _, data = box.uid("SEARCH", None, "ALL")
+      out = []
+      for uid in data[0].split():
+          _, parts = box.uid("FETCH", uid, "(FLAGS BODY.PEEK[])")
+          out.append({"flags": parts[0][0].decode(), "message": parts[0][1].decode("ascii")})
+      print(json.dumps(out))
+      """
+    let result = try runProcess("python3", ["-c", script, server.user, server.password, mailbox])
+    guard result.status == 0, let data = result.stdout.data(using: .utf8),
+      let list = try JSONSerialization.jsonObject(with: data) as? [[String: String]]
+    else { throw HarnessError("imaplib failed: \(result.stderr)") }
+    return list.map { ($0["flags"] ?? "", $0["message"] ?? "") }
+  }
+
+  func draft(_ server: Dovecot, _ extra: [String] = [], password: String? = nil, url: String? = nil) throws -> ProcessResult {
+    try runOutreach(
+      ["draft", "--today", "2026-11-22", "--imap", url ?? server.url()] + extra + [accounts],
+      environment: ["OUTREACH_IMAP_PASSWORD": password ?? server.password, "HOME": server.folder])
+  }
+
+  @Test func appendsEachDraftOnceAsADraftWithBothParts() throws {
+    let server = try Dovecot()
+    defer { server.stop() }
+    let first = try draft(server)
+    #expect(first.status == 0, "\(first.stderr)")
+    #expect(first.stderr.contains("6 appended, 0 already in Drafts"), "\(first.stderr)")
+    #expect(server.logins == 1, "one connection for the whole batch")
+    let messages = try readBack(server)
+    #expect(messages.count == 6)
+    let expected = try runOutreach(["draft", "--today", "2026-11-22", "--format", "json", accounts])
+    let drafts = try JSONSerialization.jsonObject(with: Data(expected.stdout.utf8)) as! [[String: Any]]
+    for (index, (flags, message)) in messages.enumerated() {
+      #expect(flags.contains("\\Draft"), "\(flags)")
+      let draft = drafts[index]
+      let subject = draft["subject"] as! String
+      #expect(message.contains("Subject: \(subject)\r\n"), "\(subject)")
+      #expect(message.contains("From: Alex <alex@posthog.com>\r\n"))
+      #expect(message.contains("Date: Sun, 22 Nov 2026 09:00:00 +0000\r\n"))
+      #expect(message.contains("Message-Id: <outreach."))
+      #expect(message.contains("X-Unsent: 1\r\n"))
+      for person in draft["to"] as! [[String: String]] { #expect(message.contains("<\(person["email"]!)>")) }
+      #expect(message.contains("Content-Type: text/plain") && message.contains("Content-Type: text/html"))
+      #expect(message.contains("<p>Hi "), "HTML rendered")
+      // What lands in the mailbox lints clean.
+      let lint = try Linter(rules: projectRules).lint(path: "m.eml", bytes: Array(message.utf8))
+      #expect(lint.findings.isEmpty && lint.warnings.isEmpty, "\(lint.findings)")
+    }
+    // A rerun adds nothing.
+    let again = try draft(server)
+    #expect(again.status == 0 && again.stderr.contains("0 appended, 6 already in Drafts"), "\(again.stderr)")
+    #expect(try readBack(server).count == 6)
+  }
+
+  @Test func failuresAreOneLineAndAppendNothing() throws {
+    let server = try Dovecot()
+    defer { server.stop() }
+    let wrong = try draft(server, password: "not it")
+    #expect(wrong.status == 2)
+    let errors = wrong.stderr.split(separator: "\n").filter { $0.contains("error:") }
+    #expect(errors.count == 1 && errors[0].contains("login refused for alex@example.com"), "\(wrong.stderr)")
+    #expect(!wrong.stderr.contains("not it"), "the password is never printed")
+    #expect(wrong.stderr.contains("5 not tried after the error"))
+    #expect(try readBack(server).isEmpty)
+
+    let missing = try draft(server, url: server.url(mailbox: "Nope"))
+    #expect(missing.status == 2 && missing.stderr.contains("no mailbox Nope"), "\(missing.stderr)")
+
+    let closed = try draft(server, url: "imap://alex%40example.com@127.0.0.1:\(try Dovecot.freePort())/Drafts")
+    #expect(closed.status == 2 && closed.stderr.contains("cannot connect"), "\(closed.stderr)")
+    #expect(try readBack(server).isEmpty)
+
+    let inURL = try draft(server, url: "imap://alex:secret@127.0.0.1:\(server.port)/Drafts")
+    #expect(inURL.status == 2 && inURL.stderr.contains("the URL holds a password") && !inURL.stderr.contains("secret@"))
+  }
+
+  @Test func netrcAndUserFromTheEnvironment() throws {
+    let server = try Dovecot()
+    defer { server.stop() }
+    // curl reads quoted netrc values (7.84 and later); the test password has a space.
+    try "machine 127.0.0.1 login \(server.user) password \"\(server.password)\"\n".write(
+      toFile: server.folder + "/.netrc", atomically: true, encoding: .utf8)
+    let result = try runOutreach(
+      ["draft", "--today", "2026-11-22", "--imap", "imap://127.0.0.1:\(server.port)/Drafts", accounts],
+      environment: ["HOME": server.folder, "OUTREACH_IMAP_USER": server.user])
+    #expect(result.status == 0 && result.stderr.contains("6 appended"), "\(result.stderr)")
+  }
+
+  @Test func draftsWithFindingsAreNotAppended() throws {
+    let server = try Dovecot()
+    defer { server.stop() }
+    let rules = makeTemporaryFolder()
+    try "extends: existence\nmessage: \"No '%s'.\"\nlevel: error\ntokens: [Hi]\n".write(
+      toFile: rules + "/no-hi.yml", atomically: true, encoding: .utf8)
+    let result = try draft(server, ["--rules", rules])
+    #expect(result.status == 1, "\(result.stderr)")
+    #expect(result.stderr.contains("0 appended") && result.stderr.contains("6 not appended because of lint findings"))
+    #expect(try readBack(server).isEmpty)
+  }
+}
