@@ -13,3 +13,4 @@ static inline void outreach_unref(void *object) { g_object_unref(object); }
 static inline gint64 outreach_stream_start(GMimeStream *stream) { return stream->bound_start; }
 static inline gint64 outreach_stream_end(GMimeStream *stream) { return stream->bound_end; }
 static inline GMimeStream *outreach_stream_super(GMimeStream *stream) { return stream->super_stream; }
+static inline InternetAddress *outreach_as_address(void *object) { return INTERNET_ADDRESS(object); }

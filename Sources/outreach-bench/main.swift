@@ -1,3 +1,4 @@
+import DovecotHarness
 import Foundation
 
 // Benchmark for `make bench`: lints a generated corpus with the release
@@ -277,3 +278,33 @@ print(
       "drafting:        1,000 accounts (%d drafts, each linted, written with --out) %.3f s (target < 2 s)   cmark on the 10k corpus %.3f s",
     drafted, drafting, cmarkAll) + "\n                 drafts written to \(draftOut)")
 try? FileManager.default.removeItem(atPath: draftOut)
+
+// IMAP: 1,000 drafts appended to a real Dovecot on loopback in one run (one
+// login), then the rerun that finds every one already there.
+if Dovecot.binary == nil {
+  print("imap:            skipped: dovecot is not installed (apt-get install dovecot-imapd)")
+} else {
+  let server = try Dovecot()
+  defer { server.stop() }
+  let imapFolder = work + "/imap-accounts"
+  try FileManager.default.createDirectory(atPath: imapFolder, withIntermediateDirectories: true)
+  let onboarding = try String(
+    contentsOfFile: FileManager.default.currentDirectoryPath + "/Templates/accounts/orbit-crm.yml", encoding: .utf8)
+  for index in 0..<1000 {
+    try onboarding.replacingOccurrences(of: "name: Orbit CRM", with: "name: Orbit CRM \(index)")
+      .write(toFile: imapFolder + String(format: "/account-%04d.yml", index), atomically: false, encoding: .utf8)
+  }
+  setenv("OUTREACH_IMAP_PASSWORD", server.password, 1)
+  let arguments = ["draft", "--today", "2026-11-22", "--imap", server.url(), imapFolder]
+  let cmarkTime = try best(3) { try time(cmark, [corpus.all]) }
+  let append = try time(outreach, arguments)
+  let logins = server.logins
+  let rerun = try time(outreach, arguments)
+  unsetenv("OUTREACH_IMAP_PASSWORD")
+  let stored = (try? FileManager.default.contentsOfDirectory(atPath: server.folder + "/mail/.Drafts/cur").count) ?? 0
+  print(
+    String(
+      format:
+        "imap:            1,000 drafts appended to Dovecot on loopback %.2f s (target < 10 s), %d login, %d messages in Drafts; rerun (all already there) %.2f s   cmark on the 10k corpus %.3f s",
+      append, logins, stored, rerun, cmarkTime))
+}

@@ -115,3 +115,25 @@ import Testing
     #expect(try readBack(server).isEmpty)
   }
 }
+
+/// URLs as users write them for real providers (no server needed).
+@Suite struct IMAPURLTests {
+  @Test(arguments: [
+    ("imaps://you%40gmail.com@imap.gmail.com/%5BGmail%5D/Drafts", "you@gmail.com", "[Gmail]/Drafts"),
+    ("imaps://you%40gmail.com@imap.gmail.com/[Gmail]/Drafts", "you@gmail.com", "[Gmail]/Drafts"),
+    ("imaps://you%40fastmail.com@imap.fastmail.com", "you@fastmail.com", "Drafts"),
+    ("imaps://outlook.office365.com:993/Drafts", "ana@company.com", "Drafts"),
+    ("imap://alex@127.0.0.1:1143/Work%20Drafts", "alex", "Work Drafts"),
+  ])
+  func parses(url: String, user: String, mailbox: String) throws {
+    let session = try IMAPSession(url: url, environment: ["OUTREACH_IMAP_USER": "ana@company.com"])
+    #expect(session.mailboxName == mailbox)
+    #expect(session.display.contains(user + "@") && session.display.hasSuffix("/" + mailbox), "\(session.display)")
+  }
+
+  @Test func refusesWhatIsNotAnIMAPURL() {
+    for url in ["https://imap.gmail.com/Drafts", "imaps:///Drafts", "imap.gmail.com"] {
+      #expect(throws: OutreachError.self) { try IMAPSession(url: url, environment: [:]) }
+    }
+  }
+}

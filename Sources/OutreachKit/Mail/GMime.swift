@@ -340,8 +340,17 @@ enum MailComposer {
     GMime.setUp()
     guard let message = g_mime_message_new(1) else { return [] }
     defer { outreach_unref(message) }
-    g_mime_message_add_mailbox(message, GMIME_ADDRESS_TYPE_FROM, parts.from.name, parts.from.email)
-    for address in parts.to { g_mime_message_add_mailbox(message, GMIME_ADDRESS_TYPE_TO, address.name, address.email) }
+    // Names are encoded as UTF-8 (GMime would otherwise pick the smallest
+    // charset that fits, such as iso-8859-1).
+    for (type, addresses) in [(GMIME_ADDRESS_TYPE_FROM, [parts.from]), (GMIME_ADDRESS_TYPE_TO, parts.to)] {
+      let list = g_mime_message_get_addresses(message, type)
+      for address in addresses {
+        guard let mailbox = internet_address_mailbox_new(address.name, address.email) else { continue }
+        internet_address_set_charset(outreach_as_address(mailbox), "utf-8")
+        internet_address_list_add(list, outreach_as_address(mailbox))
+        outreach_unref(mailbox)
+      }
+    }
     g_mime_message_set_subject(message, parts.subject, "utf-8")
     if let date = g_date_time_new_from_unix_utc(Int(parts.date)) {
       g_mime_message_set_date(message, date)
@@ -356,8 +365,20 @@ enum MailComposer {
     g_mime_multipart_set_boundary(alternative, parts.boundary)
     for (subtype, text) in [("plain", parts.plain), ("html", parts.html)] {
       guard let part = g_mime_text_part_new_with_subtype(subtype) else { continue }
-      g_mime_text_part_set_text(part, text)
+      // The text goes in as UTF-8 bytes, declared as UTF-8
+      // (g_mime_text_part_set_text would convert to the smallest charset).
       let mimePart = outreach_as_part(outreach_as_object(part))
+      let bytes = Array(text.utf8)
+      guard let stream = bytes.withUnsafeBufferPointer({ g_mime_stream_mem_new_with_buffer($0.baseAddress, $0.count) }),
+        let content = g_mime_data_wrapper_new_with_stream(stream, GMIME_CONTENT_ENCODING_DEFAULT)
+      else {
+        outreach_unref(part)
+        continue
+      }
+      g_mime_part_set_content(mimePart, content)
+      outreach_unref(content)
+      outreach_unref(stream)
+      g_mime_object_set_content_type_parameter(outreach_as_object(part), "charset", "utf-8")
       // 7bit while every line is ASCII and short; quoted-printable when a
       // line needs it (non-ASCII, or longer than 76 characters).
       let needsEncoding = text.utf8.contains { $0 >= 0x80 } || text.split(separator: "\n").contains { $0.utf8.count > 76 }
