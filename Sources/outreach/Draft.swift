@@ -79,6 +79,7 @@ struct DraftCommand: ParsableCommand {
       linter: session.linter)
     let run = DraftRun(drafter: drafter, linter: session.linter)
     let mail = format == .eml || imap != nil
+    if mail { try Draft.requireMailSupport() }
     let team = drafter.templates.team
     if mail, !team.senderEmail.contains("@") {
       throw OutreachError.config(

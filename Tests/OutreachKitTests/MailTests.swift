@@ -47,7 +47,7 @@ import Testing
     #expect(result.findings[0].decodedLine == 3)
   }
 
-  @Test func htmlStructure() {
+  @Test func htmlStructure() throws {
     let html = Array(
       """
       <div>Hi Ana,</div><div><br></div><div>One <b>line</b><br>two</div>
@@ -56,7 +56,7 @@ import Testing
       <div class="gmail_signature">Dana</div>
       <div class="gmail_quote">On Mon wrote: circling back</div><p>never</p>
       """.utf8)
-    let text = String(decoding: HTMLText.text(html), as: UTF8.self)
+    let text = String(decoding: try #require(HTMLText.text(html)), as: UTF8.self)
     #expect(text == "Hi Ana,\n\nOne line\ntwo\n\nPara link text.\n\n> quoted synergy\n\nafter\n\n-- \nDana\n")
   }
 

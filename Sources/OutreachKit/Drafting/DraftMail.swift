@@ -101,3 +101,10 @@ public enum MboxWriter {
     return out
   }
 }
+
+extension Draft {
+  /// Throws when GMime, which builds the messages, cannot be loaded.
+  public static func requireMailSupport() throws {
+    guard GMime.available else { throw GMime.missing(path: "draft --format eml") }
+  }
+}

@@ -27,13 +27,17 @@ public final class IMAPSession {
   private let errorBuffer: UnsafeMutablePointer<CChar>
   private let user: String
 
-  private static let ready: Bool = {
-    curl_global_init(Int(CURL_GLOBAL_DEFAULT))
-    return true
+  /// libcurl's functions, loaded on first use (see CCurl/shim.h); nil when
+  /// libcurl is not installed.
+  nonisolated(unsafe) private static let library: UnsafePointer<outreach_curl_api>? = {
+    let table = UnsafeMutablePointer<outreach_curl_api>.allocate(capacity: 1)
+    guard outreach_curl_load(table) == 1 else { return nil }
+    _ = table.pointee.curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+    return UnsafePointer(table)
   }()
+  private let api: UnsafePointer<outreach_curl_api>
 
   public init(url: String, environment: [String: String]) throws {
-    _ = Self.ready
     guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
       scheme == "imap" || scheme == "imaps", let host = components.host, !host.isEmpty
     else {
@@ -63,37 +67,43 @@ public final class IMAPSession {
     self.mailboxURL =
       "\(scheme)://\(userPart)\(hostPart)\(port)/"
       + (mailbox.addingPercentEncoding(withAllowedCharacters: allowed) ?? mailbox)
-    guard let handle = curl_easy_init() else {
+    guard let api = Self.library else {
+      throw OutreachError.imap(
+        server: display, problem: "libcurl (libcurl.so.4) is not installed",
+        fix: "install it: sudo apt-get install libcurl4")
+    }
+    self.api = api
+    guard let handle = api.pointee.curl_easy_init() else {
       throw OutreachError.imap(server: display, problem: "libcurl did not start", fix: "check the libcurl installation")
     }
     self.handle = handle
     errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
 
-    _ = outreach_curl_long(handle, CURLOPT_NOSIGNAL, 1)
-    _ = outreach_curl_long(handle, CURLOPT_CONNECTTIMEOUT, 15)
-    _ = outreach_curl_long(handle, CURLOPT_TIMEOUT, 120)
-    _ = outreach_curl_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
-    _ = outreach_curl_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
+    _ = outreach_curl_long(api, handle, CURLOPT_NOSIGNAL, 1)
+    _ = outreach_curl_long(api, handle, CURLOPT_CONNECTTIMEOUT, 15)
+    _ = outreach_curl_long(api, handle, CURLOPT_TIMEOUT, 120)
+    _ = outreach_curl_long(api, handle, CURLOPT_SSL_VERIFYPEER, 1)
+    _ = outreach_curl_long(api, handle, CURLOPT_SSL_VERIFYHOST, 2)
     let loopback = host == "localhost" || host.hasPrefix("127.") || host == "::1"
     if scheme == "imap", !loopback {
       // STARTTLS or nothing: a password never crosses the network in clear.
-      _ = outreach_curl_long(handle, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
+      _ = outreach_curl_long(api, handle, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
     }
     if let token = environment["OUTREACH_IMAP_TOKEN"], !token.isEmpty {
-      _ = outreach_curl_string(handle, CURLOPT_XOAUTH2_BEARER, token)
-      _ = outreach_curl_string(handle, CURLOPT_LOGIN_OPTIONS, "AUTH=XOAUTH2")
+      _ = outreach_curl_string(api, handle, CURLOPT_XOAUTH2_BEARER, token)
+      _ = outreach_curl_string(api, handle, CURLOPT_LOGIN_OPTIONS, "AUTH=XOAUTH2")
     } else if let password = environment["OUTREACH_IMAP_PASSWORD"] {
-      _ = outreach_curl_string(handle, CURLOPT_PASSWORD, password)
+      _ = outreach_curl_string(api, handle, CURLOPT_PASSWORD, password)
     } else {
-      _ = outreach_curl_long(handle, CURLOPT_NETRC, Int(CURL_NETRC_OPTIONAL.rawValue))
-      if let home = environment["HOME"] { _ = outreach_curl_string(handle, CURLOPT_NETRC_FILE, home + "/.netrc") }
+      _ = outreach_curl_long(api, handle, CURLOPT_NETRC, Int(CURL_NETRC_OPTIONAL.rawValue))
+      if let home = environment["HOME"] { _ = outreach_curl_string(api, handle, CURLOPT_NETRC_FILE, home + "/.netrc") }
     }
-    _ = outreach_curl_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
+    _ = outreach_curl_pointer(api, handle, CURLOPT_ERRORBUFFER, errorBuffer)
   }
 
   deinit {
-    curl_easy_cleanup(handle)
+    api.pointee.curl_easy_cleanup(handle)
     errorBuffer.deallocate()
   }
 
@@ -147,19 +157,19 @@ public final class IMAPSession {
   /// response lines.
   private func command(_ text: String) throws -> String {
     let response = Buffer()
-    _ = outreach_curl_string(handle, CURLOPT_URL, mailboxURL)
-    _ = outreach_curl_long(handle, CURLOPT_UPLOAD, 0)
-    _ = outreach_curl_string(handle, CURLOPT_CUSTOMREQUEST, text)
-    _ = outreach_curl_function(handle, CURLOPT_WRITEFUNCTION) { pointer, size, count, context in
+    _ = outreach_curl_string(api, handle, CURLOPT_URL, mailboxURL)
+    _ = outreach_curl_long(api, handle, CURLOPT_UPLOAD, 0)
+    _ = outreach_curl_string(api, handle, CURLOPT_CUSTOMREQUEST, text)
+    _ = outreach_curl_function(api, handle, CURLOPT_WRITEFUNCTION) { pointer, size, count, context in
       let buffer = Unmanaged<Buffer>.fromOpaque(context!).takeUnretainedValue()
       let length = size * count
       if let pointer { buffer.data += UnsafeRawBufferPointer(start: pointer, count: length) }
       return length
     }
     let context = Unmanaged.passUnretained(response).toOpaque()
-    _ = outreach_curl_pointer(handle, CURLOPT_WRITEDATA, context)
-    let code = curl_easy_perform(handle)
-    _ = outreach_curl_pointer(handle, CURLOPT_CUSTOMREQUEST, nil)
+    _ = outreach_curl_pointer(api, handle, CURLOPT_WRITEDATA, context)
+    let code = api.pointee.curl_easy_perform(handle)
+    _ = outreach_curl_pointer(api, handle, CURLOPT_CUSTOMREQUEST, nil)
     try check(code, doing: text.hasPrefix("UID SEARCH") ? "look for drafts already there" : "flag the draft")
     return String(decoding: response.data, as: UTF8.self)
   }
@@ -177,10 +187,10 @@ public final class IMAPSession {
   private func upload(_ message: [UInt8]) throws {
     let body = Buffer()
     body.data = message
-    _ = outreach_curl_string(handle, CURLOPT_URL, mailboxURL)
-    _ = outreach_curl_long(handle, CURLOPT_UPLOAD, 1)
-    _ = outreach_curl_size(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.count))
-    _ = outreach_curl_function(handle, CURLOPT_READFUNCTION) { pointer, size, count, context in
+    _ = outreach_curl_string(api, handle, CURLOPT_URL, mailboxURL)
+    _ = outreach_curl_long(api, handle, CURLOPT_UPLOAD, 1)
+    _ = outreach_curl_size(api, handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.count))
+    _ = outreach_curl_function(api, handle, CURLOPT_READFUNCTION) { pointer, size, count, context in
       let buffer = Unmanaged<Buffer>.fromOpaque(context!).takeUnretainedValue()
       let length = min(size * count, buffer.data.count - buffer.offset)
       if length > 0, let pointer {
@@ -192,9 +202,9 @@ public final class IMAPSession {
       return length
     }
     let context = Unmanaged.passUnretained(body).toOpaque()
-    _ = outreach_curl_pointer(handle, CURLOPT_READDATA, context)
-    let code = curl_easy_perform(handle)
-    _ = outreach_curl_long(handle, CURLOPT_UPLOAD, 0)
+    _ = outreach_curl_pointer(api, handle, CURLOPT_READDATA, context)
+    let code = api.pointee.curl_easy_perform(handle)
+    _ = outreach_curl_long(api, handle, CURLOPT_UPLOAD, 0)
     try check(code, doing: "append the draft")
   }
 
@@ -202,7 +212,8 @@ public final class IMAPSession {
   private func check(_ code: CURLcode, doing what: String) throws {
     guard code != CURLE_OK else { return }
     let detail = String(cString: errorBuffer).trimmingCharacters(in: .whitespacesAndNewlines)
-    let reason = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+    let reason =
+      detail.isEmpty ? (api.pointee.curl_easy_strerror(code).map { String(cString: $0) } ?? "error \(code.rawValue)") : detail
     let who = user.isEmpty ? "no user (put it in the URL or OUTREACH_IMAP_USER)" : user
     // curl reports a failed SELECT (no such mailbox) as a login failure.
     if code == CURLE_LOGIN_DENIED, detail.lowercased().contains("select") {

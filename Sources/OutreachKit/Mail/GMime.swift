@@ -68,30 +68,43 @@ enum MailInput {
   }
 }
 
+/// The loaded GMime table. Only used after `GMime.available` was checked.
+@inline(__always) var gm: UnsafePointer<outreach_gmime_api> { GMime.library.unsafelyUnwrapped }
+
 /// The one place that talks to GMime (RFC 5322 and MIME parsing, RFC 2047
 /// subjects, transfer encodings, charsets).
 enum GMime {
-  private static let ready: Bool = {
-    g_mime_init()
-    return true
+  /// GMime's functions, loaded and initialised on first use (see
+  /// CGMime/shim.h); nil when GMime is not installed.
+  nonisolated(unsafe) static let library: UnsafePointer<outreach_gmime_api>? = {
+    let table = UnsafeMutablePointer<outreach_gmime_api>.allocate(capacity: 1)
+    guard outreach_gmime_load(table) == 1 else { return nil }
+    table.pointee.g_mime_init()
+    return UnsafePointer(table)
   }()
 
-  /// Calls g_mime_init() once.
-  static func setUp() { _ = ready }
+  /// Whether GMime could be loaded; every entry point checks it first.
+  static var available: Bool { library != nil }
 
+  /// The error to report when it could not.
+  static func missing(path: String) -> OutreachError {
+    .mail(
+      path: path, problem: "reading mail needs GMime 3 (libgmime-3.0.so.0), which is not installed",
+      fix: "install it: sudo apt-get install libgmime-3.0-0")
+  }
   /// Calls `body` for each message in `input`, in order: one for a single
   /// message, every message for an mbox. Memory stays bounded by the
   /// largest message, not the file.
   /// - Parameter range: for a file, the part of it to read (an mbox cut
   ///   at a `From ` line); offsets stay the file's.
   static func forEachMessage(in input: MailInput, mbox: Bool, range: Range<Int>? = nil, _ body: (ParsedMessage) -> Void) {
-    _ = ready
+    guard available else { return }
     let stream: UnsafeMutablePointer<GMimeStream>?
     switch input {
     case .memory(let bytes):
       stream = bytes.withUnsafeBufferPointer { buffer in
         buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-          g_mime_stream_mem_new_with_buffer($0, buffer.count)
+          gm.pointee.g_mime_stream_mem_new_with_buffer($0, buffer.count)
         }
       }
     case .file(_, let path):
@@ -100,22 +113,22 @@ enum GMime {
       let own = open(path, O_RDONLY | O_CLOEXEC)
       guard own >= 0 else { return }
       if let range {
-        stream = g_mime_stream_fs_new_with_bounds(own, Int(range.lowerBound), Int(range.upperBound))
+        stream = gm.pointee.g_mime_stream_fs_new_with_bounds(own, Int(range.lowerBound), Int(range.upperBound))
       } else {
-        stream = g_mime_stream_fs_new(own)
+        stream = gm.pointee.g_mime_stream_fs_new(own)
       }
     }
     guard let stream else { return }
-    defer { outreach_unref(stream) }
-    guard let parser = g_mime_parser_new_with_stream(stream) else { return }
-    defer { outreach_unref(parser) }
-    g_mime_parser_set_format(parser, mbox ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE)
-    g_mime_parser_set_persist_stream(parser, 1)
-    let options = g_mime_parser_options_new()
-    defer { g_mime_parser_options_free(options) }
+    defer { outreach_unref(gm, stream) }
+    guard let parser = gm.pointee.g_mime_parser_new_with_stream(stream) else { return }
+    defer { outreach_unref(gm, parser) }
+    gm.pointee.g_mime_parser_set_format(parser, mbox ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE)
+    gm.pointee.g_mime_parser_set_persist_stream(parser, 1)
+    let options = gm.pointee.g_mime_parser_options_new()
+    defer { gm.pointee.g_mime_parser_options_free(options) }
     let collector = WarningCollector()
     let context = Unmanaged.passUnretained(collector).toOpaque()
-    g_mime_parser_options_set_warning_callback(
+    gm.pointee.g_mime_parser_options_set_warning_callback(
       options,
       { offset, code, item, context in
         guard let context else { return }
@@ -124,15 +137,15 @@ enum GMime {
       }, context)
 
     var previousEnd = range?.lowerBound ?? 0
-    while g_mime_parser_eos(parser) == 0 {
+    while gm.pointee.g_mime_parser_eos(parser) == 0 {
       collector.items.removeAll()
-      guard let message = g_mime_parser_construct_message(parser, options) else { break }
-      let end = Int(g_mime_parser_tell(parser))
-      let headersBegin = Int(g_mime_parser_get_headers_begin(parser))
+      guard let message = gm.pointee.g_mime_parser_construct_message(parser, options) else { break }
+      let end = Int(gm.pointee.g_mime_parser_tell(parser))
+      let headersBegin = Int(gm.pointee.g_mime_parser_get_headers_begin(parser))
       var parsed = read(message, input: input, start: mbox ? previousEnd : 0, end: end)
       parsed.headersBegin = max(0, headersBegin)
       parsed.warnings = collector.items + parsed.warnings
-      outreach_unref(message)
+      outreach_unref(gm, message)
       body(parsed)
       previousEnd = end
       if !mbox { break }
@@ -165,17 +178,17 @@ enum GMime {
     -> ParsedMessage
   {
     var parsed = ParsedMessage(start: start, end: end, headerCount: 0)
-    parsed.messageID = string(g_mime_message_get_message_id(message))
+    parsed.messageID = string(gm.pointee.g_mime_message_get_message_id(message))
     let object = outreach_as_object(message)
-    if let headers = g_mime_object_get_header_list(object) {
-      parsed.headerCount = Int(g_mime_header_list_get_count(headers))
-      for index in 0..<g_mime_header_list_get_count(headers) {
-        guard let header = g_mime_header_list_get_header_at(headers, index),
-          let name = string(g_mime_header_get_name(header)), name.lowercased() == "subject"
+    if let headers = gm.pointee.g_mime_object_get_header_list(object) {
+      parsed.headerCount = Int(gm.pointee.g_mime_header_list_get_count(headers))
+      for index in 0..<gm.pointee.g_mime_header_list_get_count(headers) {
+        guard let header = gm.pointee.g_mime_header_list_get_header_at(headers, index),
+          let name = string(gm.pointee.g_mime_header_get_name(header)), name.lowercased() == "subject"
         else { continue }
-        parsed.subject = string(g_mime_message_get_subject(message)) ?? ""
-        let raw = string(g_mime_header_get_raw_value(header)) ?? ""
-        let offset = Int(g_mime_header_get_offset(header))
+        parsed.subject = string(gm.pointee.g_mime_message_get_subject(message)) ?? ""
+        let raw = string(gm.pointee.g_mime_header_get_raw_value(header)) ?? ""
+        let offset = Int(gm.pointee.g_mime_header_get_offset(header))
         if offset >= 0 {
           let leading = raw.utf8.prefix { $0 == 0x20 || $0 == 0x09 }.count
           parsed.subjectOffset = offset + name.utf8.count + 1 + leading
@@ -186,7 +199,7 @@ enum GMime {
     }
     var plain: UnsafeMutablePointer<GMimePart>? = nil
     var html: UnsafeMutablePointer<GMimePart>? = nil
-    if let root = g_mime_message_get_mime_part(message) { findText(root, plain: &plain, html: &html, depth: 0) }
+    if let root = gm.pointee.g_mime_message_get_mime_part(message) { findText(root, plain: &plain, html: &html, depth: 0) }
     if let part = plain ?? html {
       parsed.body = decode(part, html: plain == nil, input: input, warnings: &parsed.warnings)
     }
@@ -200,42 +213,43 @@ enum GMime {
     html: inout UnsafeMutablePointer<GMimePart>?, depth: Int
   ) {
     guard depth < 32 else { return }
-    if outreach_is_multipart(object) != 0 {
+    if outreach_is_multipart(gm, object) != 0 {
       let multipart = outreach_as_multipart(object)
-      for index in 0..<g_mime_multipart_get_count(multipart) {
-        if let child = g_mime_multipart_get_part(multipart, index) {
+      for index in 0..<gm.pointee.g_mime_multipart_get_count(multipart) {
+        if let child = gm.pointee.g_mime_multipart_get_part(multipart, index) {
           findText(child, plain: &plain, html: &html, depth: depth + 1)
         }
       }
       return
     }
-    guard outreach_is_part(object) != 0, let type = g_mime_object_get_content_type(object) else { return }
+    guard outreach_is_part(gm, object) != 0, let type = gm.pointee.g_mime_object_get_content_type(object) else { return }
     let part = outreach_as_part(object)
-    if g_mime_part_is_attachment(part) != 0 { return }
-    if plain == nil, g_mime_content_type_is_type(type, "text", "plain") != 0 { plain = part }
-    if html == nil, g_mime_content_type_is_type(type, "text", "html") != 0 { html = part }
+    if gm.pointee.g_mime_part_is_attachment(part) != 0 { return }
+    if plain == nil, gm.pointee.g_mime_content_type_is_type(type, "text", "plain") != 0 { plain = part }
+    if html == nil, gm.pointee.g_mime_content_type_is_type(type, "text", "html") != 0 { html = part }
   }
 
   private static func decode(
     _ part: UnsafeMutablePointer<GMimePart>, html: Bool, input: MailInput, warnings: inout [String]
   ) -> MailBody? {
-    guard let content = g_mime_part_get_content(part) else { return nil }
-    let encoding = g_mime_part_get_content_encoding(part)
+    guard let content = gm.pointee.g_mime_part_get_content(part) else { return nil }
+    let encoding = gm.pointee.g_mime_part_get_content_encoding(part)
     let object = outreach_as_object(part)
     let label = html ? "the text/html part" : "the text/plain part"
     // Where the encoded content sits in the input.
     var rawRange: Range<Int>? = nil
-    if let raw = g_mime_data_wrapper_get_stream(content) {
+    if let raw = gm.pointee.g_mime_data_wrapper_get_stream(content) {
       let start = Int(outreach_stream_start(raw))
       let end = Int(outreach_stream_end(raw))
       if start >= 0, end > start { rawRange = start..<end }
     }
     // Undo the transfer encoding.
-    guard let sink = g_mime_stream_mem_new() else { return nil }
-    defer { outreach_unref(sink) }
-    _ = g_mime_data_wrapper_write_to_stream(content, sink)
+    guard let sink = gm.pointee.g_mime_stream_mem_new() else { return nil }
+    defer { outreach_unref(gm, sink) }
+    _ = gm.pointee.g_mime_data_wrapper_write_to_stream(content, sink)
     var decoded: [UInt8] = []
-    if let array = g_mime_stream_mem_get_byte_array(UnsafeMutableRawPointer(sink).assumingMemoryBound(to: GMimeStreamMem.self)),
+    if let array = gm.pointee.g_mime_stream_mem_get_byte_array(
+      UnsafeMutableRawPointer(sink).assumingMemoryBound(to: GMimeStreamMem.self)),
       let data = array.pointee.data
     {
       decoded = Array(UnsafeBufferPointer(start: data, count: Int(array.pointee.len)))
@@ -256,11 +270,11 @@ enum GMime {
         offsets = nil
       }
     }
-    let charset = string(g_mime_object_get_content_type_parameter(object, "charset"))
+    let charset = string(gm.pointee.g_mime_object_get_content_type_parameter(object, "charset"))
     var text = Charsets.toUTF8(decoded, offsets: offsets, charset: charset, label: label, warnings: &warnings)
     text = Charsets.normalizeLineBreaks(text)
-    let format = string(g_mime_object_get_content_type_parameter(object, "format"))?.lowercased()
-    let delsp = string(g_mime_object_get_content_type_parameter(object, "delsp"))?.lowercased()
+    let format = string(gm.pointee.g_mime_object_get_content_type_parameter(object, "format"))?.lowercased()
+    let delsp = string(gm.pointee.g_mime_object_get_content_type_parameter(object, "delsp"))?.lowercased()
     return MailBody(
       kind: html ? .html : .plain, bytes: text.bytes, inputOffsets: text.offsets,
       anchor: rawRange?.lowerBound ?? 0, flowed: format == "flowed", delSp: delsp == "yes")
@@ -269,11 +283,11 @@ enum GMime {
   /// Converts `bytes` in `charset` to UTF-8 with GMime's iconv helpers.
   /// Returns nil when the charset is unknown.
   static func convert(_ bytes: [UInt8], from charset: String) -> [UInt8]? {
-    _ = ready
-    guard let name = g_mime_charset_iconv_name(charset) else { return nil }
-    let converter = g_mime_iconv_open("UTF-8", name)
+    guard GMime.available else { return nil }
+    guard let name = gm.pointee.g_mime_charset_iconv_name(charset) else { return nil }
+    let converter = gm.pointee.g_mime_iconv_open("UTF-8", name)
     guard let converter, converter != iconv_t(bitPattern: -1) else { return nil }
-    defer { g_mime_iconv_close(converter) }
+    defer { _ = gm.pointee.g_mime_iconv_close(converter) }
     var output = [UInt8]()
     output.reserveCapacity(bytes.count * 2)
     var input = bytes
@@ -337,66 +351,68 @@ enum MailComposer {
 
   /// - Parameter crlf: CRLF line ends (IMAP), or LF (files).
   static func compose(_ parts: Parts, crlf: Bool) -> [UInt8] {
-    GMime.setUp()
-    guard let message = g_mime_message_new(1) else { return [] }
-    defer { outreach_unref(message) }
+    guard GMime.available else { return [] }
+    guard let message = gm.pointee.g_mime_message_new(1) else { return [] }
+    defer { outreach_unref(gm, message) }
     // Names are encoded as UTF-8 (GMime would otherwise pick the smallest
     // charset that fits, such as iso-8859-1).
     for (type, addresses) in [(GMIME_ADDRESS_TYPE_FROM, [parts.from]), (GMIME_ADDRESS_TYPE_TO, parts.to)] {
-      let list = g_mime_message_get_addresses(message, type)
+      let list = gm.pointee.g_mime_message_get_addresses(message, type)
       for address in addresses {
-        guard let mailbox = internet_address_mailbox_new(address.name, address.email) else { continue }
-        internet_address_set_charset(outreach_as_address(mailbox), "utf-8")
-        internet_address_list_add(list, outreach_as_address(mailbox))
-        outreach_unref(mailbox)
+        guard let mailbox = gm.pointee.internet_address_mailbox_new(address.name, address.email) else { continue }
+        _ = gm.pointee.internet_address_set_charset(outreach_as_address(mailbox), "utf-8")
+        _ = gm.pointee.internet_address_list_add(list, outreach_as_address(mailbox))
+        outreach_unref(gm, mailbox)
       }
     }
-    g_mime_message_set_subject(message, parts.subject, "utf-8")
-    if let date = g_date_time_new_from_unix_utc(Int(parts.date)) {
-      g_mime_message_set_date(message, date)
-      g_date_time_unref(date)
+    gm.pointee.g_mime_message_set_subject(message, parts.subject, "utf-8")
+    if let date = gm.pointee.g_date_time_new_from_unix_utc(Int(parts.date)) {
+      gm.pointee.g_mime_message_set_date(message, date)
+      gm.pointee.g_date_time_unref(date)
     }
-    g_mime_message_set_message_id(message, parts.messageID)
+    gm.pointee.g_mime_message_set_message_id(message, parts.messageID)
     let object = outreach_as_object(message)
-    for (name, value) in parts.extraHeaders { g_mime_object_set_header(object, name, value, "utf-8") }
+    for (name, value) in parts.extraHeaders { gm.pointee.g_mime_object_set_header(object, name, value, "utf-8") }
 
-    guard let alternative = g_mime_multipart_new_with_subtype("alternative") else { return [] }
-    defer { outreach_unref(alternative) }
-    g_mime_multipart_set_boundary(alternative, parts.boundary)
+    guard let alternative = gm.pointee.g_mime_multipart_new_with_subtype("alternative") else { return [] }
+    defer { outreach_unref(gm, alternative) }
+    gm.pointee.g_mime_multipart_set_boundary(alternative, parts.boundary)
     for (subtype, text) in [("plain", parts.plain), ("html", parts.html)] {
-      guard let part = g_mime_text_part_new_with_subtype(subtype) else { continue }
+      guard let part = gm.pointee.g_mime_text_part_new_with_subtype(subtype) else { continue }
       // The text goes in as UTF-8 bytes, declared as UTF-8
       // (g_mime_text_part_set_text would convert to the smallest charset).
       let mimePart = outreach_as_part(outreach_as_object(part))
       let bytes = Array(text.utf8)
-      guard let stream = bytes.withUnsafeBufferPointer({ g_mime_stream_mem_new_with_buffer($0.baseAddress, $0.count) }),
-        let content = g_mime_data_wrapper_new_with_stream(stream, GMIME_CONTENT_ENCODING_DEFAULT)
+      guard
+        let stream = bytes.withUnsafeBufferPointer({ gm.pointee.g_mime_stream_mem_new_with_buffer($0.baseAddress, $0.count) }),
+        let content = gm.pointee.g_mime_data_wrapper_new_with_stream(stream, GMIME_CONTENT_ENCODING_DEFAULT)
       else {
-        outreach_unref(part)
+        outreach_unref(gm, part)
         continue
       }
-      g_mime_part_set_content(mimePart, content)
-      outreach_unref(content)
-      outreach_unref(stream)
-      g_mime_object_set_content_type_parameter(outreach_as_object(part), "charset", "utf-8")
+      gm.pointee.g_mime_part_set_content(mimePart, content)
+      outreach_unref(gm, content)
+      outreach_unref(gm, stream)
+      gm.pointee.g_mime_object_set_content_type_parameter(outreach_as_object(part), "charset", "utf-8")
       // 7bit while every line is ASCII and short; quoted-printable when a
       // line needs it (non-ASCII, or longer than 76 characters).
       let needsEncoding = text.utf8.contains { $0 >= 0x80 } || text.split(separator: "\n").contains { $0.utf8.count > 76 }
-      g_mime_part_set_content_encoding(
+      gm.pointee.g_mime_part_set_content_encoding(
         mimePart, needsEncoding ? GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE : GMIME_CONTENT_ENCODING_7BIT)
-      g_mime_multipart_add(alternative, outreach_as_object(part))
-      outreach_unref(part)
+      gm.pointee.g_mime_multipart_add(alternative, outreach_as_object(part))
+      outreach_unref(gm, part)
     }
-    g_mime_message_set_mime_part(message, outreach_as_object(alternative))
+    gm.pointee.g_mime_message_set_mime_part(message, outreach_as_object(alternative))
 
-    let options = g_mime_format_options_new()
-    defer { g_mime_format_options_free(options) }
-    g_mime_format_options_set_newline_format(options, crlf ? GMIME_NEWLINE_FORMAT_DOS : GMIME_NEWLINE_FORMAT_UNIX)
-    guard let sink = g_mime_stream_mem_new() else { return [] }
-    defer { outreach_unref(sink) }
-    _ = g_mime_object_write_to_stream(object, options, sink)
+    let options = gm.pointee.g_mime_format_options_new()
+    defer { gm.pointee.g_mime_format_options_free(options) }
+    gm.pointee.g_mime_format_options_set_newline_format(options, crlf ? GMIME_NEWLINE_FORMAT_DOS : GMIME_NEWLINE_FORMAT_UNIX)
+    guard let sink = gm.pointee.g_mime_stream_mem_new() else { return [] }
+    defer { outreach_unref(gm, sink) }
+    _ = gm.pointee.g_mime_object_write_to_stream(object, options, sink)
     guard
-      let array = g_mime_stream_mem_get_byte_array(UnsafeMutableRawPointer(sink).assumingMemoryBound(to: GMimeStreamMem.self)),
+      let array = gm.pointee.g_mime_stream_mem_get_byte_array(
+        UnsafeMutableRawPointer(sink).assumingMemoryBound(to: GMimeStreamMem.self)),
       let data = array.pointee.data
     else { return [] }
     return Array(UnsafeBufferPointer(start: data, count: Int(array.pointee.len)))

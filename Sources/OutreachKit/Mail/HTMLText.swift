@@ -6,18 +6,35 @@ import CLibXML2
 /// lines, and what starts quoted history (Gmail's `gmail_quote`, Outlook's
 /// `divRplyFwdMsg`) ends the text. A signature block starts with `-- `.
 enum HTMLText {
-  static func text(_ html: [UInt8]) -> [UInt8] {
+  /// libxml2's functions, loaded on first use (see CLibXML2/shim.h); nil
+  /// when libxml2 is not installed.
+  nonisolated(unsafe) static let library: UnsafePointer<outreach_xml_api>? = {
+    let table = UnsafeMutablePointer<outreach_xml_api>.allocate(capacity: 1)
+    guard outreach_xml_load(table) == 1 else { return nil }
+    return UnsafePointer(table)
+  }()
+
+  /// The error to report when it could not be loaded.
+  static func missing(path: String) -> OutreachError {
+    .mail(
+      path: path, problem: "reading an HTML body needs libxml2 (libxml2.so.2), which is not installed",
+      fix: "install it: sudo apt-get install libxml2")
+  }
+
+  /// The text of `html`; nil when libxml2 is not installed.
+  static func text(_ html: [UInt8]) -> [UInt8]? {
+    guard let xml = library?.pointee else { return nil }
     guard !html.isEmpty else { return [] }
     let options = Int32(HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue)
     let document = html.withUnsafeBufferPointer { buffer in
       buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-        htmlReadMemory($0, Int32(min(buffer.count, Int(Int32.max))), nil, "UTF-8", options)
+        xml.htmlReadMemory($0, Int32(min(buffer.count, Int(Int32.max))), nil, "UTF-8", options)
       }
     }
     guard let document else { return [] }
-    defer { xmlFreeDoc(document) }
+    defer { xml.xmlFreeDoc(document) }
     var renderer = Renderer()
-    if let root = xmlDocGetRootElement(document) { renderer.walk(root) }
+    if let root = xml.xmlDocGetRootElement(document) { renderer.walk(root) }
     return renderer.finish()
   }
 

@@ -174,6 +174,9 @@ extension Linter {
   static let mboxPieceBytes = 1 << 20
 
   func lintMail(path: String, input: MailInput, mbox: Bool, pieceBytes: Int = mboxPieceBytes) throws -> FileLint {
+    // The mail libraries are loaded here, on the first message, not at start.
+    guard GMime.available else { throw GMime.missing(path: path) }
+    guard HTMLText.library != nil else { throw HTMLText.missing(path: path) }
     var cut: [Range<Int>?] = [nil]
     if mbox, case .file(let descriptor, _) = input {
       var info = stat()
@@ -375,7 +378,7 @@ enum MailDocument {
         text += mapped.bytes.map { $0 == 0 ? 0x20 : $0 }
         offsets = mapped.offsets
       case .html:
-        text += HTMLText.text(body.bytes)
+        text += HTMLText.text(body.bytes) ?? []
       }
     }
     var exact = false
