@@ -85,7 +85,7 @@ import Testing
     #expect(!absent.text.contains("  ") && !absent.text.contains("{{"))
   }
 
-  @Test func checkInBringsSomethingNewAndNudges() throws {
+  @Test func checkInNudgesOrBringsSomethingNew() throws {
     let text =
       Self.minimal + """
 
@@ -98,12 +98,17 @@ import Testing
         """
     let draft = try #require(try drafter.drafts(for: account(text)).first)
     #expect(draft.stage == .checkIn)
-    #expect(!draft.subject.lowercased().contains("flag"))
+    // Advice not taken: the nudge is the one topic (subject included), and
+    // growth is the one extra line, so no product to try next.
+    #expect(draft.subject.lowercased().contains("flag"))
     #expect(draft.body.contains("archiving the 8 stale flags"))
     #expect(draft.body.contains("When you're ready"))
-    #expect(draft.body.contains("Next to try"))
-    // Observations name what the text was built on: lead, nudge, growth.
-    #expect(draft.observations == ["stale-flags", "replay-off", "growth"], "\(draft.observations)")
+    #expect(!draft.body.contains("Next to try"))
+    #expect(draft.observations == ["stale-flags", "growth"], "\(draft.observations)")
+    // Advice taken (flags archived): something new leads, with one extra.
+    let taken = try account(text.replacingOccurrences(of: "stale_flags: 8", with: "stale_flags: 0"))
+    let fresh = try #require(try drafter.drafts(for: taken).first)
+    #expect(!fresh.body.contains("nudge") && fresh.observations == ["replay-off", "growth"], "\(fresh.observations)")
   }
 
   @Test func recipientsExcludeStaffRobotsAndInactive() throws {
@@ -200,7 +205,7 @@ import Testing
       account: {name: Extraordinarily Long Company Name International Holdings, category: circling back app}
       context:
         sales_contact: Dana
-        sales_topics: [SSO, data retention, audit logs, custom roles, SAML, SCIM provisioning, billing exports]
+        sales_topics: [SSO, circling back, data retention, audit logs, custom roles, SAML, SCIM provisioning, billing exports]
         open_ticket: "[BUG] TODO: Funnel not counting mobile signups from the iOS app after the last release {{x}} — urgent"
       signals: {docs_topics: [feature flag local evaluation with bootstrapping on the server side for Next.js]}
       users:

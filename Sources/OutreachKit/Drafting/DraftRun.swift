@@ -175,8 +175,14 @@ public struct DraftJSON: Encodable {
     file = draft.fileName
   }
 
+  /// The name and address exactly as the To: header writes them
+  /// (sanitised, quoted when RFC 5322 needs it), so a tool that builds mail
+  /// from the JSON cannot be handed a header line.
   public static func person(_ recipient: Recipient) -> Person {
-    Person(name: recipient.name, email: recipient.email, role: recipient.role.rawValue, reason: recipient.reason)
+    Person(
+      name: Escaping.headerName(recipient.name),
+      email: Escaping.sanitize(recipient.email).replacingOccurrences(of: " ", with: ""),
+      role: recipient.role.rawValue, reason: Escaping.sanitize(recipient.reason))
   }
 
   public static func render(_ drafts: [Draft]) -> String { encodeJSON(drafts.map(DraftJSON.init)) }

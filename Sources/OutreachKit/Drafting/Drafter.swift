@@ -46,7 +46,7 @@ public struct Drafter: Sendable {
   /// What a draft can do without, dropped in this order when account data
   /// makes it too long or trips a rule: the human touch, prior context, the
   /// extras of a check-in. The lead observation always stays.
-  static let optionalParts = ["category", "sales_contact", "open_ticket", "growth", "cross_sell", "nudge"]
+  static let optionalParts = ["human_touch", "category", "sales_contact", "open_ticket", "growth", "cross_sell", "nudge"]
 
   /// The stage from history (contract section 1).
   public static func stage(of account: Account) -> Stage {
@@ -59,18 +59,22 @@ public struct Drafter: Sendable {
   }
 
   func recipients(for account: Account, stage: Stage, observations: [Observation]) throws -> [Recipient] {
-    var picked = RecipientPicker.pick(account, observations: observations, today: today, configuration: configuration)
+    // A no-response set prefers, within each role, people not yet emailed.
+    var unanswered: [String: Int] = [:]
     if stage == .noResponse {
-      // Prefer people not yet emailed.
-      let emailed = Set(account.history.flatMap(\.to).map { $0.lowercased() })
-      let fresh = picked.filter { !emailed.contains($0.email.lowercased()) }
-      picked = fresh + picked.filter { emailed.contains($0.email.lowercased()) }
+      for entry in account.history where !entry.replied {
+        for email in Set(entry.to.map { $0.lowercased() }) { unanswered[email, default: 0] += 1 }
+      }
     }
+    let picked = RecipientPicker.pick(
+      account, observations: observations, today: today, configuration: configuration, unanswered: unanswered)
+    let spike = observations.first { $0.id == "event-spike" }?.facts["event"]
     return try picked.map { recipient in
       var recipient = recipient
-      if let template = templates.reasons[recipient.reasonKey] {
+      if let template = templates.reasons[recipient.reasonKey] ?? templates.reasons["fill"] {
         var facts: [String: Any] = ["role": recipient.role.rawValue, "title": recipient.title.map { $0 as Any } ?? false]
         if let days = recipient.daysSinceActive { facts["days_since_active"] = "\(days)" }
+        facts["event"] = spike ?? false
         recipient.reason = template.render(facts, library: templates.library)
       }
       return recipient
@@ -82,6 +86,15 @@ public struct Drafter: Sendable {
     let observations = Observations.read(account)
     let noticed = observations.map(\.id)
     let recipients = try self.recipients(for: account, stage: stage, observations: observations)
+    // A draft with nobody to send to is never written.
+    guard !recipients.isEmpty else {
+      throw OutreachError.account(
+        path: account.file, line: account.users.first?.line ?? 1, key: "users",
+        problem:
+          "nobody to write to: "
+          + RecipientPicker.whyNobody(account, today: today, configuration: configuration),
+        fix: "add a person with their own address, a name and a title, or set `role:` on one")
+    }
     let used = Set(account.history.flatMap(\.observations))
     let leads = observations.filter(\.canLead)
 
@@ -105,15 +118,16 @@ public struct Drafter: Sendable {
           suffix: person.map { "-" + slug(String($0.email.split(separator: "@").first ?? "")) } ?? "")
       }
     case .checkIn:
+      // One topic: a nudge when earlier advice was not taken (the
+      // observation is still true), otherwise something new. Then at most
+      // one extra line: growth, or else one product to try next.
       let fresh = leads.filter { !used.contains($0.id) }
-      let lead = fresh.first
       var extra: [String: Any] = [:]
-      // Earlier advice not taken: the observation is still true.
-      if let stale = observations.first(where: { used.contains($0.id) && $0.id != "growth" }),
-        let label = templates.labels[stale.id]
-      {
+      var lead = fresh.first
+      if let stale = leads.first(where: { used.contains($0.id) }), let label = templates.labels[stale.id] {
         extra["nudge"] = ["label": label.render(stale.facts, library: templates.library)]
         extra["nudge_id"] = stale.id
+        lead = stale
       }
       var next: [String] = []
       for product in [
@@ -130,9 +144,11 @@ public struct Drafter: Sendable {
         "error-tracking-off": "error_tracking",
       ]
       if let lead, let product = leadProducts[lead.id] { next.removeAll { $0 == product } }
-      extra["cross_sell"] = next.prefix(lead == nil ? 2 : 1).map { ["partial": "cross-sell/\($0)"] }
       if let growth = observations.first(where: { $0.id == "growth" }) {
         extra["growth"] = RecordingContext(growth.facts, optional: ["events_trend", "seats_added"], label: "growth")
+        extra["cross_sell"] = [[String: Any]]()
+      } else {
+        extra["cross_sell"] = next.prefix(1).map { ["partial": "cross-sell/\($0)"] }
       }
       return [
         try draft(
@@ -203,16 +219,17 @@ public struct Drafter: Sendable {
     let leadID = lead?.id ?? "general"
     var facts: [String: Any] = lead?.facts ?? [:]
     if let event = lead?.facts["event"] { facts["event_code"] = Escaping.codeSpan(event) }
+    // A custom Templates/ without spikes/ falls back to the custom advice.
+    if let advice = facts["advice_partial"] as? String, templates.sources[advice] == nil {
+      facts["advice_partial"] = "spikes/custom"
+    }
     let root = RecordingContext([:])
     func nested(_ values: [String: Any], _ label: String, optional: Set<String> = []) -> RecordingContext {
       RecordingContext(values, optional: optional, label: label, parent: root)
     }
     let leadContext = nested(
       facts, "lead", optional: ["date", "sample_rate", "flags", "events_trend", "seats_added", "event_code"])
-    let names = to.map { person in
-      String(Escaping.sanitize(person.name).split(separator: " ").first ?? "").trimmingCharacters(
-        in: CharacterSet(charactersIn: ",;:.\"'"))
-    }.filter { !$0.isEmpty }
+    let names = to.map { Names.firstName(name: $0.name, email: $0.email) }.filter { !$0.isEmpty }
     let greeting: [RecordingContext] = names.enumerated().map { index, name in
       let separator = index == names.count - 1 ? "" : index == names.count - 2 ? templates.team.listAnd : ", "
       return nested(["name": name, "separator": separator], "greeting")
@@ -224,6 +241,7 @@ public struct Drafter: Sendable {
     var values: [String: Any] = [
       "account": account.name,
       "category": account.category.map { $0 as Any } ?? false,
+      "human_touch": humanTouch(for: account).map { $0 as Any } ?? false,
       "greeting": greeting,
       "sender": nested(["name": templates.team.senderName, "title": templates.team.senderTitle], "sender"),
       "program": nested(["weeks": templates.team.programWeeks, "includes": templates.team.programIncludes], "program"),
@@ -234,7 +252,7 @@ public struct Drafter: Sendable {
         ?? false,
       "lead_partial": "observations/\(leadID)",
       "lead": leadContext,
-      "cta": cta(for: lead, seed: account.name + stage.rawValue + suffix),
+      "cta": cta(for: lead, account: account, seed: account.name + stage.rawValue + suffix),
       "nudge": false, "cross_sell": [Any](), "growth": false, "role_partial": "roles/other", "role": "other",
     ]
     for (key, value) in extra {
@@ -274,11 +292,33 @@ public struct Drafter: Sendable {
       misses: root.misses, findings: [], fileName: slug(account.name) + "-" + stage.rawValue + suffix + ".md")
   }
 
+  /// The sender's one genuine line for this account: the first `relates`
+  /// entry of team.yml with a word in the account's category, KPIs or
+  /// products in use. Nil when nothing matches: no line beats a fake one.
+  func humanTouch(for account: Account) -> String? {
+    let products = account.products.filter { $0.value.isOn }.keys.map { $0.replacingOccurrences(of: "_", with: " ") }
+    let text = ([account.category ?? ""] + account.kpis + products).joined(separator: " ").lowercased()
+    let words = Set(text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init))
+    for entry in templates.team.relates {
+      for about in entry.about {
+        let phrase = about.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+        if phrase.count == 1 ? words.contains(phrase[0]) : text.contains(phrase.joined(separator: " ")) {
+          return entry.line
+        }
+      }
+    }
+    return nil
+  }
+
   /// A call to action that fits the lead: the renewal question only where
   /// money is the topic. Picked by a stable hash, so runs reproduce.
-  func cta(for lead: Observation?, seed: String) -> String {
+  func cta(for lead: Observation?, account: Account, seed: String) -> String {
     let billing = ["billing-first-bill", "billing-page-visits", "event-spike", "stale-flags"].contains(lead?.id ?? "")
-    let list = (billing ? templates.ctas["billing"] : nil) ?? templates.ctas["general"] ?? templates.ctas.values.first ?? []
+    // A renewal is only a topic for an account that has paid a bill: on a
+    // paid plan with no first bill still to come.
+    let paying = account.firstBillInDays == nil && account.products.values.contains { $0.paid == true }
+    var list = (billing ? templates.ctas["billing"] : nil) ?? templates.ctas["general"] ?? templates.ctas.values.first ?? []
+    if billing, paying { list += templates.ctas["paying"] ?? [] }
     return list.isEmpty ? "" : list[Int(stableHash(seed) % UInt64(list.count))]
   }
 

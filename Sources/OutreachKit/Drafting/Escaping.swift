@@ -67,10 +67,12 @@ public enum Escaping {
   /// (A bare domain like Monday.com is left alone: it is how companies are named.)
   public static func defang(_ text: String) -> String {
     guard text.contains(":") || text.contains("@") || text.lowercased().contains("www.") else { return text }
-    var out = text.replacingOccurrences(of: "://", with: "[:]//")
-    out = out.replacingOccurrences(of: "mailto:", with: "mailto[:]", options: .caseInsensitive)
-    out = out.replacingOccurrences(of: "www.", with: "www[.]", options: .caseInsensitive)
-    return out.replacingOccurrences(of: "@", with: "[at]")
+    // Spaces break every autolink form, and the result has no brackets,
+    // which the placeholder rule would flag: neutralised data lints clean.
+    var out = text.replacingOccurrences(of: "://", with: ": //")
+    out = out.replacingOccurrences(of: "mailto:", with: "mailto :", options: .caseInsensitive)
+    out = out.replacingOccurrences(of: "www.", with: "www. ", options: .caseInsensitive)
+    return out.replacingOccurrences(of: "@", with: " (at) ")
   }
 
   /// `[BUG]` in a ticket title would read as an unfilled placeholder, and

@@ -12,6 +12,10 @@ public struct TemplateSet: @unchecked Sendable {
     public var programWeeks = ""
     public var programIncludes = ""
     public var listAnd = " and "
+    /// What the sender genuinely relates to (`sender.relates` in team.yml):
+    /// words to find in an account's category, KPIs or products, and the
+    /// one sentence, in the sender's voice, a draft then says.
+    public var relates: [(about: [String], line: String)] = []
   }
 
   /// Where the templates came from, for messages.
@@ -130,6 +134,12 @@ public struct TemplateSet: @unchecked Sendable {
       team.programWeeks = value["program"]?["weeks"]?.scalarText ?? ""
       team.programIncludes = value["program"]?["includes"]?.scalarText ?? ""
       team.listAnd = value["list_and"]?.scalarText ?? " and "
+      for item in value["sender"]?["relates"]?.items ?? [] {
+        guard let line = item["line"]?.scalarText, !line.isEmpty else { continue }
+        let about = (item["about"]?.items?.compactMap(\.scalarText) ?? [item["about"]?.scalarText].compactMap { $0 })
+          .map { $0.lowercased() }.filter { !$0.isEmpty }
+        if !about.isEmpty { team.relates.append((about, line)) }
+      }
     }
     self.team = team
   }

@@ -14,11 +14,26 @@ public struct Recipient: Sendable, Equatable {
 
 /// Picks the 3-4 people to write to.
 public enum RecipientPicker {
-  static let roleInboxes: Set<String> = [
-    "noreply", "no-reply", "donotreply", "do-not-reply", "support", "help", "alerts", "alert", "qa", "test", "testing",
-    "admin", "info", "hello", "team", "ops", "devops", "notifications", "notification", "billing", "accounts", "security",
-    "root", "postmaster", "webmaster", "mailer-daemon", "bot", "dev", "engineering", "contact", "sales", "marketing",
+  /// Addresses no person reads: never written to.
+  static let robotInboxes: Set<String> = [
+    "noreply", "no-reply", "donotreply", "do-not-reply", "alerts", "alert", "notifications", "notification", "root",
+    "postmaster", "webmaster", "mailer-daemon", "bot", "qa", "test", "testing",
   ]
+
+  /// Shared inboxes: left out, unless the entry has a person's name and a
+  /// title (`dev@` for Dev Patel, Founder, is Dev).
+  static let roleInboxes: Set<String> = [
+    "support", "help", "admin", "info", "hello", "team", "ops", "devops", "billing", "accounts", "security", "dev",
+    "engineering", "contact", "sales", "marketing",
+  ]
+
+  /// Titles that never fill a seat on a technical email: they are not the
+  /// people who act on product analytics.
+  static let nonTechnicalKeywords: [[UInt8]] = [
+    "sales", "account executive", "business development", "marketing", "brand", " hr ", "human resources", "people ops",
+    "people operations", "recruit", "talent", "office", "agency", "partnership", "communications", " pr ", "legal",
+    "executive assistant",
+  ].map { Array($0.utf8) }
 
   /// The role read from a title (or the `role:` override).
   /// Title keywords by role, in the order they are tried.
@@ -81,38 +96,65 @@ public enum RecipientPicker {
     let domain = String(parts.last ?? "")
     if configuration.internalDomains.contains(where: { domain == $0 || domain.hasSuffix("." + $0) }) { return "internal" }
     let base = String(local.split(separator: "+").first ?? "")
-    if local.contains("+test") || local.contains("+qa") || roleInboxes.contains(base) || base.hasSuffix("bot")
+    if local.contains("+test") || local.contains("+qa") || robotInboxes.contains(base) || base.hasSuffix("bot")
       || base.hasPrefix("bot") || base.contains("noreply")
     {
       return "role inbox"
+    }
+    if roleInboxes.contains(base) {
+      // A person's name (not the inbox word itself) and a title make a person.
+      let name = user.name.lowercased().filter(\.isLetter)
+      let hasTitle = !(user.title ?? "").trimmingCharacters(in: .whitespaces).isEmpty
+      if name.isEmpty || name == base.filter(\.isLetter) || !hasTitle { return "role inbox" }
     }
     if user.name.lowercased().hasSuffix(" bot") || user.name.lowercased() == "bot" { return "bot" }
     if let last = user.lastActive, last.days(to: today) > configuration.inactiveDays { return "inactive" }
     return nil
   }
 
+  /// Observations that make cost someone's job, with the reason key that
+  /// says which (`Templates/recipients.yml`).
+  static let costSignals: [(id: String, reason: String)] = [
+    ("billing-first-bill", "finance"), ("billing-page-visits", "finance"), ("event-spike", "finance_spike"),
+    ("stale-flags", "finance_flags"),
+  ]
+
+  /// Roles that fill a seat on an email about the product: engineering,
+  /// product and data, design, founders.
+  static let fillRoles: Set<Role> = [.engineering, .product, .design, .leadership]
+
+  /// Whether a title is sales, marketing, HR, recruiting, office or agency.
+  static func isNonTechnical(_ title: String?) -> Bool {
+    let bytes = titleBytes(title)
+    return nonTechnicalKeywords.contains { EmailDocument.contains(bytes, $0) }
+  }
+
   /// Up to `maxRecipients` people, in the order a draft addresses them.
-  public static func pick(_ account: Account, observations: [Observation], today: Day, configuration: Configuration)
-    -> [Recipient]
-  {
-    let billingSignal = observations.contains {
-      ["billing-first-bill", "billing-page-visits", "event-spike", "stale-flags"].contains($0.id)
-    }
+  /// - Parameter unanswered: for a no-response set, how many unanswered
+  ///   emails each address already got: within a role, people not yet
+  ///   emailed come first, and someone who ignored two gets a third only
+  ///   when nobody else in that role is left.
+  public static func pick(
+    _ account: Account, observations: [Observation], today: Day, configuration: Configuration,
+    unanswered: [String: Int] = [:]
+  ) -> [Recipient] {
+    let cost = costSignals.first { signal in observations.contains { $0.id == signal.id } }
     var candidates: [(user: AccountUser, role: Role, score: Int, days: Int?)] = []
     var seenEmails = Set<String>()
     for user in account.users where exclusion(user, today: today, configuration: configuration) == nil {
       guard seenEmails.insert(user.email.lowercased()).inserted else { continue }
       let role = role(of: user)
-      if role == .finance && !billingSignal { continue }
+      if role == .finance && cost == nil { continue }
       let days = user.lastActive.map { $0.days(to: today) }
-      // Seniority first, then recent activity.
-      let score = seniority(user.title) * 1000 + (1000 - min(999, days ?? 999))
+      // Fewer unanswered emails first, then seniority, then recent activity.
+      let ignored = unanswered[user.email.lowercased()] ?? 0
+      let score = -min(ignored, 2) * 100_000 + seniority(user.title) * 1000 + (1000 - min(999, days ?? 999))
       candidates.append((user, role, score, days))
     }
     candidates.sort { $0.score != $1.score ? $0.score > $1.score : $0.user.email < $1.user.email }
     let smallTeam = account.users.count <= 15
     var slots: [(Role, String)] = [(.engineering, "engineering"), (.product, "product")]
-    if billingSignal { slots.append((.finance, "finance")) }
+    if let cost { slots.append((.finance, cost.reason)) }
     if smallTeam { slots.append((.leadership, "leadership")) }
     var chosen: [Recipient] = []
     var used = Set<String>()
@@ -129,11 +171,41 @@ public enum RecipientPicker {
         role == .product ? candidates.filter { $0.role == .product || $0.role == .design } : candidates.filter { $0.role == role }
       if let best = pool.first(where: { !used.contains($0.user.email) }) { take(best, key: key) }
     }
-    // Fill to at least 3 (and at most the limit) with the most senior, most active others.
+    // Fill to at least 3 (and at most the limit): first with people whose
+    // role fits an email about the product, then, when nobody else is left,
+    // with others (never sales, marketing, HR, recruiting, office or agency).
     let limit = min(configuration.maxRecipients, 4)
-    for candidate in candidates where chosen.count < min(limit, 3) && !used.contains(candidate.user.email) {
+    // Someone who ignored two emails is not a filler when their role is
+    // already written to.
+    candidates.removeAll { candidate in
+      unanswered[candidate.user.email.lowercased(), default: 0] >= 2 && chosen.contains { $0.role == candidate.role }
+    }
+    for candidate in candidates
+    where chosen.count < min(limit, 3) && !used.contains(candidate.user.email) && fillRoles.contains(candidate.role)
+      && !isNonTechnical(candidate.user.title)
+    {
       take(candidate, key: "fill")
     }
+    for candidate in candidates
+    where chosen.count < min(limit, 3) && !used.contains(candidate.user.email) && candidate.role != .finance
+      && !isNonTechnical(candidate.user.title)
+    {
+      take(candidate, key: "fill_other")
+    }
     return chosen
+  }
+
+  /// Why nobody could be picked: each user and what left them out, for the
+  /// one-line error of an account with nobody to write to.
+  public static func whyNobody(_ account: Account, today: Day, configuration: Configuration) -> String {
+    guard !account.users.isEmpty else { return "the account has no users" }
+    return account.users.prefix(6).map { user in
+      let who = Escaping.plain(user.name).isEmpty ? Escaping.sanitize(user.email) : Escaping.plain(user.name)
+      let why =
+        exclusion(user, today: today, configuration: configuration)
+        ?? (role(of: user) == .finance
+          ? "finance, and no cost signal" : isNonTechnical(user.title) ? "not technical" : "left out")
+      return "\(who) (\(why))"
+    }.joined(separator: ", ") + (account.users.count > 6 ? " and \(account.users.count - 6) more" : "")
   }
 }

@@ -39,6 +39,8 @@ public enum Observations {
     if let spike = account.eventSpike, spike.factor >= 2 {
       var facts = ["event": spike.event, "factor": format(spike.factor)]
       if let day = spike.on { facts["date"] = day.spoken }
+      // The advice follows the event family (Templates/spikes/FAMILY.mustache).
+      facts["advice_partial"] = "spikes/" + spikeFamily(spike.event)
       add("event-spike", 70 + min(9, Int(spike.factor)), roles: [.engineering, .finance], facts)
     }
     if let sdk = account.sdk, let behind = versionsBehind(sdk.version, sdk.latest), behind >= 10 {
@@ -121,4 +123,15 @@ public enum Observations {
     }
     return (value < 0 ? "-" : "") + out
   }
+}
+
+/// Which advice a spike in `event` gets: `$autocapture`, pageviews and
+/// screens, `$exception`, the `$ai_*` events of LLM analytics, or custom.
+func spikeFamily(_ event: String) -> String {
+  let name = event.lowercased()
+  if name == "$autocapture" { return "autocapture" }
+  if ["$pageview", "$pageleave", "$screen"].contains(name) { return "pageview" }
+  if name == "$exception" { return "exception" }
+  if name.hasPrefix("$ai_") { return "ai" }
+  return "custom"
 }
