@@ -29,6 +29,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+    .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
   ],
   targets: [
     // libcmark, the CommonMark reference parser (Debian: libcmark-dev).
@@ -63,6 +64,7 @@ let package = Package(
         "CCurl",
         .product(name: "Yams", package: "Yams"),
         .product(name: "Mustache", package: "swift-mustache"),
+        .product(name: "SwiftCSV", package: "SwiftCSV"),
       ],
       swiftSettings: mailHeaders,
       plugins: ["EmbedDefaults"]

@@ -42,7 +42,7 @@ func replace(_ old: String, with new: String, in path: String) throws {
   @Test func projectFoldersCheckClean() throws {
     let result = try runOutreach(["check", "--today", "2026-11-22"], in: packageRoot)
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
-    #expect(result.stderr.contains("from 3 sample accounts"))
+    #expect(result.stderr.contains("from 4 sample accounts"))
   }
 
   @Test func vibeKillerInATemplateIsReportedAtTheTemplateLine() throws {

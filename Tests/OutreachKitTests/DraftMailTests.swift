@@ -45,7 +45,7 @@ import Testing
     let json = try runOutreach(["draft", "--today", "2026-11-22", "--format", "json", accounts])
     let drafts = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [[String: Any]]
     let messages = try parse(first.stdout, mbox: true)
-    #expect(messages.count == drafts.count && drafts.count == 6)
+    #expect(messages.count == drafts.count && drafts.count == 7)
     var ids: Set<String> = []
     for (message, draft) in zip(messages, drafts) {
       #expect(message["content-type"] == "multipart/alternative")
@@ -63,7 +63,7 @@ import Testing
       let html = message["html"]!
       #expect(html.contains("<p>Hi ") && !html.contains("<script") && !html.contains("<a "), "\(html)")
     }
-    #expect(ids.count == 6 && ids.allSatisfy { $0.hasPrefix("<outreach.") && $0.hasSuffix("@posthog.com>") })
+    #expect(ids.count == 7 && ids.allSatisfy { $0.hasPrefix("<outreach.") && $0.hasSuffix("@posthog.com>") })
     // What draft writes, lint reads with no finding.
     let lint = try Linter(rules: projectRules).lint(path: "drafts.mbox", bytes: Array(first.stdout.utf8))
     #expect(lint.findings.isEmpty && lint.warnings.isEmpty, "\(lint.findings) \(lint.warnings)")
@@ -72,9 +72,9 @@ import Testing
   @Test func outFolderWritesOneEmlADraftUnderTheDraftRules() throws {
     let folder = makeTemporaryFolder("eml-out")
     let written = try runOutreach(["draft", "--today", "2026-11-22", "--format", "eml", "--out", folder, accounts])
-    #expect(written.status == 0 && written.stderr.contains("6 written"), "\(written.stderr)")
+    #expect(written.status == 0 && written.stderr.contains("7 written"), "\(written.stderr)")
     let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".eml") }.sorted()
-    #expect(files.count == 6 && files.contains("orbit-crm-onboarding.eml"), "\(files)")
+    #expect(files.count == 7 && files.contains("orbit-crm-onboarding.eml"), "\(files)")
     let lint = try runOutreach(["lint", folder])
     #expect(lint.status == 0 && lint.stdout.isEmpty, "\(lint.stdout)\(lint.stderr)")
     for file in files {

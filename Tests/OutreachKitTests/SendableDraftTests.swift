@@ -278,3 +278,56 @@ import Testing
     #expect(!result.stdout.contains("@evil") && !result.stdout.contains("://"))
   }
 }
+
+/// `users: people.csv`: user lists as CS tools and CRMs export them.
+@Suite struct CSVUsersTests {
+  func write(_ csv: String, name: String = "people.csv", users: String = "people.csv") throws -> String {
+    let folder = makeTemporaryFolder("csv")
+    try FileManager.default.createDirectory(atPath: folder + "/crm", withIntermediateDirectories: true)
+    try csv.write(toFile: folder + "/crm/" + name, atomically: true, encoding: .utf8)
+    try "account: {name: Acme}\nusers: crm/\(users)\n".write(toFile: folder + "/acme.yml", atomically: true, encoding: .utf8)
+    return folder + "/acme.yml"
+  }
+
+  @Test func columnsAreMappedByTheirUsualNames() throws {
+    let path = try write(
+      "\u{FEFF}First Name,Last Name,E-mail,Role,last_active\n"
+        + "Yuki,Nakamura,yuki@acme.io,CTO,2026-11-20T09:30:00Z\n"
+        + "\"Ruiz, Ana\",,ana@acme.io,product,11/19/2026\n"
+        + "Bo,Li,bo@acme.io,Staff Engineer,2026-11-18 16:42:10\n")
+    let (account, warnings) = try AccountLoader.load(path: path)
+    #expect(warnings.isEmpty, "\(warnings)")
+    #expect(account.users.map(\.name) == ["Yuki Nakamura", "Ruiz, Ana", "Bo Li"])
+    #expect(account.users.map(\.email) == ["yuki@acme.io", "ana@acme.io", "bo@acme.io"])
+    #expect(account.users[0].title == "CTO" && account.users[0].role == nil, "a Role column with a job title is the title")
+    #expect(account.users[1].role == .product, "a Role column with a role name is the override")
+    #expect(account.users.map(\.lastActive) == [Day("2026-11-20"), Day("2026-11-19"), Day("2026-11-18")])
+  }
+
+  @Test func otherHeadersAndDelimiters() throws {
+    let path = try write("Full Name;Email Address;Job Title;Last Seen\nLena Vogel;lena@acme.io;Product Manager;2026-11-19\n")
+    let (account, _) = try AccountLoader.load(path: path)
+    #expect(account.users.first?.name == "Lena Vogel" && account.users.first?.title == "Product Manager")
+  }
+
+  @Test func aBadRowIsAWarningWithFileAndRowAndTheRestIsUsed() throws {
+    let path = try write(
+      "name,email,title,last seen\nAna Ruiz,ana@acme.io,CTO,2026-11-20\nNo Mail,,PM,2026-11-20\n"
+        + "Bad Date,bad@acme.io,PM,yesterday\nBo Li,bo@acme.io,Engineer,\n")
+    let result = try runOutreach(["draft", "--today", "2026-11-22", path])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("crm/people.csv:3: warning: no email; skipped the row"), "\(result.stderr)")
+    #expect(result.stderr.contains("crm/people.csv:4: warning: last active `yesterday` is not a date"), "\(result.stderr)")
+    #expect(result.stdout.hasPrefix("To: Ana Ruiz <ana@acme.io>, Bo Li <bo@acme.io>\n"), "\(result.stdout)")
+  }
+
+  @Test func aMissingFileOrEmailColumnIsOneLineExit2() throws {
+    let missing = try write("name,email\n", users: "nope.csv")
+    let result = try runOutreach(["draft", "--today", "2026-11-22", missing])
+    #expect(result.status == 2 && result.stderr.contains("acme.yml:2: users: cannot read the user list crm/nope.csv"))
+    let noEmail = try write("name,phone\nAna,123\n")
+    let second = try runOutreach(["draft", "--today", "2026-11-22", noEmail])
+    #expect(second.status == 2 && second.stderr.contains("people.csv:1: users: no email column among name, phone"))
+    #expect(second.stderr.split(separator: "\n").filter { $0.contains("error:") }.count == 1)
+  }
+}

@@ -7,13 +7,8 @@ public struct Day: Sendable, Comparable, Hashable, CustomStringConvertible {
   public init?(_ text: String) {
     let parts = text.trimmingSpaces.split(separator: "-")
     guard parts.count == 3, parts[0].count == 4, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-      (1...12).contains(month), (1...31).contains(day)
+      (1...12).contains(month), (1...Day.daysIn(month: month, year: year)).contains(day)
     else { return nil }
-    var components = DateComponents()
-    components.year = year
-    components.month = month
-    components.day = day
-    guard let date = Day.calendar.date(from: components), Day.calendar.component(.day, from: date) == day else { return nil }
     self.year = year
     self.month = month
     self.day = day
@@ -35,8 +30,26 @@ public struct Day: Sendable, Comparable, Hashable, CustomStringConvertible {
   var date: Date { Day.calendar.date(from: DateComponents(year: year, month: month, day: day))! }
 
   /// Whole days from `self` to `other`.
-  public func days(to other: Day) -> Int {
-    Day.calendar.dateComponents([.day], from: date, to: other.date).day ?? 0
+  public func days(to other: Day) -> Int { other.ordinal - ordinal }
+
+  /// Days in a month of the proleptic Gregorian calendar.
+  static func daysIn(month: Int, year: Int) -> Int {
+    switch month {
+    case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+    case 4, 6, 9, 11: return 30
+    default: return 31
+    }
+  }
+
+  /// Days since 1970-01-01 (Howard Hinnant's days_from_civil): arithmetic,
+  /// not Calendar, so that 100,000 users' activity dates cost nothing.
+  var ordinal: Int {
+    let y = month <= 2 ? year - 1 : year
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yearOfEra = y - era * 400
+    let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+    let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+    return era * 146_097 + dayOfEra - 719_468
   }
 
   public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }

@@ -191,8 +191,12 @@ public enum AccountLoader {
       guard let usersValue = top["users"] else {
         throw fail(root, "missing `users`", "add a `users:` list with name, email and title for each person")
       }
-      guard let userItems = usersValue.items else {
-        throw fail(usersValue, "must be a list", "write one `- name: ...` entry a person")
+      // `users: people.csv`: the list as a CS tool or CRM exports it.
+      if usersValue.items == nil, let reference = usersValue.scalarText, !reference.isEmpty {
+        account.users = try CSVUsers.load(reference, accountFile: file, line: usersValue.line, warnings: &warnings)
+      }
+      guard let userItems = usersValue.items ?? (account.users.isEmpty && usersValue.scalarText == nil ? nil : []) else {
+        throw fail(usersValue, "must be a list or a CSV file", "write one `- name: ...` entry a person, or `users: people.csv`")
       }
       for item in userItems {
         let fields = try mapping(item, known: ["name", "email", "title", "last_active", "role"])

@@ -96,8 +96,10 @@ public enum RecipientPicker {
     let domain = String(parts.last ?? "")
     if configuration.internalDomains.contains(where: { domain == $0 || domain.hasSuffix("." + $0) }) { return "internal" }
     let base = String(local.split(separator: "+").first ?? "")
-    if local.contains("+test") || local.contains("+qa") || robotInboxes.contains(base) || base.hasSuffix("bot")
-      || base.hasPrefix("bot") || base.contains("noreply")
+    let localBytes = Array(local.utf8)
+    func holds(_ part: String) -> Bool { EmailDocument.contains(localBytes, Array(part.utf8)) }
+    if holds("+test") || holds("+qa") || robotInboxes.contains(base) || base.hasSuffix("bot")
+      || base.hasPrefix("bot") || holds("noreply")
     {
       return "role inbox"
     }

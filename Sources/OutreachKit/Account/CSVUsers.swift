@@ -1,0 +1,139 @@
+import Foundation
+import SwiftCSV
+
+/// A user list exported from a CS tool or a CRM as CSV (`users: people.csv`
+/// in an account file), read with SwiftCSV.
+enum CSVUsers {
+  /// Column names, compared case-insensitively with `_` and `-` as spaces.
+  static let nameColumns = ["name", "full name", "fullname", "contact name", "display name"]
+  static let firstNameColumns = ["first name", "firstname", "given name"]
+  static let lastNameColumns = ["last name", "lastname", "surname", "family name"]
+  static let emailColumns = ["email", "email address", "e mail", "work email", "mail"]
+  static let titleColumns = ["title", "job title", "jobtitle", "position"]
+  static let roleColumns = ["role"]
+  static let lastActiveColumns = [
+    "last seen", "last active", "lastseen", "last activity", "last seen at", "last active at", "last login",
+  ]
+
+  /// The users of `path` (relative paths are read from the account file's
+  /// folder). A bad row is a warning `FILE.csv:ROW: what is wrong`, and the
+  /// row is skipped; ROW counts records, the header being row 1.
+  static func load(_ reference: String, accountFile: String, line: Int, warnings: inout [Warning]) throws -> [AccountUser] {
+    let folder = (accountFile as NSString).deletingLastPathComponent
+    let path = reference.hasPrefix("/") || folder.isEmpty ? reference : folder + "/" + reference
+    let bytes: [UInt8]
+    do {
+      bytes = try TextFile.read(path: path, limit: 50_000_000)
+    } catch let error as OutreachError {
+      throw OutreachError.account(
+        path: accountFile, line: line, key: "users", problem: "cannot read the user list \(reference): \(error.description)",
+        fix: "give a CSV path relative to the account file, or a `users:` list")
+    }
+    var text = String(decoding: bytes, as: UTF8.self)
+    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }  // Excel's byte-order mark
+    let csv: EnumeratedCSV
+    do {
+      csv = try EnumeratedCSV(string: text, delimiter: delimiter(text), loadColumns: false)
+    } catch {
+      throw OutreachError.account(
+        path: path, line: 1, key: "users", problem: "the CSV does not parse (\(error))",
+        fix: "check that every quoted field is closed")
+    }
+    let header = csv.header.map(normalized)
+    func column(_ names: [String]) -> Int? { header.firstIndex { names.contains($0) } }
+    let email = column(emailColumns)
+    guard let email else {
+      throw OutreachError.account(
+        path: path, line: 1, key: "users",
+        problem: "no email column among \(csv.header.prefix(12).joined(separator: ", "))",
+        fix: "name one column `email` (also read: email address, work email)")
+    }
+    let name = column(nameColumns)
+    let first = column(firstNameColumns)
+    let last = column(lastNameColumns)
+    let title = column(titleColumns)
+    let role = column(roleColumns)
+    let lastActive = column(lastActiveColumns)
+    var users: [AccountUser] = []
+    users.reserveCapacity(csv.rows.count)
+    for (index, row) in csv.rows.enumerated() {
+      let rowNumber = index + 2
+      func field(_ column: Int?) -> String {
+        guard let column, column < row.count else { return "" }
+        return trimmed(row[column])
+      }
+      func skip(_ problem: String) {
+        warnings.append(Warning(path: path, line: rowNumber, message: "\(problem); skipped the row"))
+      }
+      if row.allSatisfy({ trimmed($0).isEmpty }) { continue }
+      let address = field(email)
+      guard address.contains("@"), !address.contains(" "), address.split(separator: "@").count == 2 else {
+        skip(address.isEmpty ? "no email" : "`\(address)` is not an email address")
+        continue
+      }
+      var fullName = field(name)
+      if fullName.isEmpty { fullName = [field(first), field(last)].filter { !$0.isEmpty }.joined(separator: " ") }
+      var userTitle = field(title)
+      var override: Role? = nil
+      let roleText = field(role)
+      if let parsed = Role(rawValue: roleText.lowercased()) {
+        override = parsed
+      } else if userTitle.isEmpty {
+        userTitle = roleText  // a CRM's "Role" column is often the job title
+      }
+      var seen: Day? = nil
+      let dateText = field(lastActive)
+      if !dateText.isEmpty {
+        guard let day = parseDate(dateText) else {
+          skip("last active `\(dateText)` is not a date (write 2026-11-20, 11/20/2026 or 2026-11-20 09:30:00)")
+          continue
+        }
+        seen = day
+      }
+      users.append(
+        AccountUser(
+          name: fullName, email: address, title: userTitle.isEmpty ? nil : userTitle, lastActive: seen, role: override,
+          line: rowNumber))
+    }
+    return users
+  }
+
+  /// Comma, semicolon (spreadsheets in many locales) or tab: whichever the
+  /// header line holds most of.
+  static func delimiter(_ text: String) -> CSVDelimiter {
+    var counts: [UInt8: Int] = [0x2C: 0, 0x3B: 0, 0x09: 0]
+    for byte in text.utf8.prefix(while: { $0 != 0x0A }) where counts[byte] != nil { counts[byte]! += 1 }
+    let best = counts.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key ?? 0x2C
+    return best == 0x3B ? .semicolon : best == 0x09 ? .tab : .comma
+  }
+
+  /// Spaces and tabs off both ends (Foundation's trimming is slow here).
+  static func trimmed(_ text: String) -> String {
+    guard let first = text.utf8.first, let last = text.utf8.last,
+      first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09
+    else { return text }
+    let bytes = Array(text.utf8)
+    var start = 0
+    var end = bytes.count
+    while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+    while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+    return String(decoding: bytes[start..<end], as: UTF8.self)
+  }
+
+  static func normalized(_ column: String) -> String {
+    column.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "_", with: " ")
+      .replacingOccurrences(of: "-", with: " ")
+  }
+
+  /// ISO dates (`2026-11-20`, `2026-11-20T09:30:00Z`), `2026-11-20 09:30:00`
+  /// and the US `11/20/2026`.
+  static func parseDate(_ text: String) -> Day? {
+    let datePart = String(text.prefix { $0 != "T" && $0 != " " })
+    if let day = Day(datePart) { return day }
+    let parts = datePart.split(separator: "/")
+    if parts.count == 3, let month = Int(parts[0]), let day = Int(parts[1]), let year = Int(parts[2]), year >= 1000 {
+      return Day("\(year)-\(month)-\(day)")
+    }
+    return nil
+  }
+}
