@@ -11,6 +11,7 @@ public struct Linter: Sendable {
   private let structuralRules: [Int]
   /// Normalized generic subjects, per subject rule.
   private let genericSubjects: [Int: Set<String>]
+  private let subjectPatterns: [Int: SharedRegex]
   private let alwaysRunRegexes: [Int]
 
   public init(rules: [Rule], mail: MailSettings = .builtIn) {
@@ -80,12 +81,18 @@ public struct Linter: Sendable {
     self.regexes = regexes
     self.alwaysRunRegexes = alwaysRun
     var genericSubjects: [Int: Set<String>] = [:]
+    var subjectPatterns: [Int: NSRegularExpression] = [:]
     for (index, rule) in rules.enumerated() {
-      if case .subject(let generic, let prefixes, _) = rule.kind {
+      if case .subject(let generic, let prefixes, _, let patterns) = rule.kind {
         genericSubjects[index] = Set(generic.map { SubjectText.normalize($0, prefixes: prefixes) })
+        if !patterns.isEmpty {
+          subjectPatterns[index] = try? NSRegularExpression(
+            pattern: "^(?:" + patterns.map { "(?:\($0))" }.joined(separator: "|") + ")$", options: [.caseInsensitive])
+        }
       }
     }
     self.genericSubjects = genericSubjects
+    self.subjectPatterns = subjectPatterns.mapValues { SharedRegex(regex: $0) }
     self.structuralRules = rules.indices.filter { index in
       switch rules[index].kind {
       case .existence, .substitution: return false
@@ -163,8 +170,10 @@ public struct Linter: Sendable {
       }
       var ruleHits = (hits[index] ?? []).filter { admitted($0.start) }
       if !rule.exceptions.isEmpty {
-        let exceptions = Set(rule.exceptions.map { $0.lowercased() })
-        ruleHits.removeAll { exceptions.contains(matchText($0.start, $0.end).lowercased()) }
+        // Vale's exceptions are regular expressions; a match holding one
+        // of them as a word is not a finding.
+        let exceptions = ValeText.exceptionRegex(rule.exceptions, ignorecase: rule.ignorecase)
+        ruleHits.removeAll { ValeText.isExempt(exceptions, matchText($0.start, $0.end)) }
       }
       ruleHits.sort { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end }
       // Keep the longest of overlapping matches.
@@ -180,8 +189,16 @@ public struct Linter: Sendable {
       case .substitution(let swap):
         for hit in kept {
           let text = matchText(hit.start, hit.end)
-          let replacement = swap[hit.payload].replacement
-          ruleFindings.append((Int(prose.offsets[hit.start]), formatMessage(rule.message, [replacement, text]), text))
+          var expected = swap[hit.payload].replacement
+          // Nothing to say when the text already is the replacement.
+          if ValeText.matchToken(expected: expected, observed: text, ignorecase: rule.ignorecase) { continue }
+          var message = rule.message
+          if rule.actionName == "replace", rule.actionParams.isEmpty {
+            // As Vale: `a|b` offers each, "'a' or 'b'", quoted once.
+            expected = ValeText.sentence(expected.split(separator: "|").map(String.init), joiner: "or")
+            message = ValeText.unquoteFirst(message)
+          }
+          ruleFindings.append((Int(prose.offsets[hit.start]), formatMessage(message, [expected, text]), text))
         }
       case .occurrence(_, let maximum, let minimum):
         if let maximum, kept.count > maximum {
@@ -209,14 +226,17 @@ public struct Linter: Sendable {
             previous = (start, word)
           }
         }
-      case .subject(_, let prefixes, let missingMessage):
+      case .subject(_, let prefixes, let missingMessage, _):
         guard document.hasHeaderBlock, rule.scopes.contains(where: { $0 == .subject || $0 == .text }) else { break }
         guard let header = document.subject else {
           ruleFindings.append((0, missingMessage ?? formatMessage(rule.message, [""]), ""))
           break
         }
         let normalized = SubjectText.normalize(header.value, prefixes: prefixes)
-        if normalized.isEmpty || genericSubjects[index]?.contains(normalized) == true {
+        let patternMatch = subjectPatterns[index].map { shared in
+          shared.regex.firstMatch(in: normalized, range: NSRange(normalized.startIndex..., in: normalized)) != nil
+        }
+        if normalized.isEmpty || genericSubjects[index]?.contains(normalized) == true || patternMatch == true {
           ruleFindings.append(
             (header.valueOffset, formatMessage(rule.message, [header.value.trimmingSpaces]), header.value.trimmingSpaces))
         }
@@ -307,7 +327,13 @@ enum SubjectText {
         changed = true
       }
     }
-    while let last = text.last, ".!?…:;,-".contains(last) || last == " " { text.removeLast() }
+    // Closing punctuation and emoji ("Checking in 👋") say nothing either.
+    while let last = text.last,
+      ".!?…:;,-".contains(last) || last == " "
+        || last.unicodeScalars.contains(where: { !$0.isASCII && ($0.properties.isEmojiPresentation || $0.value == 0xFE0F) })
+    {
+      text.removeLast()
+    }
     return text
   }
 }

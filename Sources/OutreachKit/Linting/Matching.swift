@@ -103,3 +103,59 @@ func fillCounts(_ template: String, _ values: [String: Int]) -> String {
   }
   return out + rest
 }
+
+/// Vale's small text rules for substitution and exceptions, as its
+/// `internal/check` code defines them.
+enum ValeText {
+  /// Letters, digits, spaces and hyphens only: compared as text, not as a
+  /// pattern.
+  static func isPhrase(_ text: String) -> Bool {
+    text.allSatisfy { $0.isLetter || $0.isNumber || $0 == " " || $0 == "-" }
+  }
+
+  /// Whether `observed` already is what `expected` asks for: equal for a
+  /// phrase, else a whole match of `expected` as a pattern.
+  static func matchToken(expected: String, observed: String, ignorecase: Bool) -> Bool {
+    if isPhrase(expected) { return expected == observed }
+    guard
+      let regex = try? NSRegularExpression(
+        pattern: "^(?:" + expected + ")$", options: ignorecase ? [.caseInsensitive] : [])
+    else { return expected == observed }
+    return regex.firstMatch(in: observed, range: NSRange(observed.startIndex..., in: observed)) != nil
+  }
+
+  /// `'a'`, `'a' or 'b'`, `'a', 'b', or 'c'`.
+  static func sentence(_ words: [String], joiner: String) -> String {
+    switch words.count {
+    case 0: return ""
+    case 1: return "'\(words[0])'"
+    case 2: return "'\(words[0])' \(joiner) '\(words[1])'"
+    default:
+      var quoted = words.map { "'\($0)'" }
+      quoted[quoted.count - 1] = joiner + " " + quoted[quoted.count - 1]
+      return quoted.joined(separator: ", ")
+    }
+  }
+
+  /// A message quoting `'%s'` twice loses the first pair of quotes, which
+  /// `sentence` supplies.
+  static func unquoteFirst(_ message: String) -> String {
+    for spec in ["'%s'", "\"%s\""] where message.components(separatedBy: spec).count - 1 == 2 {
+      if let range = message.range(of: spec) { return message.replacingCharacters(in: range, with: "%s") }
+    }
+    return message
+  }
+
+  /// All of a rule's exceptions as one pattern, as Vale builds it:
+  /// `\b(?:e1|e2)\b`, longest first, case as written. A match is exempt
+  /// when the pattern is found in it.
+  static func exceptionRegex(_ exceptions: [String], ignorecase: Bool) -> NSRegularExpression? {
+    let sorted = exceptions.sorted { $0.count > $1.count }
+    return try? NSRegularExpression(pattern: "\\b(?:" + sorted.joined(separator: "|") + ")\\b")
+  }
+
+  static func isExempt(_ regex: NSRegularExpression?, _ text: String) -> Bool {
+    guard let regex else { return false }
+    return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+  }
+}

@@ -55,8 +55,10 @@ public struct Rule: Sendable {
     case occurrence(token: String, max: Int?, min: Int?)
     /// Vale `repetition`: the same word twice in a row.
     case repetition(alpha: Bool)
-    /// A subject that says nothing specific.
-    case subject(generic: [String], prefixes: [String], missingMessage: String?)
+    /// A subject that says nothing specific: one of `generic`, or a whole
+    /// match of one of `patterns` (regular expressions, any case), once
+    /// reply prefixes, tags, closing punctuation and emoji are off.
+    case subject(generic: [String], prefixes: [String], missingMessage: String?, patterns: [String] = [])
     /// Too many words (or characters) in a scope.
     case length(unit: LengthUnit, max: Int)
     /// A `---` divider in the body.
@@ -79,6 +81,9 @@ public struct Rule: Sendable {
   /// Vale `append`: put `raw` after the tokens rather than before.
   public var append: Bool
   public var exceptions: [String]
+  /// Vale `action`: its name (`replace`, `remove`, `edit`, ...) and params.
+  public var actionName: String? = nil
+  public var actionParams: [String] = []
   public var good: [RuleExample]
   public var bad: [RuleExample]
   /// The file the rule came from, or `(built-in)/Rules/NAME.yml`.

@@ -23,10 +23,21 @@ public enum RuleLoader {
     "substitution": ["swap", "exceptions", "append"],
     "occurrence": ["token", "max", "min"],
     "repetition": ["tokens", "alpha"],
-    "subject": ["generic", "prefixes", "missing_message"],
+    "subject": ["generic", "prefixes", "missing_message", "patterns"],
     "length": ["unit", "max"],
     "divider": [],
   ]
+
+  /// Vale kinds that load without error but do not run here: a warning
+  /// naming the file and kind, and every other rule still runs.
+  static let notRunHere: Set<String> = [
+    "consistency", "capitalization", "conditional", "readability", "metric", "spelling", "sequence", "script",
+  ]
+
+  /// Thrown for a rule of a kind in `notRunHere`.
+  public struct NotRunHere: Error {
+    public var warning: Warning
+  }
 
   /// Loads one rule file. `id` is the rule's id (its file name, or
   /// `Style.Name` for a Vale style folder).
@@ -41,6 +52,12 @@ public enum RuleLoader {
     }
     guard let extendsValue = root["extends"], let kindName = extendsValue.scalarText else {
       throw fail(nil, "missing `extends`", "add `extends:` with one of \(kindKeys.keys.sorted().joined(separator: ", "))")
+    }
+    if notRunHere.contains(kindName) {
+      throw NotRunHere(
+        warning: Warning(
+          path: file, line: extendsValue.line,
+          message: "`extends: \(kindName)` is a Vale kind outreach does not run; the rule is skipped, the others run"))
     }
     guard let allowed = kindKeys[kindName] else {
       let hint = closest(kindName, in: Array(kindKeys.keys)).map { " (did you mean `\($0)`?)" } ?? ""
@@ -168,9 +185,17 @@ public enum RuleLoader {
     case "repetition":
       kind = .repetition(alpha: try bool("alpha"))
     case "subject":
+      let patterns = try strings("patterns")
+      for (pattern, line) in patterns {
+        guard (try? NSRegularExpression(pattern: pattern)) != nil else {
+          throw OutreachError.rule(
+            path: file, line: line, problem: "invalid regular expression `\(pattern)`",
+            fix: "escape special characters with a backslash")
+        }
+      }
       kind = .subject(
         generic: try strings("generic").map(\.0), prefixes: try strings("prefixes").map(\.0),
-        missingMessage: try string("missing_message"))
+        missingMessage: try string("missing_message"), patterns: patterns.map(\.0))
     case "length":
       let unitName = try string("unit") ?? "words"
       guard let unit = Rule.LengthUnit(rawValue: unitName) else {
@@ -207,9 +232,16 @@ public enum RuleLoader {
       }
     }
 
-    return Rule(
+    let exceptions = try strings("exceptions")
+    for (exception, line) in exceptions { try checkRegex(exception, line: line) }
+    var rule = Rule(
       id: id, kind: kind, message: message, description: try string("description") ?? message,
       level: levelValue, scopes: scopes, link: try string("link"), ignorecase: ignorecase, nonword: nonword,
-      raw: raw, append: append, exceptions: try strings("exceptions").map(\.0), good: good, bad: bad, file: file)
+      raw: raw, append: append, exceptions: exceptions.map(\.0), good: good, bad: bad, file: file)
+    if let action = root["action"], let name = action["name"]?.scalarText {
+      rule.actionName = name
+      rule.actionParams = action["params"]?.items?.compactMap(\.scalarText) ?? []
+    }
+    return rule
   }
 }

@@ -204,21 +204,28 @@ public struct RuleSet: Sendable {
       // Rule files are read and parsed on every core; the first error in
       // file order is the one reported.
       let isFolder = isDirectory.boolValue
-      let box = ResultBox<Result<(Rule, [Warning]), OutreachError>>(count: files.count)
+      let styleName = URL(fileURLWithPath: folder).standardizedFileURL.lastPathComponent
+      let box = ResultBox<Result<(Rule?, [Warning]), OutreachError>>(count: files.count)
       DispatchQueue.concurrentPerform(iterations: files.count) { index in
         let file = files[index]
         let relative =
           isFolder
           ? String(file.dropFirst(folder.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
           : URL(fileURLWithPath: file).lastPathComponent
-        let id = relative.replacingOccurrences(of: ".yaml", with: "").replacingOccurrences(of: ".yml", with: "")
+        var id = relative.replacingOccurrences(of: ".yaml", with: "").replacingOccurrences(of: ".yml", with: "")
           .replacingOccurrences(of: "/", with: ".")
+        // Vale's ids: a style folder's rules are `Style.Rule` (the folder's
+        // name), a StylesPath's `Style.Rule` from its subfolders. A folder
+        // named Rules is the project's own: its ids stay bare (`vibe-killer`).
+        if isFolder, !relative.contains("/"), styleName.lowercased() != "rules" { id = styleName + "." + id }
         do {
           let bytes = try TextFile.read(path: file, limit: 5_000_000)
           var fileWarnings: [Warning] = []
           let rule = try RuleLoader.load(
             id: id, file: file, text: String(decoding: bytes, as: UTF8.self), warnings: &fileWarnings)
           box.set(index, .success((rule, fileWarnings)))
+        } catch let skipped as RuleLoader.NotRunHere {
+          box.set(index, .success((nil, [skipped.warning])))
         } catch let error as OutreachError {
           box.set(index, .failure(error))
         } catch {
@@ -228,7 +235,7 @@ public struct RuleSet: Sendable {
       for outcome in box.values {
         let (rule, fileWarnings) = try outcome.get()
         warnings += fileWarnings
-        add(rule)
+        if let rule { add(rule) }
       }
       sources.append(folder)
     }
