@@ -122,4 +122,33 @@ import Testing
     let found = try lint([style], "Only early users really care.\n").findings.map(\.match)
     #expect(found == ["really"])
   }
+
+  @Test func valeCommentSwitchesWorkAlongsideOutreachs() throws {
+    let style = try makeStyle(
+      "Team", ["Weasel.yml": "extends: existence\nmessage: \"'%s' is vague.\"\nignorecase: true\ntokens: [very]\n"])
+    let text = """
+      Very good.
+
+      <!-- vale off -->
+      Very good.
+      <!-- vale on -->
+
+      <!-- vale Team.Weasel = NO -->
+      Very good.
+      <!-- vale Team.Weasel = YES -->
+
+      Very good.
+
+      <!-- vale Team = NO -->
+      Very good.
+      <!-- vale Team = YES -->
+      <!-- outreach-disable-next-line Team.Weasel -->
+      Very good.
+
+      Very good at the end.
+
+      """
+    let lines = try lint([style], text).findings.map(\.line)
+    #expect(lines == [1, 11, 19], "\(lines)")
+  }
 }

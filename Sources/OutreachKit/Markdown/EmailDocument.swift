@@ -230,11 +230,12 @@ public struct EmailDocument: Sendable {
   static func findSwitches(source: SourceText, from firstLine: Int, skipping code: [ClosedRange<Int>]) -> [InlineSwitch] {
     var switches: [InlineSwitch] = []
     let marker = Array("outreach-".utf8)
-    guard firstLine < source.lineCount, contains(source.bytes, marker) else { return [] }
+    let valeMarker = Array("<!-- vale ".utf8)
+    guard firstLine < source.lineCount, contains(source.bytes, marker) || contains(source.bytes, valeMarker) else { return [] }
     for line in firstLine..<source.lineCount {
       let range = source.lineRange(line)
       let bytes = source.bytes[range]
-      guard bytes.count > 12, contains(bytes, marker),
+      guard bytes.count > 12, contains(bytes, marker) || contains(bytes, valeMarker),
         !code.contains(where: { $0.contains(line) })
       else { continue }
       var text = Substring(String(decoding: bytes, as: UTF8.self))
@@ -243,6 +244,22 @@ public struct EmailDocument: Sendable {
         let words = text[open.upperBound..<close.lowerBound].split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" })
         text = text[close.upperBound...]
         guard let command = words.first else { continue }
+        // Vale's switches: `vale off`, `vale on`, `vale Style.Rule = NO`
+        // (or YES; a style's name covers all its rules).
+        if command == "vale" {
+          let rest = words.dropFirst().joined(separator: " ")
+          if rest == "off" || rest == "on" {
+            switches.append(InlineSwitch(action: rest == "off" ? .disable : .enable, rules: [], line: line))
+            continue
+          }
+          for setting in rest.split(separator: ",") {
+            let parts = setting.split(separator: "=").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, ["NO", "YES"].contains(parts[1].uppercased()) else { continue }
+            switches.append(
+              InlineSwitch(action: parts[1].uppercased() == "NO" ? .disable : .enable, rules: [parts[0]], line: line))
+          }
+          continue
+        }
         let action: InlineSwitch.Action
         switch command {
         case "outreach-disable": action = .disable
@@ -277,7 +294,8 @@ public struct EmailDocument: Sendable {
     var disabled = false
     for item in switches {
       if item.line > line { break }
-      guard item.rules.isEmpty || item.rules.contains(rule) else { continue }
+      guard item.rules.isEmpty || item.rules.contains(rule) || item.rules.contains(where: { rule.hasPrefix($0 + ".") })
+      else { continue }
       switch item.action {
       case .disable: disabled = true
       case .enable: disabled = false
