@@ -46,6 +46,9 @@ let package = Package(
     // libcurl, for IMAP (Debian: libcurl4-openssl-dev for the headers).
     // Not linked: loaded with dlopen by `draft --imap` only (CCurl/shim.h).
     .systemLibrary(name: "CCurl"),
+    // RE2 (Debian: libre2-dev): rule patterns run in linear time, as Vale's
+    // Go regular expressions do. A small C API over its C++ one.
+    .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
     // Turns Rules/ and Templates/ into Swift source at build time, so the
     // installed binary carries the defaults and works from any directory.
     .executableTarget(name: "outreach-embed", path: "Sources/outreach-embed"),
@@ -59,6 +62,7 @@ let package = Package(
       name: "OutreachKit",
       dependencies: [
         "CCmark",
+        "CRE2",
         "CGMime",
         "CLibXML2",
         "CCurl",

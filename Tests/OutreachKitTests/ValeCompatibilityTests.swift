@@ -151,4 +151,29 @@ import Testing
     let lines = try lint([style], text).findings.map(\.line)
     #expect(lines == [1, 11, 19], "\(lines)")
   }
+
+  /// Vale's patterns are Go's, RE2: linear time. `(a+)+$` on 5,000 `a`s and
+  /// a `b` took over 20 s with a backtracking engine; a hook must not hang.
+  @Test func patternsRunInLinearTime() throws {
+    let style = try makeStyle(
+      "Team", ["Slow.yml": "extends: existence\nmessage: \"'%s'\"\nnonword: true\nraw: ['(a+)+$']\n"])
+    let text = String(repeating: "a", count: 5000) + "b\n"
+    let start = Date()
+    let result = try lint([style], text)
+    #expect(Date().timeIntervalSince(start) < 5, "a hang guard, not a benchmark (make bench has the figures)")
+    #expect(result.findings.isEmpty)
+    // The same engine still finds what the pattern says.
+    #expect(try lint([style], "aaaa\n").findings.map(\.match) == ["aaaa"])
+  }
+
+  @Test func aPatternRE2RejectsIsALoadErrorNamingFileAndLine() throws {
+    for (pattern, line) in [("'(a)\\1'", 4), ("'foo(?=bar)'", 4)] {
+      let style = try makeStyle(
+        "Team", ["Bad.yml": "extends: existence\nmessage: x\ntokens:\n  - \(pattern)\n"])
+      let result = try runOutreach(["lint", "--rules", style, "-"], stdin: "Hi\n")
+      #expect(result.status == 2, "\(result.stderr)")
+      #expect(result.stderr.contains("Bad.yml:\(line): invalid regular expression"), "\(result.stderr)")
+      #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+  }
 }

@@ -32,16 +32,17 @@ public struct Linter: Sendable {
           regexTokens.append((token, payload))
         }
       }
-      if payloads == nil, !regexTokens.isEmpty {
+      // With `group: N` each token is its own regex, so that N is its group.
+      if payloads == nil, !regexTokens.isEmpty, rule.group == 0 {
         let pattern = Matching.valeRegex(
           tokens: regexTokens.map(\.0), raw: [], ignorecase: rule.ignorecase, nonword: rule.nonword, append: false)
-        if let regex = try? NSRegularExpression(pattern: pattern) { regexes.append((index, 0, SharedRegex(regex: regex))) }
+        if let regex = try? RE2Regex(pattern) { regexes.append((index, 0, SharedRegex(regex: regex))) }
       } else {
         for (token, payload) in regexTokens {
           let pattern = Matching.valeRegex(
             tokens: [token], raw: [], ignorecase: rule.ignorecase, nonword: rule.nonword, append: false)
-          if let regex = try? NSRegularExpression(pattern: pattern) {
-            regexes.append((index, payload, SharedRegex(regex: regex)))
+          if let regex = try? RE2Regex(pattern) {
+            regexes.append((index, payload, SharedRegex(regex: regex, group: rule.group)))
           }
         }
       }
@@ -54,7 +55,7 @@ public struct Linter: Sendable {
         } else {
           let pattern = Matching.valeRegex(
             tokens: tokens, raw: rule.raw, ignorecase: rule.ignorecase, nonword: rule.nonword, append: rule.append)
-          if let regex = try? NSRegularExpression(pattern: pattern) { regexes.append((index, 0, SharedRegex(regex: regex))) }
+          if let regex = try? RE2Regex(pattern) { regexes.append((index, 0, SharedRegex(regex: regex))) }
         }
       case .substitution(let swap):
         add(swap.map(\.pattern), rule: index, payloads: Array(swap.indices))
@@ -81,13 +82,13 @@ public struct Linter: Sendable {
     self.regexes = regexes
     self.alwaysRunRegexes = alwaysRun
     var genericSubjects: [Int: Set<String>] = [:]
-    var subjectPatterns: [Int: NSRegularExpression] = [:]
+    var subjectPatterns: [Int: RE2Regex] = [:]
     for (index, rule) in rules.enumerated() {
       if case .subject(let generic, let prefixes, _, let patterns) = rule.kind {
         genericSubjects[index] = Set(generic.map { SubjectText.normalize($0, prefixes: prefixes) })
         if !patterns.isEmpty {
-          subjectPatterns[index] = try? NSRegularExpression(
-            pattern: "^(?:" + patterns.map { "(?:\($0))" }.joined(separator: "|") + ")$", options: [.caseInsensitive])
+          subjectPatterns[index] = try? RE2Regex(
+            "(?:" + patterns.map { "(?:\($0))" }.joined(separator: "|") + ")", ignorecase: true)
         }
       }
     }
@@ -134,19 +135,16 @@ public struct Linter: Sendable {
       }
     }
     for unit in alwaysRunRegexes { triggered[unit] = Set(prose.blocks.indices) }
-    var blockStrings: [Int: String] = [:]
-    for unitIndex in triggered.keys.sorted() {
-      let unit = regexes[unitIndex]
-      for blockIndex in triggered[unitIndex]!.sorted() {
-        let range = prose.blocks[blockIndex].range
-        let string = blockStrings[blockIndex] ?? String(decoding: prose.text[range], as: UTF8.self)
-        blockStrings[blockIndex] = string
-        let whole = NSRange(location: 0, length: (string as NSString).length)
-        unit.regex.regex.enumerateMatches(in: string, options: [], range: whole) { result, _, _ in
-          guard let result, result.range.length > 0, let matched = Range(result.range, in: string) else { return }
-          let start = range.lowerBound + string.utf8.distance(from: string.startIndex, to: matched.lowerBound)
-          let end = range.lowerBound + string.utf8.distance(from: string.startIndex, to: matched.upperBound)
-          flat.append((unit.rule, unit.payload, start, end))
+    prose.text.withUnsafeBufferPointer { text in
+      for unitIndex in triggered.keys.sorted() {
+        let unit = regexes[unitIndex]
+        for blockIndex in triggered[unitIndex]!.sorted() {
+          let range = prose.blocks[blockIndex].range
+          // RE2 reads the block's UTF-8 bytes in place: offsets are bytes.
+          unit.regex.regex.forEachMatch(in: UnsafeBufferPointer(rebasing: text[range]), group: unit.regex.group) {
+            start, end in
+            flat.append((unit.rule, unit.payload, range.lowerBound + start, range.lowerBound + end))
+          }
         }
       }
     }
@@ -233,9 +231,7 @@ public struct Linter: Sendable {
           break
         }
         let normalized = SubjectText.normalize(header.value, prefixes: prefixes)
-        let patternMatch = subjectPatterns[index].map { shared in
-          shared.regex.firstMatch(in: normalized, range: NSRange(normalized.startIndex..., in: normalized)) != nil
-        }
+        let patternMatch = subjectPatterns[index].map { $0.regex.matchesWhole(normalized) }
         if normalized.isEmpty || genericSubjects[index]?.contains(normalized) == true || patternMatch == true {
           ruleFindings.append(
             (header.valueOffset, formatMessage(rule.message, [header.value.trimmingSpaces]), header.value.trimmingSpaces))

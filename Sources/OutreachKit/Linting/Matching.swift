@@ -43,9 +43,11 @@ enum Matching {
   }
 }
 
-/// A compiled regex, safe to share: NSRegularExpression is immutable.
+/// A compiled rule regex (RE2), safe to share: it is immutable.
 struct SharedRegex: @unchecked Sendable {
-  let regex: NSRegularExpression
+  let regex: RE2Regex
+  /// With a rule's `group: N`, the capture group that is the finding.
+  var group = 0
 }
 
 /// Formats a rule message the way Vale does: `%s` in order, or `%[N]s`.
@@ -117,11 +119,8 @@ enum ValeText {
   /// phrase, else a whole match of `expected` as a pattern.
   static func matchToken(expected: String, observed: String, ignorecase: Bool) -> Bool {
     if isPhrase(expected) { return expected == observed }
-    guard
-      let regex = try? NSRegularExpression(
-        pattern: "^(?:" + expected + ")$", options: ignorecase ? [.caseInsensitive] : [])
-    else { return expected == observed }
-    return regex.firstMatch(in: observed, range: NSRange(observed.startIndex..., in: observed)) != nil
+    guard let regex = try? RE2Regex("(?:" + expected + ")", ignorecase: ignorecase) else { return expected == observed }
+    return regex.matchesWhole(observed)
   }
 
   /// `'a'`, `'a' or 'b'`, `'a', 'b', or 'c'`.
@@ -149,13 +148,13 @@ enum ValeText {
   /// All of a rule's exceptions as one pattern, as Vale builds it:
   /// `\b(?:e1|e2)\b`, longest first, case as written. A match is exempt
   /// when the pattern is found in it.
-  static func exceptionRegex(_ exceptions: [String], ignorecase: Bool) -> NSRegularExpression? {
+  static func exceptionRegex(_ exceptions: [String], ignorecase: Bool) -> RE2Regex? {
     let sorted = exceptions.sorted { $0.count > $1.count }
-    return try? NSRegularExpression(pattern: "\\b(?:" + sorted.joined(separator: "|") + ")\\b")
+    return try? RE2Regex("\\b(?:" + sorted.joined(separator: "|") + ")\\b")
   }
 
-  static func isExempt(_ regex: NSRegularExpression?, _ text: String) -> Bool {
+  static func isExempt(_ regex: RE2Regex?, _ text: String) -> Bool {
     guard let regex else { return false }
-    return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    return regex.isFound(in: text)
   }
 }

@@ -81,6 +81,9 @@ public struct Rule: Sendable {
   /// Vale `append`: put `raw` after the tokens rather than before.
   public var append: Bool
   public var exceptions: [String]
+  /// outreach's `group: N` for existence: a regex token's capture group N
+  /// is the finding (its place and text), not the whole match. 0: the match.
+  public var group = 0
   /// Vale `action`: its name (`replace`, `remove`, `edit`, ...) and params.
   public var actionName: String? = nil
   public var actionParams: [String] = []

@@ -19,7 +19,7 @@ public enum RuleLoader {
     "action", "vocab", "code", "limit",
   ]
   static let kindKeys: [String: Set<String>] = [
-    "existence": ["tokens", "raw", "append", "exceptions"],
+    "existence": ["tokens", "raw", "append", "exceptions", "group"],
     "substitution": ["swap", "exceptions", "append"],
     "occurrence": ["token", "max", "min"],
     "repetition": ["tokens", "alpha"],
@@ -135,14 +135,16 @@ public enum RuleLoader {
     }
     if scopes.isEmpty { scopes = [.text] }
 
+    // Patterns are RE2 (Go's syntax, as Vale's): linear time, so a pattern
+    // RE2 rejects, such as a backreference or a lookaround, is an error.
     func checkRegex(_ pattern: String, line: Int) throws {
       if Matching.literal(pattern) != nil { return }
       do {
-        _ = try NSRegularExpression(pattern: pattern, options: [])
-      } catch {
+        _ = try RE2Regex(pattern)
+      } catch let error as RE2Error {
         throw OutreachError.rule(
-          path: file, line: line, problem: "invalid regular expression `\(pattern)`",
-          fix: "escape special characters with a backslash")
+          path: file, line: line, problem: "invalid regular expression `\(pattern)` (\(error.reason))",
+          fix: "use RE2 syntax, as Vale does: escape special characters, no backreferences or lookarounds")
       }
     }
 
@@ -152,8 +154,10 @@ public enum RuleLoader {
       let tokens = try strings("tokens")
       for (token, line) in tokens { try checkRegex(token, line: line) }
       if !raw.isEmpty {
-        do { _ = try NSRegularExpression(pattern: raw.joined()) } catch {
-          throw fail(root["raw"], "invalid regular expression in `raw`", "escape special characters with a backslash")
+        do { _ = try RE2Regex(raw.joined()) } catch let error as RE2Error {
+          throw fail(
+            root["raw"], "invalid regular expression in `raw` (\(error.reason))",
+            "use RE2 syntax, as Vale does: escape special characters, no backreferences or lookarounds")
         }
       }
       if tokens.isEmpty && raw.isEmpty {
@@ -186,13 +190,7 @@ public enum RuleLoader {
       kind = .repetition(alpha: try bool("alpha"))
     case "subject":
       let patterns = try strings("patterns")
-      for (pattern, line) in patterns {
-        guard (try? NSRegularExpression(pattern: pattern)) != nil else {
-          throw OutreachError.rule(
-            path: file, line: line, problem: "invalid regular expression `\(pattern)`",
-            fix: "escape special characters with a backslash")
-        }
-      }
+      for (pattern, line) in patterns { try checkRegex(pattern, line: line) }
       kind = .subject(
         generic: try strings("generic").map(\.0), prefixes: try strings("prefixes").map(\.0),
         missingMessage: try string("missing_message"), patterns: patterns.map(\.0))
@@ -238,6 +236,7 @@ public enum RuleLoader {
       id: id, kind: kind, message: message, description: try string("description") ?? message,
       level: levelValue, scopes: scopes, link: try string("link"), ignorecase: ignorecase, nonword: nonword,
       raw: raw, append: append, exceptions: exceptions.map(\.0), good: good, bad: bad, file: file)
+    rule.group = try int("group") ?? 0
     if let action = root["action"], let name = action["name"]?.scalarText {
       rule.actionName = name
       rule.actionParams = action["params"]?.items?.compactMap(\.scalarText) ?? []

@@ -46,15 +46,15 @@ public struct MailSettings: Sendable {
         throw OutreachError.rule(path: path, line: value.line, problem: "`\(key)` must be a list", fix: "write `\(key): [...]`")
       }
       return try items.compactMap { item in
-        guard let pattern = item.scalarText else { return nil }
+        guard let pattern = item.scalarText else { return nil as LinePattern? }
         do {
-          let regex = try NSRegularExpression(pattern: pattern, options: [.caseInsensitive])
+          let regex = try RE2Regex(pattern, ignorecase: true)
           let literals = RegexPrefilter.requiredLiterals(pattern).map { $0.map { Array($0.lowercased().utf8) } }
           return LinePattern(regex: SharedRegex(regex: regex), literals: literals?.isEmpty == true ? nil : literals)
-        } catch {
+        } catch let error as RE2Error {
           throw OutreachError.rule(
-            path: path, line: item.line, problem: "`\(pattern)` is not a valid regular expression",
-            fix: "fix the pattern or quote it with single quotes")
+            path: path, line: item.line, problem: "`\(pattern)` is not a valid regular expression (\(error.reason))",
+            fix: "use RE2 syntax: escape special characters, no backreferences or lookarounds")
         }
       }
     }
@@ -175,8 +175,7 @@ struct EmailStructure {
       guard !candidates.isEmpty else { return false }
       let string = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "*", with: "")
         .trimmingCharacters(in: .whitespaces)
-      let range = NSRange(location: 0, length: (string as NSString).length)
-      return candidates.contains { $0.regex.regex.firstMatch(in: string, range: range) != nil }
+      return candidates.contains { $0.regex.regex.isFound(in: string) }
     }
     // Lines holding a literal of some pattern; the rest cannot match.
     var candidates = Set<Int>()

@@ -1,0 +1,33 @@
+#ifndef OUTREACH_RE2SHIM_H
+#define OUTREACH_RE2SHIM_H
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// A compiled RE2 pattern (linear-time matching, Go/Vale syntax).
+typedef struct outreach_re2 outreach_re2;
+
+/// Compiles `pattern` (UTF-8). NULL when RE2 rejects it; the reason is
+/// copied into `error` (at most `error_size` bytes, NUL-terminated).
+outreach_re2 *outreach_re2_new(const char *pattern, size_t length, int ignorecase, char *error, size_t error_size);
+
+void outreach_re2_free(outreach_re2 *regex);
+
+/// Number of capturing groups.
+int outreach_re2_groups(const outreach_re2 *regex);
+
+/// Finds the first match in text[start..<length]: its span in `whole`, and
+/// in `part` the span of capture `group` when above 0 and it took part (the
+/// whole match otherwise). Offsets are bytes. 1 when found.
+int outreach_re2_find(const outreach_re2 *regex, const char *text, size_t length, size_t start, int group,
+                      size_t whole[2], size_t part[2]);
+
+/// 1 when the whole of `text` matches.
+int outreach_re2_full(const outreach_re2 *regex, const char *text, size_t length);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

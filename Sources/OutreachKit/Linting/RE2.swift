@@ -1,0 +1,83 @@
+import CRE2
+
+/// A rule pattern compiled by RE2: linear-time matching with Go's (and so
+/// Vale's) syntax. Patterns RE2 rejects (backreferences, lookaround) are
+/// load errors, never a slow match.
+final class RE2Regex: @unchecked Sendable {
+  private let handle: OpaquePointer
+  let pattern: String
+  let groups: Int
+
+  /// Throws the reason RE2 gives when it rejects `pattern`.
+  init(_ pattern: String, ignorecase: Bool = false) throws {
+    var error = [CChar](repeating: 0, count: 256)
+    let bytes = Array(pattern.utf8)
+    let compiled = bytes.withUnsafeBufferPointer { buffer in
+      buffer.withMemoryRebound(to: CChar.self) {
+        outreach_re2_new($0.baseAddress, $0.count, ignorecase ? 1 : 0, &error, error.count)
+      }
+    }
+    guard let compiled else {
+      let end = error.firstIndex(of: 0) ?? error.count
+      throw RE2Error(reason: String(decoding: error[..<end].map { UInt8(bitPattern: $0) }, as: UTF8.self))
+    }
+    handle = compiled
+    self.pattern = pattern
+    groups = Int(outreach_re2_groups(compiled))
+  }
+
+  deinit { outreach_re2_free(handle) }
+
+  /// Every non-overlapping match in `text` (UTF-8 bytes), as byte ranges:
+  /// the span of capture `group` when above 0 and it took part, else the
+  /// whole match. Empty matches are skipped.
+  func forEachMatch(in text: UnsafeBufferPointer<UInt8>, group: Int = 0, _ body: (Int, Int) -> Void) {
+    guard let base = text.baseAddress else { return }
+    var start = 0
+    var whole = [Int](repeating: 0, count: 2)
+    var part = [Int](repeating: 0, count: 2)
+    base.withMemoryRebound(to: CChar.self, capacity: text.count) { chars in
+      while start <= text.count {
+        let found = whole.withUnsafeMutableBufferPointer { w in
+          part.withUnsafeMutableBufferPointer { p in
+            w.baseAddress!.withMemoryRebound(to: Int.self, capacity: 2) { wp in
+              p.baseAddress!.withMemoryRebound(to: Int.self, capacity: 2) { pp in
+                outreach_re2_find(
+                  handle, chars, text.count, start, Int32(group), UnsafeMutableRawPointer(wp).assumingMemoryBound(to: Int.self),
+                  UnsafeMutableRawPointer(pp).assumingMemoryBound(to: Int.self))
+              }
+            }
+          }
+        }
+        guard found == 1 else { return }
+        if part[1] > part[0] { body(part[0], part[1]) }
+        // Move past the match; past one whole UTF-8 character when empty.
+        var next = max(whole[1], start + (whole[1] == whole[0] ? 1 : 0))
+        while next < text.count, text[next] & 0xC0 == 0x80 { next += 1 }
+        start = next
+      }
+    }
+  }
+
+  /// Whether the whole of `text` matches.
+  func matchesWhole(_ text: String) -> Bool {
+    var copy = text
+    return copy.withUTF8 { buffer in
+      buffer.withMemoryRebound(to: CChar.self) { outreach_re2_full(handle, $0.baseAddress, $0.count) == 1 }
+    }
+  }
+
+  /// Whether the pattern is found anywhere in `text`.
+  func isFound(in text: String) -> Bool {
+    var copy = text
+    var found = false
+    copy.withUTF8 { buffer in
+      forEachMatch(in: buffer) { _, _ in found = true }
+    }
+    return found
+  }
+}
+
+struct RE2Error: Error {
+  var reason: String
+}
