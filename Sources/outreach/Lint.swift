@@ -22,12 +22,57 @@ struct Lint: ParsableCommand {
   @Option(help: "The lowest severity that makes the exit status 1.")
   var failOn: Severity = .error
 
+  @Flag(
+    help: ArgumentHelp(
+      "Apply the fixes rules declare (one replacement, Vale's action, a dash between words), in place; print each change."))
+  var fix = false
+
+  @Flag(help: "With the fixes rules declare, print a unified diff and write nothing.")
+  var diff = false
+
   @OptionGroup var ruleOptions: RuleOptions
+
+  func validate() throws {
+    if (fix || diff) && (paths.isEmpty || paths.contains("-")) {
+      throw ValidationError("--fix and --diff change files; give file or folder paths, not standard input")
+    }
+    if fix && diff { throw ValidationError("--diff shows the fixes without writing; use it or --fix, not both") }
+  }
 
   func run() throws {
     let session = try ruleOptions.session()
     for warning in session.warnings { Terminal.note(warning.description) }
-    let report = session.linter.lint(paths: paths)
+    var report = session.linter.lint(paths: paths)
+    if fix || diff {
+      // Files in order; each fixed file is linted again, so what is left
+      // (findings with no safe fix) is what gets reported.
+      var fixed: [String] = []
+      for path in report.findings.map(\.path).uniqued() {
+        do {
+          let result = try Fixer.fix(path: path, findings: report.findings.filter { $0.path == path }, write: fix)
+          if diff {
+            Terminal.write(result.diff)
+          } else {
+            for change in result.changes { Terminal.write(change.description + "\n") }
+          }
+          if fix, !result.changes.isEmpty { fixed.append(path) }
+        } catch let error as OutreachError {
+          report.errors.append(error)
+        }
+      }
+      if fix, !fixed.isEmpty {
+        let again = session.linter.lint(paths: fixed)
+        let order = report.findings.map(\.path).uniqued()
+        var byPath = Dictionary(grouping: report.findings, by: \.path)
+        for path in fixed { byPath[path] = again.findings.filter { $0.path == path } }
+        report.findings = order.flatMap { byPath[$0] ?? [] }
+      }
+      if diff {
+        for error in report.errors { Terminal.error(error.description) }
+        Terminal.note(Reporters.summary(report.findings, files: report.filesLinted, failures: report.errors.count))
+        throw ExitCode(report.exitCode(failOn: failOn))
+      }
+    }
     Terminal.write(
       Reporters.render(
         format, findings: report.findings, rules: session.linter.rules, color: format == .text && Terminal.colorOnStandardOutput))
@@ -35,6 +80,14 @@ struct Lint: ParsableCommand {
     for error in report.errors { Terminal.error(error.description) }
     Terminal.note(Reporters.summary(report.findings, files: report.filesLinted, failures: report.errors.count))
     throw ExitCode(report.exitCode(failOn: failOn))
+  }
+}
+
+extension Array where Element: Hashable {
+  /// The elements in order, each once.
+  func uniqued() -> [Element] {
+    var seen = Set<Element>()
+    return filter { seen.insert($0).inserted }
   }
 }
 

@@ -17,6 +17,9 @@ public struct Finding: Sendable, Equatable, Codable {
   /// For a mail message: its Message-ID and decoded subject.
   public var messageID: String?
   public var subject: String?
+  /// What `lint --fix` puts in place of `match`, when the rule declares a
+  /// safe fix (a substitution with one replacement, Vale's `action`).
+  public var replacement: String?
 
   enum CodingKeys: String, CodingKey {
     case path, line, column, rule, severity, message, match, link

@@ -159,6 +159,12 @@ public struct Linter: Sendable {
     for index in active.sorted() {
       let rule = rules[index]
       var ruleFindings: [(offset: Int, message: String, match: String)] = []
+      // The fix a finding carries, by its index in ruleFindings.
+      var fixes: [Int: String] = [:]
+      // Vale's `action`: `replace` with one param, or `remove`.
+      let actionFix: String? =
+        rule.actionName == "remove"
+        ? "" : rule.actionName == "replace" && rule.actionParams.count == 1 ? rule.actionParams[0] : nil
       func matchText(_ start: Int, _ end: Int) -> String {
         String(decoding: prose.text[start..<end], as: UTF8.self).trimmingSpaces
       }
@@ -182,6 +188,7 @@ public struct Linter: Sendable {
       case .existence:
         for hit in kept {
           let text = matchText(hit.start, hit.end)
+          if let actionFix { fixes[ruleFindings.count] = actionFix }
           ruleFindings.append((Int(prose.offsets[hit.start]), formatMessage(rule.message, [text]), text))
         }
       case .substitution(let swap):
@@ -191,6 +198,15 @@ public struct Linter: Sendable {
           // Nothing to say when the text already is the replacement.
           if ValeText.matchToken(expected: expected, observed: text, ignorecase: rule.ignorecase) { continue }
           var message = rule.message
+          // One replacement is a safe fix; alternatives are the writer's call.
+          // Another action (`suggest`, `edit`) means the swap is advice.
+          if let actionFix {
+            fixes[ruleFindings.count] = actionFix
+          } else if rule.actionName == nil || rule.actionName == "replace",
+            !expected.contains(where: { "|\\^$*+?()[]{}".contains($0) })
+          {
+            fixes[ruleFindings.count] = expected
+          }
           if rule.actionName == "replace", rule.actionParams.isEmpty {
             // As Vale: `a|b` offers each, "'a' or 'b'", quoted once.
             expected = ValeText.sentence(expected.split(separator: "|").map(String.init), joiner: "or")
@@ -266,7 +282,7 @@ public struct Linter: Sendable {
         }
       }
 
-      for item in ruleFindings {
+      for (number, item) in ruleFindings.enumerated() {
         let position = document.source.position(of: item.offset)
         if document.isDisabled(rule: rule.id, line: position.line - 1) { continue }
         let location =
@@ -277,6 +293,7 @@ public struct Linter: Sendable {
           severity: rule.level, message: item.message, match: item.match, link: rule.link)
         finding.decodedLine = location.decodedLine
         finding.decodedColumn = location.decodedColumn
+        finding.replacement = fixes[number]
         findings.append(finding)
       }
     }
