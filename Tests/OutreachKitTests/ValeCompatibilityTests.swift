@@ -176,4 +176,41 @@ import Testing
       #expect(result.stderr.split(separator: "\n").count == 1)
     }
   }
+
+  /// A team's `.vale.ini` works unchanged: StylesPath, BasedOnStyles in the
+  /// sections that apply to emails, per-rule NO and levels, vocabularies.
+  @Test func aValeIniIsRead() throws {
+    let project = makeTemporaryFolder("vale-ini")
+    try FileManager.default.createDirectory(
+      atPath: project + "/styles/config/vocabularies/Team", withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: style + "/write-good", toPath: project + "/styles/write-good")
+    _ = try makeStyle("Python", ["Py.yml": "extends: existence\nmessage: x\ntokens: [good]\n"], in: project + "/styles")
+    try "PostHog\n".write(toFile: project + "/styles/config/vocabularies/Team/accept.txt", atomically: true, encoding: .utf8)
+    try "synergy\n".write(toFile: project + "/styles/config/vocabularies/Team/reject.txt", atomically: true, encoding: .utf8)
+    try """
+    StylesPath = styles
+    MinAlertLevel = suggestion
+    Vocab = Team
+
+    [*]
+    BasedOnStyles = write-good
+
+    [*.py]
+    BasedOnStyles = Python
+
+    [*.{md,txt}]
+    write-good.Passive = NO
+    write-good.So = error
+    """.write(toFile: project + "/.vale.ini", atomically: true, encoding: .utf8)
+    try "So the report was written by Ana. We use posthog for synergy.\n".write(
+      toFile: project + "/email.md", atomically: true, encoding: .utf8)
+    let result = try runOutreach(["lint", "--no-default-rules", "--format", "json", "email.md"], in: project)
+    let findings = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [[String: Any]]
+    let rules = findings.map { $0["rule"] as! String }
+    #expect(rules.contains("write-good.So") && !rules.contains("write-good.Passive"), "\(rules)")
+    #expect(!rules.contains { $0.hasPrefix("Python.") }, "a [*.py] section does not apply to emails")
+    #expect(findings.first { $0["rule"] as? String == "write-good.So" }?["severity"] as? String == "error")
+    #expect(rules.contains("Vale.Terms") && rules.contains("Vale.Avoid"), "\(rules)")
+    #expect(result.status == 1)
+  }
 }

@@ -24,8 +24,16 @@ public struct LintSession: Sendable {
       var isDirectory: ObjCBool = false
       if FileManager.default.fileExists(atPath: found, isDirectory: &isDirectory), isDirectory.boolValue { folders = [found] }
     }
-    let ruleSet = try RuleSet.load(folders: folders, configuration: configuration, useDefaults: !noDefaultRules)
+    // A team's Vale set-up: the styles of `.vale.ini` load beside the rest.
+    var vale: ValeConfig? = nil
+    if discover, let path = ValeConfig.fileNames.lazy.compactMap({ RuleSet.findUpward($0) }).first {
+      let config = try ValeConfig.load(path: path, warnings: &warnings)
+      folders += config.styleFolders(warnings: &warnings).filter { !folders.contains($0) }
+      vale = config
+    }
+    var ruleSet = try RuleSet.load(folders: folders, configuration: configuration, useDefaults: !noDefaultRules)
     warnings += ruleSet.warnings
+    if let vale { ruleSet.rules = vale.apply(to: ruleSet.rules, warnings: &warnings) }
     self.configuration = configuration
     self.ruleSet = ruleSet
     self.linter = Linter(rules: ruleSet.rules, mail: ruleSet.mail)
