@@ -234,6 +234,45 @@ print(
     format: "                 without loading the rule files: 20 rules %.3f s   2,000 rules %.3f s   ratio %.2fx",
     with20 - load20, with2000 - load2000, (with2000 - load2000) / (with20 - load20)))
 
+// A 30-rule Vale style (existence lists, regex tokens, substitutions,
+// occurrence), as a team would bring, against the built-in rules on the same
+// corpus in the same run. Patterns run on RE2.
+let valeStyle = work + "/styles/Team"
+try? FileManager.default.removeItem(atPath: work + "/styles")
+try FileManager.default.createDirectory(atPath: valeStyle, withIntermediateDirectories: true)
+let valeWords = [
+  "basically", "actually", "literally", "obviously", "simply", "just", "really", "very", "quite", "clearly",
+  "leverage", "utilize", "synergy", "robust", "seamless", "cutting-edge", "best-in-class", "world-class", "game-changer",
+  "paradigm", "holistic", "disrupt", "ecosystem", "bandwidth", "circle back", "touch base", "deep dive", "low-hanging fruit",
+  "move the needle", "at the end of the day",
+]
+for index in 0..<30 {
+  let text: String
+  switch index % 5 {
+  case 0:
+    text =
+      "extends: existence\nmessage: \"Avoid '%s'.\"\nignorecase: true\ntokens:\n"
+      + deterministicShuffle(valeWords, seed: index).prefix(8).map { "  - \($0)\n" }.joined()
+  case 1:
+    text = "extends: existence\nmessage: \"Adverb '%s'.\"\ntokens: ['\\w+ly\\b']\nexceptions: [only, early, family, reply]\n"
+  case 2:
+    text =
+      "extends: substitution\nmessage: \"Use '%s' instead of '%s'.\"\nignorecase: true\nswap:\n  utilize: use\n  leverage: use\n  in order to: to\n  e-mail: email\n  javascript: JavaScript\n"
+  case 3:
+    text = "extends: occurrence\nmessage: \"More than 3 '!'.\"\ntoken: '!'\nmax: 3\n"
+  default:
+    text =
+      "extends: existence\nmessage: \"Number '%s'.\"\nnonword: true\ntokens: ['\\b\\d{4,}\\b', '\\$\\d+(?:\\.\\d+)?[kKmM]?']\n"
+  }
+  try text.write(toFile: valeStyle + "/Rule\(index).yml", atomically: false, encoding: .utf8)
+}
+let builtIn = try best(5) { try time(outreach, ["lint", corpus.folder]) }
+let withStyle = try best(5) { try time(outreach, ["lint", "--no-default-rules", "--rules", valeStyle, corpus.folder]) }
+print(
+  String(
+    format: "vale style:      30 rules %.3f s   the built-in rules %.3f s   ratio %.2fx (target <= 2x)", withStyle, builtIn,
+    withStyle / builtIn))
+
 // Real mail: an mbox of 10,000 messages (QP, base64 and HTML parts) in one
 // process, against cmark parsing the decoded bodies in the same run.
 let mail = try prepareMbox(emailCount)
@@ -326,3 +365,13 @@ print(
     format:
       "csv users:       100,000 users (%d KiB) read and picked from %.3f s (target < 1 s), peak %.1f MB   cmark on the 10k corpus %.3f s",
     csvText.utf8.count / 1024, csvRead, Double(lastPeakKiB) / 1024, cmarkAll))
+
+/// A fixed order for the same seed, so that runs compare.
+func deterministicShuffle<T>(_ items: [T], seed: Int) -> [T] {
+  var generator = Generator(state: UInt64(seed + 1))
+  var out = items
+  for index in out.indices.reversed() where index > 0 {
+    out.swapAt(index, generator.next(index + 1))
+  }
+  return out
+}

@@ -11,7 +11,9 @@ typedef struct outreach_re2 outreach_re2;
 
 /// Compiles `pattern` (UTF-8). NULL when RE2 rejects it; the reason is
 /// copied into `error` (at most `error_size` bytes, NUL-terminated).
-outreach_re2 *outreach_re2_new(const char *pattern, size_t length, int ignorecase, char *error, size_t error_size);
+/// `captures`: 0 when no capture group will be asked for (faster matching).
+outreach_re2 *outreach_re2_new(const char *pattern, size_t length, int ignorecase, int captures, char *error,
+                               size_t error_size);
 
 void outreach_re2_free(outreach_re2 *regex);
 

@@ -12,6 +12,8 @@ public struct Linter: Sendable {
   /// Normalized generic subjects, per subject rule.
   private let genericSubjects: [Int: Set<String>]
   private let subjectPatterns: [Int: SharedRegex]
+  /// Each rule's `exceptions`, compiled once.
+  private let exceptionPatterns: [Int: SharedRegex]
   private let alwaysRunRegexes: [Int]
 
   public init(rules: [Rule], mail: MailSettings = .builtIn) {
@@ -36,14 +38,13 @@ public struct Linter: Sendable {
       if payloads == nil, !regexTokens.isEmpty, rule.group == 0 {
         let pattern = Matching.valeRegex(
           tokens: regexTokens.map(\.0), raw: [], ignorecase: rule.ignorecase, nonword: rule.nonword, append: false)
-        if let regex = try? RE2Regex(pattern) { regexes.append((index, 0, SharedRegex(regex: regex))) }
+        regexes.append((index, 0, SharedRegex(regex: RE2Regex.Lazy(pattern))))
       } else {
         for (token, payload) in regexTokens {
           let pattern = Matching.valeRegex(
             tokens: [token], raw: [], ignorecase: rule.ignorecase, nonword: rule.nonword, append: false)
-          if let regex = try? RE2Regex(pattern) {
-            regexes.append((index, payload, SharedRegex(regex: regex, group: rule.group)))
-          }
+          regexes.append(
+            (index, payload, SharedRegex(regex: RE2Regex.Lazy(pattern, captures: rule.group > 0), group: rule.group)))
         }
       }
     }
@@ -55,7 +56,7 @@ public struct Linter: Sendable {
         } else {
           let pattern = Matching.valeRegex(
             tokens: tokens, raw: rule.raw, ignorecase: rule.ignorecase, nonword: rule.nonword, append: rule.append)
-          if let regex = try? RE2Regex(pattern) { regexes.append((index, 0, SharedRegex(regex: regex))) }
+          regexes.append((index, 0, SharedRegex(regex: RE2Regex.Lazy(pattern))))
         }
       case .substitution(let swap):
         add(swap.map(\.pattern), rule: index, payloads: Array(swap.indices))
@@ -82,18 +83,23 @@ public struct Linter: Sendable {
     self.regexes = regexes
     self.alwaysRunRegexes = alwaysRun
     var genericSubjects: [Int: Set<String>] = [:]
-    var subjectPatterns: [Int: RE2Regex] = [:]
+    var subjectPatterns: [Int: RE2Regex.Lazy] = [:]
     for (index, rule) in rules.enumerated() {
       if case .subject(let generic, let prefixes, _, let patterns) = rule.kind {
         genericSubjects[index] = Set(generic.map { SubjectText.normalize($0, prefixes: prefixes) })
         if !patterns.isEmpty {
-          subjectPatterns[index] = try? RE2Regex(
+          subjectPatterns[index] = RE2Regex.Lazy(
             "(?:" + patterns.map { "(?:\($0))" }.joined(separator: "|") + ")", ignorecase: true)
         }
       }
     }
     self.genericSubjects = genericSubjects
     self.subjectPatterns = subjectPatterns.mapValues { SharedRegex(regex: $0) }
+    var exceptionPatterns: [Int: SharedRegex] = [:]
+    for (index, rule) in rules.enumerated() where !rule.exceptions.isEmpty {
+      exceptionPatterns[index] = SharedRegex(regex: ValeText.exceptionRegex(rule.exceptions, ignorecase: rule.ignorecase))
+    }
+    self.exceptionPatterns = exceptionPatterns
     self.structuralRules = rules.indices.filter { index in
       switch rules[index].kind {
       case .existence, .substitution: return false
@@ -141,7 +147,7 @@ public struct Linter: Sendable {
         for blockIndex in triggered[unitIndex]!.sorted() {
           let range = prose.blocks[blockIndex].range
           // RE2 reads the block's UTF-8 bytes in place: offsets are bytes.
-          unit.regex.regex.forEachMatch(in: UnsafeBufferPointer(rebasing: text[range]), group: unit.regex.group) {
+          unit.regex.regex.regex?.forEachMatch(in: UnsafeBufferPointer(rebasing: text[range]), group: unit.regex.group) {
             start, end in
             flat.append((unit.rule, unit.payload, range.lowerBound + start, range.lowerBound + end))
           }
@@ -176,7 +182,7 @@ public struct Linter: Sendable {
       if !rule.exceptions.isEmpty {
         // Vale's exceptions are regular expressions; a match holding one
         // of them as a word is not a finding.
-        let exceptions = ValeText.exceptionRegex(rule.exceptions, ignorecase: rule.ignorecase)
+        let exceptions = exceptionPatterns[index]?.regex.regex
         ruleHits.removeAll { ValeText.isExempt(exceptions, matchText($0.start, $0.end)) }
       }
       ruleHits.sort { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end }
@@ -247,7 +253,7 @@ public struct Linter: Sendable {
           break
         }
         let normalized = SubjectText.normalize(header.value, prefixes: prefixes)
-        let patternMatch = subjectPatterns[index].map { $0.regex.matchesWhole(normalized) }
+        let patternMatch = subjectPatterns[index].map { $0.regex.regex?.matchesWhole(normalized) ?? false }
         if normalized.isEmpty || genericSubjects[index]?.contains(normalized) == true || patternMatch == true {
           ruleFindings.append(
             (header.valueOffset, formatMessage(rule.message, [header.value.trimmingSpaces]), header.value.trimmingSpaces))

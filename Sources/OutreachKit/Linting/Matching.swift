@@ -45,7 +45,7 @@ enum Matching {
 
 /// A compiled rule regex (RE2), safe to share: it is immutable.
 struct SharedRegex: @unchecked Sendable {
-  let regex: RE2Regex
+  let regex: RE2Regex.Lazy
   /// With a rule's `group: N`, the capture group that is the finding.
   var group = 0
 }
@@ -112,7 +112,14 @@ enum ValeText {
   /// Letters, digits, spaces and hyphens only: compared as text, not as a
   /// pattern.
   static func isPhrase(_ text: String) -> Bool {
-    text.allSatisfy { $0.isLetter || $0.isNumber || $0 == " " || $0 == "-" }
+    // ASCII first: most replacements are plain words.
+    if text.utf8.allSatisfy({ $0 < 0x80 }) {
+      return text.utf8.allSatisfy { byte in
+        (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x20
+          || byte == 0x2D
+      }
+    }
+    return text.allSatisfy { $0.isLetter || $0.isNumber || $0 == " " || $0 == "-" }
   }
 
   /// Whether `observed` already is what `expected` asks for: equal for a
@@ -148,9 +155,9 @@ enum ValeText {
   /// All of a rule's exceptions as one pattern, as Vale builds it:
   /// `\b(?:e1|e2)\b`, longest first, case as written. A match is exempt
   /// when the pattern is found in it.
-  static func exceptionRegex(_ exceptions: [String], ignorecase: Bool) -> RE2Regex? {
+  static func exceptionRegex(_ exceptions: [String], ignorecase: Bool) -> RE2Regex.Lazy {
     let sorted = exceptions.sorted { $0.count > $1.count }
-    return try? RE2Regex("\\b(?:" + sorted.joined(separator: "|") + ")\\b")
+    return RE2Regex.Lazy("\\b(?:" + sorted.joined(separator: "|") + ")\\b")
   }
 
   static func isExempt(_ regex: RE2Regex?, _ text: String) -> Bool {

@@ -1,4 +1,5 @@
 import CRE2
+import Foundation
 
 /// A rule pattern compiled by RE2: linear-time matching with Go's (and so
 /// Vale's) syntax. Patterns RE2 rejects (backreferences, lookaround) are
@@ -8,13 +9,42 @@ final class RE2Regex: @unchecked Sendable {
   let pattern: String
   let groups: Int
 
+  /// A pattern compiled on its first use: most emails never reach most
+  /// rule regexes (the phrase automaton finds their literals first), and
+  /// compiling them all costs a one-email lint its start-up time.
+  final class Lazy: @unchecked Sendable {
+    let pattern: String
+    let ignorecase: Bool
+    let captures: Bool
+    private var compiled: RE2Regex?
+    private var failed = false
+    private let lock = NSLock()
+
+    init(_ pattern: String, ignorecase: Bool = false, captures: Bool = false) {
+      self.pattern = pattern
+      self.ignorecase = ignorecase
+      self.captures = captures
+    }
+
+    /// Nil when RE2 rejects the pattern (rule files were checked on load).
+    var regex: RE2Regex? {
+      lock.lock()
+      defer { lock.unlock() }
+      if compiled == nil, !failed {
+        compiled = try? RE2Regex(pattern, ignorecase: ignorecase, captures: captures)
+        failed = compiled == nil
+      }
+      return compiled
+    }
+  }
+
   /// Throws the reason RE2 gives when it rejects `pattern`.
-  init(_ pattern: String, ignorecase: Bool = false) throws {
+  init(_ pattern: String, ignorecase: Bool = false, captures: Bool = false) throws {
     var error = [CChar](repeating: 0, count: 256)
     let bytes = Array(pattern.utf8)
     let compiled = bytes.withUnsafeBufferPointer { buffer in
       buffer.withMemoryRebound(to: CChar.self) {
-        outreach_re2_new($0.baseAddress, $0.count, ignorecase ? 1 : 0, &error, error.count)
+        outreach_re2_new($0.baseAddress, $0.count, ignorecase ? 1 : 0, captures ? 1 : 0, &error, error.count)
       }
     }
     guard let compiled else {

@@ -183,7 +183,9 @@ public struct RuleSet: Sendable {
     if useDefaults && configuration.defaultRules {
       for file in builtInFiles {
         let id = URL(fileURLWithPath: file.path).deletingPathExtension().lastPathComponent
-        add(try RuleLoader.load(id: id, file: "(built-in)/\(file.path)", text: file.contents, warnings: &warnings))
+        add(
+          try RuleLoader.load(
+            id: id, file: "(built-in)/\(file.path)", text: file.contents, warnings: &warnings, validate: false))
       }
       sources.append("built-in")
     }

@@ -25,10 +25,15 @@ public struct MailSettings: Sendable {
   public static let builtIn: MailSettings = {
     guard let file = EmbeddedDefaults.files.first(where: { $0.path == "Rules/\(fileName)" }) else { return MailSettings() }
     var warnings: [Warning] = []
-    return (try? load(path: "(built-in)/Rules/\(fileName)", text: file.contents, warnings: &warnings)) ?? MailSettings()
+    return (try? load(path: "(built-in)/Rules/\(fileName)", text: file.contents, warnings: &warnings, validate: false))
+      ?? MailSettings()
   }()
 
-  public static func load(path: String, text: String, warnings: inout [Warning]) throws -> MailSettings {
+  /// - Parameter validate: compile each pattern now to report a bad one
+  ///   (off for the built-in file, which `swift test` checks).
+  public static func load(path: String, text: String, warnings: inout [Warning], validate: Bool = true) throws
+    -> MailSettings
+  {
     var settings = MailSettings()
     guard let root = try YAMLValue.parse(text, file: path), let entries = root.entries else {
       throw OutreachError.rule(
@@ -48,7 +53,9 @@ public struct MailSettings: Sendable {
       return try items.compactMap { item in
         guard let pattern = item.scalarText else { return nil as LinePattern? }
         do {
-          let regex = try RE2Regex(pattern, ignorecase: true)
+          // Checked now (a file and line for a bad one), compiled on first use.
+          if validate { _ = try RE2Regex(pattern, ignorecase: true) }
+          let regex = RE2Regex.Lazy(pattern, ignorecase: true)
           let literals = RegexPrefilter.requiredLiterals(pattern).map { $0.map { Array($0.lowercased().utf8) } }
           return LinePattern(regex: SharedRegex(regex: regex), literals: literals?.isEmpty == true ? nil : literals)
         } catch let error as RE2Error {
@@ -175,7 +182,7 @@ struct EmailStructure {
       guard !candidates.isEmpty else { return false }
       let string = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "*", with: "")
         .trimmingCharacters(in: .whitespaces)
-      return candidates.contains { $0.regex.regex.isFound(in: string) }
+      return candidates.contains { $0.regex.regex.regex?.isFound(in: string) ?? false }
     }
     // Lines holding a literal of some pattern; the rest cannot match.
     var candidates = Set<Int>()
