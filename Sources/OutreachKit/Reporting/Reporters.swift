@@ -22,8 +22,11 @@ public enum Reporters {
 
   /// `3 findings (1 error, 2 warnings) in 5 files`.
   public static func summary(_ findings: [Finding], files: Int, failures: Int) -> String {
+    // One pass, no copies of the findings.
+    var bySeverity: [Severity: Int] = [:]
+    for finding in findings { bySeverity[finding.severity, default: 0] += 1 }
     let counts = Severity.allCases.reversed().compactMap { severity -> String? in
-      let count = findings.filter { $0.severity == severity }.count
+      let count = bySeverity[severity] ?? 0
       return count == 0 ? nil : "\(count) \(severity.rawValue)\(count == 1 ? "" : "s")"
     }
     var line =
