@@ -330,13 +330,15 @@ enum SubjectText {
   static func normalize(_ subject: String, prefixes: [String]) -> String {
     var text = String(subject.lowercased().map { $0 == "\u{2019}" ? "'" : $0 })
     text = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).joined(separator: " ")
-    let lowered = prefixes.map { $0.lowercased() }
+    // An empty prefix would match forever (found by the rule fuzzer).
+    let lowered = prefixes.map { $0.lowercased() }.filter { !$0.trimmingSpaces.isEmpty }
     var changed = true
     while changed {
       changed = false
       for prefix in lowered where text.hasPrefix(prefix) {
-        text = String(text.dropFirst(prefix.count)).trimmingSpaces
-        changed = true
+        let shorter = String(text.dropFirst(prefix.count)).trimmingSpaces
+        if shorter.count < text.count { changed = true }
+        text = shorter
       }
       // A bracketed tag a mail system adds: `[EXTERNAL]`.
       if text.hasPrefix("["), let close = text.firstIndex(of: "]"), text.distance(from: text.startIndex, to: close) < 42,
