@@ -65,16 +65,16 @@ import Testing
     let style = try makeStyle(
       "proselint",
       [
-        "Spelling.yml": "extends: consistency\nmessage: \"Inconsistent spelling of '%s'.\"\neither:\n  color: colour\n",
+        "Spelling.yml": "extends: spelling\nmessage: \"Did you really mean '%s'?\"\ndictionaries: [en_US]\n",
         "Cliches.yml": "extends: existence\nmessage: \"'%s' is a cliche.\"\ntokens: [low-hanging fruit]\n",
       ])
     let result = try lint([style], "This is low-hanging fruit.\n")
     #expect(result.findings.map(\.rule) == ["proselint.Cliches"])
     #expect(
-      result.warnings.count == 1 && result.warnings[0].description.contains("Spelling.yml:1: warning: `extends: consistency`"))
+      result.warnings.count == 1 && result.warnings[0].description.contains("Spelling.yml:1: warning: `extends: spelling`"))
     // From the command line: findings decide the exit status, not the skipped rule.
     let clean = try runOutreach(["lint", "--no-default-rules", "--rules", style, "-"], stdin: "Fine text.\n")
-    #expect(clean.status == 0 && clean.stderr.contains("extends: consistency"), "\(clean.stderr)")
+    #expect(clean.status == 0 && clean.stderr.contains("extends: spelling"), "\(clean.stderr)")
   }
 
   @Test func swapAlternativesAreOfferedAsVale() throws {
@@ -212,5 +212,53 @@ import Testing
     #expect(findings.first { $0["rule"] as? String == "write-good.So" }?["severity"] as? String == "error")
     #expect(rules.contains("Vale.Terms") && rules.contains("Vale.Avoid"), "\(rules)")
     #expect(result.status == 1)
+  }
+
+  /// Vale's `consistency` (its documentation's example): the spelling used
+  /// first wins; every use of the other is a finding.
+  @Test func consistencyFlagsTheSpellingUsedSecond() throws {
+    let style = try makeStyle(
+      "Team",
+      [
+        "Spelling.yml": """
+        extends: consistency
+        message: "Inconsistent spelling of '%s'."
+        level: error
+        scope: text
+        ignorecase: true
+        nonword: false
+        either:
+          advisor: adviser
+          centre: center
+        """
+      ])
+    let found = try lint([style], "The advisor met the adviser at the center.\n\nThe centre closed; the Adviser left.\n").findings
+    #expect(found.map(\.match) == ["adviser", "centre", "Adviser"], "\(found.map(\.match))")
+    #expect(found.map(\.line) == [1, 3, 3] && found[0].column == 21)
+    #expect(found[0].message == "Inconsistent spelling of 'adviser'.")
+    #expect(try lint([style], "The advisor met another advisor.\n").findings.isEmpty)
+  }
+
+  /// Vale's `conditional` (its acronym example): a use of `first` needs a
+  /// definition by `second` somewhere in the email.
+  @Test func conditionalFlagsUndefinedAcronyms() throws {
+    let style = try makeStyle(
+      "Team",
+      [
+        "Acronyms.yml": """
+        extends: conditional
+        message: "'%s' has no definition."
+        level: warning
+        scope: text
+        ignorecase: false
+        first: '\\b([A-Z]{3,5})\\b'
+        second: '(?:\\b[A-Z][a-z]+ )+\\(([A-Z]{3,5})\\)'
+        exceptions: [API, HTML]
+        """
+      ])
+    let text = "We read the World Health Organization (WHO) data. WHO agrees.\n\nThe NASA team uses an API.\n"
+    let found = try lint([style], text).findings
+    #expect(found.map(\.match) == ["NASA"], "\(found.map(\.match))")
+    #expect(found.first?.line == 3 && found.first?.column == 5 && found.first?.message == "'NASA' has no definition.")
   }
 }

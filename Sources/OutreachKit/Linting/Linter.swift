@@ -14,6 +14,8 @@ public struct Linter: Sendable {
   private let subjectPatterns: [Int: SharedRegex]
   /// Each rule's `exceptions`, compiled once.
   private let exceptionPatterns: [Int: SharedRegex]
+  /// Patterns of rules that read the whole email (consistency, conditional).
+  private let documentPatterns: [Int: [SharedRegex]]
   private let alwaysRunRegexes: [Int]
 
   public init(rules: [Rule], mail: MailSettings = .builtIn) {
@@ -100,6 +102,22 @@ public struct Linter: Sendable {
       exceptionPatterns[index] = SharedRegex(regex: ValeText.exceptionRegex(rule.exceptions, ignorecase: rule.ignorecase))
     }
     self.exceptionPatterns = exceptionPatterns
+    var documentPatterns: [Int: [SharedRegex]] = [:]
+    for (index, rule) in rules.enumerated() {
+      let word = { (pattern: String) in rule.nonword ? pattern : "\\b(?:" + pattern + ")\\b" }
+      switch rule.kind {
+      case .consistency(let pairs):
+        documentPatterns[index] = pairs.flatMap { [$0.0, $0.1] }.map {
+          SharedRegex(regex: RE2Regex.Lazy("(?m)" + word($0), ignorecase: rule.ignorecase))
+        }
+      case .conditional(let first, let second):
+        documentPatterns[index] = [first, second].map {
+          SharedRegex(regex: RE2Regex.Lazy("(?m)" + $0, ignorecase: rule.ignorecase, captures: true), group: 1)
+        }
+      default: break
+      }
+    }
+    self.documentPatterns = documentPatterns
     self.structuralRules = rules.indices.filter { index in
       switch rules[index].kind {
       case .existence, .substitution: return false
@@ -285,6 +303,43 @@ public struct Linter: Sendable {
       case .divider:
         for offset in document.dividers {
           ruleFindings.append((offset, formatMessage(rule.message, ["---"]), "---"))
+        }
+      case .consistency, .conditional:
+        // Matches over the whole email, in order: (pattern, start, end).
+        let patterns = documentPatterns[index] ?? []
+        var matches: [(pattern: Int, start: Int, end: Int)] = []
+        prose.text.withUnsafeBufferPointer { text in
+          for block in prose.blocks where rule.admits(block) {
+            for (number, shared) in patterns.enumerated() {
+              shared.regex.regex?.forEachMatch(in: UnsafeBufferPointer(rebasing: text[block.range]), group: shared.group) {
+                start, end in
+                matches.append((number, block.range.lowerBound + start, block.range.lowerBound + end))
+              }
+            }
+          }
+        }
+        matches.sort { $0.start < $1.start }
+        let exceptions = exceptionPatterns[index]?.regex.regex
+        if case .consistency = rule.kind {
+          // Pair p holds patterns 2p and 2p+1; the one seen first wins.
+          var chosen: [Int: Int] = [:]
+          for match in matches {
+            let pair = match.pattern / 2
+            let winner = chosen[pair] ?? match.pattern
+            chosen[pair] = winner
+            guard match.pattern != winner else { continue }
+            let text = matchText(match.start, match.end)
+            if ValeText.isExempt(exceptions, text) { continue }
+            ruleFindings.append((Int(prose.offsets[match.start]), formatMessage(rule.message, [text]), text))
+          }
+        } else {
+          // Terms `second` defines, then every use of `first` not defined.
+          let defined = Set(matches.filter { $0.pattern == 1 }.map { matchText($0.start, $0.end) })
+          for match in matches where match.pattern == 0 {
+            let text = matchText(match.start, match.end)
+            if defined.contains(text) || rule.exceptions.contains(text) { continue }
+            ruleFindings.append((Int(prose.offsets[match.start]), formatMessage(rule.message, [text]), text))
+          }
         }
       }
 

@@ -63,6 +63,12 @@ public struct Rule: Sendable {
     case length(unit: LengthUnit, max: Int)
     /// A `---` divider in the body.
     case divider
+    /// Vale `consistency`: of each `either` pair, the spelling used first in
+    /// the email wins, and every use of the other is a finding.
+    case consistency(pairs: [(String, String)])
+    /// Vale `conditional`: a match of `first` (its group 1) needs a match of
+    /// `second` defining it (its group 1) somewhere in the email.
+    case conditional(first: String, second: String)
   }
 
   public enum LengthUnit: String, Sendable { case words, characters }

@@ -26,12 +26,14 @@ public enum RuleLoader {
     "subject": ["generic", "prefixes", "missing_message", "patterns"],
     "length": ["unit", "max"],
     "divider": [],
+    "consistency": ["either"],
+    "conditional": ["first", "second", "exceptions"],
   ]
 
   /// Vale kinds that load without error but do not run here: a warning
   /// naming the file and kind, and every other rule still runs.
   static let notRunHere: Set<String> = [
-    "consistency", "capitalization", "conditional", "readability", "metric", "spelling", "sequence", "script",
+    "capitalization", "readability", "metric", "spelling", "sequence", "script",
   ]
 
   /// Thrown for a rule of a kind in `notRunHere`.
@@ -205,6 +207,27 @@ public enum RuleLoader {
       }
       guard let maximum = try int("max") else { throw fail(nil, "a length rule needs `max`", "add `max: 125`, say") }
       kind = .length(unit: unit, max: maximum)
+    case "consistency":
+      guard let either = root["either"], let pairs = either.entries, !pairs.isEmpty else {
+        throw fail(root["either"], "a consistency rule needs an `either` mapping", "write `either:` with `spelling: other` lines")
+      }
+      var list: [(String, String)] = []
+      for pair in pairs {
+        guard let other = pair.value.scalarText else {
+          throw fail(pair.value, "the other spelling of `\(pair.key)` must be text", "quote it")
+        }
+        try checkRegex(pair.key, line: pair.keyLine)
+        try checkRegex(other, line: pair.value.line)
+        list.append((pair.key, other))
+      }
+      kind = .consistency(pairs: list)
+    case "conditional":
+      guard let first = try string("first"), let second = try string("second") else {
+        throw fail(nil, "a conditional rule needs `first` and `second`", "add both patterns, each with one capture group")
+      }
+      try checkRegex(first, line: root["first"]?.line ?? 1)
+      try checkRegex(second, line: root["second"]?.line ?? 1)
+      kind = .conditional(first: first, second: second)
     default:
       kind = .divider
     }
