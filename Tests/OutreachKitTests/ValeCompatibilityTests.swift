@@ -261,4 +261,36 @@ import Testing
     #expect(found.map(\.match) == ["NASA"], "\(found.map(\.match))")
     #expect(found.first?.line == 3 && found.first?.column == 5 && found.first?.message == "'NASA' has no definition.")
   }
+
+  /// Vale's `readability`: the mean of the chosen metrics over the body, one
+  /// finding at its start when above `grade`, the score in the message.
+  @Test func readabilityScoresTheBody() throws {
+    // The formulas, on counts that can be checked by hand: 3 words, 1
+    // sentence, 3 syllables.
+    let simple = Readability("The cat sat.")
+    #expect(simple.words == 3 && simple.sentences == 1 && simple.syllables == 3)
+    #expect(abs(simple.grade(["Flesch-Kincaid"]) - (0.39 * 3 + 11.8 * 1 - 15.59)) < 0.0001)
+    #expect(abs(simple.grade(["Automated Readability"]) - (4.71 * 3 + 0.5 * 3 - 21.43)) < 0.0001)
+    let style = try makeStyle(
+      "Team",
+      [
+        "Grade.yml":
+          "extends: readability\nmessage: \"Grade level (%s) too high!\"\nlevel: warning\ngrade: 8\nmetrics:\n  - Flesch-Kincaid\n  - Gunning Fog\n"
+      ])
+    #expect(try lint([style], "Subject: Your bill\n\nHi Ana,\n\nYour bill is low. I can help. Call me.\n").findings.isEmpty)
+    let dense = """
+      Subject: Your bill
+
+      Hi Ana,
+
+      Notwithstanding the aforementioned organizational considerations, comprehensive implementation necessitates \
+      substantial interdepartmental collaboration regarding infrastructure modernization initiatives.
+
+      """
+    let found = try lint([style], dense).findings
+    #expect(found.count == 1 && found[0].line == 3 && found[0].column == 1, "\(found)")
+    #expect(found.first?.message.hasPrefix("Grade level (") == true && found.first?.rule == "Team.Grade")
+    let bad = try makeStyle("Bad", ["G.yml": "extends: readability\nmessage: x\ngrade: 8\nmetrics: [Lexile]\n"])
+    #expect(throws: OutreachError.self) { try RuleSet.load(folders: [bad], configuration: Configuration(), useDefaults: false) }
+  }
 }

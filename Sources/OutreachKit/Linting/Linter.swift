@@ -304,6 +304,15 @@ public struct Linter: Sendable {
         for offset in document.dividers {
           ruleFindings.append((offset, formatMessage(rule.message, ["---"]), "---"))
         }
+      case .readability(let metrics, let grade):
+        let blocks = prose.blocks.filter { rule.admits($0) && $0.region == .body }
+        guard let first = blocks.first else { break }
+        let text = blocks.map { String(decoding: prose.text[$0.range], as: UTF8.self) }.joined(separator: "\n\n")
+        let score = Readability(text).grade(metrics)
+        if score > grade {
+          let value = String(format: "%.2f", score)
+          ruleFindings.append((Int(prose.offsets[first.range.lowerBound]), formatMessage(rule.message, [value]), value))
+        }
       case .consistency, .conditional:
         // Matches over the whole email, in order: (pattern, start, end).
         let patterns = documentPatterns[index] ?? []

@@ -69,6 +69,9 @@ public struct Rule: Sendable {
     /// Vale `conditional`: a match of `first` (its group 1) needs a match of
     /// `second` defining it (its group 1) somewhere in the email.
     case conditional(first: String, second: String)
+    /// Vale `readability`: the mean of the chosen grade-level metrics over
+    /// the email's prose, a finding when above `grade`.
+    case readability(metrics: [String], grade: Double)
   }
 
   public enum LengthUnit: String, Sendable { case words, characters }

@@ -28,12 +28,13 @@ public enum RuleLoader {
     "divider": [],
     "consistency": ["either"],
     "conditional": ["first", "second", "exceptions"],
+    "readability": ["metrics", "grade"],
   ]
 
   /// Vale kinds that load without error but do not run here: a warning
   /// naming the file and kind, and every other rule still runs.
   static let notRunHere: Set<String> = [
-    "capitalization", "readability", "metric", "spelling", "sequence", "script",
+    "capitalization", "metric", "spelling", "sequence", "script",
   ]
 
   /// Thrown for a rule of a kind in `notRunHere`.
@@ -228,6 +229,18 @@ public enum RuleLoader {
       try checkRegex(first, line: root["first"]?.line ?? 1)
       try checkRegex(second, line: root["second"]?.line ?? 1)
       kind = .conditional(first: first, second: second)
+    case "readability":
+      let metrics = try strings("metrics")
+      for (metric, line) in metrics where !Readability.metrics.contains(metric) {
+        throw OutreachError.rule(
+          path: file, line: line, problem: "unknown metric `\(metric)`",
+          fix: "use \(Readability.metrics.joined(separator: ", "))")
+      }
+      guard let gradeValue = root["grade"], let grade = gradeValue.node.float ?? gradeValue.node.int.map(Double.init) else {
+        throw fail(root["grade"], "a readability rule needs a numeric `grade`", "add `grade: 8`, say")
+      }
+      if metrics.isEmpty { throw fail(nil, "a readability rule needs `metrics`", "list one or more, like `- Flesch-Kincaid`") }
+      kind = .readability(metrics: metrics.map(\.0), grade: grade)
     default:
       kind = .divider
     }
