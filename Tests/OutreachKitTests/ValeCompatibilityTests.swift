@@ -293,4 +293,20 @@ import Testing
     let bad = try makeStyle("Bad", ["G.yml": "extends: readability\nmessage: x\ngrade: 8\nmetrics: [Lexile]\n"])
     #expect(throws: OutreachError.self) { try RuleSet.load(folders: [bad], configuration: Configuration(), useDefaults: false) }
   }
+
+  /// Vale's `occurrence` counts in each scope's unit: with `scope: sentence`,
+  /// per sentence, one finding at the first match of a sentence with too many.
+  @Test func occurrenceCountsPerSentenceOrParagraph() throws {
+    let sentence = try makeStyle(
+      "Team",
+      ["Commas.yml": "extends: occurrence\nmessage: \"More than 3 commas!\"\nlevel: error\nscope: sentence\nmax: 3\ntoken: ','\n"]
+    )
+    let text = "One, two, three, four, five. Six, seven, eight.\n\nNine, ten, eleven, twelve.\n"
+    let found = try lint([sentence], text).findings
+    #expect(found.map { "\($0.line):\($0.column)" } == ["1:4"], "\(found.map { "\($0.line):\($0.column)" })")
+    #expect(found.first?.message == "More than 3 commas!")
+    let paragraph = try makeStyle(
+      "Para", ["Commas.yml": "extends: occurrence\nmessage: \"Too many commas.\"\nscope: paragraph\nmax: 3\ntoken: ','\n"])
+    #expect(try lint([paragraph], text).findings.map(\.line) == [1])
+  }
 }

@@ -238,6 +238,40 @@ public struct Linter: Sendable {
           }
           ruleFindings.append((Int(prose.offsets[hit.start]), formatMessage(message, [expected, text]), text))
         }
+      case .occurrence(_, let maximum, let minimum) where rule.countPer != .email:
+        // As Vale: counted in each sentence or paragraph; a finding at the
+        // first match of a unit that holds too many.
+        var units: [[(payload: Int, start: Int, end: Int)]] = []
+        var lastKey: (block: Int, sentence: Int)? = nil
+        for hit in kept {
+          guard let block = prose.blockIndex(at: hit.start) else { continue }
+          var sentence = 0
+          if rule.countPer == .sentence {
+            let range = prose.blocks[block].range
+            var index = range.lowerBound
+            while index < hit.start {
+              let byte = prose.text[index]
+              if byte == 0x2E || byte == 0x21 || byte == 0x3F, index + 1 >= range.upperBound || prose.text[index + 1] == 0x20 {
+                sentence += 1
+              }
+              index += 1
+            }
+          }
+          if let last = lastKey, last.block == block, last.sentence == sentence {
+            units[units.count - 1].append(hit)
+          } else {
+            units.append([hit])
+          }
+          lastKey = (block, sentence)
+        }
+        for unit in units {
+          if let maximum, unit.count > maximum {
+            let text = matchText(unit[0].start, unit[0].end)
+            let message = fillCounts(formatMessage(rule.message, [text]), ["count": unit.count, "max": maximum])
+            ruleFindings.append((Int(prose.offsets[unit[0].start]), message, text))
+          }
+        }
+        _ = minimum
       case .occurrence(_, let maximum, let minimum):
         if let maximum, kept.count > maximum {
           let hit = kept[maximum]

@@ -76,6 +76,11 @@ public struct Rule: Sendable {
 
   public enum LengthUnit: String, Sendable { case words, characters }
 
+  /// What an `occurrence` rule counts in: the whole email (outreach's
+  /// default), or, as Vale does for `scope: sentence` and `scope: paragraph`,
+  /// each sentence or paragraph.
+  public enum CountUnit: Sendable { case email, paragraph, sentence }
+
   public var id: String
   public var kind: Kind
   public var message: String
@@ -93,6 +98,7 @@ public struct Rule: Sendable {
   /// outreach's `group: N` for existence: a regex token's capture group N
   /// is the finding (its place and text), not the whole match. 0: the match.
   public var group = 0
+  public var countPer = CountUnit.email
   /// Vale `action`: its name (`replace`, `remove`, `edit`, ...) and params.
   public var actionName: String? = nil
   public var actionParams: [String] = []

@@ -123,7 +123,9 @@ public enum RuleLoader {
       levelValue = parsed
     }
     var scopes: [Scope] = []
+    var countPer = Rule.CountUnit.email
     for (name, line) in try strings("scope") {
+      if name == "sentence" { countPer = .sentence } else if name == "paragraph", countPer == .email { countPer = .paragraph }
       // Vale scopes like `heading.h1` narrow within a kind; `sentence`,
       // `summary` and `raw` read the same prose here as `text`.
       let base = name.split(separator: ".").first.map(String.init) ?? name
@@ -277,6 +279,7 @@ public enum RuleLoader {
       level: levelValue, scopes: scopes, link: try string("link"), ignorecase: ignorecase, nonword: nonword,
       raw: raw, append: append, exceptions: exceptions.map(\.0), good: good, bad: bad, file: file)
     rule.group = try int("group") ?? 0
+    rule.countPer = countPer
     if let action = root["action"], let name = action["name"]?.scalarText {
       rule.actionName = name
       rule.actionParams = action["params"]?.items?.compactMap(\.scalarText) ?? []
