@@ -46,6 +46,9 @@ let package = Package(
     // libcurl, for IMAP (Debian: libcurl4-openssl-dev for the headers).
     // Not linked: loaded with dlopen by `draft --imap` only (CCurl/shim.h).
     .systemLibrary(name: "CCurl"),
+    // Hunspell, for Vale's `spelling` kind (Debian: libhunspell-dev for the
+    // headers, hunspell-en-us for the dictionary). Loaded with dlopen.
+    .systemLibrary(name: "CHunspell"),
     // RE2 (Debian: libre2-dev): rule patterns run in linear time, as Vale's
     // Go regular expressions do. A small C API over its C++ one.
     .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
@@ -66,6 +69,7 @@ let package = Package(
         "CGMime",
         "CLibXML2",
         "CCurl",
+        "CHunspell",
         .product(name: "Yams", package: "Yams"),
         .product(name: "Mustache", package: "swift-mustache"),
         .product(name: "SwiftCSV", package: "SwiftCSV"),

@@ -65,16 +65,16 @@ import Testing
     let style = try makeStyle(
       "proselint",
       [
-        "Spelling.yml": "extends: spelling\nmessage: \"Did you really mean '%s'?\"\ndictionaries: [en_US]\n",
+        "Headings.yml": "extends: capitalization\nmessage: \"'%s' should be in title case.\"\nmatch: $title\nscope: heading\n",
         "Cliches.yml": "extends: existence\nmessage: \"'%s' is a cliche.\"\ntokens: [low-hanging fruit]\n",
       ])
     let result = try lint([style], "This is low-hanging fruit.\n")
     #expect(result.findings.map(\.rule) == ["proselint.Cliches"])
     #expect(
-      result.warnings.count == 1 && result.warnings[0].description.contains("Spelling.yml:1: warning: `extends: spelling`"))
+      result.warnings.count == 1 && result.warnings[0].description.contains("Headings.yml:1: warning: `extends: capitalization`"))
     // From the command line: findings decide the exit status, not the skipped rule.
     let clean = try runOutreach(["lint", "--no-default-rules", "--rules", style, "-"], stdin: "Fine text.\n")
-    #expect(clean.status == 0 && clean.stderr.contains("extends: spelling"), "\(clean.stderr)")
+    #expect(clean.status == 0 && clean.stderr.contains("extends: capitalization"), "\(clean.stderr)")
   }
 
   @Test func swapAlternativesAreOfferedAsVale() throws {
@@ -308,5 +308,26 @@ import Testing
     let paragraph = try makeStyle(
       "Para", ["Commas.yml": "extends: occurrence\nmessage: \"Too many commas.\"\nscope: paragraph\nmax: 3\ntoken: ','\n"])
     #expect(try lint([paragraph], text).findings.map(\.line) == [1])
+  }
+
+  /// Vale's `spelling`, with a Hunspell dictionary (hunspell-en-us), its
+  /// `ignore` word files and `filters`.
+  @Test func spellingFlagsWordsTheDictionaryDoesNotKnow() throws {
+    let style = try makeStyle(
+      "Team",
+      [
+        "Spelling.yml":
+          "extends: spelling\nmessage: \"Did you really mean '%s'?\"\nlevel: error\nignore: [ignore.txt]\nfilters: ['[pP]ost[hH]og']\n",
+        "ignore.txt": "autocapture\n",
+      ])
+    let found = try lint([style], "We recieve teh autocapture events in PostHog every day, 42 of them.\n").findings
+    #expect(found.map(\.match) == ["recieve", "teh"], "\(found.map(\.match))")
+    #expect(found.map(\.column) == [4, 12] && found[0].message == "Did you really mean 'recieve'?")
+    #expect(try lint([style], "We receive the events every day.\n").findings.isEmpty)
+    // A dictionary that is not there is a load error naming the file.
+    let missing = try makeStyle(
+      "Missing", ["Spelling.yml": "extends: spelling\nmessage: x\ndictionaries: [xx_XX]\n"])
+    let result = try runOutreach(["lint", "--rules", missing, "-"], stdin: "Hi\n")
+    #expect(result.status == 2 && result.stderr.contains("Spelling.yml:3: no dictionary `xx_XX`"), "\(result.stderr)")
   }
 }

@@ -16,6 +16,8 @@ public struct Linter: Sendable {
   private let exceptionPatterns: [Int: SharedRegex]
   /// Patterns of rules that read the whole email (consistency, conditional).
   private let documentPatterns: [Int: [SharedRegex]]
+  /// Each spelling rule's dictionary, loaded on first use.
+  private let spellCheckers: [Int: LazySpellChecker]
   private let alwaysRunRegexes: [Int]
 
   public init(rules: [Rule], mail: MailSettings = .builtIn) {
@@ -118,6 +120,15 @@ public struct Linter: Sendable {
       }
     }
     self.documentPatterns = documentPatterns
+    var spellCheckers: [Int: LazySpellChecker] = [:]
+    for (index, rule) in rules.enumerated() {
+      if case .spelling(let dictionaries, let folders, _, let filters) = rule.kind {
+        spellCheckers[index] = LazySpellChecker(
+          dictionaries: dictionaries, folders: folders,
+          filter: filters.isEmpty ? nil : RE2Regex.Lazy("(?:" + filters.joined(separator: "|") + ")"))
+      }
+    }
+    self.spellCheckers = spellCheckers
     self.structuralRules = rules.indices.filter { index in
       switch rules[index].kind {
       case .existence, .substitution: return false
@@ -346,6 +357,22 @@ public struct Linter: Sendable {
         if score > grade {
           let value = String(format: "%.2f", score)
           ruleFindings.append((Int(prose.offsets[first.range.lowerBound]), formatMessage(rule.message, [value]), value))
+        }
+      case .spelling(_, _, let ignore, _):
+        guard let checker = spellCheckers[index], let speller = checker.checker else { break }
+        let ignored = Set(ignore.map { $0.lowercased() })
+        let filter = checker.filter?.regex
+        for block in prose.blocks where rule.admits(block) {
+          forEachWord(prose.text, in: block.range) { start, end in
+            // Letters and apostrophes only: numbers, code and addresses
+            // (opaque in prose) are not words to spell.
+            let word = matchText(start, end).trimmingCharacters(in: CharacterSet.letters.inverted)
+            guard word.count > 1, word.allSatisfy({ $0.isLetter || $0 == "'" || $0 == "\u{2019}" }) else { return }
+            if ignored.contains(word.lowercased()) || filter?.matchesWhole(word) == true { return }
+            if speller.isCorrect(word) { return }
+            guard let range = prose.text[start..<end].firstRange(of: Array(word.utf8)) else { return }
+            ruleFindings.append((Int(prose.offsets[range.lowerBound]), formatMessage(rule.message, [word]), word))
+          }
         }
       case .consistency, .conditional:
         // Matches over the whole email, in order: (pattern, start, end).

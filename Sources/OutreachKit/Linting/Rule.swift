@@ -72,6 +72,9 @@ public struct Rule: Sendable {
     /// Vale `readability`: the mean of the chosen grade-level metrics over
     /// the email's prose, a finding when above `grade`.
     case readability(metrics: [String], grade: Double)
+    /// Vale `spelling`: words a Hunspell dictionary does not know, less
+    /// `ignore` words and `filters` patterns.
+    case spelling(dictionaries: [String], folders: [String], ignore: [String], filters: [String])
   }
 
   public enum LengthUnit: String, Sendable { case words, characters }

@@ -29,12 +29,13 @@ public enum RuleLoader {
     "consistency": ["either"],
     "conditional": ["first", "second", "exceptions"],
     "readability": ["metrics", "grade"],
+    "spelling": ["dictionaries", "dicpath", "ignore", "filters", "custom", "append"],
   ]
 
   /// Vale kinds that load without error but do not run here: a warning
   /// naming the file and kind, and every other rule still runs.
   static let notRunHere: Set<String> = [
-    "capitalization", "metric", "spelling", "sequence", "script",
+    "capitalization", "metric", "sequence", "script",
   ]
 
   /// Thrown for a rule of a kind in `notRunHere`.
@@ -243,6 +244,40 @@ public enum RuleLoader {
       }
       if metrics.isEmpty { throw fail(nil, "a readability rule needs `metrics`", "list one or more, like `- Flesch-Kincaid`") }
       kind = .readability(metrics: metrics.map(\.0), grade: grade)
+    case "spelling":
+      let folder = (file as NSString).deletingLastPathComponent
+      let dictionaries = try strings("dictionaries").map(\.0)
+      var folders = SpellChecker.systemFolders
+      if let dicpath = try string("dicpath") {
+        folders.insert(dicpath.hasPrefix("/") ? dicpath : folder + "/" + dicpath, at: 0)
+      }
+      let names = dictionaries.isEmpty ? ["en_US"] : dictionaries
+      if validate {
+        guard SpellChecker.available else {
+          throw fail(
+            root["extends"], "a spelling rule needs Hunspell, which is not installed",
+            "install it: sudo apt-get install libhunspell-1.7-0 hunspell-en-us")
+        }
+        for name in names where SpellChecker.find(name, in: folders) == nil {
+          throw fail(
+            root["dictionaries"] ?? root["extends"],
+            "no dictionary `\(name)` (\(name).aff and \(name).dic) in \(folders.joined(separator: ", "))",
+            "set `dicpath:` to the folder that holds it, or install hunspell-en-us")
+        }
+      }
+      // `ignore` lists files of words (one a line), relative to the rule.
+      var ignored: [String] = []
+      for (name, _) in try strings("ignore") {
+        let path = name.hasPrefix("/") ? name : folder + "/" + name
+        if let text = try? String(contentsOfFile: path, encoding: .utf8) {
+          ignored += text.components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty && !$0.hasPrefix("#")
+          }
+        }
+      }
+      let filters = try strings("filters")
+      for (filter, line) in filters { try checkRegex(filter, line: line) }
+      kind = .spelling(dictionaries: names, folders: folders, ignore: ignored, filters: filters.map(\.0))
     default:
       kind = .divider
     }

@@ -1,0 +1,80 @@
+import CHunspell
+import Foundation
+
+/// The one place that talks to Hunspell, for Vale's `spelling` kind: a
+/// dictionary (`.aff` and `.dic`, the format Vale's own dictionaries use)
+/// loaded once per rule, words checked under a lock (Hunspell is not
+/// thread-safe).
+final class SpellChecker: @unchecked Sendable {
+  nonisolated(unsafe) private static let library: UnsafePointer<outreach_hunspell_api>? = {
+    let table = UnsafeMutablePointer<outreach_hunspell_api>.allocate(capacity: 1)
+    guard outreach_hunspell_load(table) == 1 else { return nil }
+    return UnsafePointer(table)
+  }()
+
+  /// Where dictionaries are looked for when a rule gives no `dicpath`.
+  static let systemFolders = ["/usr/share/hunspell", "/usr/share/myspell/dicts", "/usr/share/myspell"]
+
+  private let handle: OpaquePointer
+  private let api: UnsafePointer<outreach_hunspell_api>
+  private let lock = NSLock()
+
+  /// The `.aff`/`.dic` pair of `name` in `folders`, or why not.
+  static func find(_ name: String, in folders: [String]) -> (aff: String, dic: String)? {
+    for folder in folders {
+      let base = folder + "/" + name
+      if FileManager.default.fileExists(atPath: base + ".aff"), FileManager.default.fileExists(atPath: base + ".dic") {
+        return (base + ".aff", base + ".dic")
+      }
+    }
+    return nil
+  }
+
+  /// Nil when Hunspell is not installed or a dictionary is missing.
+  init?(dictionaries: [String], folders: [String]) {
+    guard let api = Self.library, let first = dictionaries.first, let files = Self.find(first, in: folders),
+      let handle = api.pointee.Hunspell_create(files.aff, files.dic)
+    else { return nil }
+    self.api = api
+    self.handle = handle
+    for extra in dictionaries.dropFirst() {
+      if let more = Self.find(extra, in: folders) { _ = api.pointee.Hunspell_add_dic(handle, more.dic) }
+    }
+  }
+
+  deinit { api.pointee.Hunspell_destroy(handle) }
+
+  static var available: Bool { library != nil }
+
+  func isCorrect(_ word: String) -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return api.pointee.Hunspell_spell(handle, word) != 0
+  }
+}
+
+/// A rule's spell checker, made when an email first needs it.
+final class LazySpellChecker: @unchecked Sendable {
+  let dictionaries: [String]
+  let folders: [String]
+  let filter: RE2Regex.Lazy?
+  private var made: SpellChecker?
+  private var tried = false
+  private let lock = NSLock()
+
+  init(dictionaries: [String], folders: [String], filter: RE2Regex.Lazy?) {
+    self.dictionaries = dictionaries
+    self.folders = folders
+    self.filter = filter
+  }
+
+  var checker: SpellChecker? {
+    lock.lock()
+    defer { lock.unlock() }
+    if !tried {
+      made = SpellChecker(dictionaries: dictionaries, folders: folders)
+      tried = true
+    }
+    return made
+  }
+}
