@@ -65,16 +65,16 @@ import Testing
     let style = try makeStyle(
       "proselint",
       [
-        "Headings.yml": "extends: capitalization\nmessage: \"'%s' should be in title case.\"\nmatch: $title\nscope: heading\n",
+        "Grammar.yml": "extends: sequence\nmessage: \"'%s' needs a tagger.\"\ntokens:\n  - tag: MD\n",
         "Cliches.yml": "extends: existence\nmessage: \"'%s' is a cliche.\"\ntokens: [low-hanging fruit]\n",
       ])
     let result = try lint([style], "This is low-hanging fruit.\n")
     #expect(result.findings.map(\.rule) == ["proselint.Cliches"])
     #expect(
-      result.warnings.count == 1 && result.warnings[0].description.contains("Headings.yml:1: warning: `extends: capitalization`"))
+      result.warnings.count == 1 && result.warnings[0].description.contains("Grammar.yml:1: warning: `extends: sequence`"))
     // From the command line: findings decide the exit status, not the skipped rule.
     let clean = try runOutreach(["lint", "--no-default-rules", "--rules", style, "-"], stdin: "Fine text.\n")
-    #expect(clean.status == 0 && clean.stderr.contains("extends: capitalization"), "\(clean.stderr)")
+    #expect(clean.status == 0 && clean.stderr.contains("extends: sequence"), "\(clean.stderr)")
   }
 
   @Test func swapAlternativesAreOfferedAsVale() throws {
@@ -329,5 +329,23 @@ import Testing
       "Missing", ["Spelling.yml": "extends: spelling\nmessage: x\ndictionaries: [xx_XX]\n"])
     let result = try runOutreach(["lint", "--rules", missing, "-"], stdin: "Hi\n")
     #expect(result.status == 2 && result.stderr.contains("Spelling.yml:3: no dictionary `xx_XX`"), "\(result.stderr)")
+  }
+
+  /// Vale's `capitalization` on headings (its documentation's `$title`
+  /// example) and, in email, on the subject (`$sentence`).
+  @Test func capitalizationChecksHeadingsAndSubjects() throws {
+    let style = try makeStyle(
+      "Team",
+      [
+        "Headings.yml":
+          "extends: capitalization\nmessage: \"'%s' should be in title case.\"\nlevel: warning\nscope: heading\nmatch: $title\n",
+        "Subject.yml":
+          "extends: capitalization\nmessage: \"'%s' should be in sentence case.\"\nscope: subject\nmatch: $sentence\n",
+      ])
+    let text = "Subject: Your First Bill Is Coming\n\n# Getting started with the API\n\n# Getting Started with the API\n\nHi.\n"
+    let found = try lint([style], text).findings.map { "\($0.line):\($0.rule)" }
+    #expect(found == ["1:Team.Subject", "3:Team.Headings"], "\(found)")
+    let fine = "Subject: Your first bill is coming: PostHog tips for iOS\n\n# The Plan for Q4\n\nHi.\n"
+    #expect(try lint([style], fine).findings.isEmpty)
   }
 }

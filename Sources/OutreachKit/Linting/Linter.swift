@@ -374,6 +374,21 @@ public struct Linter: Sendable {
             ruleFindings.append((Int(prose.offsets[range.lowerBound]), formatMessage(rule.message, [word]), word))
           }
         }
+      case .capitalization(let match, let indicators):
+        // Headings in the body; the subject too, when the scope names it.
+        var units: [(offset: Int, text: String)] = []
+        if rule.scopes.contains(.subject), let header = document.subject {
+          units.append((header.valueOffset, header.value.trimmingSpaces))
+        }
+        for block in prose.blocks where rule.admits(block) && block.region != .subject {
+          units.append((Int(prose.offsets[block.range.lowerBound]), matchText(block.range.lowerBound, block.range.upperBound)))
+        }
+        let exceptions = Set(rule.exceptions)
+        for unit in units where !unit.text.isEmpty {
+          if !Capitalization.conforms(unit.text, to: match, indicators: indicators, exceptions: exceptions) {
+            ruleFindings.append((unit.offset, formatMessage(rule.message, [unit.text]), unit.text))
+          }
+        }
       case .consistency, .conditional:
         // Matches over the whole email, in order: (pattern, start, end).
         let patterns = documentPatterns[index] ?? []

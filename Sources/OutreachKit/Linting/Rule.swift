@@ -75,6 +75,9 @@ public struct Rule: Sendable {
     /// Vale `spelling`: words a Hunspell dictionary does not know, less
     /// `ignore` words and `filters` patterns.
     case spelling(dictionaries: [String], folders: [String], ignore: [String], filters: [String])
+    /// Vale `capitalization`: each scope's text in `$title`, `$sentence`,
+    /// `$lower` or `$upper` case, or matching a pattern whole.
+    case capitalization(match: String, indicators: [String])
   }
 
   public enum LengthUnit: String, Sendable { case words, characters }

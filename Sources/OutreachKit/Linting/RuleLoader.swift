@@ -30,12 +30,13 @@ public enum RuleLoader {
     "conditional": ["first", "second", "exceptions"],
     "readability": ["metrics", "grade"],
     "spelling": ["dictionaries", "dicpath", "ignore", "filters", "custom", "append"],
+    "capitalization": ["match", "style", "indicators", "exceptions", "threshold", "prefix"],
   ]
 
   /// Vale kinds that load without error but do not run here: a warning
   /// naming the file and kind, and every other rule still runs.
   static let notRunHere: Set<String> = [
-    "capitalization", "metric", "sequence", "script",
+    "metric", "sequence", "script",
   ]
 
   /// Thrown for a rule of a kind in `notRunHere`.
@@ -244,6 +245,13 @@ public enum RuleLoader {
       }
       if metrics.isEmpty { throw fail(nil, "a readability rule needs `metrics`", "list one or more, like `- Flesch-Kincaid`") }
       kind = .readability(metrics: metrics.map(\.0), grade: grade)
+    case "capitalization":
+      guard let match = try string("match") else {
+        throw fail(nil, "a capitalization rule needs `match`", "use $title, $sentence, $lower, $upper or a pattern")
+      }
+      if !match.hasPrefix("$") { try checkRegex(match, line: root["match"]?.line ?? 1) }
+      let indicators = root["indicators"] == nil ? [":"] : try strings("indicators").map(\.0)
+      kind = .capitalization(match: match, indicators: indicators)
     case "spelling":
       let folder = (file as NSString).deletingLastPathComponent
       let dictionaries = try strings("dictionaries").map(\.0)
