@@ -348,4 +348,29 @@ import Testing
     let fine = "Subject: Your first bill is coming: PostHog tips for iOS\n\n# The Plan for Q4\n\nHi.\n"
     #expect(try lint([style], fine).findings.isEmpty)
   }
+
+  /// Vale's `metric` (its documentation's Flesch-Kincaid formula): the value
+  /// in the message when the condition holds.
+  @Test func metricEvaluatesItsFormula() throws {
+    let formula = try MetricFormula("(0.39 * (words / sentences)) + (11.8 * (syllables / words)) - 15.59")
+    #expect(abs(formula.evaluate(["words": 3, "sentences": 1, "syllables": 3]) - (-2.62)) < 0.0001)
+    #expect(abs(try MetricFormula("sqrt(16) + -2 * 3").evaluate([:]) - (-2)) < 0.0001)
+    #expect(throws: MetricError.self) { try MetricFormula("words / nope") }
+    let style = try makeStyle(
+      "Team",
+      [
+        "FK.yml": """
+        extends: metric
+        message: "Try to keep the Flesch-Kincaid grade level (%s) below 8."
+        formula: |
+          (0.39 * (words / sentences)) + (11.8 * (syllables / words)) - 15.59
+        condition: "> 8"
+        """
+      ])
+    #expect(try lint([style], "Subject: Bill\n\nHi Ana,\n\nYour bill is low. Call me.\n").findings.isEmpty)
+    let dense =
+      "Subject: Bill\n\nHi Ana,\n\nNotwithstanding organizational considerations, comprehensive implementation necessitates interdepartmental collaboration.\n"
+    let found = try lint([style], dense).findings
+    #expect(found.count == 1 && found[0].line == 3 && found[0].message.hasPrefix("Try to keep the Flesch-Kincaid grade level ("))
+  }
 }

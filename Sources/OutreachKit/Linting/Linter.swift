@@ -374,6 +374,25 @@ public struct Linter: Sendable {
             ruleFindings.append((Int(prose.offsets[range.lowerBound]), formatMessage(rule.message, [word]), word))
           }
         }
+      case .metric(let formula, let comparison, let threshold):
+        let blocks = prose.blocks.filter { rule.admits($0) && $0.region == .body }
+        guard let first = blocks.first else { break }
+        let texts = blocks.map { String(decoding: prose.text[$0.range], as: UTF8.self) }
+        let counts = Readability(texts.joined(separator: "\n\n"))
+        let longWords = texts.joined(separator: " ").split(separator: " ").filter { $0.filter(\.isLetter).count >= 7 }.count
+        let value = formula.evaluate(counts.values(paragraphs: blocks.count, longWords: longWords))
+        let met: Bool
+        switch comparison {
+        case ">": met = value > threshold
+        case ">=": met = value >= threshold
+        case "<": met = value < threshold
+        case "<=": met = value <= threshold
+        default: met = value == threshold
+        }
+        if met {
+          let shown = String(format: "%.2f", value)
+          ruleFindings.append((Int(prose.offsets[first.range.lowerBound]), formatMessage(rule.message, [shown]), shown))
+        }
       case .capitalization(let match, let indicators):
         // Headings in the body; the subject too, when the scope names it.
         var units: [(offset: Int, text: String)] = []

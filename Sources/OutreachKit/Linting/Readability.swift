@@ -66,3 +66,134 @@ struct Readability {
     return scores.reduce(0, +) / Double(scores.count)
   }
 }
+
+/// Vale's `metric` formulas: numbers, the variables Vale defines (words,
+/// sentences, syllables, characters, complex_words, long_words,
+/// polysyllabic_words, paragraphs), + - * /, parentheses and sqrt().
+public struct MetricFormula: Sendable {
+  public indirect enum Node: Sendable {
+    case number(Double)
+    case variable(String)
+    case call(String, Node)
+    case binary(Character, Node, Node)
+    case negate(Node)
+  }
+
+  static let variables: Set<String> = [
+    "words", "sentences", "syllables", "characters", "complex_words", "long_words", "polysyllabic_words", "paragraphs",
+  ]
+
+  let root: Node
+
+  /// Parses `text`; the error names what is wrong.
+  init(_ text: String) throws {
+    var parser = Parser(characters: Array(text))
+    root = try parser.expression()
+    parser.skipSpaces()
+    guard parser.index == parser.characters.count else {
+      throw MetricError(reason: "unexpected `\(String(parser.characters[parser.index...]))`")
+    }
+  }
+
+  func evaluate(_ values: [String: Double]) -> Double {
+    func eval(_ node: Node) -> Double {
+      switch node {
+      case .number(let value): return value
+      case .variable(let name): return values[name] ?? 0
+      case .call(_, let argument): return eval(argument).squareRoot()
+      case .negate(let inner): return -eval(inner)
+      case .binary(let operation, let left, let right):
+        let (a, b) = (eval(left), eval(right))
+        switch operation {
+        case "+": return a + b
+        case "-": return a - b
+        case "*": return a * b
+        default: return b == 0 ? 0 : a / b
+        }
+      }
+    }
+    return eval(root)
+  }
+
+  struct Parser {
+    let characters: [Character]
+    var index = 0
+
+    mutating func skipSpaces() { while index < characters.count, characters[index].isWhitespace { index += 1 } }
+
+    mutating func expression() throws -> Node {
+      var node = try term()
+      while true {
+        skipSpaces()
+        guard index < characters.count, "+-".contains(characters[index]) else { return node }
+        let operation = characters[index]
+        index += 1
+        node = .binary(operation, node, try term())
+      }
+    }
+
+    mutating func term() throws -> Node {
+      var node = try factor()
+      while true {
+        skipSpaces()
+        guard index < characters.count, "*/".contains(characters[index]) else { return node }
+        let operation = characters[index]
+        index += 1
+        node = .binary(operation, node, try factor())
+      }
+    }
+
+    mutating func factor() throws -> Node {
+      skipSpaces()
+      guard index < characters.count else { throw MetricError(reason: "the formula ends too soon") }
+      let character = characters[index]
+      if character == "-" {
+        index += 1
+        return .negate(try factor())
+      }
+      if character == "(" {
+        index += 1
+        let inner = try expression()
+        skipSpaces()
+        guard index < characters.count, characters[index] == ")" else { throw MetricError(reason: "a `(` is not closed") }
+        index += 1
+        return inner
+      }
+      if character.isNumber || character == "." {
+        let start = index
+        while index < characters.count, characters[index].isNumber || characters[index] == "." { index += 1 }
+        guard let value = Double(String(characters[start..<index])) else { throw MetricError(reason: "a bad number") }
+        return .number(value)
+      }
+      if character.isLetter || character == "_" {
+        let start = index
+        while index < characters.count, characters[index].isLetter || characters[index].isNumber || characters[index] == "_" {
+          index += 1
+        }
+        let name = String(characters[start..<index])
+        skipSpaces()
+        if name == "sqrt", index < characters.count, characters[index] == "(" {
+          return .call(name, try factor())
+        }
+        guard MetricFormula.variables.contains(name) else {
+          throw MetricError(reason: "unknown variable `\(name)`; use \(MetricFormula.variables.sorted().joined(separator: ", "))")
+        }
+        return .variable(name)
+      }
+      throw MetricError(reason: "unexpected `\(character)`")
+    }
+  }
+}
+
+struct MetricError: Error { var reason: String }
+
+extension Readability {
+  /// The values a metric formula reads.
+  func values(paragraphs: Int, longWords: Int) -> [String: Double] {
+    [
+      "words": Double(words), "sentences": Double(sentences), "syllables": Double(syllables),
+      "characters": Double(characters), "complex_words": Double(polysyllables), "polysyllabic_words": Double(polysyllables),
+      "long_words": Double(longWords), "paragraphs": Double(paragraphs),
+    ]
+  }
+}

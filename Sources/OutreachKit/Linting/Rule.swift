@@ -78,6 +78,9 @@ public struct Rule: Sendable {
     /// Vale `capitalization`: each scope's text in `$title`, `$sentence`,
     /// `$lower` or `$upper` case, or matching a pattern whole.
     case capitalization(match: String, indicators: [String])
+    /// Vale `metric`: a formula over the body's counts, a finding when the
+    /// result meets `condition` (`> 8`, say).
+    case metric(formula: MetricFormula, comparison: String, threshold: Double)
   }
 
   public enum LengthUnit: String, Sendable { case words, characters }

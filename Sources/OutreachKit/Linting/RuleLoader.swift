@@ -31,12 +31,13 @@ public enum RuleLoader {
     "readability": ["metrics", "grade"],
     "spelling": ["dictionaries", "dicpath", "ignore", "filters", "custom", "append"],
     "capitalization": ["match", "style", "indicators", "exceptions", "threshold", "prefix"],
+    "metric": ["formula", "condition"],
   ]
 
   /// Vale kinds that load without error but do not run here: a warning
   /// naming the file and kind, and every other rule still runs.
   static let notRunHere: Set<String> = [
-    "metric", "sequence", "script",
+    "sequence", "script",
   ]
 
   /// Thrown for a rule of a kind in `notRunHere`.
@@ -245,6 +246,22 @@ public enum RuleLoader {
       }
       if metrics.isEmpty { throw fail(nil, "a readability rule needs `metrics`", "list one or more, like `- Flesch-Kincaid`") }
       kind = .readability(metrics: metrics.map(\.0), grade: grade)
+    case "metric":
+      guard let formulaText = try string("formula"), let condition = try string("condition") else {
+        throw fail(nil, "a metric rule needs `formula` and `condition`", "add `condition: \"> 8\"`, say")
+      }
+      let formula: MetricFormula
+      do { formula = try MetricFormula(formulaText) } catch let error as MetricError {
+        throw fail(
+          root["formula"], "the formula does not read: \(error.reason)", "write it with numbers, variables, + - * / and ( )")
+      }
+      let parts = condition.trimmingCharacters(in: .whitespaces)
+      let comparison = [">=", "<=", "==", ">", "<"].first { parts.hasPrefix($0) }
+      guard let comparison, let threshold = Double(parts.dropFirst(comparison.count).trimmingCharacters(in: .whitespaces))
+      else {
+        throw fail(root["condition"], "`condition` must be a comparison and a number", "write `condition: \"> 8\"`")
+      }
+      kind = .metric(formula: formula, comparison: comparison, threshold: threshold)
     case "capitalization":
       guard let match = try string("match") else {
         throw fail(nil, "a capitalization rule needs `match`", "use $title, $sentence, $lower, $upper or a pattern")
