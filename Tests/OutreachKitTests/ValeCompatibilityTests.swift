@@ -373,4 +373,23 @@ import Testing
     let found = try lint([style], dense).findings
     #expect(found.count == 1 && found[0].line == 3 && found[0].message.hasPrefix("Try to keep the Flesch-Kincaid grade level ("))
   }
+
+  /// Vale's `repetition`: `tokens` define what repeats, `max` how many
+  /// repeats pass, `ignorecase` whether case counts, and a sentence end in
+  /// between is not a repeat.
+  @Test func repetitionReadsTokensMaxAndCase() throws {
+    let style = try makeStyle(
+      "Team",
+      [
+        "Twice.yml": "extends: repetition\nmessage: \"'%s' is repeated!\"\nmax: 1\ntokens: ['[a-zA-Z]+']\n",
+        "Case.yml": "extends: repetition\nmessage: \"'%s' again.\"\nignorecase: true\ntokens: ['[a-zA-Z]+']\n",
+      ])
+    func found(_ text: String) throws -> [String] {
+      try lint([style], text).findings.map { "\($0.rule):\($0.column)" }
+    }
+    #expect(try found("It is very very good.\n") == ["Team.Case:7"])
+    #expect(try found("It is very very very good.\n") == ["Team.Case:7", "Team.Case:12", "Team.Twice:12"])
+    #expect(try found("The the end.\n") == ["Team.Case:1"], "case counts without ignorecase")
+    #expect(try found("I forgot about that. That is key.\n").isEmpty, "a sentence end in between")
+  }
 }

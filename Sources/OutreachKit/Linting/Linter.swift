@@ -112,6 +112,10 @@ public struct Linter: Sendable {
         documentPatterns[index] = pairs.flatMap { [$0.0, $0.1] }.map {
           SharedRegex(regex: RE2Regex.Lazy("(?m)" + word($0), ignorecase: rule.ignorecase))
         }
+      case .repetition(_, let tokens, _) where !tokens.isEmpty:
+        documentPatterns[index] = [
+          SharedRegex(regex: RE2Regex.Lazy("(?:" + tokens.joined(separator: "|") + ")", ignorecase: rule.ignorecase))
+        ]
       case .conditional(let first, let second):
         documentPatterns[index] = [first, second].map {
           SharedRegex(regex: RE2Regex.Lazy("(?m)" + $0, ignorecase: rule.ignorecase, captures: true), group: 1)
@@ -294,19 +298,39 @@ public struct Linter: Sendable {
           let message = fillCounts(rule.message, ["count": kept.count, "min": minimum])
           ruleFindings.append((Int(prose.offsets[block.range.lowerBound]), message, ""))
         }
-      case .repetition(let alpha):
+      case .repetition(let alpha, let tokens, let maximum):
+        // As Vale: consecutive matches of `tokens` (words when there are
+        // none); the (max+1)th repeat is a finding from the first of the
+        // pair, unless a sentence ends between them.
+        let pattern = tokens.isEmpty ? nil : documentPatterns[index]?.first?.regex.regex
         for block in prose.blocks where rule.admits(block) {
-          var previous: (start: Int, word: String)? = nil
-          forEachWord(prose.text, in: block.range) { start, end in
-            let word = matchText(start, end)
-            if alpha, !word.allSatisfy(\.isLetter) {
-              previous = nil
-              return
+          var units: [(start: Int, end: Int)] = []
+          if let pattern {
+            prose.text.withUnsafeBufferPointer { text in
+              pattern.forEachMatch(in: UnsafeBufferPointer(rebasing: text[block.range])) { start, end in
+                units.append((block.range.lowerBound + start, block.range.lowerBound + end))
+              }
             }
-            if let last = previous, last.word.lowercased() == word.lowercased() {
-              ruleFindings.append((Int(prose.offsets[last.start]), formatMessage(rule.message, [word]), word))
+          } else {
+            forEachWord(prose.text, in: block.range) { start, end in units.append((start, end)) }
+          }
+          var previous: (start: Int, end: Int, text: String)? = nil
+          var count = 0
+          for unit in units {
+            let text = matchText(unit.start, unit.end)
+            if let last = previous, !text.isEmpty,
+              rule.ignorecase ? last.text.lowercased() == text.lowercased() : last.text == text,
+              !alpha || text.allSatisfy(\.isLetter)
+            {
+              count += 1
+              let between = prose.text[last.end..<unit.start]
+              let sentenceEnds = between.contains(0x2E) || between.contains(0x21) || between.contains(0x3F)
+              if count > maximum, !sentenceEnds {
+                ruleFindings.append((Int(prose.offsets[last.start]), formatMessage(rule.message, [text]), text))
+                count = 0
+              }
             }
-            previous = (start, word)
+            previous = (unit.start, unit.end, text)
           }
         }
       case .subject(_, let prefixes, let missingMessage, _):

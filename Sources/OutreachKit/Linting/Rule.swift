@@ -54,7 +54,7 @@ public struct Rule: Sendable {
     /// Vale `occurrence`: more than `max` (or fewer than `min`) matches of `token`.
     case occurrence(token: String, max: Int?, min: Int?)
     /// Vale `repetition`: the same word twice in a row.
-    case repetition(alpha: Bool)
+    case repetition(alpha: Bool, tokens: [String] = [], max: Int = 0)
     /// A subject that says nothing specific: one of `generic`, or a whole
     /// match of one of `patterns` (regular expressions, any case), once
     /// reply prefixes, tags, closing punctuation and emoji are off.

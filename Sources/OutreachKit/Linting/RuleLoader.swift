@@ -22,7 +22,7 @@ public enum RuleLoader {
     "existence": ["tokens", "raw", "append", "exceptions", "group"],
     "substitution": ["swap", "exceptions", "append"],
     "occurrence": ["token", "max", "min"],
-    "repetition": ["tokens", "alpha"],
+    "repetition": ["tokens", "alpha", "max", "exceptions"],
     "subject": ["generic", "prefixes", "missing_message", "patterns"],
     "length": ["unit", "max"],
     "divider": [],
@@ -199,7 +199,9 @@ public enum RuleLoader {
       if maximum == nil && minimum == nil { throw fail(nil, "an occurrence rule needs `max` or `min`", "add `max: 1`, say") }
       kind = .occurrence(token: token, max: maximum, min: minimum)
     case "repetition":
-      kind = .repetition(alpha: try bool("alpha"))
+      let tokens = try strings("tokens")
+      for (token, line) in tokens { try checkRegex(token, line: line) }
+      kind = .repetition(alpha: try bool("alpha"), tokens: tokens.map(\.0), max: try int("max") ?? 0)
     case "subject":
       let patterns = try strings("patterns")
       for (pattern, line) in patterns { try checkRegex(pattern, line: line) }
