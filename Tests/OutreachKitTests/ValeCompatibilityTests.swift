@@ -392,4 +392,13 @@ import Testing
     #expect(try found("The the end.\n") == ["Team.Case:1"], "case counts without ignorecase")
     #expect(try found("I forgot about that. That is key.\n").isEmpty, "a sentence end in between")
   }
+
+  /// Vale's `scope: raw` reads the file as written, code included.
+  @Test func rawScopeReadsCodeToo() throws {
+    let style = try makeStyle(
+      "Team", ["Todo.yml": "extends: existence\nmessage: \"'%s' left in.\"\nscope: raw\ntokens: [TODO]\n"])
+    let text = "Hi Ana,\n\n```\nlet x = 1 // TODO\n```\n\nAnd `TODO` here.\n"
+    let found = try lint([style], text).findings.map { "\($0.line):\($0.column)" }
+    #expect(found == ["4:14", "7:6"], "\(found)")
+  }
 }

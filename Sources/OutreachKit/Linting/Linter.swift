@@ -52,7 +52,7 @@ public struct Linter: Sendable {
         }
       }
     }
-    for (index, rule) in rules.enumerated() {
+    for (index, rule) in rules.enumerated() where !rule.rawScope {
       switch rule.kind {
       case .existence(let tokens):
         if rule.raw.isEmpty {
@@ -112,6 +112,10 @@ public struct Linter: Sendable {
         documentPatterns[index] = pairs.flatMap { [$0.0, $0.1] }.map {
           SharedRegex(regex: RE2Regex.Lazy("(?m)" + word($0), ignorecase: rule.ignorecase))
         }
+      case .existence(let tokens) where rule.rawScope:
+        let pattern = Matching.valeRegex(
+          tokens: tokens, raw: rule.raw, ignorecase: rule.ignorecase, nonword: rule.nonword, append: rule.append)
+        documentPatterns[index] = [SharedRegex(regex: RE2Regex.Lazy(pattern))]
       case .repetition(_, let tokens, _) where !tokens.isEmpty:
         documentPatterns[index] = [
           SharedRegex(regex: RE2Regex.Lazy("(?:" + tokens.joined(separator: "|") + ")", ignorecase: rule.ignorecase))
@@ -134,6 +138,7 @@ public struct Linter: Sendable {
     }
     self.spellCheckers = spellCheckers
     self.structuralRules = rules.indices.filter { index in
+      if rules[index].rawScope { return true }
       switch rules[index].kind {
       case .existence, .substitution: return false
       case .occurrence(_, _, let minimum): return minimum != nil
@@ -224,6 +229,17 @@ public struct Linter: Sendable {
       for hit in ruleHits where kept.last.map({ hit.start >= $0.end }) ?? true { kept.append(hit) }
 
       switch rule.kind {
+      case .existence where rule.rawScope:
+        // The file as written: offsets are the source's own.
+        let exceptions = exceptionPatterns[index]?.regex.regex
+        document.source.bytes.withUnsafeBufferPointer { bytes in
+          documentPatterns[index]?.first?.regex.regex?.forEachMatch(in: bytes) { start, end in
+            let text = String(decoding: bytes[start..<end], as: UTF8.self).trimmingSpaces
+            guard !text.isEmpty, !ValeText.isExempt(exceptions, text) else { return }
+            if let actionFix { fixes[ruleFindings.count] = actionFix }
+            ruleFindings.append((start, formatMessage(rule.message, [text]), text))
+          }
+        }
       case .existence:
         for hit in kept {
           let text = matchText(hit.start, hit.end)

@@ -108,6 +108,9 @@ public struct Rule: Sendable {
   /// is the finding (its place and text), not the whole match. 0: the match.
   public var group = 0
   public var countPer = CountUnit.email
+  /// Vale `scope: raw`: an existence rule reads the file as written, code,
+  /// link targets and all, not the prose.
+  public var rawScope = false
   /// Vale `action`: its name (`replace`, `remove`, `edit`, ...) and params.
   public var actionName: String? = nil
   public var actionParams: [String] = []

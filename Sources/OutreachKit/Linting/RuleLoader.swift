@@ -127,7 +127,9 @@ public enum RuleLoader {
     }
     var scopes: [Scope] = []
     var countPer = Rule.CountUnit.email
+    var rawScope = false
     for (name, line) in try strings("scope") {
+      if name == "raw" { rawScope = true }
       if name == "sentence" { countPer = .sentence } else if name == "paragraph", countPer == .email { countPer = .paragraph }
       // Vale scopes like `heading.h1` narrow within a kind; `sentence`,
       // `summary` and `raw` read the same prose here as `text`.
@@ -342,6 +344,7 @@ public enum RuleLoader {
       raw: raw, append: append, exceptions: exceptions.map(\.0), good: good, bad: bad, file: file)
     rule.group = try int("group") ?? 0
     rule.countPer = countPer
+    if case .existence = kind { rule.rawScope = rawScope }
     if let action = root["action"], let name = action["name"]?.scalarText {
       rule.actionName = name
       rule.actionParams = action["params"]?.items?.compactMap(\.scalarText) ?? []
