@@ -187,13 +187,21 @@ import Testing
     _ = try makeStyle("Python", ["Py.yml": "extends: existence\nmessage: x\ntokens: [good]\n"], in: project + "/styles")
     try "PostHog\n".write(toFile: project + "/styles/config/vocabularies/Team/accept.txt", atomically: true, encoding: .utf8)
     try "synergy\n".write(toFile: project + "/styles/config/vocabularies/Team/reject.txt", atomically: true, encoding: .utf8)
+    // Two rules on the same word: one takes the vocabulary's exceptions, one
+    // says `vocab: false`.
+    _ = try makeStyle(
+      "Words",
+      [
+        "Takes.yml": "extends: existence\nmessage: \"Takes '%s'.\"\ntokens: [PostHog]\n",
+        "Strict.yml": "extends: existence\nmessage: \"Strict '%s'.\"\nvocab: false\ntokens: [PostHog]\n",
+      ], in: project + "/styles")
     try """
     StylesPath = styles
     MinAlertLevel = suggestion
     Vocab = Team
 
     [*]
-    BasedOnStyles = write-good
+    BasedOnStyles = write-good, Words
 
     [*.py]
     BasedOnStyles = Python
@@ -202,7 +210,7 @@ import Testing
     write-good.Passive = NO
     write-good.So = error
     """.write(toFile: project + "/.vale.ini", atomically: true, encoding: .utf8)
-    try "So the report was written by Ana. We use posthog for synergy.\n".write(
+    try "So the report was written by Ana. We use posthog for synergy. PostHog rocks.\n".write(
       toFile: project + "/email.md", atomically: true, encoding: .utf8)
     let result = try runOutreach(["lint", "--no-default-rules", "--format", "json", "email.md"], in: project)
     let findings = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [[String: Any]]
@@ -211,6 +219,7 @@ import Testing
     #expect(!rules.contains { $0.hasPrefix("Python.") }, "a [*.py] section does not apply to emails")
     #expect(findings.first { $0["rule"] as? String == "write-good.So" }?["severity"] as? String == "error")
     #expect(rules.contains("Vale.Terms") && rules.contains("Vale.Avoid"), "\(rules)")
+    #expect(rules.contains("Words.Strict") && !rules.contains("Words.Takes"), "\(rules)")
     #expect(result.status == 1)
   }
 

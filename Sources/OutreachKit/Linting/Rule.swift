@@ -111,6 +111,8 @@ public struct Rule: Sendable {
   /// Vale `scope: raw`: an existence rule reads the file as written, code,
   /// link targets and all, not the prose.
   public var rawScope = false
+  /// Vale `vocab`: whether a vocabulary's accepted terms become exceptions.
+  public var vocab = true
   /// Vale `action`: its name (`replace`, `remove`, `edit`, ...) and params.
   public var actionName: String? = nil
   public var actionParams: [String] = []

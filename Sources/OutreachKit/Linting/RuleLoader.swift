@@ -344,6 +344,7 @@ public enum RuleLoader {
       raw: raw, append: append, exceptions: exceptions.map(\.0), good: good, bad: bad, file: file)
     rule.group = try int("group") ?? 0
     rule.countPer = countPer
+    if root["vocab"] != nil { rule.vocab = try bool("vocab") }
     if case .existence = kind { rule.rawScope = rawScope }
     if let action = root["action"], let name = action["name"]?.scalarText {
       rule.actionName = name

@@ -150,7 +150,7 @@ public struct ValeConfig: Sendable {
     }
     let (accept, reject) = vocabulary()
     if !accept.isEmpty {
-      for index in out.indices {
+      for index in out.indices where out[index].vocab {
         switch out[index].kind {
         case .existence, .substitution: out[index].exceptions += accept
         default: break
