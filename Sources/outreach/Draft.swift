@@ -178,7 +178,11 @@ struct RecipientsCommand: ParsableCommand {
     let stage = self.stage
     run.forEachAccount(
       accounts, result: &result,
-      work: { account in (account.name, try drafter.recipients(for: account, stage: stage)) },
+      work: { account in
+        let people = try drafter.recipients(for: account, stage: stage)
+        if people.isEmpty { throw drafter.nobodyToWriteTo(account) }
+        return (account.name, people)
+      },
       each: { name, people in
         all += people
         if format == .text {

@@ -62,6 +62,10 @@ import Testing
     #expect(errors.first?.contains("Alerts (role inbox)") == true && errors.first?.contains("Old Timer (inactive)") == true)
     let written = try FileManager.default.contentsOfDirectory(atPath: folder + "/out").filter { $0.hasSuffix(".md") }
     #expect(written == ["real-co-onboarding.md"], "no draft with an empty To: is written")
+    // `recipients` says the same.
+    let people = try runOutreach(["recipients", "--today", "2026-11-22", folder + "/ghost.yml", folder + "/real.yml"])
+    #expect(people.status == 2 && people.stderr.contains("ghost.yml") && people.stderr.contains("nobody to write to"))
+    #expect(people.stdout.contains("Ana Ruiz <ana@real.io>"))
   }
 
   @Test(arguments: [

@@ -54,6 +54,15 @@ public struct Drafter: Sendable {
     return last.replied ? .checkIn : .noResponse
   }
 
+  /// The one-line error for an account nobody can be written to: each user
+  /// and what left them out.
+  public func nobodyToWriteTo(_ account: Account) -> OutreachError {
+    .account(
+      path: account.file, line: account.users.first?.line ?? 1, key: "users",
+      problem: "nobody to write to: " + RecipientPicker.whyNobody(account, today: today, configuration: configuration),
+      fix: "add a person with their own address, a name and a title, or set `role:` on one")
+  }
+
   public func recipients(for account: Account, stage: Stage? = nil) throws -> [Recipient] {
     try recipients(for: account, stage: stage ?? Self.stage(of: account), observations: Observations.read(account))
   }
@@ -87,14 +96,7 @@ public struct Drafter: Sendable {
     let noticed = observations.map(\.id)
     let recipients = try self.recipients(for: account, stage: stage, observations: observations)
     // A draft with nobody to send to is never written.
-    guard !recipients.isEmpty else {
-      throw OutreachError.account(
-        path: account.file, line: account.users.first?.line ?? 1, key: "users",
-        problem:
-          "nobody to write to: "
-          + RecipientPicker.whyNobody(account, today: today, configuration: configuration),
-        fix: "add a person with their own address, a name and a title, or set `role:` on one")
-    }
+    guard !recipients.isEmpty else { throw nobodyToWriteTo(account) }
     let used = Set(account.history.flatMap(\.observations))
     let leads = observations.filter(\.canLead)
 
