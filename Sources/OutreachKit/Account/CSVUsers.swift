@@ -60,12 +60,12 @@ enum CSVUsers {
       let rowNumber = index + 2
       func field(_ column: Int?) -> String {
         guard let column, column < row.count else { return "" }
-        return trimmed(row[column])
+        return row[column].trimmingSpaces
       }
       func skip(_ problem: String) {
         warnings.append(Warning(path: path, line: rowNumber, message: "\(problem); skipped the row"))
       }
-      if row.allSatisfy({ trimmed($0).isEmpty }) { continue }
+      if row.allSatisfy({ $0.trimmingSpaces.isEmpty }) { continue }
       let address = field(email)
       guard address.contains("@"), !address.contains(" "), address.split(separator: "@").count == 2 else {
         skip(address.isEmpty ? "no email" : "`\(address)` is not an email address")
@@ -105,19 +105,6 @@ enum CSVUsers {
     for byte in text.utf8.prefix(while: { $0 != 0x0A }) where counts[byte] != nil { counts[byte]! += 1 }
     let best = counts.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key ?? 0x2C
     return best == 0x3B ? .semicolon : best == 0x09 ? .tab : .comma
-  }
-
-  /// Spaces and tabs off both ends (Foundation's trimming is slow here).
-  static func trimmed(_ text: String) -> String {
-    guard let first = text.utf8.first, let last = text.utf8.last,
-      first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09
-    else { return text }
-    let bytes = Array(text.utf8)
-    var start = 0
-    var end = bytes.count
-    while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
-    while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
-    return String(decoding: bytes[start..<end], as: UTF8.self)
   }
 
   static func normalized(_ column: String) -> String {

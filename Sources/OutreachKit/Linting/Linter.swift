@@ -16,6 +16,8 @@ public struct Linter: Sendable {
   private let exceptionPatterns: [Int: SharedRegex]
   /// Patterns of rules that read the whole email (consistency, conditional).
   private let documentPatterns: [Int: [SharedRegex]]
+  /// Each substitution rule's replacements as patterns, for "already right".
+  private let replacementPatterns: [Int: [RE2Regex.Lazy?]]
   /// Each spelling rule's dictionary, loaded on first use.
   private let spellCheckers: [Int: LazySpellChecker]
   private let alwaysRunRegexes: [Int]
@@ -128,6 +130,13 @@ public struct Linter: Sendable {
       }
     }
     self.documentPatterns = documentPatterns
+    var replacementPatterns: [Int: [RE2Regex.Lazy?]] = [:]
+    for (index, rule) in rules.enumerated() {
+      if case .substitution(let swap) = rule.kind {
+        replacementPatterns[index] = swap.map { ValeText.tokenPattern($0.replacement, ignorecase: rule.ignorecase) }
+      }
+    }
+    self.replacementPatterns = replacementPatterns
     var spellCheckers: [Int: LazySpellChecker] = [:]
     for (index, rule) in rules.enumerated() {
       if case .spelling(let dictionaries, let folders, _, let filters) = rule.kind {
@@ -251,7 +260,8 @@ public struct Linter: Sendable {
           let text = matchText(hit.start, hit.end)
           var expected = swap[hit.payload].replacement
           // Nothing to say when the text already is the replacement.
-          if ValeText.matchToken(expected: expected, observed: text, ignorecase: rule.ignorecase) { continue }
+          let pattern = replacementPatterns[index]?[hit.payload] ?? nil
+          if ValeText.matchToken(expected: expected, observed: text, pattern: pattern) { continue }
           var message = rule.message
           // One replacement is a safe fix; alternatives are the writer's call.
           // Another action (`suggest`, `edit`) means the swap is advice.

@@ -123,11 +123,17 @@ enum ValeText {
   }
 
   /// Whether `observed` already is what `expected` asks for: equal for a
-  /// phrase, else a whole match of `expected` as a pattern.
-  static func matchToken(expected: String, observed: String, ignorecase: Bool) -> Bool {
+  /// phrase, else a whole match of `expected` as a pattern (`pattern`,
+  /// compiled once per swap by the linter).
+  static func matchToken(expected: String, observed: String, pattern: RE2Regex.Lazy?) -> Bool {
     if isPhrase(expected) { return expected == observed }
-    guard let regex = try? RE2Regex("(?:" + expected + ")", ignorecase: ignorecase) else { return expected == observed }
+    guard let regex = pattern?.regex else { return expected == observed }
     return regex.matchesWhole(observed)
+  }
+
+  /// The pattern `matchToken` compares with, or nil for a phrase.
+  static func tokenPattern(_ expected: String, ignorecase: Bool) -> RE2Regex.Lazy? {
+    isPhrase(expected) ? nil : RE2Regex.Lazy("(?:" + expected + ")", ignorecase: ignorecase)
   }
 
   /// `'a'`, `'a' or 'b'`, `'a', 'b', or 'c'`.
