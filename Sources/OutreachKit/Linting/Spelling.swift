@@ -6,11 +6,7 @@ import Foundation
 /// loaded once per rule, words checked under a lock (Hunspell is not
 /// thread-safe).
 final class SpellChecker: @unchecked Sendable {
-  nonisolated(unsafe) private static let library: UnsafePointer<outreach_hunspell_api>? = {
-    let table = UnsafeMutablePointer<outreach_hunspell_api>.allocate(capacity: 1)
-    guard outreach_hunspell_load(table) == 1 else { return nil }
-    return UnsafePointer(table)
-  }()
+  nonisolated(unsafe) private static let library = DynamicLibrary.table(outreach_hunspell_load)
 
   /// Where dictionaries are looked for when a rule gives no `dicpath`.
   static let systemFolders = ["/usr/share/hunspell", "/usr/share/myspell/dicts", "/usr/share/myspell"]

@@ -29,12 +29,9 @@ public final class IMAPSession {
 
   /// libcurl's functions, loaded on first use (see CCurl/shim.h); nil when
   /// libcurl is not installed.
-  nonisolated(unsafe) private static let library: UnsafePointer<outreach_curl_api>? = {
-    let table = UnsafeMutablePointer<outreach_curl_api>.allocate(capacity: 1)
-    guard outreach_curl_load(table) == 1 else { return nil }
-    _ = table.pointee.curl_global_init(Int(CURL_GLOBAL_DEFAULT))
-    return UnsafePointer(table)
-  }()
+  nonisolated(unsafe) private static let library = DynamicLibrary.table(outreach_curl_load) {
+    _ = $0.curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+  }
   private let api: UnsafePointer<outreach_curl_api>
 
   public init(url: String, environment: [String: String]) throws {

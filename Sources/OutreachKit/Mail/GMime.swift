@@ -76,12 +76,7 @@ enum MailInput {
 enum GMime {
   /// GMime's functions, loaded and initialised on first use (see
   /// CGMime/shim.h); nil when GMime is not installed.
-  nonisolated(unsafe) static let library: UnsafePointer<outreach_gmime_api>? = {
-    let table = UnsafeMutablePointer<outreach_gmime_api>.allocate(capacity: 1)
-    guard outreach_gmime_load(table) == 1 else { return nil }
-    table.pointee.g_mime_init()
-    return UnsafePointer(table)
-  }()
+  nonisolated(unsafe) static let library = DynamicLibrary.table(outreach_gmime_load) { $0.g_mime_init() }
 
   /// Whether GMime could be loaded; every entry point checks it first.
   static var available: Bool { library != nil }

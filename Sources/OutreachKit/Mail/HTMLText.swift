@@ -8,11 +8,7 @@ import CLibXML2
 enum HTMLText {
   /// libxml2's functions, loaded on first use (see CLibXML2/shim.h); nil
   /// when libxml2 is not installed.
-  nonisolated(unsafe) static let library: UnsafePointer<outreach_xml_api>? = {
-    let table = UnsafeMutablePointer<outreach_xml_api>.allocate(capacity: 1)
-    guard outreach_xml_load(table) == 1 else { return nil }
-    return UnsafePointer(table)
-  }()
+  nonisolated(unsafe) static let library = DynamicLibrary.table(outreach_xml_load)
 
   /// The error to report when it could not be loaded.
   static func missing(path: String) -> OutreachError {
