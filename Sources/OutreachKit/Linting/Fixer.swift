@@ -19,7 +19,14 @@ public struct FixChange: Sendable, Equatable, CustomStringConvertible {
 public enum Fixer {
   public static func apply(_ findings: [Finding], to text: String, path: String) -> (text: String, changes: [FixChange]) {
     var lines = text.components(separatedBy: "\n").map { Array($0.unicodeScalars) }
-    let headerEnd = headerBlockEnd(lines)
+    // The header block as linting reads it: its lines (and the blank one
+    // after it) are never rewritten.
+    let document = EmailDocument(path: path, text: text)
+    let headerEnd =
+      !document.hasHeaderBlock
+      ? 0
+      : document.bodyStart >= document.source.bytes.count
+        ? lines.count : document.source.position(of: document.bodyStart).line - 1
     var changes: [FixChange] = []
     // From the end of each line backwards, so earlier columns stay right.
     let fixable = findings.filter { $0.replacement != nil && $0.line > headerEnd && $0.line <= lines.count }
@@ -61,18 +68,6 @@ public enum Fixer {
 
   static func isDash(_ text: String) -> Bool {
     ["\u{2014}", "\u{2013}", "--"].contains(text)
-  }
-
-  /// The number of lines of a leading header block (`Subject:` and such),
-  /// with the blank line after it; 0 when there is none.
-  static func headerBlockEnd(_ lines: [[Unicode.Scalar]]) -> Int {
-    guard let first = lines.first.map({ String(String.UnicodeScalarView($0)) }),
-      first.range(of: #"^[A-Za-z][A-Za-z0-9-]*:( |$)"#, options: .regularExpression) != nil
-    else { return 0 }
-    for (index, line) in lines.enumerated() where line.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" }) {
-      return index + 1
-    }
-    return lines.count
   }
 
   /// A unified diff of a fix that changes lines in place (fixes never add
