@@ -40,8 +40,6 @@ extern "C" void outreach_re2_free(outreach_re2 *regex) {
   delete regex;
 }
 
-extern "C" int outreach_re2_groups(const outreach_re2 *regex) { return regex->regex->NumberOfCapturingGroups(); }
-
 extern "C" int outreach_re2_find(const outreach_re2 *regex, const char *text, size_t length, size_t start, int group,
                                  size_t whole[2], size_t part[2]) {
   // The whole match first (RE2's DFA, the fast path); the capture group,

@@ -17,9 +17,6 @@ outreach_re2 *outreach_re2_new(const char *pattern, size_t length, int ignorecas
 
 void outreach_re2_free(outreach_re2 *regex);
 
-/// Number of capturing groups.
-int outreach_re2_groups(const outreach_re2 *regex);
-
 /// Finds the first match in text[start..<length]: its span in `whole`, and
 /// in `part` the span of capture `group` when above 0 and it took part (the
 /// whole match otherwise). Offsets are bytes. 1 when found.

@@ -27,8 +27,6 @@ public struct Day: Sendable, Comparable, Hashable, CustomStringConvertible {
     return calendar
   }()
 
-  var date: Date { Day.calendar.date(from: DateComponents(year: year, month: month, day: day))! }
-
   /// Whole days from `self` to `other`.
   public func days(to other: Day) -> Int { other.ordinal - ordinal }
 

@@ -103,7 +103,7 @@ public struct Linter: Sendable {
     self.subjectPatterns = subjectPatterns.mapValues { SharedRegex(regex: $0) }
     var exceptionPatterns: [Int: SharedRegex] = [:]
     for (index, rule) in rules.enumerated() where !rule.exceptions.isEmpty {
-      exceptionPatterns[index] = SharedRegex(regex: ValeText.exceptionRegex(rule.exceptions, ignorecase: rule.ignorecase))
+      exceptionPatterns[index] = SharedRegex(regex: ValeText.exceptionRegex(rule.exceptions))
     }
     self.exceptionPatterns = exceptionPatterns
     var documentPatterns: [Int: [SharedRegex]] = [:]
@@ -279,7 +279,7 @@ public struct Linter: Sendable {
           }
           ruleFindings.append((Int(prose.offsets[hit.start]), formatMessage(message, [expected, text]), text))
         }
-      case .occurrence(_, let maximum, let minimum) where rule.countPer != .email:
+      case .occurrence(_, let maximum, _) where rule.countPer != .email:
         // As Vale: counted in each sentence or paragraph; a finding at the
         // first match of a unit that holds too many.
         var units: [[(payload: Int, start: Int, end: Int)]] = []
@@ -312,7 +312,6 @@ public struct Linter: Sendable {
             ruleFindings.append((Int(prose.offsets[unit[0].start]), message, text))
           }
         }
-        _ = minimum
       case .occurrence(_, let maximum, let minimum):
         if let maximum, kept.count > maximum {
           let hit = kept[maximum]

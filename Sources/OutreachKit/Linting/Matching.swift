@@ -161,7 +161,7 @@ enum ValeText {
   /// All of a rule's exceptions as one pattern, as Vale builds it:
   /// `\b(?:e1|e2)\b`, longest first, case as written. A match is exempt
   /// when the pattern is found in it.
-  static func exceptionRegex(_ exceptions: [String], ignorecase: Bool) -> RE2Regex.Lazy {
+  static func exceptionRegex(_ exceptions: [String]) -> RE2Regex.Lazy {
     let sorted = exceptions.sorted { $0.count > $1.count }
     return RE2Regex.Lazy("\\b(?:" + sorted.joined(separator: "|") + ")\\b")
   }

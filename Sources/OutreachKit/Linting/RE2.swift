@@ -7,7 +7,6 @@ import Foundation
 final class RE2Regex: @unchecked Sendable {
   private let handle: OpaquePointer
   let pattern: String
-  let groups: Int
 
   /// A pattern compiled on its first use: most emails never reach most
   /// rule regexes (the phrase automaton finds their literals first), and
@@ -53,7 +52,6 @@ final class RE2Regex: @unchecked Sendable {
     }
     handle = compiled
     self.pattern = pattern
-    groups = Int(outreach_re2_groups(compiled))
   }
 
   deinit { outreach_re2_free(handle) }
@@ -68,17 +66,7 @@ final class RE2Regex: @unchecked Sendable {
     var part = [Int](repeating: 0, count: 2)
     base.withMemoryRebound(to: CChar.self, capacity: text.count) { chars in
       while start <= text.count {
-        let found = whole.withUnsafeMutableBufferPointer { w in
-          part.withUnsafeMutableBufferPointer { p in
-            w.baseAddress!.withMemoryRebound(to: Int.self, capacity: 2) { wp in
-              p.baseAddress!.withMemoryRebound(to: Int.self, capacity: 2) { pp in
-                outreach_re2_find(
-                  handle, chars, text.count, start, Int32(group), UnsafeMutableRawPointer(wp).assumingMemoryBound(to: Int.self),
-                  UnsafeMutableRawPointer(pp).assumingMemoryBound(to: Int.self))
-              }
-            }
-          }
-        }
+        let found = outreach_re2_find(handle, chars, text.count, start, Int32(group), &whole, &part)
         guard found == 1 else { return }
         if part[1] > part[0] { body(part[0], part[1]) }
         // Move past the match; past one whole UTF-8 character when empty.

@@ -21,9 +21,6 @@ public struct ValeConfig: Sendable {
   /// `[*.{md,txt}]`, `[*.eml]`).
   static let emailNames = ["email.md", "email.markdown", "email.txt", "email.eml"]
 
-  /// Keys of `.vale.ini` outreach reads; others are a warning, once each.
-  static let sectionKeys: Set<String> = ["basedonstyles"]
-
   public static func load(path: String, warnings: inout [Warning]) throws -> ValeConfig {
     let bytes = try TextFile.read(path: path, limit: 1_000_000)
     var config = ValeConfig(path: path)
