@@ -120,8 +120,12 @@ struct ProseWriter {
       }
     }
     guard !spans.isEmpty else { return }
-    var text = Array(prose.text[..<blockStart])
-    var offsets = Array(prose.offsets[..<blockStart])
+    // Only this block is rebuilt: the text before it stays in place (a
+    // copy of the whole text for each block was quadratic in a long file).
+    var text: [UInt8] = []
+    var offsets: [Int32] = []
+    text.reserveCapacity(end - blockStart)
+    offsets.reserveCapacity(end - blockStart)
     var index = blockStart
     for span in spans {
       text += prose.text[index..<span.lowerBound]
@@ -132,8 +136,8 @@ struct ProseWriter {
     }
     text += prose.text[index..<end]
     offsets += prose.offsets[index..<end]
-    prose.text = text
-    prose.offsets = offsets
+    prose.text.replaceSubrange(blockStart..<end, with: text)
+    prose.offsets.replaceSubrange(blockStart..<end, with: offsets)
   }
 
   /// Where a bare address ends: at white space, `<` or an opaque byte,
