@@ -82,7 +82,7 @@ public enum AccountLoader {
 
     func bool(_ value: YAMLValue?) throws -> Bool? {
       guard let value, !value.isNull else { return nil }
-      guard let flag = value.node.bool, !value.isQuotedString else {
+      guard let flag = value.bool, !value.isQuotedString else {
         throw fail(value, "must be true or false", "write true or false")
       }
       return flag

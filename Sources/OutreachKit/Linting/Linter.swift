@@ -11,6 +11,8 @@ public struct Linter: Sendable {
   private let structuralRules: [Int]
   /// Normalized generic subjects, per subject rule.
   private let genericSubjects: [Int: Set<String>]
+  /// Reply prefixes, lowered, per subject rule.
+  private let subjectPrefixes: [Int: [[UInt8]]]
   private let subjectPatterns: [Int: SharedRegex]
   /// Each rule's `exceptions`, compiled once.
   private let exceptionPatterns: [Int: SharedRegex]
@@ -90,9 +92,12 @@ public struct Linter: Sendable {
     self.alwaysRunRegexes = alwaysRun
     var genericSubjects: [Int: Set<String>] = [:]
     var subjectPatterns: [Int: RE2Regex.Lazy] = [:]
+    var subjectPrefixes: [Int: [[UInt8]]] = [:]
     for (index, rule) in rules.enumerated() {
       if case .subject(let generic, let prefixes, _, let patterns) = rule.kind {
-        genericSubjects[index] = Set(generic.map { SubjectText.normalize($0, prefixes: prefixes) })
+        let lowered = SubjectText.lower(prefixes)
+        subjectPrefixes[index] = lowered
+        genericSubjects[index] = Set(generic.map { SubjectText.normalize($0, loweredPrefixes: lowered) })
         if !patterns.isEmpty {
           subjectPatterns[index] = RE2Regex.Lazy(
             "(?:" + patterns.map { "(?:\($0))" }.joined(separator: "|") + ")", ignorecase: true)
@@ -100,6 +105,7 @@ public struct Linter: Sendable {
       }
     }
     self.genericSubjects = genericSubjects
+    self.subjectPrefixes = subjectPrefixes
     self.subjectPatterns = subjectPatterns.mapValues { SharedRegex(regex: $0) }
     var exceptionPatterns: [Int: SharedRegex] = [:]
     for (index, rule) in rules.enumerated() where !rule.exceptions.isEmpty {
@@ -364,7 +370,7 @@ public struct Linter: Sendable {
           ruleFindings.append((0, missingMessage ?? formatMessage(rule.message, [""]), ""))
           break
         }
-        let normalized = SubjectText.normalize(header.value, prefixes: prefixes)
+        let normalized = SubjectText.normalize(header.value, loweredPrefixes: subjectPrefixes[index] ?? [])
         let patternMatch = subjectPatterns[index].map { $0.regex.regex?.matchesWhole(normalized) ?? false }
         if normalized.isEmpty || genericSubjects[index]?.contains(normalized) == true || patternMatch == true {
           ruleFindings.append(
@@ -535,34 +541,80 @@ func forEachWord(_ text: [UInt8], in range: Range<Int>, _ body: (Int, Int) -> Vo
 
 enum SubjectText {
   /// Lowercased, reply prefixes and closing punctuation removed, spaces folded.
+  /// - Parameter prefixes: as the rule gives them (lowered here).
   static func normalize(_ subject: String, prefixes: [String]) -> String {
-    var text = String(subject.lowercased().map { $0 == "\u{2019}" ? "'" : $0 })
-    text = text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).joined(separator: " ")
-    // An empty prefix would match forever (found by the rule fuzzer).
-    let lowered = prefixes.map { $0.lowercased() }.filter { !$0.trimmingSpaces.isEmpty }
+    normalize(subject, loweredPrefixes: lower(prefixes))
+  }
+
+  /// The prefixes as `normalize(_:loweredPrefixes:)` takes them: lowercased
+  /// UTF-8, blank ones dropped (an empty prefix would match forever; found
+  /// by the rule fuzzer).
+  static func lower(_ prefixes: [String]) -> [[UInt8]] {
+    prefixes.map { $0.lowercased() }.filter { !$0.trimmingSpaces.isEmpty }.map { Array($0.utf8) }
+  }
+
+  static func normalize(_ subject: String, loweredPrefixes: [[UInt8]]) -> String {
+    // Words split at spaces, tabs and CRs, joined by one space; a typed
+    // apostrophe (U+2019) is a straight one.
+    let lowered = Array(subject.lowercased().utf8)
+    var text: [UInt8] = []
+    text.reserveCapacity(lowered.count)
+    var pendingSpace = false
+    var index = 0
+    while index < lowered.count {
+      let byte = lowered[index]
+      index += 1
+      if byte == 0x20 || byte == 0x09 || byte == 0x0D {
+        pendingSpace = !text.isEmpty
+        continue
+      }
+      if pendingSpace {
+        text.append(0x20)
+        pendingSpace = false
+      }
+      if byte == 0xE2, index + 1 < lowered.count, lowered[index] == 0x80, lowered[index + 1] == 0x99 {
+        text.append(0x27)
+        index += 2
+      } else {
+        text.append(byte)
+      }
+    }
+    var start = 0
+    func skipSpaces() { while start < text.count, text[start] == 0x20 { start += 1 } }
     var changed = true
     while changed {
       changed = false
-      for prefix in lowered where text.hasPrefix(prefix) {
-        let shorter = String(text.dropFirst(prefix.count)).trimmingSpaces
-        if shorter.count < text.count { changed = true }
-        text = shorter
+      for prefix in loweredPrefixes where text.count - start >= prefix.count {
+        guard text[start..<(start + prefix.count)].elementsEqual(prefix) else { continue }
+        let before = start
+        start += prefix.count
+        skipSpaces()
+        if start > before { changed = true }
       }
-      // A bracketed tag a mail system adds: `[EXTERNAL]`.
-      if text.hasPrefix("["), let close = text.firstIndex(of: "]"), text.distance(from: text.startIndex, to: close) < 42,
-        text.index(after: close) < text.endIndex
-      {
-        text = String(text[text.index(after: close)...]).trimmingSpaces
-        changed = true
+      // A bracketed tag a mail system adds: `[EXTERNAL]`, closed within
+      // 42 characters and followed by more.
+      if start < text.count, text[start] == 0x5B {
+        var index = start + 1
+        var characters = 1
+        while index < text.count, text[index] != 0x5D, characters < 42 {
+          if text[index] & 0xC0 != 0x80 { characters += 1 }
+          index += 1
+        }
+        if index < text.count, text[index] == 0x5D, index + 1 < text.count {
+          start = index + 1
+          skipSpaces()
+          changed = true
+        }
       }
     }
+    var result = String(decoding: text[start...], as: UTF8.self)
     // Closing punctuation and emoji ("Checking in 👋") say nothing either.
-    while let last = text.last,
+    while let last = result.last,
       ".!?…:;,-".contains(last) || last == " "
         || last.unicodeScalars.contains(where: { !$0.isASCII && ($0.properties.isEmojiPresentation || $0.value == 0xFE0F) })
     {
-      text.removeLast()
+      result.removeLast()
     }
-    return text
+    return result
   }
 }

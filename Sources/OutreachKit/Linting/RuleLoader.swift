@@ -90,7 +90,7 @@ public enum RuleLoader {
     }
     func bool(_ key: String) throws -> Bool {
       guard let value = root[key] else { return false }
-      guard let flag = value.node.bool else {
+      guard let flag = value.bool else {
         throw fail(value, "`\(key)` must be true or false", "write `\(key): true` or `\(key): false`")
       }
       return flag

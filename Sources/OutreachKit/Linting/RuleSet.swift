@@ -33,7 +33,7 @@ public struct Configuration: Sendable {
     for entry in entries {
       switch entry.key {
       case "default_rules":
-        guard let flag = entry.value.node.bool else {
+        guard let flag = entry.value.bool else {
           throw OutreachError.config(
             path: path, line: entry.value.line, problem: "`default_rules` must be true or false",
             fix: "write `default_rules: false` to use only your own Rules/")
@@ -76,7 +76,7 @@ public struct Configuration: Sendable {
 
   private static func setting(_ value: YAMLValue, path: String) throws -> RuleSetting {
     if let text = value.scalarText {
-      if text == "off" || value.node.bool == false { return .off }
+      if text == "off" || value.bool == false { return .off }
       if let level = Severity(rawValue: text) { return .level(level) }
       throw OutreachError.config(
         path: path, line: value.line, problem: "unknown setting `\(text)` for `\(value.keyPath)`",

@@ -136,7 +136,20 @@ public struct MailSettings: Sendable {
     }
   }
 
+  /// `,.!;:-`, which may end a closing line.
+  static let closingPunctuation: [UInt8] = Array(",.!;:-".utf8)
+
   static func normalizeClosing(_ line: String) -> String {
+    let utf8 = line.utf8
+    if utf8.allSatisfy({ $0 < 0x80 }) {
+      // ASCII (almost every line): the same steps on bytes.
+      var bytes = utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }[...]
+      while let first = bytes.first, first == 0x20 || first == 0x09 { bytes.removeFirst() }
+      while let last = bytes.last, last == 0x20 || last == 0x09 || Self.closingPunctuation.contains(last) {
+        bytes.removeLast()
+      }
+      return String(decoding: bytes, as: UTF8.self)
+    }
     var text = line.lowercased().replacingOccurrences(of: "\u{2019}", with: "'")
     text = text.trimmingCharacters(in: .whitespaces)
     while let last = text.last, ",.!;:-".contains(last) || last == " " { text.removeLast() }
@@ -180,8 +193,13 @@ struct EmailStructure {
       let lowered = bytes.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
       let candidates = patterns.filter { $0.mayMatch(lowered) }
       guard !candidates.isEmpty else { return false }
-      let string = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "*", with: "")
-        .trimmingCharacters(in: .whitespaces)
+      // Bold markers out, spaces trimmed (Unicode spaces too when the line
+      // is not ASCII).
+      var kept = bytes.filter { $0 != 0x2A }[...]
+      while let first = kept.first, first == 0x20 || first == 0x09 { kept.removeFirst() }
+      while let last = kept.last, last == 0x20 || last == 0x09 { kept.removeLast() }
+      var string = String(decoding: kept, as: UTF8.self)
+      if kept.contains(where: { $0 >= 0x80 }) { string = string.trimmingCharacters(in: .whitespaces) }
       return candidates.contains { $0.regex.regex.regex?.isFound(in: string) ?? false }
     }
     // Lines holding a literal of some pattern; the rest cannot match.

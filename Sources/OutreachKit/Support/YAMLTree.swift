@@ -14,7 +14,10 @@ struct YAMLValue {
   static func parse(_ text: String, file: String, maxNodes: Int = 2_000_000) throws -> YAMLValue? {
     let node: Node?
     do {
-      node = try Yams.compose(yaml: text)
+      // Tags are not resolved by Yams' regular expressions (ICU, compiled
+      // at start, a few milliseconds of every run): every scalar is text,
+      // and `bool`, `node.int` and `node.float` read it when asked.
+      node = try Yams.compose(yaml: text, .basic)
     } catch let error as YamlError {
       throw describe(error, file: file)
     } catch {
@@ -99,6 +102,14 @@ struct YAMLValue {
   var scalarText: String? {
     if case .scalar(let scalar) = node { return scalar.string }
     return nil
+  }
+
+  /// A scalar read as YAML 1.1 reads a boolean (`true`, `yes`, `on`,
+  /// `false`, `no`, `off`, any case), as Yams' `Node.bool` does; nil for
+  /// anything else. (Callers that refuse quoted text check `isQuotedString`.)
+  var bool: Bool? {
+    guard case .scalar(let scalar) = node else { return nil }
+    return Bool.construct(from: Node.Scalar(scalar.string, Tag(.bool, .basic, .default), scalar.style))
   }
 
   var isQuotedString: Bool {
