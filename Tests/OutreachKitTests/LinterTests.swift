@@ -167,6 +167,33 @@ import Testing
     #expect(findings.first?.severity == .warning)
   }
 
+  @Test func yamlBooleansAreReadWithoutYamsResolver() throws {
+    // Scalars are typed on demand (Yams' regex resolver is not used): YAML
+    // 1.1 words in any case are booleans, numbers are numbers, and a quoted
+    // scalar is text where a caller refuses quoted values.
+    let root = try #require(
+      try YAMLValue.parse("a: yes\nb: Off\nc: TRUE\nd: maybe\ne: 12\nf: '12'\ng: 0x1F\nh: 2.5\n", file: "t.yml"))
+    #expect(["a", "b", "c", "d"].map { root[$0]?.bool } == [true, false, true, nil])
+    #expect(root["e"]?.node.int == 12 && root["f"]?.isQuotedString == true && root["g"]?.node.int == 31)
+    #expect(root["h"]?.node.float == 2.5 && root["e"]?.scalarText == "12")
+    let folder = makeTemporaryFolder()
+    try "default_rules: Yes\nrules:\n  em-dash: no\n".write(
+      toFile: folder + "/.outreach.yml", atomically: true, encoding: .utf8)
+    var warnings: [Warning] = []
+    let set = try RuleSet.load(
+      folders: [], configuration: try Configuration.load(path: folder + "/.outreach.yml", warnings: &warnings))
+    #expect(!set.rules.contains { $0.id == "em-dash" } && set.rules.contains { $0.id == "too-long" })
+  }
+
+  @Test func addressesInManyParagraphsKeepPositions() {
+    // Each paragraph's bare address becomes one opaque byte in place; the
+    // phrase after it must still point at its own line and column.
+    let paragraph = "See https://x.io/a and ana@acme.io, then circling back."
+    let text = Array(repeating: paragraph, count: 40).joined(separator: "\n\n")
+    let hits = at(text, rule: "vibe-killer")
+    #expect(hits == (0..<40).map { "\($0 * 2 + 1):42" }, "\(hits)")
+  }
+
   @Test func manyPhraseRulesShareOneMatcher() {
     var rules = projectRules
     for index in 0..<500 {

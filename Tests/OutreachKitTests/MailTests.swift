@@ -100,6 +100,12 @@ import Testing
     #expect(cut.findings == whole.findings && whole.findings.count == 2)
   }
 
+  @Test func benchReadsEveryMessageWithoutLinting() throws {
+    // What `make bench` times as "reading alone".
+    let (messages, bytes) = try BenchEntry.readMail(path: mail + "takeout.mbox")
+    #expect(messages == 3 && bytes > 100)
+  }
+
   @Test func replyThreadIsNotCounted() throws {
     // 79 words of own text, a sign-off, and a long quoted thread.
     #expect(try lint("gmail-reply.eml").findings.isEmpty)

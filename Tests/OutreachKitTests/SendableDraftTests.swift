@@ -325,6 +325,22 @@ import Testing
     #expect(result.stdout.hasPrefix("To: Ana Ruiz <ana@acme.io>, Bo Li <bo@acme.io>\n"), "\(result.stdout)")
   }
 
+  @Test func datesAndAddressesAreCheckedRowByRow() throws {
+    // US dates are month/day/year and must exist; an address has one `@`
+    // with text on both sides and no space.
+    #expect(CSVUsers.parseDate("2/29/2028") == Day("2028-02-29"))
+    #expect(CSVUsers.parseDate("2/29/2027") == nil && CSVUsers.parseDate("13/01/2026") == nil)
+    #expect(CSVUsers.parseDate("1/2/26") == nil, "a two-digit year is ambiguous")
+    #expect(CSVUsers.parseDate("2026-11-20T09:30:00Z") == Day("2026-11-20"))
+    #expect(CSVUsers.parseDate("2026-02-30") == nil)
+    let path = try write(
+      "name,email\nA,ana@acme.io\nB,bo@\nC,@acme.io\nD,d d@acme.io\nE,e@x@acme.io\nF,fe.acme.io\n")
+    var warnings: [Warning] = []
+    let users = try CSVUsers.load("crm/people.csv", accountFile: path, line: 2, warnings: &warnings)
+    #expect(users.map(\.email) == ["ana@acme.io"])
+    #expect(warnings.map(\.line) == [3, 4, 5, 6, 7])
+  }
+
   @Test func aMissingFileOrEmailColumnIsOneLineExit2() throws {
     let missing = try write("name,email\n", users: "nope.csv")
     let result = try runOutreach(["draft", "--today", "2026-11-22", missing])

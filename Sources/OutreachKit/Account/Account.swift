@@ -6,9 +6,14 @@ public struct Day: Sendable, Comparable, Hashable, CustomStringConvertible {
 
   public init?(_ text: String) {
     let parts = text.trimmingSpaces.split(separator: "-")
-    guard parts.count == 3, parts[0].count == 4, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-      (1...12).contains(month), (1...Day.daysIn(month: month, year: year)).contains(day)
+    guard parts.count == 3, parts[0].count == 4, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
     else { return nil }
+    self.init(year: year, month: month, day: day)
+  }
+
+  /// A date that exists (a 31 November does not).
+  public init?(year: Int, month: Int, day: Int) {
+    guard (1...12).contains(month), (1...Day.daysIn(month: month, year: year)).contains(day) else { return nil }
     self.year = year
     self.month = month
     self.day = day

@@ -67,7 +67,8 @@ enum CSVUsers {
       }
       if row.allSatisfy({ $0.trimmingSpaces.isEmpty }) { continue }
       let address = field(email)
-      guard address.contains("@"), !address.contains(" "), address.split(separator: "@").count == 2 else {
+      // Bytes, not `String.contains`, which goes through NSString here.
+      guard !address.utf8.contains(0x20), address.utf8.split(separator: 0x40).count == 2 else {
         skip(address.isEmpty ? "no email" : "`\(address)` is not an email address")
         continue
       }
@@ -115,11 +116,11 @@ enum CSVUsers {
   /// ISO dates (`2026-11-20`, `2026-11-20T09:30:00Z`), `2026-11-20 09:30:00`
   /// and the US `11/20/2026`.
   static func parseDate(_ text: String) -> Day? {
-    let datePart = String(text.prefix { $0 != "T" && $0 != " " })
-    if let day = Day(datePart) { return day }
-    let parts = datePart.split(separator: "/")
-    if parts.count == 3, let month = Int(parts[0]), let day = Int(parts[1]), let year = Int(parts[2]), year >= 1000 {
-      return Day("\(year)-\(month)-\(day)")
+    let datePart = text.utf8.prefix { $0 != 0x54 && $0 != 0x20 }
+    guard datePart.contains(0x2F) else { return Day(String(decoding: datePart, as: UTF8.self)) }
+    let parts = datePart.split(separator: 0x2F).map { Int(String(decoding: $0, as: UTF8.self)) }
+    if parts.count == 3, let month = parts[0], let day = parts[1], let year = parts[2], year >= 1000 {
+      return Day(year: year, month: month, day: day)
     }
     return nil
   }

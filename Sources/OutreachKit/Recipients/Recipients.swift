@@ -90,13 +90,13 @@ public enum RecipientPicker {
 
   /// Why a person cannot be written to, or nil when they can.
   public static func exclusion(_ user: AccountUser, today: Day, configuration: Configuration) -> String? {
-    let email = user.email.lowercased()
-    let parts = email.split(separator: "@")
-    let local = String(parts.first ?? "")
-    let domain = String(parts.last ?? "")
+    // On UTF-8 bytes: splitting a String by Character is slow for 100,000 users.
+    let email = Array(user.email.lowercased().utf8)
+    let parts = email.split(separator: 0x40)
+    let localBytes = Array(parts.first ?? [])
+    let domain = String(decoding: parts.last ?? [], as: UTF8.self)
     if configuration.internalDomains.contains(where: { domain == $0 || domain.hasSuffix("." + $0) }) { return "internal" }
-    let base = String(local.split(separator: "+").first ?? "")
-    let localBytes = Array(local.utf8)
+    let base = String(decoding: localBytes.split(separator: 0x2B).first ?? [], as: UTF8.self)
     func holds(_ part: String) -> Bool { EmailDocument.contains(localBytes, Array(part.utf8)) }
     if holds("+test") || holds("+qa") || robotInboxes.contains(base) || base.hasSuffix("bot")
       || base.hasPrefix("bot") || holds("noreply")
