@@ -89,6 +89,11 @@ struct PhraseMatcher: Sendable {
       // Class 0 (bytes in no phrase) always goes back to the root.
       table[Int(state) * classCount] = 0
     }
+    // A state where some pattern ends is stored with its sign bit set, so
+    // that the scan needs one load a byte until something may match.
+    for (index, target) in table.enumerated() where !ends[Int(target)].isEmpty {
+      table[index] = target | Int32.min
+    }
     self.table = table
     var start: [Int32] = [0]
     var flat: [Int32] = []
@@ -111,11 +116,11 @@ struct PhraseMatcher: Sendable {
         var state = 0
         let classCount = self.classCount
         for index in 0..<text.count {
-          state = Int(table[state &* classCount &+ Int(classOf[Int(text[index])])])
-          if state == 0 { continue }
+          let next = table[state &* classCount &+ Int(classOf[Int(text[index])])]
+          state = Int(next & Int32.max)
+          if next >= 0 { continue }
           let first = Int(outputStart[state])
           let last = Int(outputStart[state + 1])
-          if first == last { continue }
           for slot in first..<last {
             let patternIndex = Int(outputs[slot])
             let pattern = patterns[patternIndex]

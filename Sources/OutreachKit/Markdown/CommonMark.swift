@@ -182,6 +182,14 @@ enum CommonMark {
         let bytes = UnsafeBufferPointer(start: pointer, count: length)
         var index = 0
         while index < length {
+          // Most bytes are ASCII and sit in the source as they are.
+          let byte = bytes[index]
+          if byte < 0x80, cursor < blockLimit, raw[cursor] == byte {
+            writer.byte(byte, at: cursor)
+            cursor += 1
+            index += 1
+            continue
+          }
           let special = writer.specialWidth(bytes, index)
           if special > 0 {
             let offset = align(bytes, index).offset

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One header line of an email file.
 public struct EmailHeader: Sendable {
   public var name: String
@@ -107,6 +109,8 @@ public struct EmailDocument: Sendable {
     self.historyLine = structure.historyLine
 
     var writer = ProseWriter()
+    // Prose is never longer than the source (a byte becomes at most one).
+    writer.reserve(bytes.count + 16)
     if let subject = headers.first(where: { $0.name.lowercased() == "subject" }) {
       writer.beginBlock()
       let range = source.lineRange(subject.line)
@@ -276,6 +280,21 @@ public struct EmailDocument: Sendable {
   /// Whether `bytes` hold `needle` (a short ASCII marker).
   static func contains<C: Collection>(_ bytes: C, _ needle: [UInt8]) -> Bool where C.Element == UInt8, C.Index == Int {
     guard let first = needle.first, bytes.count >= needle.count else { return false }
+    // Contiguous bytes (nearly always): memchr finds each candidate start.
+    if let found = bytes.withContiguousStorageIfAvailable({ buffer -> Bool in
+      guard let base = buffer.baseAddress else { return false }
+      var at = 0
+      let last = buffer.count - needle.count
+      while at <= last {
+        guard let hit = memchr(base + at, Int32(first), last - at + 1) else { return false }
+        at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+        if needle.withUnsafeBufferPointer({ memcmp(base + at, $0.baseAddress!, needle.count) == 0 }) { return true }
+        at += 1
+      }
+      return false
+    }) {
+      return found
+    }
     var index = bytes.startIndex
     let last = bytes.endIndex - needle.count
     while index <= last {

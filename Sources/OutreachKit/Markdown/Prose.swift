@@ -53,6 +53,11 @@ struct ProseWriter {
   private var blockStart = 0
   private var lastWasSpace = true
 
+  mutating func reserve(_ count: Int) {
+    prose.text.reserveCapacity(count)
+    prose.offsets.reserveCapacity(count)
+  }
+
   mutating func beginBlock() {
     blockStart = prose.text.count
     lastWasSpace = true
