@@ -21,6 +21,9 @@ struct ParsedMessage {
   var end: Int
   var headerCount: Int
   var warnings: [String] = []
+  /// The input bytes `start..<end`, read once for everything that maps
+  /// positions back to the file.
+  var window: [UInt8] = []
 }
 
 /// The text part a recipient reads, decoded to UTF-8.
@@ -137,7 +140,10 @@ enum GMime {
       guard let message = gm.pointee.g_mime_parser_construct_message(parser, options) else { break }
       let end = Int(gm.pointee.g_mime_parser_tell(parser))
       let headersBegin = Int(gm.pointee.g_mime_parser_get_headers_begin(parser))
-      var parsed = read(message, input: input, start: mbox ? previousEnd : 0, end: end)
+      let start = mbox ? previousEnd : 0
+      let window = input.bytes(start..<end)
+      var parsed = read(message, window: window, start: start, end: end)
+      parsed.window = window
       parsed.headersBegin = max(0, headersBegin)
       parsed.warnings = collector.items + parsed.warnings
       outreach_unref(gm, message)
@@ -169,7 +175,8 @@ enum GMime {
     pointer.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: strlen($0)), as: UTF8.self) }
   }
 
-  private static func read(_ message: UnsafeMutablePointer<GMimeMessage>, input: MailInput, start: Int, end: Int)
+  /// - Parameter window: the input bytes `start..<end`.
+  private static func read(_ message: UnsafeMutablePointer<GMimeMessage>, window: [UInt8], start: Int, end: Int)
     -> ParsedMessage
   {
     var parsed = ParsedMessage(start: start, end: end, headerCount: 0)
@@ -196,7 +203,7 @@ enum GMime {
     var html: UnsafeMutablePointer<GMimePart>? = nil
     if let root = gm.pointee.g_mime_message_get_mime_part(message) { findText(root, plain: &plain, html: &html, depth: 0) }
     if let part = plain ?? html {
-      parsed.body = decode(part, html: plain == nil, input: input, warnings: &parsed.warnings)
+      parsed.body = decode(part, html: plain == nil, window: window, base: start, warnings: &parsed.warnings)
     }
     return parsed
   }
@@ -225,7 +232,7 @@ enum GMime {
   }
 
   private static func decode(
-    _ part: UnsafeMutablePointer<GMimePart>, html: Bool, input: MailInput, warnings: inout [String]
+    _ part: UnsafeMutablePointer<GMimePart>, html: Bool, window: [UInt8], base: Int, warnings: inout [String]
   ) -> MailBody? {
     guard let content = gm.pointee.g_mime_part_get_content(part) else { return nil }
     let encoding = gm.pointee.g_mime_part_get_content_encoding(part)
@@ -249,7 +256,10 @@ enum GMime {
     {
       decoded = Array(UnsafeBufferPointer(start: data, count: Int(array.pointee.len)))
     }
-    let raw = rawRange.map { input.bytes($0) } ?? []
+    let raw =
+      rawRange.map { range in
+        Array(window[max(0, min(range.lowerBound - base, window.count))..<max(0, min(range.upperBound - base, window.count))])
+      } ?? []
     if encoding == GMIME_CONTENT_ENCODING_BASE64, Base64Check.hasBadBytes(raw) {
       warnings.append("\(label) has characters that are not base64; read what decodes")
     }

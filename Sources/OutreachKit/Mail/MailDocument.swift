@@ -288,7 +288,10 @@ extension Linter {
       piece.messages += 1
       lastEnd = max(lastEnd, message.end)
       let baseLine = counter.line(at: message.start, in: input)
-      let headersLine = baseLine + 1 + counter.newlines(in: message.start..<message.headersBegin, input: input)
+      let headersLine = baseLine + 1 + message.window.prefix(max(0, message.headersBegin - message.start)).count(of: 0x0A)
+      // The next message starts where this one ends: count its lines now,
+      // from the bytes already read.
+      counter.pass(message.window, to: message.end)
       let label = mbox ? "message <\(message.messageID ?? "no Message-ID")>" : "the message"
       func warn(_ text: String) {
         piece.result.warnings.append(Warning(path: path, line: headersLine, message: "\(label): \(text)"))
@@ -305,7 +308,7 @@ extension Linter {
       }
       if message.body == nil { warn("no text/plain or text/html part; linted the subject only") }
       piece.readable += 1
-      let window = RawWindow(bytes: input.bytes(message.start..<message.end), base: message.start, baseLine: baseLine)
+      let window = RawWindow(bytes: message.window, base: message.start, baseLine: baseLine)
       batch.append((message, window))
       if batch.count == Self.mailBatch { flush() }
     }
@@ -327,6 +330,13 @@ struct LineCounter {
       offset = target
     }
     return line
+  }
+
+  /// Moves past bytes already read (`offset` up to `target`).
+  mutating func pass(_ bytes: [UInt8], to target: Int) {
+    guard target > offset, target - offset == bytes.count else { return }
+    line += bytes.count(of: 0x0A)
+    offset = target
   }
 
   func newlines(in range: Range<Int>, input: MailInput) -> Int {
@@ -390,5 +400,14 @@ enum MailDocument {
       subjectExact: exact, bodyOffsets: offsets, anchor: message.body?.anchor ?? message.headersBegin,
       headers: message.headersBegin)
     return EmailDocument(source: SourceText(path: path, bytes: text), syntax: .plain, mail: mail, locator: locator)
+  }
+}
+
+extension Collection where Element == UInt8 {
+  /// How many times `byte` occurs.
+  func count(of byte: UInt8) -> Int {
+    var total = 0
+    for element in self where element == byte { total += 1 }
+    return total
   }
 }

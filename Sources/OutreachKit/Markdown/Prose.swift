@@ -209,6 +209,11 @@ struct ProseWriter {
     var index = bytes.startIndex
     while index < bytes.endIndex {
       let rawOffset = offset + (index - bytes.startIndex)
+      if bytes[index] < 0x80 {
+        byte(bytes[index], at: rawOffset)
+        index += 1
+        continue
+      }
       let width = specialWidth(bytes, index)
       if width == 3 {
         byte(0x27, at: rawOffset)
