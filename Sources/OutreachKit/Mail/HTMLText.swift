@@ -127,7 +127,7 @@ enum HTMLText {
         let byte = content[index]
         index += 1
         if preformatted > 0 {
-          if byte == 0x0A { newline() } else { emit([byte]) }
+          if byte == 0x0A { newline() } else { emit(byte) }
           continue
         }
         // A no-break space (Outlook's `<p>&nbsp;</p>`) is white space here.
@@ -138,20 +138,25 @@ enum HTMLText {
           continue
         }
         if pendingSpace {
-          emit([0x20])
+          emit(0x20)
           pendingSpace = false
         }
-        emit([byte])
+        emit(byte)
       }
     }
 
     mutating func emit(_ bytes: [UInt8]) {
+      for byte in bytes { emit(byte) }
+    }
+
+    /// One byte of text, after the `>` marks of the quote it is in.
+    mutating func emit(_ byte: UInt8) {
       if atLineStart, quoteDepth > 0 {
         out += Array(repeating: 0x3E, count: quoteDepth)
         out.append(0x20)
       }
       atLineStart = false
-      out += bytes
+      out.append(byte)
     }
 
     mutating func newline() {

@@ -16,32 +16,25 @@ struct RawWindow: Sendable {
   let base: Int
   /// 0-based line of `bytes[0]` in the file.
   let baseLine: Int
-  let lineStarts: [Int]
 
   init(bytes: [UInt8], base: Int, baseLine: Int) {
     self.bytes = bytes
     self.base = base
     self.baseLine = baseLine
-    var starts = [0]
-    for (index, byte) in bytes.enumerated() where byte == 0x0A { starts.append(index + 1) }
-    self.lineStarts = starts
   }
 
   /// 1-based line and column of a file offset. Columns count Unicode
   /// scalars where the line is UTF-8, bytes (one a character) where it is
   /// in a single-byte charset.
   func position(of absolute: Int) -> (line: Int, column: Int) {
+    // Counted when asked (a message has few findings, and most none).
     let offset = max(0, min(absolute - base, bytes.count))
-    var low = 0
-    var high = lineStarts.count - 1
-    while low < high {
-      let mid = (low + high + 1) / 2
-      if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
-    }
-    let start = lineStarts[low]
+    let before = bytes[..<offset]
+    let line = before.count(of: 0x0A)
+    let start = (before.lastIndex(of: 0x0A) ?? -1) + 1
     let prefix = Array(bytes[start..<offset])
     let column = TextFile.firstInvalidUTF8(prefix) == nil ? prefix.filter { $0 & 0xC0 != 0x80 }.count : prefix.count
-    return (baseLine + low + 1, column + 1)
+    return (baseLine + line + 1, column + 1)
   }
 }
 
