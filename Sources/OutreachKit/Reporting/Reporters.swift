@@ -40,16 +40,29 @@ public enum Reporters {
 
 public enum TextReporter: Reporter {
   public static func render(_ findings: [Finding], rules: [Rule], color: Bool) -> String {
-    findings.map { finding in
-      let severity: String
+    // One string, appended to in place (tens of thousands of findings).
+    var out = ""
+    out.reserveCapacity(findings.count * 96)
+    for finding in findings {
+      out += finding.path
+      out += ":"
+      out += String(finding.line)
+      out += ":"
+      out += String(finding.column)
+      out += ": "
       if color {
         let code = finding.severity == .error ? "31" : finding.severity == .warning ? "33" : "36"
-        severity = "\u{1B}[\(code)m\(finding.severity.rawValue)\u{1B}[0m"
+        out += "\u{1B}[\(code)m\(finding.severity.rawValue)\u{1B}[0m"
       } else {
-        severity = finding.severity.rawValue
+        out += finding.severity.rawValue
       }
-      return "\(finding.path):\(finding.line):\(finding.column): \(severity): \(finding.message) [\(finding.rule)]\n"
-    }.joined()
+      out += ": "
+      out += finding.message
+      out += " ["
+      out += finding.rule
+      out += "]\n"
+    }
+    return out
   }
 }
 
