@@ -11,7 +11,7 @@ struct HookCommand: ParsableCommand {
 
   struct Install: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Write .git/hooks/pre-commit (refuses to replace another hook without --force).")
+      commandName: "install", abstract: "Write .git/hooks/pre-commit (refuses to replace another hook without --force).")
 
     @Flag(help: "Replace a pre-commit hook that outreach did not write (it is kept as pre-commit.outreach-backup).")
     var force = false
@@ -28,7 +28,8 @@ struct HookCommand: ParsableCommand {
   }
 
   struct Uninstall: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Remove the pre-commit hook if outreach installed it.")
+    static let configuration = CommandConfiguration(
+      commandName: "uninstall", abstract: "Remove the pre-commit hook if outreach installed it.")
 
     func run() throws {
       switch try GitHook.uninstall(in: FileManager.default.currentDirectoryPath) {

@@ -4,6 +4,7 @@ import OutreachKit
 
 struct Lint: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "lint",
     abstract: "Lint emails (files, folders, or - for standard input) against the rules.",
     discussion: """
       Exit status: 0 when no finding is at or above --fail-on, 1 when one is, \
@@ -92,7 +93,8 @@ extension Array where Element: Hashable {
 }
 
 struct Rules: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "List the rules in force: id, level and what each checks.")
+  static let configuration = CommandConfiguration(
+    commandName: "rules", abstract: "List the rules in force: id, level and what each checks.")
 
   @Option(help: "Output format: text, or markdown for a README table.")
   var format: RulesFormat = .text

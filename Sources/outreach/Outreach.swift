@@ -45,8 +45,9 @@ enum Terminal {
     FileHandle.standardOutput.write(Data(text.utf8))
   }
   static var colorOnStandardOutput: Bool {
-    isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) ?? true
-      && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+    // getenv, not ProcessInfo.environment (which copies every variable).
+    isatty(STDOUT_FILENO) == 1 && (getenv("NO_COLOR").map { $0.pointee == 0 } ?? true)
+      && getenv("TERM").map { String(cString: $0) } != "dumb"
   }
 }
 

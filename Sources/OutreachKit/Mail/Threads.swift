@@ -150,9 +150,16 @@ public struct MailSettings: Sendable {
       }
       return String(decoding: bytes, as: UTF8.self)
     }
-    var text = line.lowercased().replacingOccurrences(of: "\u{2019}", with: "'")
-    text = text.trimmingCharacters(in: .whitespaces)
-    while let last = text.last, ",.!;:-".contains(last) || last == " " { text.removeLast() }
+    // Otherwise on Unicode scalars: spaces are tabs and Zs (no-break
+    // spaces too), a typed apostrophe is a straight one.
+    func isSpace(_ scalar: Unicode.Scalar) -> Bool { scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
+    var scalars = line.lowercased().unicodeScalars.map { $0 == "\u{2019}" ? "'" : $0 }[...]
+    while let first = scalars.first, isSpace(first) { scalars.removeFirst() }
+    while let last = scalars.last, isSpace(last) || (last.isASCII && closingPunctuation.contains(UInt8(last.value))) {
+      scalars.removeLast()
+    }
+    var text = ""
+    text.unicodeScalars.append(contentsOf: scalars)
     return text
   }
 }

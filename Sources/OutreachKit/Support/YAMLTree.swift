@@ -17,7 +17,8 @@ struct YAMLValue {
       // Tags are not resolved by Yams' regular expressions (ICU, compiled
       // at start, a few milliseconds of every run): every scalar is text,
       // and `bool`, `node.int` and `node.float` read it when asked.
-      node = try Yams.compose(yaml: text, .basic)
+      // UTF-8 given, so Yams does not read the environment for a default.
+      node = try Yams.compose(yaml: text, .basic, .default, .utf8)
     } catch let error as YamlError {
       throw describe(error, file: file)
     } catch {
