@@ -17,12 +17,6 @@ struct RawWindow: Sendable {
   /// 0-based line of `bytes[0]` in the file.
   let baseLine: Int
 
-  init(bytes: [UInt8], base: Int, baseLine: Int) {
-    self.bytes = bytes
-    self.base = base
-    self.baseLine = baseLine
-  }
-
   /// 1-based line and column of a file offset. Columns count Unicode
   /// scalars where the line is UTF-8, bytes (one a character) where it is
   /// in a single-byte charset.
