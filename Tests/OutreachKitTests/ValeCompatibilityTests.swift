@@ -354,8 +354,111 @@ import Testing
     let text = "Subject: Your First Bill Is Coming\n\n# Getting started with the API\n\n# Getting Started with the API\n\nHi.\n"
     let found = try lint([style], text).findings.map { "\($0.line):\($0.rule)" }
     #expect(found == ["1:Team.Subject", "3:Team.Headings"], "\(found)")
+    // As in Vale, names in capitals are exceptions to list: without them,
+    // "PostHog" and "iOS" are two words of nine in the wrong case.
     let fine = "Subject: Your first bill is coming: PostHog tips for iOS\n\n# The Plan for Q4\n\nHi.\n"
-    #expect(try lint([style], fine).findings.isEmpty)
+    #expect(try lint([style], fine).findings.map(\.rule) == ["Team.Subject"])
+    let named = try makeStyle(
+      "Named",
+      [
+        "Subject.yml":
+          "extends: capitalization\nmessage: \"'%s' should be in sentence case.\"\nscope: subject\nmatch: $sentence\nexceptions: [PostHog, iOS]\n"
+      ])
+    #expect(try lint([named], fine).findings.isEmpty)
+  }
+
+  /// Vale's own unit vectors for `$sentence` (internal/check/variables_test.go,
+  /// threshold 1 and strcase's default ":" indicator).
+  @Test func sentenceCaseAsValeDecidesIt() {
+    let vectors: [(String, [String], Bool)] = [
+      ("Top-level entities", [], true), ("Non-member Predicates", [], false), ("Non-member predicates", [], true),
+      ("Client's key share and finish", [], true), ("Client\u{2019}s key share and finish", [], true),
+      ("Find the thief: Introduction", [], true), ("Creating a connection to Event Store", ["Event Store"], true),
+      ("Using errata-ai/vale", ["errata-ai/vale"], true), ("Use the Package Builder to install", [], false),
+      ("Use the Package Builder to install", ["Package Builder"], true),
+      ("Use the High-Def Render Pipeline to install", [], false), ("1. An important heading", [], true),
+      ("An important heading", [], true), ("An important Heading", [], false), ("this isn't in sentence case", [], false),
+      ("Community Leader responsibilities", [], false), ("Community Leader responsibilities", ["Community Leader"], true),
+    ]
+    for (heading, exceptions, passes) in vectors {
+      var spec = CapitalizationSpec(match: "$sentence")
+      spec.threshold = 1
+      spec.indicators = [":"]
+      let check = CapitalizationCheck(spec: spec, exceptions: exceptions)
+      #expect(check.check(heading).passes == passes, "\(heading) \(exceptions)")
+    }
+  }
+
+  /// `$title` follows `style` (AP by default, or Chicago) and `threshold`
+  /// (0.8 by default): "with" is a preposition Chicago keeps in lower case
+  /// and AP capitalizes; one word in five may differ at 0.8.
+  @Test func titleCaseStylesAndThreshold() {
+    func check(_ text: String, style: CapitalizationSpec.Style = .ap, threshold: Double = 0.8) -> (String, Bool) {
+      var spec = CapitalizationSpec(match: "$title")
+      spec.style = style
+      spec.threshold = threshold
+      return CapitalizationCheck(spec: spec, exceptions: []).check(text)
+    }
+    #expect(check("Getting Started with the API", threshold: 1) == ("Getting Started With the API", false))
+    #expect(check("Getting Started with the API", style: .chicago, threshold: 1) == ("Getting Started with the API", true))
+    #expect(check("Getting Started with the API").1, "4 of 5 words agree: 0.8")
+    #expect(check("Getting started with the API").1 == false)
+    #expect(check("a Guide to the Billing Page") == ("A Guide to the Billing Page", true), "first word")
+    #expect(check("How to Use Feature Flags", threshold: 1) == ("How To Use Feature Flags", false), "an infinitive's to")
+    #expect(check("Hubba-hubba Time").0 == "Hubba-Hubba Time")
+  }
+
+  /// Vale's feature test for `capitalization` (testdata/features/checks.feature):
+  /// a `threshold: 0.9` rule, and a `$sentence` rule with exceptions,
+  /// indicators and a `prefix`, on the same headings.
+  @Test func capitalizationAsValesFeatureTest() throws {
+    let style = try makeStyle(
+      "demo",
+      [
+        "CustomCap.yml":
+          "extends: capitalization\nmessage: \"'%s' should be in title case\"\nlevel: error\nscope: heading\nmatch: $sentence\nthreshold: 0.9\nexceptions:\n  - ABC\n  - add\n",
+        "SentenceCase.yml": """
+        extends: capitalization
+        message: "'%s' should be sentence-cased"
+        level: warning
+        scope: heading
+        match: $sentence
+        exceptions: [Section, Level, Title, Azure, Axon, Axon Framework, Axon Server, Axon Synapse]
+        indicators: [":"]
+        prefix: '^[a-z]\\.\\s'
+        """,
+      ])
+    let custom = try lint([style], "# Section about the MacBook pro ultimate edition\n").findings.filter {
+      $0.rule == "demo.CustomCap"
+    }
+    #expect(
+      custom.map { "\($0.line):\($0.column) \($0.message)" } == [
+        "1:3 'Section about the MacBook pro ultimate edition' should be in title case"
+      ])
+    let headings = """
+      # 1. An important heading
+
+      Some text.
+
+      ## An unimportant heading
+
+      Some text
+
+      ## An unimportant Heading
+
+      Some text
+
+      ## a. An unimportant heading
+
+      ## B. An unimportant heading
+
+      ## Axon Server connection
+      """
+    let sentence = try lint([style], headings).findings.filter { $0.rule == "demo.SentenceCase" }
+    #expect(
+      sentence.map { "\($0.line):\($0.column) \($0.message)" } == [
+        "9:4 'An unimportant Heading' should be sentence-cased", "15:4 'B. An unimportant heading' should be sentence-cased",
+      ])
   }
 
   /// Vale's `metric` (its documentation's Flesch-Kincaid formula): the value

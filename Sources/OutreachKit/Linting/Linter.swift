@@ -14,6 +14,8 @@ public struct Linter: Sendable {
   /// Reply prefixes, lowered, per subject rule.
   private let subjectPrefixes: [Int: [[UInt8]]]
   private let subjectPatterns: [Int: SharedRegex]
+  /// Each `capitalization` rule's check, its patterns compiled once.
+  private let capitalizationChecks: [Int: CapitalizationCheck]
   /// Each rule's `exceptions`, compiled once.
   private let exceptionPatterns: [Int: SharedRegex]
   /// Patterns of rules that read the whole email (consistency, conditional).
@@ -105,6 +107,13 @@ public struct Linter: Sendable {
       }
     }
     self.genericSubjects = genericSubjects
+    var capitalizationChecks: [Int: CapitalizationCheck] = [:]
+    for (index, rule) in rules.enumerated() {
+      if case .capitalization(let spec) = rule.kind {
+        capitalizationChecks[index] = CapitalizationCheck(spec: spec, exceptions: rule.exceptions)
+      }
+    }
+    self.capitalizationChecks = capitalizationChecks
     self.subjectPrefixes = subjectPrefixes
     self.subjectPatterns = subjectPatterns.mapValues { SharedRegex(regex: $0) }
     var exceptionPatterns: [Int: SharedRegex] = [:]
@@ -448,7 +457,7 @@ public struct Linter: Sendable {
           let shown = String(format: "%.2f", value)
           ruleFindings.append((Int(prose.offsets[first.range.lowerBound]), formatMessage(rule.message, [shown]), shown))
         }
-      case .capitalization(let match, let indicators):
+      case .capitalization:
         // Headings in the body; the subject too, when the scope names it.
         var units: [(offset: Int, text: String)] = []
         if rule.scopes.contains(.subject), let header = document.subject {
@@ -457,11 +466,11 @@ public struct Linter: Sendable {
         for block in prose.blocks where rule.admits(block) && block.region != .subject {
           units.append((Int(prose.offsets[block.range.lowerBound]), matchText(block.range.lowerBound, block.range.upperBound)))
         }
-        let exceptions = Set(rule.exceptions)
+        guard let check = capitalizationChecks[index] else { break }
         for unit in units where !unit.text.isEmpty {
-          if !Capitalization.conforms(unit.text, to: match, indicators: indicators, exceptions: exceptions) {
-            ruleFindings.append((unit.offset, formatMessage(rule.message, [unit.text]), unit.text))
-          }
+          let (expected, passes) = check.check(unit.text)
+          // As Vale: the text, then the text in the expected case.
+          if !passes { ruleFindings.append((unit.offset, formatMessage(rule.message, [unit.text, expected]), unit.text)) }
         }
       case .consistency, .conditional:
         // Matches over the whole email, in order: (pattern, start, end).

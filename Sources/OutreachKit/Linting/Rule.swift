@@ -77,7 +77,7 @@ public struct Rule: Sendable {
     case spelling(dictionaries: [String], folders: [String], ignore: [String], filters: [String])
     /// Vale `capitalization`: each scope's text in `$title`, `$sentence`,
     /// `$lower` or `$upper` case, or matching a pattern whole.
-    case capitalization(match: String, indicators: [String])
+    case capitalization(CapitalizationSpec)
     /// Vale `metric`: a formula over the body's counts, a finding when the
     /// result meets `condition` (`> 8`, say).
     case metric(formula: MetricFormula, comparison: String, threshold: Double)

@@ -271,8 +271,22 @@ public enum RuleLoader {
         throw fail(nil, "a capitalization rule needs `match`", "use $title, $sentence, $lower, $upper or a pattern")
       }
       if !match.hasPrefix("$") { try checkRegex(match, line: root["match"]?.line ?? 1) }
-      let indicators = root["indicators"] == nil ? [":"] : try strings("indicators").map(\.0)
-      kind = .capitalization(match: match, indicators: indicators)
+      var spec = CapitalizationSpec(match: match)
+      // As Vale: Chicago when asked, AP otherwise; no indicators unless given.
+      spec.style = try string("style") == "Chicago" ? .chicago : .ap
+      if root["indicators"] != nil { spec.indicators = try strings("indicators").map(\.0) }
+      if let value = root["threshold"] {
+        guard let threshold = value.node.float ?? value.node.int.map(Double.init), threshold >= 0, threshold <= 1 else {
+          throw fail(value, "`threshold` must be a number from 0 to 1", "write `threshold: 0.8` (Vale's default)")
+        }
+        // Vale reads 0 as "not set": the rule would never fire otherwise.
+        if threshold > 0 { spec.threshold = threshold }
+      }
+      if let prefix = try string("prefix") {
+        try checkRegex(prefix, line: root["prefix"]?.line ?? 1)
+        spec.prefix = prefix
+      }
+      kind = .capitalization(spec)
     case "spelling":
       let folder = (file as NSString).deletingLastPathComponent
       let dictionaries = try strings("dictionaries").map(\.0)

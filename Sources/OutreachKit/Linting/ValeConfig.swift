@@ -149,7 +149,7 @@ public struct ValeConfig: Sendable {
     if !accept.isEmpty {
       for index in out.indices where out[index].vocab {
         switch out[index].kind {
-        case .existence, .substitution: out[index].exceptions += accept
+        case .existence, .substitution, .capitalization: out[index].exceptions += accept
         default: break
         }
       }
