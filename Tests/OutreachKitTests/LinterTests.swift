@@ -185,6 +185,26 @@ import Testing
     #expect(!set.rules.contains { $0.id == "em-dash" } && set.rules.contains { $0.id == "too-long" })
   }
 
+  @Test func aFolderRuleReplacesTheBuiltInInItsPlace() throws {
+    // A Rules/ folder's `em-dash.yml` replaces the built-in one (which is
+    // then never parsed) and keeps its place in the order; a replacement
+    // that does not run here (`extends: sequence`) leaves the built-in.
+    let builtIn = try RuleSet.load(folders: [], configuration: Configuration()).rules.map(\.id)
+    let folder = makeTemporaryFolder("replace") + "/Rules"
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    try "extends: existence\nmessage: \"No '%s'.\"\ntokens: [zebra]\n".write(
+      toFile: folder + "/em-dash.yml", atomically: true, encoding: .utf8)
+    try "extends: sequence\nmessage: x\ntokens: []\n".write(
+      toFile: folder + "/vibe-killer.yml", atomically: true, encoding: .utf8)
+    let set = try RuleSet.load(folders: [folder], configuration: Configuration())
+    #expect(set.rules.map(\.id) == builtIn)
+    let linter = Linter(rules: set.rules)
+    let found = linter.lint(path: "t.md", text: "Hi,\n\nA zebra \u{2014} circling back.\n").map(\.rule)
+    #expect(found.contains("em-dash") && found.contains("vibe-killer"), "\(found)")
+    #expect(set.rules.first { $0.id == "em-dash" }?.file == folder + "/em-dash.yml")
+    #expect(set.warnings.contains { $0.message.contains("sequence") })
+  }
+
   @Test func addressesInManyParagraphsKeepPositions() {
     // Each paragraph's bare address becomes one opaque byte in place; the
     // phrase after it must still point at its own line and column.

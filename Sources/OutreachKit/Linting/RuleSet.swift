@@ -174,42 +174,23 @@ public struct RuleSet: Sendable {
     var warnings: [Warning] = []
     var byID: [String: Rule] = [:]
     var order: [String] = []
+    var inOrder = Set<String>()
     func add(_ rule: Rule) {
-      if byID[rule.id] == nil { order.append(rule.id) }
+      if inOrder.insert(rule.id).inserted { order.append(rule.id) }
       byID[rule.id] = rule
     }
     var sources: [String] = []
-    var mail = MailSettings.builtIn
-    if useDefaults && configuration.defaultRules {
-      for file in builtInFiles {
-        let id = URL(fileURLWithPath: file.path).deletingPathExtension().lastPathComponent
-        add(
-          try RuleLoader.load(
-            id: id, file: "(built-in)/\(file.path)", text: file.contents, warnings: &warnings, validate: false))
-      }
-      sources.append("built-in")
-    }
+    // Each folder's rule files and their ids, listed before anything is
+    // parsed: a built-in rule that a folder replaces is not parsed at all.
+    var listed: [(folder: String, isFolder: Bool, files: [(path: String, id: String)])] = []
     for folder in folders {
       var isDirectory: ObjCBool = false
       guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory) else {
         throw OutreachError.notFound(path: folder)
       }
-      if isDirectory.boolValue {
-        // `_mail.yml` holds settings, not a rule.
-        let settings = (folder as NSString).appendingPathComponent(MailSettings.fileName)
-        if FileManager.default.fileExists(atPath: settings) {
-          let bytes = try TextFile.read(path: settings, limit: 1_000_000)
-          mail = try MailSettings.load(path: settings, text: String(decoding: bytes, as: UTF8.self), warnings: &warnings)
-        }
-      }
-      let files = isDirectory.boolValue ? try ruleFiles(in: folder) : [folder]
-      // Rule files are read and parsed on every core; the first error in
-      // file order is the one reported.
       let isFolder = isDirectory.boolValue
       let styleName = URL(fileURLWithPath: folder).standardizedFileURL.lastPathComponent
-      let box = ResultBox<Result<(Rule?, [Warning]), OutreachError>>(count: files.count)
-      DispatchQueue.concurrentPerform(iterations: files.count) { index in
-        let file = files[index]
+      let files = try (isFolder ? ruleFiles(in: folder) : [folder]).map { file in
         let relative =
           isFolder
           ? String(file.dropFirst(folder.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
@@ -220,6 +201,59 @@ public struct RuleSet: Sendable {
         // name), a StylesPath's `Style.Rule` from its subfolders. A folder
         // named Rules is the project's own: its ids stay bare (`vibe-killer`).
         if isFolder, !relative.contains("/"), styleName.lowercased() != "rules" { id = styleName + "." + id }
+        return (file, id)
+      }
+      listed.append((folder, isFolder, files))
+    }
+    let replaced = Set(listed.flatMap { $0.files.map(\.id) })
+    var deferred: [(id: String, file: (path: String, contents: String))] = []
+    if useDefaults && configuration.defaultRules {
+      let files = builtInFiles.map { (id: URL(fileURLWithPath: $0.path).deletingPathExtension().lastPathComponent, file: $0) }
+      let parsed = files.filter { !replaced.contains($0.id) }
+      let box = ResultBox<Result<(Rule, [Warning]), OutreachError>>(count: parsed.count)
+      DispatchQueue.concurrentPerform(iterations: parsed.count) { index in
+        var fileWarnings: [Warning] = []
+        let (id, file) = parsed[index]
+        do {
+          let rule = try RuleLoader.load(
+            id: id, file: "(built-in)/\(file.path)", text: file.contents, warnings: &fileWarnings, validate: false)
+          box.set(index, .success((rule, fileWarnings)))
+        } catch let error as OutreachError {
+          box.set(index, .failure(error))
+        } catch {
+          box.set(index, .failure(.unreadable(path: file.path, reason: "\(error)")))
+        }
+      }
+      var results = box.values.makeIterator()
+      for entry in files {
+        if replaced.contains(entry.id) {
+          // Its place in the order is kept; it is parsed only if the folder's
+          // rule turns out not to run here.
+          if inOrder.insert(entry.id).inserted { order.append(entry.id) }
+          deferred.append(entry)
+        } else if let result = results.next() {
+          let (rule, fileWarnings) = try result.get()
+          warnings += fileWarnings
+          add(rule)
+        }
+      }
+      sources.append("built-in")
+    }
+    var mail: MailSettings? = nil
+    for (folder, isFolder, files) in listed {
+      if isFolder {
+        // `_mail.yml` holds settings, not a rule.
+        let settings = (folder as NSString).appendingPathComponent(MailSettings.fileName)
+        if FileManager.default.fileExists(atPath: settings) {
+          let bytes = try TextFile.read(path: settings, limit: 1_000_000)
+          mail = try MailSettings.load(path: settings, text: String(decoding: bytes, as: UTF8.self), warnings: &warnings)
+        }
+      }
+      // Rule files are read and parsed on every core; the first error in
+      // file order is the one reported.
+      let box = ResultBox<Result<(Rule?, [Warning]), OutreachError>>(count: files.count)
+      DispatchQueue.concurrentPerform(iterations: files.count) { index in
+        let (file, id) = files[index]
         do {
           let bytes = try TextFile.read(path: file, limit: 5_000_000)
           var fileWarnings: [Warning] = []
@@ -241,9 +275,14 @@ public struct RuleSet: Sendable {
       }
       sources.append(folder)
     }
+    // A built-in rule whose replacement does not run here stays.
+    for (id, file) in deferred where byID[id] == nil {
+      byID[id] = try RuleLoader.load(
+        id: id, file: "(built-in)/\(file.path)", text: file.contents, warnings: &warnings, validate: false)
+    }
     var rules: [Rule] = []
     for id in order {
-      var rule = byID[id]!
+      guard var rule = byID[id] else { continue }
       if configuration.apply(to: &rule) { rules.append(rule) }
     }
     for (id, entry) in configuration.ruleSettings where byID[id] == nil {
@@ -252,7 +291,7 @@ public struct RuleSet: Sendable {
         Warning(
           path: configuration.file ?? Configuration.fileName, line: entry.line, message: "no rule `\(id)` to configure\(hint)"))
     }
-    return RuleSet(rules: rules, warnings: warnings, sources: sources, mail: mail)
+    return RuleSet(rules: rules, warnings: warnings, sources: sources, mail: mail ?? .builtIn)
   }
 
   static func ruleFiles(in folder: String) throws -> [String] {
