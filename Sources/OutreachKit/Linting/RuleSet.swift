@@ -195,8 +195,11 @@ public struct RuleSet: Sendable {
           isFolder
           ? String(file.dropFirst(folder.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
           : URL(fileURLWithPath: file).lastPathComponent
-        var id = relative.replacingOccurrences(of: ".yaml", with: "").replacingOccurrences(of: ".yml", with: "")
-          .replacingOccurrences(of: "/", with: ".")
+        // The path without its extension, `/` as `.` (no NSString on the
+        // way: this runs for every rule file at every start).
+        var stem = Substring(relative)
+        for suffix in [".yaml", ".yml"] where stem.hasSuffix(suffix) { stem = stem.dropLast(suffix.count) }
+        var id = stem.split(separator: "/", omittingEmptySubsequences: false).joined(separator: ".")
         // Vale's ids: a style folder's rules are `Style.Rule` (the folder's
         // name), a StylesPath's `Style.Rule` from its subfolders. A folder
         // named Rules is the project's own: its ids stay bare (`vibe-killer`).
