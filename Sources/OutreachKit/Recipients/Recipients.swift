@@ -144,12 +144,13 @@ public enum RecipientPicker {
     var candidates: [(user: AccountUser, role: Role, score: Int, days: Int?)] = []
     var seenEmails = Set<String>()
     for user in account.users where exclusion(user, today: today, configuration: configuration) == nil {
-      guard seenEmails.insert(user.email.lowercased()).inserted else { continue }
+      let email = user.email.lowercased()
+      guard seenEmails.insert(email).inserted else { continue }
       let role = role(of: user)
       if role == .finance && cost == nil { continue }
       let days = user.lastActive.map { $0.days(to: today) }
       // Fewer unanswered emails first, then seniority, then recent activity.
-      let ignored = unanswered[user.email.lowercased()] ?? 0
+      let ignored = unanswered.isEmpty ? 0 : unanswered[email] ?? 0
       let score = -min(ignored, 2) * 100_000 + seniority(user.title) * 1000 + (1000 - min(999, days ?? 999))
       candidates.append((user, role, score, days))
     }
@@ -179,8 +180,10 @@ public enum RecipientPicker {
     let limit = min(configuration.maxRecipients, 4)
     // Someone who ignored two emails is not a filler when their role is
     // already written to.
-    candidates.removeAll { candidate in
-      unanswered[candidate.user.email.lowercased(), default: 0] >= 2 && chosen.contains { $0.role == candidate.role }
+    if !unanswered.isEmpty {
+      candidates.removeAll { candidate in
+        unanswered[candidate.user.email.lowercased(), default: 0] >= 2 && chosen.contains { $0.role == candidate.role }
+      }
     }
     for candidate in candidates
     where chosen.count < min(limit, 3) && !used.contains(candidate.user.email) && fillRoles.contains(candidate.role)
