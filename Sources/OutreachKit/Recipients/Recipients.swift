@@ -142,7 +142,8 @@ public enum RecipientPicker {
   ) -> [Recipient] {
     let cost = costSignals.first { signal in observations.contains { $0.id == signal.id } }
     var candidates: [(user: AccountUser, role: Role, score: Int, days: Int?)] = []
-    var seenEmails = Set<String>()
+    var seenEmails = Set<String>(minimumCapacity: account.users.count)
+    candidates.reserveCapacity(account.users.count)
     for user in account.users where exclusion(user, today: today, configuration: configuration) == nil {
       let email = user.email.lowercased()
       guard seenEmails.insert(email).inserted else { continue }
