@@ -210,6 +210,9 @@ public struct RuleSet: Sendable {
     }
     let replaced = Set(listed.flatMap { $0.files.map(\.id) })
     var deferred: [(id: String, file: (path: String, contents: String))] = []
+    @Sendable func builtIn(_ id: String, _ file: (path: String, contents: String), _ warnings: inout [Warning]) throws -> Rule {
+      try RuleLoader.load(id: id, file: "(built-in)/\(file.path)", text: file.contents, warnings: &warnings, validate: false)
+    }
     if useDefaults && configuration.defaultRules {
       let files = builtInFiles.map { (id: URL(fileURLWithPath: $0.path).deletingPathExtension().lastPathComponent, file: $0) }
       let parsed = files.filter { !replaced.contains($0.id) }
@@ -218,9 +221,7 @@ public struct RuleSet: Sendable {
         var fileWarnings: [Warning] = []
         let (id, file) = parsed[index]
         do {
-          let rule = try RuleLoader.load(
-            id: id, file: "(built-in)/\(file.path)", text: file.contents, warnings: &fileWarnings, validate: false)
-          box.set(index, .success((rule, fileWarnings)))
+          box.set(index, .success((try builtIn(id, file, &fileWarnings), fileWarnings)))
         } catch let error as OutreachError {
           box.set(index, .failure(error))
         } catch {
@@ -279,10 +280,7 @@ public struct RuleSet: Sendable {
       sources.append(folder)
     }
     // A built-in rule whose replacement does not run here stays.
-    for (id, file) in deferred where byID[id] == nil {
-      byID[id] = try RuleLoader.load(
-        id: id, file: "(built-in)/\(file.path)", text: file.contents, warnings: &warnings, validate: false)
-    }
+    for (id, file) in deferred where byID[id] == nil { byID[id] = try builtIn(id, file, &warnings) }
     var rules: [Rule] = []
     for id in order {
       guard var rule = byID[id] else { continue }

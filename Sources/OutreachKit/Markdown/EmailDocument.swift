@@ -109,7 +109,7 @@ public struct EmailDocument: Sendable {
     self.historyLine = structure.historyLine
 
     var writer = ProseWriter()
-    // Prose is never longer than the source (a byte becomes at most one).
+    // Prose is about as long as the source (a byte becomes at most one).
     writer.reserve(bytes.count + 16)
     if let subject = headers.first(where: { $0.name.lowercased() == "subject" }) {
       writer.beginBlock()
