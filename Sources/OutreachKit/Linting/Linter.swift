@@ -236,6 +236,13 @@ public struct Linter: Sendable {
       func matchText(_ start: Int, _ end: Int) -> String {
         String(decoding: prose.text[start..<end], as: UTF8.self).trimmingSpaces
       }
+      /// The body paragraphs the rule reads, and where the first starts
+      /// (readability and metric score the body as a whole).
+      func bodyText() -> (texts: [String], offset: Int)? {
+        let blocks = prose.blocks.filter { rule.admits($0) && $0.region == .body }
+        guard let first = blocks.first else { return nil }
+        return (blocks.map { String(decoding: prose.text[$0.range], as: UTF8.self) }, Int(prose.offsets[first.range.lowerBound]))
+      }
       func admitted(_ start: Int) -> Bool {
         guard let block = prose.block(at: start) else { return false }
         return rule.admits(block)
@@ -414,13 +421,11 @@ public struct Linter: Sendable {
           ruleFindings.append((offset, formatMessage(rule.message, ["---"]), "---"))
         }
       case .readability(let metrics, let grade):
-        let blocks = prose.blocks.filter { rule.admits($0) && $0.region == .body }
-        guard let first = blocks.first else { break }
-        let text = blocks.map { String(decoding: prose.text[$0.range], as: UTF8.self) }.joined(separator: "\n\n")
-        let score = Readability(text).grade(metrics)
+        guard let body = bodyText() else { break }
+        let score = Readability(body.texts.joined(separator: "\n\n")).grade(metrics)
         if score > grade {
           let value = String(format: "%.2f", score)
-          ruleFindings.append((Int(prose.offsets[first.range.lowerBound]), formatMessage(rule.message, [value]), value))
+          ruleFindings.append((body.offset, formatMessage(rule.message, [value]), value))
         }
       case .spelling(_, _, let ignore, _):
         guard let checker = spellCheckers[index], let speller = checker.checker else { break }
@@ -439,12 +444,11 @@ public struct Linter: Sendable {
           }
         }
       case .metric(let formula, let comparison, let threshold):
-        let blocks = prose.blocks.filter { rule.admits($0) && $0.region == .body }
-        guard let first = blocks.first else { break }
-        let texts = blocks.map { String(decoding: prose.text[$0.range], as: UTF8.self) }
-        let counts = Readability(texts.joined(separator: "\n\n"))
-        let longWords = texts.joined(separator: " ").split(separator: " ").filter { $0.filter(\.isLetter).count >= 7 }.count
-        let value = formula.evaluate(counts.values(paragraphs: blocks.count, longWords: longWords))
+        guard let body = bodyText() else { break }
+        let counts = Readability(body.texts.joined(separator: "\n\n"))
+        let longWords = body.texts.joined(separator: " ").split(separator: " ").filter { $0.filter(\.isLetter).count >= 7 }
+          .count
+        let value = formula.evaluate(counts.values(paragraphs: body.texts.count, longWords: longWords))
         let met: Bool
         switch comparison {
         case ">": met = value > threshold
@@ -455,7 +459,7 @@ public struct Linter: Sendable {
         }
         if met {
           let shown = String(format: "%.2f", value)
-          ruleFindings.append((Int(prose.offsets[first.range.lowerBound]), formatMessage(rule.message, [shown]), shown))
+          ruleFindings.append((body.offset, formatMessage(rule.message, [shown]), shown))
         }
       case .capitalization:
         // Headings in the body; the subject too, when the scope names it.

@@ -1,5 +1,4 @@
 import CRE2
-import Foundation
 
 /// A rule pattern compiled by RE2: linear-time matching with Go's (and so
 /// Vale's) syntax. Patterns RE2 rejects (backreferences, lookaround) are
@@ -13,28 +12,15 @@ final class RE2Regex: @unchecked Sendable {
   /// compiling them all costs a one-email lint its start-up time.
   final class Lazy: @unchecked Sendable {
     let pattern: String
-    let ignorecase: Bool
-    let captures: Bool
-    private var compiled: RE2Regex?
-    private var failed = false
-    private let lock = NSLock()
+    private let compiled: MadeOnce<RE2Regex>
 
     init(_ pattern: String, ignorecase: Bool = false, captures: Bool = false) {
       self.pattern = pattern
-      self.ignorecase = ignorecase
-      self.captures = captures
+      compiled = MadeOnce { try? RE2Regex(pattern, ignorecase: ignorecase, captures: captures) }
     }
 
     /// Nil when RE2 rejects the pattern (rule files were checked on load).
-    var regex: RE2Regex? {
-      lock.lock()
-      defer { lock.unlock() }
-      if compiled == nil, !failed {
-        compiled = try? RE2Regex(pattern, ignorecase: ignorecase, captures: captures)
-        failed = compiled == nil
-      }
-      return compiled
-    }
+    var regex: RE2Regex? { compiled.value }
   }
 
   /// Throws the reason RE2 gives when it rejects `pattern`.

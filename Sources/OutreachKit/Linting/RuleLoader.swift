@@ -245,7 +245,7 @@ public enum RuleLoader {
           path: file, line: line, problem: "unknown metric `\(metric)`",
           fix: "use \(Readability.metrics.joined(separator: ", "))")
       }
-      guard let gradeValue = root["grade"], let grade = gradeValue.node.float ?? gradeValue.node.int.map(Double.init) else {
+      guard let grade = root["grade"]?.node.float else {
         throw fail(root["grade"], "a readability rule needs a numeric `grade`", "add `grade: 8`, say")
       }
       if metrics.isEmpty { throw fail(nil, "a readability rule needs `metrics`", "list one or more, like `- Flesch-Kincaid`") }
@@ -276,7 +276,7 @@ public enum RuleLoader {
       spec.style = try string("style") == "Chicago" ? .chicago : .ap
       if root["indicators"] != nil { spec.indicators = try strings("indicators").map(\.0) }
       if let value = root["threshold"] {
-        guard let threshold = value.node.float ?? value.node.int.map(Double.init), threshold >= 0, threshold <= 1 else {
+        guard let threshold = value.node.float, threshold >= 0, threshold <= 1 else {
           throw fail(value, "`threshold` must be a number from 0 to 1", "write `threshold: 0.8` (Vale's default)")
         }
         // Vale reads 0 as "not set": the rule would never fire otherwise.

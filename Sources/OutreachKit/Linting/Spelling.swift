@@ -51,26 +51,13 @@ final class SpellChecker: @unchecked Sendable {
 
 /// A rule's spell checker, made when an email first needs it.
 final class LazySpellChecker: @unchecked Sendable {
-  let dictionaries: [String]
-  let folders: [String]
   let filter: RE2Regex.Lazy?
-  private var made: SpellChecker?
-  private var tried = false
-  private let lock = NSLock()
+  private let made: MadeOnce<SpellChecker>
 
   init(dictionaries: [String], folders: [String], filter: RE2Regex.Lazy?) {
-    self.dictionaries = dictionaries
-    self.folders = folders
     self.filter = filter
+    made = MadeOnce { SpellChecker(dictionaries: dictionaries, folders: folders) }
   }
 
-  var checker: SpellChecker? {
-    lock.lock()
-    defer { lock.unlock() }
-    if !tried {
-      made = SpellChecker(dictionaries: dictionaries, folders: folders)
-      tried = true
-    }
-    return made
-  }
+  var checker: SpellChecker? { made.value }
 }
