@@ -31,18 +31,23 @@ final class CapitalizationCheck: @unchecked Sendable {
   let exceptions: [String]
   /// Vale's exception pattern: the exceptions, longest first, each case
   /// sensitive unless it starts with `(?i)`, between word boundaries.
-  private let exceptionRegex: RE2Regex?
+  private let exceptionPattern: MadeOnce<RE2Regex>
   /// Words as Vale's `title` and `sentence` compare them: an exception, or
   /// letters and digits up to the next space.
-  private let tokens: RE2Regex?
+  private let tokenPattern: MadeOnce<RE2Regex>
   /// The sentence converter's own split: exceptions (any case) first.
-  private let sentenceTokens: RE2Regex?
+  private let sentencePattern: MadeOnce<RE2Regex>
   /// The title converter's split: letters and digits up to a space, `-` or `/`.
-  private let titleWords: RE2Regex?
+  private static let titleWords = try? RE2Regex(#"[\p{N}\p{L}]+[^\s\-/]*"#)
   /// Each exception as a pattern of its own (the converters' vocabulary).
-  private let vocabulary: [(text: String, regex: RE2Regex?)]
-  private let prefix: RE2Regex?
-  private let custom: RE2Regex?
+  private let vocabulary: [(text: String, regex: RE2Regex.Lazy)]
+  private let prefixPattern: RE2Regex.Lazy?
+  private let custom: RE2Regex.Lazy?
+  // Compiled when a heading or subject is first checked, not at start.
+  private var exceptionRegex: RE2Regex? { exceptionPattern.value }
+  private var tokens: RE2Regex? { tokenPattern.value }
+  private var sentenceTokens: RE2Regex? { sentencePattern.value }
+  private var prefix: RE2Regex? { prefixPattern?.regex }
   private static let numberedItem = try? RE2Regex(#"\d+\."#)
 
   static let smallWords: Set<String> = [
@@ -74,17 +79,15 @@ final class CapitalizationCheck: @unchecked Sendable {
     }.map(\.element)
     self.exceptions = terms
     let ordered = terms.map { $0.hasPrefix("(?i)") ? $0 : "(?-i)" + $0 }
-    let exceptionPattern = ordered.isEmpty ? nil : #"(?m)\b(?:"# + ordered.joined(separator: "|") + #")\b"#
-    exceptionRegex = exceptionPattern.flatMap { try? RE2Regex($0) }
-    let tokenPattern = exceptionRegex == nil ? Self.word : exceptionPattern! + "|" + Self.word
-    tokens = try? RE2Regex(tokenPattern)
-    let sentencePattern =
-      terms.isEmpty ? Self.word : #"\b(?:"# + terms.joined(separator: "|") + #")\b|"# + Self.word
-    sentenceTokens = (try? RE2Regex(sentencePattern, ignorecase: true)) ?? (try? RE2Regex(Self.word))
-    titleWords = try? RE2Regex(#"[\p{N}\p{L}]+[^\s\-/]*"#)
-    vocabulary = terms.map { ($0, try? RE2Regex($0)) }
-    prefix = spec.prefix.flatMap { try? RE2Regex($0) }
-    custom = spec.match.hasPrefix("$") ? nil : try? RE2Regex(spec.match)
+    let exceptions = ordered.isEmpty ? nil : #"(?m)\b(?:"# + ordered.joined(separator: "|") + #")\b"#
+    exceptionPattern = MadeOnce { exceptions.flatMap { try? RE2Regex($0) } }
+    // A word split that leaves out exceptions RE2 rejects.
+    tokenPattern = MadeOnce { exceptions.flatMap { try? RE2Regex($0 + "|" + Self.word) } ?? (try? RE2Regex(Self.word)) }
+    let sentence = terms.isEmpty ? Self.word : #"\b(?:"# + terms.joined(separator: "|") + #")\b|"# + Self.word
+    sentencePattern = MadeOnce { (try? RE2Regex(sentence, ignorecase: true)) ?? (try? RE2Regex(Self.word)) }
+    vocabulary = terms.map { ($0, RE2Regex.Lazy($0)) }
+    prefixPattern = spec.prefix.map { RE2Regex.Lazy($0) }
+    custom = spec.match.hasPrefix("$") ? nil : RE2Regex.Lazy(spec.match)
   }
 
   /// The text in the expected case, and whether `text` passes.
@@ -99,7 +102,7 @@ final class CapitalizationCheck: @unchecked Sendable {
       let expected = text.uppercased()
       return (expected, text == expected || isException(text))
     default:
-      return (spec.match, (custom?.isFound(in: text) ?? true) || isException(text))
+      return (spec.match, (custom?.regex?.isFound(in: text) ?? true) || isException(text))
     }
   }
 
@@ -161,7 +164,7 @@ final class CapitalizationCheck: @unchecked Sendable {
   /// unless first or last, everything else capitalized, exceptions as written.
   func title(_ text: String) -> String {
     let (prefixText, rest) = splitPrefix(text)
-    guard let titleWords else { return text }
+    guard let titleWords = Self.titleWords else { return text }
     // Dashes and curly quotes count as their ASCII forms around a word.
     let scalars = Array(
       rest.unicodeScalars.map { scalar -> Unicode.Scalar in
@@ -215,7 +218,7 @@ final class CapitalizationCheck: @unchecked Sendable {
   private func vocabularyEntry(_ word: String) -> String? {
     for term in vocabulary {
       if term.text.lowercased() == word.lowercased() { return term.text }
-      if term.regex?.isFound(in: word) == true { return word }
+      if term.regex.regex?.isFound(in: word) == true { return word }
     }
     return nil
   }
