@@ -93,51 +93,63 @@ public struct DraftRun: Sendable {
     }
     let writer = openedWriter
     struct Outcome: Sendable {
-      var drafts: [Draft] = []
-      var findings: [Finding] = []
-      var kept: [String] = []
-      var written = 0
+      var source = ""
+      var drafts: [(draft: Draft, content: String?)] = []
     }
     let (drafter, linter) = (self.drafter, self.linter)
     var findings: [Finding] = []
     var kept: [String] = []
     var written = 0
-    // Accounts are read, drafted, linted and written on every core; drafts
-    // are emitted in order.
+    var writeErrors: [OutreachError] = []
+    // Names are given in file order, one draft at a time, so that each
+    // draft of the run has its own and the same one in every run.
+    var names = DraftNames(owners: writer?.owners ?? [:])
+    // Accounts are read, drafted and linted on every core; drafts are
+    // named, written and emitted in order.
     forEachAccount(
       paths, result: &result,
       work: { account in
-        var outcome = Outcome()
+        var outcome = Outcome(source: account.file)
         for draft in try drafter.drafts(for: account, stage: options.stage) {
-          let name = options.eml ? draft.emlFileName : draft.fileName
-          let label = options.outFolder.map { $0 + "/" + name } ?? name
-          let raised = drafter.linter == nil ? linter.lint(path: label, text: draft.text) : draft.findings
-          outcome.findings += raised.map { finding in
-            var relabelled = finding
-            relabelled.path = label
-            return relabelled
-          }
-          if let writer {
-            let content =
-              options.eml
+          let content =
+            writer == nil
+            ? nil
+            : options.eml
               ? String(decoding: draft.message(from: drafter.templates.team, today: options.today), as: UTF8.self) : draft.text
-            switch try writer.write(content, name: name) {
-            case .written: outcome.written += 1
-            case .unchanged: break
-            case .keptEdited: outcome.kept.append(label)
-            }
-          }
-          outcome.drafts.append(draft)
+          outcome.drafts.append((draft, content))
         }
         return outcome
       },
       each: { outcome in
-        findings += outcome.findings
-        kept += outcome.kept
-        written += outcome.written
-        outcome.drafts.forEach(emit)
+        for (original, content) in outcome.drafts {
+          var draft = original
+          let name = names.claim(options.eml ? draft.emlFileName : draft.fileName, for: draft, source: outcome.source)
+          draft.fileName = options.eml ? String(name.dropLast(4)) + ".md" : name
+          let label = options.outFolder.map { $0 + "/" + name } ?? name
+          let raised = drafter.linter == nil ? linter.lint(path: label, text: draft.text) : draft.findings
+          findings += raised.map { finding in
+            var relabelled = finding
+            relabelled.path = label
+            return relabelled
+          }
+          if let writer, let content {
+            do {
+              switch try writer.write(content, name: name, owner: DraftNames.key(draft)) {
+              case .written: written += 1
+              case .unchanged: break
+              case .keptEdited: kept.append(label)
+              }
+            } catch let error as OutreachError {
+              writeErrors.append(error)
+            } catch {
+              writeErrors.append(.cannotWrite(path: label, reason: "\(error)"))
+            }
+          }
+          emit(draft)
+        }
       })
     result.findings = findings
+    result.errors += writeErrors
     result.kept = kept
     result.written = written
     if let writer {

@@ -15,7 +15,14 @@ public final class DraftWriter: @unchecked Sendable {
   public let force: Bool
   private var written: [String: Set<String>] = [:]
   private var latest: [String: String] = [:]
+  /// Which draft (its `DraftNames` key) each file belongs to, from the
+  /// journal: a name stays with the draft that had it first.
+  public private(set) var owners: [String: String] = [:]
   private var journal: Int32 = -1
+  /// The folder, held open with an exclusive `flock` for the whole run, so
+  /// that two runs into one folder take turns instead of losing each
+  /// other's journal entries or temporary files.
+  private var folderLock: Int32 = -1
   /// Guards `written`, `latest` and the journal: drafts are written from
   /// several threads at once.
   private let lock = NSLock()
@@ -31,12 +38,24 @@ public final class DraftWriter: @unchecked Sendable {
     } else if !isDirectory.boolValue {
       throw OutreachError.cannotWrite(path: folder, reason: "it is a file, not a folder")
     }
+    folderLock = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    guard folderLock >= 0 else { throw OutreachError.cannotWrite(path: folder, reason: String(cString: strerror(errno))) }
+    if flock(folderLock, LOCK_EX) != 0 {
+      let reason = String(cString: strerror(errno))
+      close(folderLock)
+      throw OutreachError.cannotWrite(path: folder, reason: "cannot lock the folder: \(reason)")
+    }
+    // Read only once the lock is held: a run that wrote meanwhile has
+    // finished and compacted its journal.
     if let text = try? String(contentsOfFile: manifestPath, encoding: .utf8) {
       for line in text.split(separator: "\n") {
-        let parts = line.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2 else { continue }
-        written[String(parts[1]), default: []].insert(String(parts[0]))
-        latest[String(parts[1])] = String(parts[0])
+        // `HASH NAME [OWNER]`: the owner is absent in journals of earlier versions.
+        let parts = line.split(separator: " ")
+        guard parts.count == 2 || parts.count == 3 else { continue }
+        let name = String(parts[1])
+        written[name, default: []].insert(String(parts[0]))
+        latest[name] = String(parts[0])
+        if parts.count == 3 { owners[name] = String(parts[2]) }
       }
     }
     // Temporary files of a run that was killed.
@@ -51,38 +70,54 @@ public final class DraftWriter: @unchecked Sendable {
 
   static func hash(_ text: String) -> String { String(stableHash(text), radix: 16) }
 
-  public func write(_ text: String, name: String) throws -> Outcome {
+  /// Writes `text` as `name`; `owner` is the draft's `DraftNames` key,
+  /// kept in the journal so the name stays that draft's in later runs.
+  public func write(_ text: String, name: String, owner: String? = nil) throws -> Outcome {
     let path = folder + "/" + name
     let hash = Self.hash(text)
     if let existing = try? String(contentsOfFile: path, encoding: .utf8) {
       if existing == text {
-        record(hash, name)
+        record(hash, name, owner: owner)
         return .unchanged
       }
       let ours = lock.withLock { written[name]?.contains(Self.hash(existing)) ?? false }
       if !force, !ours { return .keptEdited }
     }
-    record(hash, name)
+    record(hash, name, owner: owner)
     try Self.atomicWrite(text, to: path)
     return .written
   }
 
-  private func record(_ hash: String, _ name: String) {
+  private func record(_ hash: String, _ name: String, owner: String?) {
     lock.lock()
     defer { lock.unlock() }
     latest[name] = hash
-    guard written[name]?.contains(hash) != true else { return }
+    let newOwner = owner != nil && owners[name] != owner
+    if let owner { owners[name] = owner }
+    guard written[name]?.contains(hash) != true || newOwner else { return }
     written[name, default: []].insert(hash)
-    let line = Array("\(hash) \(name)\n".utf8)
+    let line = Array("\(hash) \(name)\(owners[name].map { " " + $0 } ?? "")\n".utf8)
     _ = line.withUnsafeBytes { Foundation.write(journal, $0.baseAddress, $0.count) }
   }
 
-  /// Compacts the journal to the latest hash of each draft.
+  /// Compacts the journal to the latest hash of each draft, then lets the
+  /// next run into this folder go on.
   public func saveManifest() throws {
     if journal >= 0 { close(journal) }
     journal = -1
-    let lines = latest.keys.sorted().map { "\(latest[$0]!) \($0)" }.joined(separator: "\n") + "\n"
+    defer {
+      if folderLock >= 0 { close(folderLock) }
+      folderLock = -1
+    }
+    let lines =
+      latest.keys.sorted().map { name in "\(latest[name]!) \(name)\(owners[name].map { " " + $0 } ?? "")" }.joined(
+        separator: "\n") + "\n"
     try Self.atomicWrite(lines, to: manifestPath)
+  }
+
+  deinit {
+    if journal >= 0 { close(journal) }
+    if folderLock >= 0 { close(folderLock) }
   }
 
   /// Writes a temporary file beside the target and renames it over, so a

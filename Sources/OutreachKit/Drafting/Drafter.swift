@@ -16,8 +16,13 @@ public struct Draft: Sendable {
   public var misses: [String]
   /// What the drafter's linter found in the final text (empty when clean).
   public var findings: [Finding] = []
-  /// A stable file name for `--out`.
+  /// A stable file name for `--out`: a slug of the account name and the
+  /// stage. Several drafts can share it ("Acme" and "ACME"); `DraftNames`
+  /// gives each its own within a run.
   public var fileName: String
+  /// What tells this draft from every other: the account's exact name and
+  /// domain, the stage, and for a per-person draft the address.
+  public var identity: String = ""
 
   /// The email file (contract section 2).
   public var text: String {
@@ -291,7 +296,9 @@ public struct Drafter: Sendable {
     return Draft(
       account: account.name, stage: stage, to: to, subject: subject, body: body, observations: built,
       noticed: noticed,
-      misses: root.misses, findings: [], fileName: slug(account.name) + "-" + stage.rawValue + suffix + ".md")
+      misses: root.misses, findings: [], fileName: slug(account.name) + "-" + stage.rawValue + suffix + ".md",
+      identity: [account.name, account.domain ?? "", stage.rawValue, suffix.isEmpty ? "" : to.first?.email ?? ""].joined(
+        separator: "\u{0}"))
   }
 
   /// The sender's one genuine line for this account: the first `relates`
