@@ -67,7 +67,7 @@ public final class Dovecot {
     service imap-login {
       chroot =
       inet_listener imap {
-        address = 127.0.0.1
+        address = \(Self.hasIPv6Loopback ? "127.0.0.1, ::1" : "127.0.0.1")
         port = \(port)
       }
       inet_listener imaps {
@@ -133,6 +133,12 @@ public final class Dovecot {
   deinit {
     stop()
     try? FileManager.default.removeItem(atPath: folder)
+  }
+
+  /// Whether this machine has `::1` (Dovecot then listens there too).
+  public static var hasIPv6Loopback: Bool {
+    ((try? String(contentsOfFile: "/proc/net/if_inet6", encoding: .utf8)) ?? "").contains(
+      "00000000000000000000000000000001")
   }
 
   public static func freePort() throws -> Int {

@@ -34,9 +34,7 @@ struct CheckCommand: ParsableCommand {
     }
     let report = Checker(folder: folder, today: day).run(configPath: config)
     for warning in report.warnings { Terminal.note(warning.description) }
-    Terminal.write(
-      Reporters.render(
-        format, findings: report.findings, rules: report.rules, color: format == .text && Terminal.colorOnStandardOutput))
+    Terminal.report(format, findings: report.findings, rules: report.rules)
     for error in report.errors { Terminal.error(error.description) }
     Terminal.note(
       "checked \(report.rules.count) rules and \(report.drafts) drafts from \(report.accounts) sample accounts: "

@@ -117,10 +117,10 @@ struct DraftCommand: ParsableCommand {
       if progress, printed % 100 == 0 { FileHandle.standardError.write(Data("\r\(printed) drafts…".utf8)) }
     }
     if progress, printed >= 100 { FileHandle.standardError.write(Data("\r".utf8)) }
-    if format == .json { Terminal.write(DraftJSON.render(drafts)) }
+    if format == .json { Terminal.writeJSON(DraftJSON.render(drafts)) }
     for warning in session.warnings + result.warnings { Terminal.note(warning.description) }
     if !result.findings.isEmpty {
-      Terminal.note(
+      Terminal.noteLines(
         TextReporter.render(result.findings, rules: session.linter.rules, color: false).trimmingCharacters(in: .newlines))
     }
     for path in result.kept { Terminal.error(OutreachError.draftEdited(path: path).description) }
@@ -193,7 +193,7 @@ struct RecipientsCommand: ParsableCommand {
         }
         count += 1
       })
-    if format == .json { Terminal.write(DraftJSON.render(all)) }
+    if format == .json { Terminal.writeJSON(DraftJSON.render(all)) }
     for warning in session.warnings + result.warnings { Terminal.note(warning.description) }
     for error in result.errors { Terminal.error(error.description) }
     throw ExitCode(result.errors.isEmpty ? 0 : 2)

@@ -52,7 +52,7 @@ struct Lint: ParsableCommand {
         do {
           let result = try Fixer.fix(path: path, findings: report.findings.filter { $0.path == path }, write: fix)
           if diff {
-            Terminal.write(result.diff)
+            Terminal.writeReport(result.diff)
           } else {
             for change in result.changes { Terminal.write(change.description + "\n") }
           }
@@ -74,9 +74,7 @@ struct Lint: ParsableCommand {
         throw ExitCode(report.exitCode(failOn: failOn))
       }
     }
-    Terminal.write(
-      Reporters.render(
-        format, findings: report.findings, rules: session.linter.rules, color: format == .text && Terminal.colorOnStandardOutput))
+    Terminal.report(format, findings: report.findings, rules: session.linter.rules)
     for warning in report.warnings { Terminal.note(warning.description) }
     for error in report.errors { Terminal.error(error.description) }
     Terminal.note(Reporters.summary(report.findings, files: report.filesLinted, failures: report.errors.count))

@@ -34,14 +34,40 @@ struct RuleOptions: ParsableArguments {
 extension ReportFormat: ExpressibleByArgument {}
 extension Severity: ExpressibleByArgument {}
 
+/// Everything outreach prints, through `TerminalText.safe`: an error or a
+/// note is one line, and output keeps its line breaks but no other control
+/// character. Only a report's own colour codes are written as they are.
 enum Terminal {
   static func error(_ text: String) {
-    FileHandle.standardError.write(Data("outreach: error: \(text)\n".utf8))
+    FileHandle.standardError.write(Data("outreach: error: \(TerminalText.safe(text))\n".utf8))
   }
   static func note(_ text: String) {
-    FileHandle.standardError.write(Data("\(text)\n".utf8))
+    FileHandle.standardError.write(Data((TerminalText.safe(text) + "\n").utf8))
+  }
+  /// Several lines on standard error (findings of drafts).
+  static func noteLines(_ text: String) {
+    FileHandle.standardError.write(Data((TerminalText.safe(text, lines: true) + "\n").utf8))
+  }
+  /// JSON on standard output.
+  static func writeJSON(_ json: String) {
+    FileHandle.standardOutput.write(Data(TerminalText.safeJSON(json).utf8))
   }
   static func write(_ text: String) {
+    FileHandle.standardOutput.write(Data(TerminalText.safe(text, lines: true).utf8))
+  }
+  /// Findings in `format`: text escapes each field itself (and keeps its
+  /// colour codes), JSON and SARIF escape inside their strings.
+  static func report(_ format: ReportFormat, findings: [Finding], rules: [Rule]) {
+    let rendered = Reporters.render(format, findings: findings, rules: rules, color: format == .text && colorOnStandardOutput)
+    switch format {
+    case .text: writeReport(rendered)
+    case .json, .sarif: writeJSON(rendered)
+    case .github: write(rendered)
+    }
+  }
+  /// Output whose untrusted parts were escaped where it was made: a text
+  /// report with its colour codes, a diff (whose file lines are the file's).
+  static func writeReport(_ text: String) {
     FileHandle.standardOutput.write(Data(text.utf8))
   }
   static var colorOnStandardOutput: Bool {

@@ -103,6 +103,86 @@ import Testing
     #expect(result.status == 0 && result.stderr.contains("7 appended"), "\(result.stderr)")
   }
 
+  /// Three runs at once into one mailbox: each checks again after its
+  /// append and keeps the lowest UID, so every draft is there once.
+  @Test func concurrentRunsLeaveOneCopyOfEachDraft() throws {
+    let server = try Dovecot()
+    defer { server.stop() }
+    let group = DispatchGroup()
+    let statuses = ResultBox<Int32>(count: 3)
+    let (url, password, home, accounts) = (server.url(), server.password, server.folder, accounts)
+    for index in 0..<3 {
+      DispatchQueue.global().async(group: group) {
+        let result = try? runOutreach(
+          ["draft", "--today", "2026-11-22", "--imap", url, accounts],
+          environment: ["OUTREACH_IMAP_PASSWORD": password, "HOME": home])
+        statuses.set(index, result?.status ?? -1)
+      }
+    }
+    group.wait()
+    #expect(statuses.values.allSatisfy { $0 == 0 }, "\(statuses.values)")
+    let messages = try readBack(server)
+    let ids = messages.compactMap { message in
+      message.message.split(separator: "\r\n").first { $0.lowercased().hasPrefix("message-id:") }.map(String.init)
+    }
+    #expect(messages.count == 7 && Set(ids).count == 7, "\(messages.count) messages, \(Set(ids).count) Message-IDs")
+    #expect(messages.allSatisfy { $0.flags.contains("\\Draft") })
+  }
+
+  /// A server that stops answering in the middle of an APPEND (a proxy in
+  /// front of the real Dovecot that stops forwarding once it sees APPEND).
+  @Test func aStalledAppendTimesOutWithATrueMessage() throws {
+    let server = try Dovecot()
+    defer { server.stop() }
+    let port = try Dovecot.freePort()
+    let proxy = Process()
+    proxy.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    proxy.arguments = [
+      "python3", "-c",
+      """
+      import socket, threading, time, sys
+      listener = socket.socket(); listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+      listener.bind(("127.0.0.1", \(port))); listener.listen(1)
+      print("ready", flush=True)
+      client, _ = listener.accept()
+      upstream = socket.create_connection(("127.0.0.1", \(server.port)))
+      stalled = threading.Event()
+      def pump(source, sink, watch):
+          while True:
+              data = source.recv(65536)
+              if not data: return
+              if watch and b"APPEND" in data.upper(): stalled.set()
+              if stalled.is_set(): continue
+              sink.sendall(data)
+      threading.Thread(target=pump, args=(upstream, client, False), daemon=True).start()
+      threading.Thread(target=pump, args=(client, upstream, True), daemon=True).start()
+      time.sleep(40)
+      """,
+    ]
+    let output = Pipe()
+    proxy.standardOutput = output
+    try proxy.run()
+    defer { proxy.terminate() }
+    _ = output.fileHandleForReading.availableData  // "ready"
+    let started = Date()
+    let result = try runOutreach(
+      ["draft", "--today", "2026-11-22", "--imap", "imap://alex%40example.com@127.0.0.1:\(port)/Drafts", accounts],
+      environment: ["OUTREACH_IMAP_PASSWORD": server.password, "HOME": server.folder, "OUTREACH_IMAP_TIMEOUT": "2"])
+    let elapsed = Date().timeIntervalSince(started)
+    #expect(result.status == 2, "\(result.stderr)")
+    #expect(elapsed < 15, "gave up after \(elapsed) s")
+    let errors = result.stderr.split(separator: "\n").filter { $0.contains("error:") }
+    #expect(errors.count == 1 && errors[0].contains("stopped answering") && !errors[0].contains("cannot connect"), "\(result.stderr)")
+  }
+
+  @Test func anIPv6LoopbackURLWorks() throws {
+    guard Dovecot.hasIPv6Loopback else { return }
+    let server = try Dovecot()
+    defer { server.stop() }
+    let result = try draft(server, url: "imap://alex%40example.com@[::1]:\(server.port)/Drafts")
+    #expect(result.status == 0 && result.stderr.contains("7 appended"), "\(result.stderr)")
+  }
+
   @Test func draftsWithFindingsAreNotAppended() throws {
     let server = try Dovecot()
     defer { server.stop() }
@@ -129,6 +209,23 @@ import Testing
     let session = try IMAPSession(url: url, environment: ["OUTREACH_IMAP_USER": "ana@company.com"])
     #expect(session.mailboxName == mailbox)
     #expect(session.display.contains(user + "@") && session.display.hasSuffix("/" + mailbox), "\(session.display)")
+  }
+
+  @Test func loopbackIsDecidedByAddressNotByName() throws {
+    for host in ["127.0.0.1", "127.8.9.10", "::1", "localhost", "LOCALHOST", "0:0:0:0:0:0:0:1"] {
+      #expect(IMAPSession.isLoopback(host), "\(host)")
+    }
+    for host in ["127.example.com", "localhost.evil.io", "128.0.0.1", "::2", "10.0.0.1", "1.127.0.0"] {
+      #expect(!IMAPSession.isLoopback(host), "\(host)")
+    }
+    let v6 = try IMAPSession(url: "imap://alex@[::1]:1143/Drafts", environment: [:])
+    #expect(v6.display == "imap://alex@[::1]:1143/Drafts", "\(v6.display)")
+  }
+
+  @Test func controlCharactersInTheURLAreRefused() {
+    for url in ["imap://alex%0D%0A@127.0.0.1/Drafts", "imap://alex@127.0.0.1/Dra%0Afts", "imap://alex@127.0.0.1/D%00"] {
+      #expect(throws: OutreachError.self) { try IMAPSession(url: url, environment: [:]) }
+    }
   }
 
   @Test func refusesWhatIsNotAnIMAPURL() {

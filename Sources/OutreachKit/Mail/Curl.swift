@@ -26,6 +26,9 @@ public final class IMAPSession {
   /// allocated once rather than borrowed from an array.
   private let errorBuffer: UnsafeMutablePointer<CChar>
   private let user: String
+  /// Whether a command has gone through: a time-out after that is a server
+  /// that stopped answering, not one that cannot be reached.
+  private var connected = false
 
   /// libcurl's functions, loaded on first use (see CCurl/shim.h); nil when
   /// libcurl is not installed.
@@ -36,7 +39,7 @@ public final class IMAPSession {
 
   public init(url: String, environment: [String: String]) throws {
     guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-      scheme == "imap" || scheme == "imaps", let host = components.host, !host.isEmpty
+      scheme == "imap" || scheme == "imaps", var host = components.host, !host.isEmpty
     else {
       throw OutreachError.imap(
         server: url, problem: "not an IMAP URL", fix: "write it like imaps://you%40example.com@imap.example.com/Drafts")
@@ -46,12 +49,23 @@ public final class IMAPSession {
         server: "\(scheme)://\(host)", problem: "the URL holds a password, which would stay in your shell history",
         fix: "remove it from the URL and set OUTREACH_IMAP_PASSWORD or a ~/.netrc entry")
     }
+    // An IPv6 literal: Foundation gives it with or without its brackets.
+    if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
     let user = components.user?.removingPercentEncoding ?? environment["OUTREACH_IMAP_USER"] ?? ""
     var mailbox = components.path.removingPercentEncoding ?? components.path
     while mailbox.hasPrefix("/") { mailbox.removeFirst() }
     if mailbox.isEmpty { mailbox = "Drafts" }
+    // A user or mailbox that decodes to a control character (%0D%0A) would
+    // be a second IMAP command, or a line of its own in a message.
+    for (what, text) in [("user", user), ("mailbox", mailbox), ("host", host)]
+    where text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0.properties.generalCategory == .format }) {
+      throw OutreachError.imap(
+        server: "\(scheme)://\(TerminalText.safe(host))", problem: "the URL's \(what) holds a control character",
+        fix: "remove it from the URL (a percent-encoded %0D, %0A or %00, say)")
+    }
     self.user = user
     self.mailboxName = mailbox
+    self.stallSeconds = environment["OUTREACH_IMAP_TIMEOUT"].flatMap { Int($0) }.map { min(600, max(1, $0)) } ?? 30
     let port = components.port.map { ":\($0)" } ?? ""
     let hostPart = host.contains(":") ? "[\(host)]" : host
     self.display = "\(scheme)://\(user.isEmpty ? "" : user + "@")\(hostPart)\(port)/\(mailbox)"
@@ -79,11 +93,15 @@ public final class IMAPSession {
 
     _ = outreach_curl_long(api, handle, CURLOPT_NOSIGNAL, 1)
     _ = outreach_curl_long(api, handle, CURLOPT_CONNECTTIMEOUT, 15)
-    _ = outreach_curl_long(api, handle, CURLOPT_TIMEOUT, 120)
+    // A server that stops answering mid-command (an APPEND that stalls) is
+    // given up after 30 s without a byte, not after the whole timeout.
+    _ = outreach_curl_long(api, handle, CURLOPT_LOW_SPEED_LIMIT, 1)
+    _ = outreach_curl_long(api, handle, CURLOPT_LOW_SPEED_TIME, stallSeconds)
+    _ = outreach_curl_long(api, handle, CURLOPT_SERVER_RESPONSE_TIMEOUT, stallSeconds)
+    _ = outreach_curl_long(api, handle, CURLOPT_TIMEOUT, 600)
     _ = outreach_curl_long(api, handle, CURLOPT_SSL_VERIFYPEER, 1)
     _ = outreach_curl_long(api, handle, CURLOPT_SSL_VERIFYHOST, 2)
-    let loopback = host == "localhost" || host.hasPrefix("127.") || host == "::1"
-    if scheme == "imap", !loopback {
+    if scheme == "imap", !Self.isLoopback(host) {
       // STARTTLS or nothing: a password never crosses the network in clear.
       _ = outreach_curl_long(api, handle, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
     }
@@ -97,6 +115,24 @@ public final class IMAPSession {
       if let home = environment["HOME"] { _ = outreach_curl_string(api, handle, CURLOPT_NETRC_FILE, home + "/.netrc") }
     }
     _ = outreach_curl_pointer(api, handle, CURLOPT_ERRORBUFFER, errorBuffer)
+  }
+
+  /// Seconds without a byte before a transfer is given up:
+  /// `OUTREACH_IMAP_TIMEOUT` (1 to 600), 30 by default.
+  public let stallSeconds: Int
+
+  /// Whether `host` is this machine by its address: `localhost`, an IPv4
+  /// address in 127.0.0.0/8 or `::1`. Decided on the address, never on how
+  /// a name begins (`127.example.com` is a remote host).
+  public static func isLoopback(_ host: String) -> Bool {
+    if host.lowercased() == "localhost" { return true }
+    var v4 = in_addr()
+    if inet_pton(AF_INET, host, &v4) == 1 { return UInt32(bigEndian: v4.s_addr) >> 24 == 127 }
+    var v6 = in6_addr()
+    if inet_pton(AF_INET6, host, &v6) == 1 {
+      return withUnsafeBytes(of: &v6) { bytes in bytes.prefix(15).allSatisfy { $0 == 0 } && bytes[15] == 1 }
+    }
+    return false
   }
 
   deinit {
@@ -119,10 +155,18 @@ public final class IMAPSession {
       }
       try upload(message)
       let uids = try search(messageID)
-      guard let uid = uids.last else {
+      guard let uid = uids.min() else {
         throw OutreachError.imap(
           server: display, problem: "the server took the draft but cannot find it by its Message-ID",
           fix: "check that \(mailboxName) is a normal mailbox")
+      }
+      // Another run may have appended the same draft between our search
+      // and our append. Every run keeps the lowest UID and takes back the
+      // others, so however the runs interleave one copy is left.
+      if uids.count > 1 {
+        let others = uids.filter { $0 != uid }.map(String.init).joined(separator: ",")
+        _ = try command("UID STORE \(others) +FLAGS.SILENT (\\Deleted)")
+        _ = try command("UID EXPUNGE \(others)")
       }
       do {
         _ = try command("UID STORE \(uid) +FLAGS (\\Draft)")
@@ -132,7 +176,7 @@ public final class IMAPSession {
         _ = try? command("UID EXPUNGE \(uid)")
         throw error
       }
-      appended += 1
+      if uids.count > 1 { alreadyThere += 1 } else { appended += 1 }
     } catch let failure as OutreachError {
       error = failure
     } catch {
@@ -168,6 +212,7 @@ public final class IMAPSession {
     let code = api.pointee.curl_easy_perform(handle)
     _ = outreach_curl_pointer(api, handle, CURLOPT_CUSTOMREQUEST, nil)
     try check(code, doing: text.hasPrefix("UID SEARCH") ? "look for drafts already there" : "flag the draft")
+    connected = true
     return String(decoding: response.data, as: UTF8.self)
   }
 
@@ -225,6 +270,10 @@ public final class IMAPSession {
         fix:
           "check OUTREACH_IMAP_PASSWORD or the ~/.netrc entry for this host (Gmail and Microsoft 365: an app password, or OUTREACH_IMAP_TOKEN)"
       )
+    case CURLE_OPERATION_TIMEDOUT where connected:
+      throw OutreachError.imap(
+        server: display, problem: "the server stopped answering while trying to \(what) (nothing for \(stallSeconds) s)",
+        fix: "try again later; drafts already appended are kept and a rerun skips them")
     case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_OPERATION_TIMEDOUT:
       throw OutreachError.imap(
         server: display, problem: "cannot connect (\(reason))", fix: "check the host and port, and that the server is up")

@@ -44,7 +44,7 @@ public enum TextReporter: Reporter {
     var out = ""
     out.reserveCapacity(findings.count * 96)
     for finding in findings {
-      out += finding.path
+      out += TerminalText.safe(finding.path)
       out += ":"
       out += String(finding.line)
       out += ":"
@@ -57,9 +57,9 @@ public enum TextReporter: Reporter {
         out += finding.severity.rawValue
       }
       out += ": "
-      out += finding.message
+      out += TerminalText.safe(finding.message)
       out += " ["
-      out += finding.rule
+      out += TerminalText.safe(finding.rule)
       out += "]\n"
     }
     return out
