@@ -70,14 +70,14 @@ struct Lint: ParsableCommand {
       }
       if diff {
         for error in report.errors { Terminal.error(error.description) }
-        Terminal.note(Reporters.summary(report.findings, files: report.filesLinted, failures: report.errors.count))
+        Terminal.note(Reporters.summary(report.findings, files: report.filesLinted, errors: report.errors))
         throw ExitCode(report.exitCode(failOn: failOn))
       }
     }
     Terminal.report(format, findings: report.findings, rules: session.linter.rules)
     for warning in report.warnings { Terminal.note(warning.description) }
     for error in report.errors { Terminal.error(error.description) }
-    Terminal.note(Reporters.summary(report.findings, files: report.filesLinted, failures: report.errors.count))
+    Terminal.note(Reporters.summary(report.findings, files: report.filesLinted, errors: report.errors))
     throw ExitCode(report.exitCode(failOn: failOn))
   }
 }

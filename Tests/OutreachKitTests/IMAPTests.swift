@@ -172,7 +172,8 @@ import Testing
     #expect(result.status == 2, "\(result.stderr)")
     #expect(elapsed < 15, "gave up after \(elapsed) s")
     let errors = result.stderr.split(separator: "\n").filter { $0.contains("error:") }
-    #expect(errors.count == 1 && errors[0].contains("stopped answering") && !errors[0].contains("cannot connect"), "\(result.stderr)")
+    #expect(
+      errors.count == 1 && errors[0].contains("stopped answering") && !errors[0].contains("cannot connect"), "\(result.stderr)")
   }
 
   @Test func anIPv6LoopbackURLWorks() throws {

@@ -12,6 +12,13 @@ public enum AccountLoader {
     "flags", "stale_flags", "running", "sources",
   ]
 
+  /// What each number in an account can be, by field name; `*` for the
+  /// rest. The single place numbers from data are range-checked.
+  static let numberRanges: [String: ClosedRange<Double>] = [
+    "factor": 0...1_000_000, "sample_rate": 0...1, "events_trend": -1...1_000_000,
+    "first_bill_in_days": 0...36_500, "*": 0...1_000_000_000_000,
+  ]
+
   public static func load(path: String) throws -> (Account, [Warning]) {
     let bytes = try TextFile.read(path: path, limit: 20_000_000)
     return try load(path: path, text: String(decoding: bytes, as: UTF8.self))
@@ -69,6 +76,7 @@ public enum AccountLoader {
         throw fail(value, "must be a whole number", "write digits only, like 6")
       }
       guard number >= 0 else { throw fail(value, "must not be negative", "write 0 or more") }
+      try inRange(Double(number), value)
       return number
     }
 
@@ -77,7 +85,33 @@ public enum AccountLoader {
       guard let number = value.node.float, number.isFinite, !value.isQuotedString else {
         throw fail(value, "must be a number", "write it like 4.2")
       }
+      try inRange(number, value)
       return number
+    }
+
+    /// Every number read from account data passes here: a value outside
+    /// what the field can mean (`factor: 1e19`, `sample_rate: 1e300`) is an
+    /// error at its line, never an overflow further on.
+    func inRange(_ number: Double, _ value: YAMLValue) throws {
+      let field = String(value.keyPath.split(separator: ".").last ?? "")
+      let range = AccountLoader.numberRanges[field] ?? AccountLoader.numberRanges["*"]!
+      guard range.contains(number) else {
+        throw fail(
+          value, "\(number) is out of range",
+          "write a number from \(plainNumber(range.lowerBound)) to \(plainNumber(range.upperBound))")
+      }
+    }
+
+    /// An SDK version: numbers joined by dots, each within range.
+    func versionText(_ value: YAMLValue?) throws -> String? {
+      guard let text = try string(value) else { return nil }
+      let numbers = text.trimmingCharacters(in: CharacterSet(charactersIn: "v ")).split(separator: ".").map {
+        $0.prefix { $0.isNumber }
+      }
+      if let value, numbers.contains(where: { $0.count > 9 }) {
+        throw fail(value, "`\(text.prefix(40))` has a version number out of range", "write it like 1.180.0")
+      }
+      return text
     }
 
     func bool(_ value: YAMLValue?) throws -> Bool? {
@@ -174,8 +208,8 @@ public enum AccountLoader {
         }
         if let sdkValue = signals["sdk"], !sdkValue.isNull {
           let sdk = try mapping(sdkValue, known: ["name", "version", "latest"])
-          guard let name = try string(sdk["name"]), let version = try string(sdk["version"]),
-            let latest = try string(sdk["latest"])
+          guard let name = try string(sdk["name"]), let version = try versionText(sdk["version"]),
+            let latest = try versionText(sdk["latest"])
           else {
             throw fail(
               sdkValue, "needs `name`, `version` and `latest`", "write `{name: posthog-js, version: 1.90.0, latest: 1.180.0}`")
@@ -236,4 +270,9 @@ public enum AccountLoader {
       return account
     }
   }
+}
+
+/// 1000000000000 → "1,000,000,000,000", 0.5 → "0.5".
+func plainNumber(_ value: Double) -> String {
+  value == value.rounded() && abs(value) < 1e15 ? Observations.grouped(Int(value)) : "\(value)"
 }

@@ -47,7 +47,12 @@ public final class DraftWriter: @unchecked Sendable {
     }
     // Read only once the lock is held: a run that wrote meanwhile has
     // finished and compacted its journal.
-    if let text = try? String(contentsOfFile: manifestPath, encoding: .utf8) {
+    var manifestInfo = stat()
+    if lstat(manifestPath, &manifestInfo) == 0, (manifestInfo.st_mode & S_IFMT) != S_IFREG {
+      close(folderLock)
+      throw OutreachError.cannotWrite(path: manifestPath, reason: "it is not a regular file; remove it")
+    }
+    if let text = try? TextFile.readText(path: manifestPath, limit: 100_000_000) {
       for line in text.split(separator: "\n") {
         // `HASH NAME [OWNER]`: the owner is absent in journals of earlier versions.
         let parts = line.split(separator: " ")
@@ -75,7 +80,12 @@ public final class DraftWriter: @unchecked Sendable {
   public func write(_ text: String, name: String, owner: String? = nil) throws -> Outcome {
     let path = folder + "/" + name
     let hash = Self.hash(text)
-    if let existing = try? String(contentsOfFile: path, encoding: .utf8) {
+    var info = stat()
+    if lstat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+      // A link, a pipe or a folder someone put under the draft's name.
+      return .keptEdited
+    }
+    if let existing = try? TextFile.readText(path: path, limit: 100_000_000) {
       if existing == text {
         record(hash, name, owner: owner)
         return .unchanged

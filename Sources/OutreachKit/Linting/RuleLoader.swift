@@ -301,6 +301,14 @@ public enum RuleLoader {
             root["extends"], "a spelling rule needs Hunspell, which is not installed",
             "install it: sudo apt-get install libhunspell-1.7-0 hunspell-en-us")
         }
+        for name in names {
+          if let files = SpellChecker.find(name, in: folders), let problem = SpellChecker.problem(aff: files.aff, dic: files.dic)
+          {
+            throw fail(
+              root["dictionaries"] ?? root["extends"], "dictionary `\(name)`: \(problem)",
+              "replace it with a working .aff/.dic pair")
+          }
+        }
         for name in names where SpellChecker.find(name, in: folders) == nil {
           throw fail(
             root["dictionaries"] ?? root["extends"],
@@ -310,12 +318,16 @@ public enum RuleLoader {
       }
       // `ignore` lists files of words (one a line), relative to the rule.
       var ignored: [String] = []
-      for (name, _) in try strings("ignore") {
+      for (name, line) in try strings("ignore") {
         let path = name.hasPrefix("/") ? name : folder + "/" + name
-        if let text = try? String(contentsOfFile: path, encoding: .utf8) {
-          ignored += text.components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
-            !$0.isEmpty && !$0.hasPrefix("#")
-          }
+        let text: String
+        do { text = try TextFile.readText(path: path, limit: 50_000_000) } catch let error as OutreachError {
+          throw fail(
+            root["ignore"], "the ignore file `\(name)` (line \(line)) cannot be read: \(error.description)",
+            "fix the path (it is relative to the rule file) or remove it from `ignore:`")
+        }
+        ignored += text.components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+          !$0.isEmpty && !$0.hasPrefix("#")
         }
       }
       let filters = try strings("filters")

@@ -26,6 +26,30 @@ final class SpellChecker: @unchecked Sendable {
     return nil
   }
 
+  /// Why Hunspell cannot use the pair, or nil: each must be a regular,
+  /// readable, non-empty file, and a `.dic` starts with its word count.
+  /// Hunspell itself loads a broken pair without a word, and then flags
+  /// every word.
+  static func problem(aff: String, dic: String) -> String? {
+    for path in [aff, dic] {
+      let bytes: [UInt8]
+      do { bytes = try TextFile.read(path: path, limit: 200_000_000, validate: false) } catch let error as OutreachError {
+        return error.description
+      } catch { return "\(path) cannot be read" }
+      let text = bytes.prefix(4096)
+      if text.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return "\(path) is empty" }
+      if path == dic {
+        var first = text.prefix { $0 != 0x0A && $0 != 0x0D }[...]
+        if first.starts(with: [0xEF, 0xBB, 0xBF]) { first = first.dropFirst(3) }
+        let count = first.filter { $0 != 0x20 && $0 != 0x09 }
+        if count.isEmpty || !count.allSatisfy({ (0x30...0x39).contains($0) }) {
+          return "\(path) does not start with its word count, so it is not a Hunspell dictionary"
+        }
+      }
+    }
+    return nil
+  }
+
   /// Nil when Hunspell is not installed or a dictionary is missing.
   init?(dictionaries: [String], folders: [String]) {
     guard let api = Self.library, let first = dictionaries.first, let files = Self.find(first, in: folders),

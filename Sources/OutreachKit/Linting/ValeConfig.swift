@@ -179,7 +179,11 @@ public struct ValeConfig: Sendable {
     for name in vocabularies {
       for folder in [stylesPath + "/config/vocabularies/" + name, stylesPath + "/Vocab/" + name] {
         for (file, target) in [("accept.txt", 0), ("reject.txt", 1)] {
-          guard let text = try? String(contentsOfFile: folder + "/" + file, encoding: .utf8) else { continue }
+          // A vocabulary may lack either list; one that is there is read
+          // as any file is (a FIFO is refused, never waited on).
+          guard FileManager.default.fileExists(atPath: folder + "/" + file),
+            let text = try? TextFile.readText(path: folder + "/" + file, limit: 10_000_000)
+          else { continue }
           let terms = text.components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty && !$0.hasPrefix("#") }
           if target == 0 { accept += terms } else { reject += terms }

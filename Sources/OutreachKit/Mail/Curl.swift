@@ -58,7 +58,8 @@ public final class IMAPSession {
     // A user or mailbox that decodes to a control character (%0D%0A) would
     // be a second IMAP command, or a line of its own in a message.
     for (what, text) in [("user", user), ("mailbox", mailbox), ("host", host)]
-    where text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0.properties.generalCategory == .format }) {
+    where text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0.properties.generalCategory == .format })
+    {
       throw OutreachError.imap(
         server: "\(scheme)://\(TerminalText.safe(host))", problem: "the URL's \(what) holds a control character",
         fix: "remove it from the URL (a percent-encoded %0D, %0A or %00, say)")

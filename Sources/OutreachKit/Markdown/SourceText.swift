@@ -62,26 +62,78 @@ public struct SourceText: Sendable {
 }
 
 /// Reads files as UTF-8 text, refusing what is not an email-sized text file.
+extension OutreachError {
+  /// A link whose target is missing.
+  static func danglingLink(_ path: String) -> OutreachError {
+    .notAFile(path: path, what: "a symbolic link to a file that does not exist", fix: "fix the link or remove it")
+  }
+
+  /// A FIFO, socket or device found by name (`mode`: `st_mode & S_IFMT`).
+  static func notRegular(_ path: String, mode: mode_t) -> OutreachError {
+    let what =
+      mode == S_IFIFO
+      ? "a named pipe (FIFO)"
+      : mode == S_IFCHR || mode == S_IFBLK ? "a device" : mode == S_IFSOCK ? "a socket" : "not a regular file"
+    return .notAFile(
+      path: path, what: "\(what), not a regular file, and outreach never waits on one",
+      fix: "give a regular file, or pipe the text in with -")
+  }
+}
+
 public enum TextFile {
   public static let defaultLimit = 10_000_000
 
   /// Opens a file for reading, with the project's error for each failure.
+  /// Only a regular file is read, or a pipe named on purpose (`/dev/stdin`,
+  /// `/dev/fd/N` from `<(...)`): a FIFO, a device or a socket found by name
+  /// is refused at once, never waited on. The file is opened without
+  /// blocking and checked with `fstat` before a byte is read.
   public static func open(path: String) throws -> Int32 {
-    let descriptor = Foundation.open(path, O_RDONLY | O_CLOEXEC)
+    let descriptor = Foundation.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard descriptor >= 0 else {
       switch errno {
-      case ENOENT: throw OutreachError.notFound(path: path)
+      case ENOENT:
+        // A link whose target is missing exists as a link.
+        var link = stat()
+        if lstat(path, &link) == 0, (link.st_mode & S_IFMT) == S_IFLNK {
+          throw OutreachError.danglingLink(path)
+        }
+        throw OutreachError.notFound(path: path)
       case ELOOP: throw OutreachError.symlinkLoop(path: path)
       case EACCES: throw OutreachError.unreadable(path: path, reason: "permission denied")
       default: throw OutreachError.unreadable(path: path, reason: String(cString: strerror(errno)))
       }
     }
     var info = stat()
-    if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+    guard fstat(descriptor, &info) == 0 else {
+      let reason = String(cString: strerror(errno))
+      close(descriptor)
+      throw OutreachError.unreadable(path: path, reason: reason)
+    }
+    let type = info.st_mode & S_IFMT
+    if type == S_IFDIR {
       close(descriptor)
       throw OutreachError.unreadable(path: path, reason: "it is a folder")
     }
+    if type != S_IFREG, !(type == S_IFIFO && isGivenPipe(path)) {
+      close(descriptor)
+      throw OutreachError.notRegular(path, mode: type)
+    }
+    // Reads block again: a pipe given on purpose is read to its end.
+    _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
     return descriptor
+  }
+
+  /// `/dev/stdin`, `/dev/fd/N` and `/proc/self/fd/N`: a pipe the shell
+  /// opened for this run (process substitution), not one found by name.
+  static func isGivenPipe(_ path: String) -> Bool {
+    path == "/dev/stdin" || path.hasPrefix("/dev/fd/") || path.hasPrefix("/proc/self/fd/")
+  }
+
+  /// A text file that must be there (an `ignore:` list, a vocabulary):
+  /// read as `read` does, as UTF-8.
+  public static func readText(path: String, limit: Int = defaultLimit) throws -> String {
+    String(decoding: try read(path: path, limit: limit, validate: false), as: UTF8.self)
   }
 
   /// Reads a file. A regular file's size is checked first; a pipe, a
@@ -131,6 +183,9 @@ public enum TextFile {
     if bytes.isEmpty || bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
       throw OutreachError.empty(path: path)
     }
+    // UTF-16 with a byte-order mark (Windows' "Unicode" text): read as the
+    // text it is, not as a binary file.
+    if let decoded = decodeUTF16(bytes) { return try validate(path: path, bytes: decoded) }
     if bytes.contains(0) { throw OutreachError.binary(path: path) }
     if let bad = firstInvalidUTF8(bytes) {
       let line = bytes[..<bad].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
@@ -139,6 +194,29 @@ public enum TextFile {
     // A byte-order mark is not text.
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return Array(bytes.dropFirst(3)) }
     return bytes
+  }
+
+  /// UTF-16 text behind its byte-order mark, as UTF-8; nil for anything else.
+  static func decodeUTF16(_ bytes: [UInt8]) -> [UInt8]? {
+    guard bytes.count >= 2, bytes.count % 2 == 0 else { return nil }
+    let little: Bool
+    switch (bytes[0], bytes[1]) {
+    case (0xFF, 0xFE): little = true
+    case (0xFE, 0xFF): little = false
+    default: return nil
+    }
+    var units: [UInt16] = []
+    units.reserveCapacity(bytes.count / 2 - 1)
+    var index = 2
+    while index + 1 < bytes.count {
+      units.append(
+        little ? UInt16(bytes[index]) | UInt16(bytes[index + 1]) << 8 : UInt16(bytes[index]) << 8 | UInt16(bytes[index + 1]))
+      index += 2
+    }
+    var out: [UInt8] = []
+    out.reserveCapacity(units.count)
+    let failed = transcode(units.makeIterator(), from: UTF16.self, to: UTF8.self, stoppingOnError: true) { out.append($0) }
+    return failed ? nil : out
   }
 
   static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {

@@ -21,6 +21,13 @@ public enum Reporters {
   }
 
   /// `3 findings (1 error, 2 warnings) in 5 files`.
+  public static func summary(_ findings: [Finding], files: Int, errors: [OutreachError]) -> String {
+    let written = errors.filter { if case .cannotWrite = $0 { return true } else { return false } }.count
+    var line = summary(findings, files: files, failures: errors.count - written)
+    if written > 0 { line += "; \(written) file\(written == 1 ? "" : "s") could not be written" }
+    return line
+  }
+
   public static func summary(_ findings: [Finding], files: Int, failures: Int) -> String {
     // One pass, no copies of the findings.
     var bySeverity: [Severity: Int] = [:]

@@ -16,7 +16,11 @@ public enum FileWalker {
       guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
         // A dangling or looping link exists as a link but not as a target.
         if (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil {
-          errors.append(.symlinkLoop(path: path))
+          var info = stat()
+          errors.append(
+            stat(path, &info) != 0 && errno == ELOOP
+              ? .symlinkLoop(path: path)
+              : .danglingLink(path))
         } else {
           errors.append(.notFound(path: path))
         }
@@ -62,17 +66,31 @@ public enum FileWalker {
     for (name, type) in entries {
       let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
       var isDirectory = type == UInt8(DT_DIR)
+      var isRegular = type == UInt8(DT_REG)
       if type == UInt8(DT_LNK) || type == UInt8(DT_UNKNOWN) {
-        var flag: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &flag) else {
-          if (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil { errors.append(.symlinkLoop(path: path)) }
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+          if (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil {
+            errors.append(
+              errno == ELOOP
+                ? .symlinkLoop(path: path)
+                : .danglingLink(path))
+          }
           continue
         }
-        isDirectory = flag.boolValue
+        isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
+        isRegular = (info.st_mode & S_IFMT) == S_IFREG
       }
       if isDirectory {
         walk(path, extensions: extensions, visited: seen, into: &files, errors: &errors)
       } else if let dot = name.lastIndex(of: "."), extensions.contains(name[name.index(after: dot)...].lowercased()) {
+        // A FIFO, socket or device named like an email is reported, not
+        // opened: opening a FIFO waits for a writer that never comes.
+        guard isRegular else {
+          var info = stat()
+          errors.append(.notRegular(path, mode: stat(path, &info) == 0 ? info.st_mode & S_IFMT : 0))
+          continue
+        }
         files.append(path)
       }
     }

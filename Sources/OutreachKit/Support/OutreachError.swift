@@ -12,6 +12,8 @@ public enum OutreachError: Error, Equatable, CustomStringConvertible, Sendable {
   case empty(path: String)
   case tooLarge(path: String, bytes: Int, limit: Int)
   case symlinkLoop(path: String)
+  /// A FIFO, device, socket or dangling link where a file was expected.
+  case notAFile(path: String, what: String, fix: String)
   case yaml(path: String, line: Int, column: Int, problem: String)
   case rule(path: String, line: Int, problem: String, fix: String)
   case config(path: String, line: Int, problem: String, fix: String)
@@ -37,6 +39,7 @@ public enum OutreachError: Error, Equatable, CustomStringConvertible, Sendable {
     case .empty: return "empty"
     case .tooLarge: return "tooLarge"
     case .symlinkLoop: return "symlinkLoop"
+    case .notAFile: return "notAFile"
     case .yaml: return "yaml"
     case .rule: return "rule"
     case .config: return "config"
@@ -53,7 +56,8 @@ public enum OutreachError: Error, Equatable, CustomStringConvertible, Sendable {
   }
 
   public static let allNames = [
-    "notFound", "unreadable", "noEmails", "noAccounts", "invalidUTF8", "binary", "empty", "tooLarge", "symlinkLoop", "yaml",
+    "notFound", "unreadable", "noEmails", "noAccounts", "invalidUTF8", "binary", "empty", "tooLarge", "symlinkLoop", "notAFile",
+    "yaml",
     "rule",
     "config", "account", "template", "missingTemplate", "draftEdited", "cannotWrite", "hook", "tooComplex", "mail", "imap",
   ]
@@ -76,9 +80,11 @@ public enum OutreachError: Error, Equatable, CustomStringConvertible, Sendable {
       return "\(path): empty file; write the email or remove the file"
     case .tooLarge(let path, let bytes, let limit):
       let size = bytes / 1_000_000 > limit / 1_000_000 ? "\(bytes / 1_000_000) MB" : "more than \(limit / 1_000_000) MB"
-      return "\(path): \(size) is over the \(limit / 1_000_000) MB limit for one file; split it or lint something smaller"
+      return "\(path): \(size) is over the \(limit / 1_000_000) MB limit for one file; split it into smaller files"
     case .symlinkLoop(let path):
       return "\(path): symbolic link loop; skipped it, remove or fix the link"
+    case .notAFile(let path, let what, let fix):
+      return "\(path): \(what); \(fix)"
     case .yaml(let path, let line, let column, let problem):
       return "\(path):\(line):\(column): invalid YAML: \(problem); fix the syntax at that spot"
     case .rule(let path, let line, let problem, let fix):

@@ -58,8 +58,15 @@ struct YAMLValue {
       return .yaml(path: file, line: mark.line, column: mark.column, problem: text)
     case .reader(let problem, _, _, _):
       return .yaml(path: file, line: 1, column: 1, problem: problem)
+    case .duplicatedKeysInMapping(let duplicates, let context):
+      // Yams' own text carries the whole file; the keys and the line are enough.
+      let keys = duplicates.prefix(5).map { "`\(TerminalText.safe(String($0.prefix(60))))`" }.joined(separator: ", ")
+      return .yaml(
+        path: file, line: context.mark.line, column: context.mark.column,
+        problem: "the mapping that starts here has a key twice (\(keys)), so one value would be lost")
     default:
-      return .yaml(path: file, line: 1, column: 1, problem: "\(error)")
+      let text = "\(error)"
+      return .yaml(path: file, line: 1, column: 1, problem: String(text.prefix { $0 != "\n" }.prefix(200)))
     }
   }
 
