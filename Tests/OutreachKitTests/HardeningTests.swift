@@ -248,6 +248,13 @@ import Testing
     expectError { _ = try linter.lint(path: "mail/m.mbox", bytes: Array("\nnot an mbox\n".utf8), kind: .mbox) }
     expectError { _ = try IMAPSession(url: "http://imap.example.com/Drafts", environment: [:]) }
     seen["draftEdited"] = OutreachError.draftEdited(path: "d/x.md").description  // reached end to end in DraftCLITests
+    mkfifo(folder + "/pipe.md", 0o600)
+    expectError { _ = try TextFile.read(path: folder + "/pipe.md") }
+    let linked = folder + "/linked.md"
+    try "Your bill -- next week.\n".write(toFile: linked, atomically: true, encoding: .utf8)
+    link(linked, folder + "/second-link.md")
+    let dash = Linter(rules: projectRules).lint(path: linked, text: "Your bill -- next week.\n")
+    expectError { _ = try Fixer.fix(path: linked, findings: dash, write: true) }
 
     #expect(Set(seen.keys) == Set(OutreachError.allNames), "unreached: \(Set(OutreachError.allNames).subtracting(seen.keys))")
     for (name, message) in seen {

@@ -5,8 +5,8 @@ import Foundation
 public enum GitHook {
   public static let marker = "# Installed by `outreach hook install`; `outreach hook uninstall` removes it."
 
-  /// The script: `outreach check` when Templates/ or Rules/ change, and
-  /// `outreach lint` on the staged email files.
+  /// The script: `outreach hook run`, which reads what is staged from the
+  /// index itself (names with any byte in them, blobs as staged).
   public static func script(binary: String) -> String {
     let quoted = "'" + binary.replacingOccurrences(of: "'", with: "'\\''") + "'"
     return """
@@ -14,18 +14,149 @@ public enum GitHook {
       \(marker)
       OUTREACH=\(quoted)
       command -v "$OUTREACH" >/dev/null 2>&1 || OUTREACH=outreach
-      staged=$(git diff --cached --name-only --diff-filter=ACMR)
-      status=0
-      if printf '%s\\n' "$staged" | grep -qE '^(Templates|Rules)/'; then
-        "$OUTREACH" check || status=1
-      fi
-      emails=$(printf '%s\\n' "$staged" | grep -E '\\.(md|markdown|txt|eml)$' | grep -vE '(^|/)(README|CHANGELOG|CONTRIBUTING|LICENSE)[^/]*$' | grep -vE '^(Templates|Rules)/' || true)
-      if [ -n "$emails" ]; then
-        printf '%s\\n' "$emails" | tr '\\n' '\\0' | xargs -0 "$OUTREACH" lint || status=1
-      fi
-      exit $status
+      exec "$OUTREACH" hook run
 
       """
+  }
+
+  /// A file in the index that the commit would add or change.
+  public struct StagedFile: Equatable, Sendable {
+    public var path: String
+    /// The blob id in the index (40 or 64 hex digits).
+    public var blob: String
+    /// `100644`, `100755`, `120000` (a symbolic link), `160000` (a submodule).
+    public var mode: String
+  }
+
+  /// Parses `git diff --cached -z --raw --no-abbrev` output:
+  /// `:OLDMODE NEWMODE OLDID NEWID STATUS\0PATH\0` (a rename or copy has
+  /// two paths, the new one last). Names come as raw bytes; git quotes
+  /// nothing with `-z`. Anything malformed ends the list (and is counted
+  /// in `malformed`), never a crash.
+  public static func parseStaged(_ raw: [UInt8]) -> (files: [StagedFile], malformed: Bool) {
+    var files: [StagedFile] = []
+    var fields = raw.split(separator: 0, omittingEmptySubsequences: false)[...]
+    while let header = fields.first, !header.isEmpty {
+      fields = fields.dropFirst()
+      guard header.first == UInt8(ascii: ":") else { return (files, true) }
+      let parts = header.dropFirst().split(separator: UInt8(ascii: " "))
+      guard parts.count == 5, let status = parts[4].first else { return (files, true) }
+      let twoPaths = status == UInt8(ascii: "R") || status == UInt8(ascii: "C")
+      guard fields.count >= (twoPaths ? 2 : 1) else { return (files, true) }
+      if twoPaths { fields = fields.dropFirst() }
+      let pathBytes = fields.first!
+      fields = fields.dropFirst()
+      let blob = String(decoding: parts[3], as: UTF8.self)
+      guard !pathBytes.isEmpty, blob.count >= 40, blob.utf8.allSatisfy({ isHexDigit($0) }) else { return (files, true) }
+      // Deleted files have no blob to lint (and --diff-filter leaves them out).
+      if status == UInt8(ascii: "D") { continue }
+      files.append(
+        StagedFile(path: String(decoding: pathBytes, as: UTF8.self), blob: blob, mode: String(decoding: parts[1], as: UTF8.self)))
+    }
+    return (files, false)
+  }
+
+  private static func isHexDigit(_ byte: UInt8) -> Bool {
+    (0x30...0x39).contains(byte) || (0x61...0x66).contains(byte) || (0x41...0x46).contains(byte)
+  }
+
+  /// Whether the hook lints a staged file: an email by its extension, in
+  /// any case (`UP.MD`), not README/CHANGELOG/CONTRIBUTING/LICENSE, not
+  /// under Templates/ or Rules/ (`check` covers those), and a regular file.
+  public static func isEmail(_ file: StagedFile) -> Bool {
+    guard file.mode.hasPrefix("100") else { return false }
+    let path = file.path
+    if path.hasPrefix("Templates/") || path.hasPrefix("Rules/") { return false }
+    let name = path.split(separator: "/").last.map(String.init) ?? path
+    for reserved in ["README", "CHANGELOG", "CONTRIBUTING", "LICENSE"] where name.uppercased().hasPrefix(reserved) {
+      return false
+    }
+    guard let kind = EmailKind.of(path: path) else { return false }
+    return kind != .mbox
+  }
+
+  /// Whether the commit touches what `outreach check` covers.
+  public static func touchesTemplatesOrRules(_ files: [StagedFile]) -> Bool {
+    files.contains { $0.path.hasPrefix("Templates/") || $0.path.hasPrefix("Rules/") }
+  }
+
+  /// Runs git in `directory` with `input` on standard input; its output,
+  /// or an error naming what failed.
+  public static func git(_ arguments: [String], in directory: String, input: [UInt8]? = nil) throws -> [UInt8] {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["git"] + arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    let output = Pipe()
+    let errors = Pipe()
+    let feed = Pipe()
+    process.standardOutput = output
+    process.standardError = errors
+    process.standardInput = input == nil ? FileHandle.nullDevice : feed
+    do { try process.run() } catch {
+      throw OutreachError.hook(path: directory, problem: "cannot run git", fix: "install git")
+    }
+    if let input {
+      // Written on its own thread, so a large answer cannot block the writer.
+      let writer = feed.fileHandleForWriting
+      DispatchQueue.global().async {
+        writer.write(Data(input))
+        try? writer.close()
+      }
+    }
+    // Standard error on its own thread, so neither pipe can fill and block git.
+    let errorText = ResultBox<Data>(count: 1)
+    let reader = DispatchGroup()
+    let errorHandle = errors.fileHandleForReading
+    DispatchQueue.global().async(group: reader) { errorText.set(0, errorHandle.readDataToEndOfFile()) }
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    reader.wait()
+    guard process.terminationStatus == 0 else {
+      let first = String(decoding: errorText.values[0], as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+      throw OutreachError.hook(
+        path: directory, problem: "git \(arguments.first ?? "") failed (\(first))", fix: "run it from inside the repository")
+    }
+    return [UInt8](data)
+  }
+
+  /// What is staged, with the blob of each email as the index holds it.
+  public static func stagedEmails(in directory: String) throws -> (emails: [(path: String, bytes: [UInt8])], checkNeeded: Bool) {
+    let raw = try git(
+      ["-c", "core.quotePath=false", "diff", "--cached", "-z", "--raw", "--no-abbrev", "--no-renames", "--diff-filter=ACMR"],
+      in: directory)
+    let (files, malformed) = parseStaged(raw)
+    if malformed {
+      throw OutreachError.hook(
+        path: directory, problem: "cannot read git's list of staged files", fix: "update git and try again")
+    }
+    let emails = files.filter(isEmail)
+    var blobs: [(String, [UInt8])] = []
+    if !emails.isEmpty {
+      let input = Array(emails.map { $0.blob + "\n" }.joined().utf8)
+      let output = try git(["cat-file", "--batch"], in: directory, input: input)
+      var offset = 0
+      for email in emails {
+        // `ID blob SIZE\n` CONTENT `\n`
+        guard let newline = output[offset...].firstIndex(of: 0x0A) else { break }
+        let header = String(decoding: output[offset..<newline], as: UTF8.self).split(separator: " ")
+        guard header.count == 3, header[1] == "blob", let size = Int(header[2]), newline + 1 + size <= output.count else {
+          throw OutreachError.hook(
+            path: email.path, problem: "git cat-file did not give the staged blob", fix: "run git fsck; then commit again")
+        }
+        blobs.append((email.path, Array(output[(newline + 1)..<(newline + 1 + size)])))
+        offset = newline + 1 + size + 1
+      }
+    }
+    return (blobs, touchesTemplatesOrRules(files))
+  }
+
+  /// The staged `Templates/` and `Rules/`, checked out of the index into
+  /// `folder`, so that `check` sees what the commit holds.
+  public static func checkoutStagedTemplates(in directory: String, to folder: String) throws {
+    let list = try git(["ls-files", "-z", "--", "Templates", "Rules", ".outreach.yml"], in: directory)
+    guard !list.isEmpty else { return }
+    _ = try git(["checkout-index", "-z", "--stdin", "--prefix=" + folder + "/"], in: directory, input: list)
   }
 
   /// The hooks folder git uses (honours core.hooksPath and worktrees).
@@ -54,10 +185,19 @@ public enum GitHook {
   public enum Outcome: Equatable, Sendable {
     case installed
     case replaced(backup: String)
+    case restored(backup: String)
     case alreadyInstalled, removed, notInstalled
   }
 
   public static func install(in directory: String, binary: String, force: Bool) throws -> Outcome {
+    // In a bare repository nobody commits, so a pre-commit hook never runs.
+    if let bare = try? git(["rev-parse", "--is-bare-repository"], in: directory),
+      String(decoding: bare, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) == "true"
+    {
+      throw OutreachError.hook(
+        path: directory, problem: "a bare repository, where no commit is made, so a pre-commit hook would never run",
+        fix: "install the hook in a clone with a work tree")
+    }
     let folder = try hooksFolder(in: directory)
     try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     let path = folder + "/pre-commit"
@@ -71,8 +211,16 @@ public enum GitHook {
             path: path, problem: "a different pre-commit hook is already there",
             fix: "rerun with --force to replace it (it is kept as pre-commit.outreach-backup)")
         }
-        let backup = path + ".outreach-backup"
-        try? FileManager.default.removeItem(atPath: backup)
+        // A backup already there is someone's original hook: never
+        // overwritten, the new one takes the next free name.
+        var backup = path + ".outreach-backup"
+        var number = 1
+        while FileManager.default.fileExists(atPath: backup)
+          || (try? FileManager.default.destinationOfSymbolicLink(atPath: backup)) != nil
+        {
+          number += 1
+          backup = path + ".outreach-backup.\(number)"
+        }
         try FileManager.default.moveItem(atPath: path, toPath: backup)
         outcome = .replaced(backup: backup)
       }
@@ -90,7 +238,31 @@ public enum GitHook {
         path: path, problem: "this pre-commit hook was not installed by outreach",
         fix: "left it alone; remove it by hand if you mean to")
     }
+    // The hook it replaced comes back: the newest backup (the one taken
+    // last), under its own name again.
+    let backups = backupNames(in: (path as NSString).deletingLastPathComponent)
+    if let newest = backups.last {
+      let from = (path as NSString).deletingLastPathComponent + "/" + newest
+      if rename(from, path) != 0 {
+        throw OutreachError.hook(
+          path: from, problem: "cannot put the original hook back (\(String(cString: strerror(errno))))",
+          fix: "move it back to pre-commit by hand")
+      }
+      return .restored(backup: from)
+    }
     try FileManager.default.removeItem(atPath: path)
     return .removed
+  }
+
+  /// `pre-commit.outreach-backup`, `pre-commit.outreach-backup.2`, ... in
+  /// the order they were taken.
+  static func backupNames(in folder: String) -> [String] {
+    let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter {
+      $0 == "pre-commit.outreach-backup" || $0.hasPrefix("pre-commit.outreach-backup.")
+    }
+    func number(_ name: String) -> Int {
+      name == "pre-commit.outreach-backup" ? 1 : Int(name.dropFirst("pre-commit.outreach-backup.".count)) ?? 0
+    }
+    return names.filter { number($0) > 0 }.sorted { number($0) < number($1) }
   }
 }

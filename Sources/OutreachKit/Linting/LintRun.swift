@@ -10,6 +10,8 @@ public struct LintReport: Sendable {
   public var warnings: [Warning] = []
   public var filesLinted = 0
 
+  public init() {}
+
   public func exitCode(failOn: Severity) -> Int32 {
     if !errors.isEmpty { return 2 }
     return findings.contains { $0.severity >= failOn } ? 1 : 0

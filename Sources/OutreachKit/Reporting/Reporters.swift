@@ -22,9 +22,17 @@ public enum Reporters {
 
   /// `3 findings (1 error, 2 warnings) in 5 files`.
   public static func summary(_ findings: [Finding], files: Int, errors: [OutreachError]) -> String {
-    let written = errors.filter { if case .cannotWrite = $0 { return true } else { return false } }.count
-    var line = summary(findings, files: files, failures: errors.count - written)
+    var (written, refused) = (0, 0)
+    for error in errors {
+      switch error {
+      case .cannotWrite: written += 1
+      case .fixRefused: refused += 1
+      default: break
+      }
+    }
+    var line = summary(findings, files: files, failures: errors.count - written - refused)
     if written > 0 { line += "; \(written) file\(written == 1 ? "" : "s") could not be written" }
+    if refused > 0 { line += "; \(refused) file\(refused == 1 ? "" : "s") left unfixed" }
     return line
   }
 

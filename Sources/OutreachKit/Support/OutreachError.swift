@@ -14,6 +14,8 @@ public enum OutreachError: Error, Equatable, CustomStringConvertible, Sendable {
   case symlinkLoop(path: String)
   /// A FIFO, device, socket or dangling link where a file was expected.
   case notAFile(path: String, what: String, fix: String)
+  /// `lint --fix` left a file as it was (hard links, read-only, changed meanwhile).
+  case fixRefused(path: String, problem: String, fix: String)
   case yaml(path: String, line: Int, column: Int, problem: String)
   case rule(path: String, line: Int, problem: String, fix: String)
   case config(path: String, line: Int, problem: String, fix: String)
@@ -40,6 +42,7 @@ public enum OutreachError: Error, Equatable, CustomStringConvertible, Sendable {
     case .tooLarge: return "tooLarge"
     case .symlinkLoop: return "symlinkLoop"
     case .notAFile: return "notAFile"
+    case .fixRefused: return "fixRefused"
     case .yaml: return "yaml"
     case .rule: return "rule"
     case .config: return "config"
@@ -85,6 +88,8 @@ public enum OutreachError: Error, Equatable, CustomStringConvertible, Sendable {
       return "\(path): symbolic link loop; skipped it, remove or fix the link"
     case .notAFile(let path, let what, let fix):
       return "\(path): \(what); \(fix)"
+    case .fixRefused(let path, let problem, let fix):
+      return "\(path): \(problem), so --fix left it as it was; \(fix)"
     case .yaml(let path, let line, let column, let problem):
       return "\(path):\(line):\(column): invalid YAML: \(problem); fix the syntax at that spot"
     case .rule(let path, let line, let problem, let fix):
