@@ -19,6 +19,10 @@ public enum AccountLoader {
     "first_bill_in_days": 0...36_500, "*": 0...1_000_000_000_000,
   ]
 
+  /// The longest text value an account may hold, in characters.
+  static let maxTextLength = 1_000
+  static let maxTextBytes = 1_000
+
   public static func load(path: String) throws -> (Account, [Warning]) {
     let bytes = try TextFile.read(path: path, limit: 20_000_000)
     return try load(path: path, text: String(decoding: bytes, as: UTF8.self))
@@ -66,6 +70,13 @@ public enum AccountLoader {
       guard let value, !value.isNull else { return nil }
       guard let text = value.scalarText else {
         throw fail(value, "must be text", "write it on one line, quoted if it has a colon")
+      }
+      // Names, titles, topics and ticket titles are short: a value of
+      // megabytes is a broken export, not something to put in an email.
+      if text.utf8.count > AccountLoader.maxTextBytes, text.count > AccountLoader.maxTextLength {
+        throw fail(
+          value, "is \(plainNumber(Double(text.count))) characters long, over the \(AccountLoader.maxTextLength) a value may have",
+          "shorten it to a line")
       }
       return text
     }
@@ -139,17 +150,21 @@ public enum AccountLoader {
       }
     }
 
-    func email(_ value: YAMLValue?) throws -> String {
+    /// The address, or nil with a warning when it is missing or not an
+    /// address: one bad user is skipped, as a bad CSV row is, and the
+    /// account goes on.
+    mutating func email(_ value: YAMLValue?, user: YAMLValue) throws -> String? {
       guard let value, let text = try string(value)?.trimmingSpaces, !text.isEmpty else {
-        throw fail(
-          value ?? YAMLValue(node: .scalar(.init("")), file: file, keyPath: "email"), "is missing",
-          "add the person's email address")
+        warnings.append(Warning(path: file, line: user.line, message: "\(user.keyPath): no email; skipped the user"))
+        return nil
       }
-      let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-      let valid =
-        parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
-        && text.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7F && !"<>()[],;:\"\\".unicodeScalars.contains($0) }
-      guard valid else { throw fail(value, "`\(text.prefix(60))` is not an email address", "write it like ana@example.com") }
+      guard EmailAddress.isValid(text) else {
+        warnings.append(
+          Warning(
+            path: file, line: value.line,
+            message: "\(value.keyPath): `\(text.prefix(60))` is not an email address (write it like ana@example.com); skipped the user"))
+        return nil
+      }
       return text
     }
 
@@ -234,7 +249,7 @@ public enum AccountLoader {
       }
       for item in userItems {
         let fields = try mapping(item, known: ["name", "email", "title", "last_active", "role"])
-        let email = try self.email(fields["email"] ?? YAMLValue(node: item.node, file: file, keyPath: item.child("email")))
+        guard let email = try self.email(fields["email"], user: item) else { continue }
         let name = try string(fields["name"])?.trimmingSpaces ?? ""
         var role: Role? = nil
         if let roleText = try string(fields["role"]) {
@@ -275,4 +290,47 @@ public enum AccountLoader {
 /// 1000000000000 → "1,000,000,000,000", 0.5 → "0.5".
 func plainNumber(_ value: Double) -> String {
   value == value.rounded() && abs(value) < 1e15 ? Observations.grouped(Int(value)) : "\(value)"
+}
+
+/// What outreach takes as an address: a dot-atom local part (RFC 5322,
+/// no leading, trailing or double dot) and a host name of two or more
+/// labels of letters, digits and inner hyphens. `a..b@`, `.bo@`, `a.@`,
+/// `cy@-x.io`, `a@acme-.io`, `a@acme..io` and `a@x_y.io` are not.
+public enum EmailAddress {
+  public static func isValid(_ text: String) -> Bool {
+    let utf8 = text.utf8
+    guard utf8.count <= 254 else { return false }
+    guard let at = utf8.firstIndex(of: 0x40) else { return false }
+    let local = utf8[utf8.startIndex..<at]
+    let domain = utf8[utf8.index(after: at)...]
+    guard !domain.contains(0x40), !local.isEmpty, local.count <= 64, local.first != 0x2E, local.last != 0x2E else {
+      return false
+    }
+    var previous: UInt8 = 0
+    for byte in local {
+      if byte == 0x2E, previous == 0x2E { return false }
+      previous = byte
+      if byte >= 0x80 { continue }  // checked as scalars below
+      if isAlphanumeric(byte) || "!#$%&'*+-/=?^_`{|}~.".utf8.contains(byte) { continue }
+      return false
+    }
+    var labels = 0
+    for label in domain.split(separator: 0x2E, omittingEmptySubsequences: false) {
+      labels += 1
+      guard !label.isEmpty, label.count <= 63, label.first != 0x2D, label.last != 0x2D else { return false }
+      for byte in label where byte < 0x80 && !isAlphanumeric(byte) && byte != 0x2D { return false }
+    }
+    guard labels >= 2 else { return false }
+    // Non-ASCII (an internationalised address): letters and digits only.
+    if text.utf8.contains(where: { $0 >= 0x80 }) {
+      for scalar in text.unicodeScalars where !scalar.isASCII {
+        guard scalar.properties.isAlphabetic || scalar.properties.numericType != nil else { return false }
+      }
+    }
+    return true
+  }
+
+  private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+    (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+  }
 }

@@ -68,8 +68,12 @@ enum CSVUsers {
       if row.allSatisfy({ $0.trimmingSpaces.isEmpty }) { continue }
       let address = field(email)
       // Bytes, not `String.contains`, which goes through NSString here.
-      guard !address.utf8.contains(0x20), address.utf8.split(separator: 0x40).count == 2 else {
+      guard EmailAddress.isValid(address) else {
         skip(address.isEmpty ? "no email" : "`\(address)` is not an email address")
+        continue
+      }
+      if row.contains(where: { $0.utf8.count > AccountLoader.maxTextBytes && $0.count > AccountLoader.maxTextLength }) {
+        skip("a field is over the \(AccountLoader.maxTextLength) characters a value may have")
         continue
       }
       var fullName = field(name)

@@ -186,6 +186,8 @@ public struct Linter: Sendable {
 
   public func lint(_ document: EmailDocument) -> [Finding] {
     let prose = document.prose
+    let cursor = SourceText.Cursor(document.source)
+    let windowCursor = document.locator?.cursor()
     // Token matches of every rule, gathered in one pass of the phrase
     // automaton plus one pass of each regex; grouped by rule below.
     var flat: [(rule: Int, payload: Int, start: Int, end: Int)] = []
@@ -515,11 +517,14 @@ public struct Linter: Sendable {
         }
       }
 
-      for (number, item) in ruleFindings.enumerated() {
-        let position = document.source.position(of: item.offset)
+      // In offset order, so that the cursors count each line once.
+      let order = ruleFindings.indices.sorted { ruleFindings[$0].offset < ruleFindings[$1].offset }
+      for number in order {
+        let item = ruleFindings[number]
+        let position = cursor.position(of: item.offset)
         if document.isDisabled(rule: rule.id, line: position.line - 1) { continue }
         let location =
-          document.locator?.locate(item.offset, position: position)
+          document.locator.map { $0.locate(item.offset, position: position, cursor: windowCursor!) }
           ?? Location(line: position.line, column: position.column)
         var finding = Finding(
           path: document.source.path, line: location.line, column: location.column, rule: rule.id,

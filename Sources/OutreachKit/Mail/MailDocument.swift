@@ -32,6 +32,52 @@ struct RawWindow: Sendable {
   }
 }
 
+extension RawWindow {
+  /// `position(of:)` for many offsets in order, in linear time: it counts
+  /// on from the last place asked instead of from the message's start.
+  final class Cursor {
+    let window: RawWindow
+    private var offset = 0
+    private var line = 0
+    private var column = 0
+    /// Whether the current line is UTF-8 (columns count scalars) or in a
+    /// single-byte charset (columns count bytes).
+    private var lineIsUTF8 = true
+
+    init(_ window: RawWindow) {
+      self.window = window
+      lineIsUTF8 = isUTF8(lineFrom: 0)
+    }
+
+    private func isUTF8(lineFrom start: Int) -> Bool {
+      let bytes = window.bytes
+      let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+      return TextFile.firstInvalidUTF8(Array(bytes[start..<end])) == nil
+    }
+
+    func position(of absolute: Int) -> (line: Int, column: Int) {
+      let target = max(0, min(absolute - window.base, window.bytes.count))
+      if target < offset {
+        (offset, line, column) = (0, 0, 0)
+        lineIsUTF8 = isUTF8(lineFrom: 0)
+      }
+      let bytes = window.bytes
+      while offset < target {
+        let byte = bytes[offset]
+        offset += 1
+        if byte == 0x0A {
+          line += 1
+          column = 0
+          lineIsUTF8 = isUTF8(lineFrom: offset)
+        } else if !lineIsUTF8 || byte & 0xC0 != 0x80 {
+          column += 1
+        }
+      }
+      return (window.baseLine + line + 1, column + 1)
+    }
+  }
+}
+
 /// Maps positions in a message's decoded text back to the file as saved.
 public struct MailLocator: Sendable {
   let window: RawWindow
@@ -52,13 +98,20 @@ public struct MailLocator: Sendable {
   let headers: Int
 
   func locate(_ offset: Int, position: (line: Int, column: Int)) -> Location {
+    locate(offset, position: position, cursor: RawWindow.Cursor(window))
+  }
+
+  /// A cursor over this message's bytes, for `locate(_:position:cursor:)`.
+  func cursor() -> RawWindow.Cursor { RawWindow.Cursor(window) }
+
+  func locate(_ offset: Int, position: (line: Int, column: Int), cursor: RawWindow.Cursor) -> Location {
     if offset < bodyStart {
       guard let subjectOffset else {
-        let place = window.position(of: headers)
+        let place = cursor.position(of: headers)
         return Location(line: place.line, column: place.column)
       }
       let raw = subjectExact ? subjectOffset + max(0, offset - subjectStart) : subjectOffset
-      let place = window.position(of: raw)
+      let place = cursor.position(of: raw)
       return Location(line: place.line, column: place.column)
     }
     let index = offset - bodyStart
@@ -68,7 +121,7 @@ public struct MailLocator: Sendable {
     } else {
       raw = anchor
     }
-    let place = window.position(of: raw)
+    let place = cursor.position(of: raw)
     return Location(
       line: place.line, column: place.column, decodedLine: position.line - bodyLine + 1, decodedColumn: position.column)
   }
@@ -144,15 +197,47 @@ extension Linter {
     switch kind {
     case .markdown, .plain:
       let valid = try TextFile.validate(path: path, bytes: bytes)
-      let document = EmailDocument(
-        source: SourceText(path: path, bytes: valid), syntax: kind == .plain ? .plain : .markdown, mail: mail)
-      return FileLint(findings: lint(document))
+      var warnings: [Warning] = []
+      var syntax: EmailSyntax = kind == .plain ? .plain : .markdown
+      let markup = syntax == .markdown ? Self.markupCount(valid) : 0
+      if markup > Self.markupLimit {
+        // cmark keeps a node for each delimiter, about 190 bytes apiece: a
+        // 9 MB run of `*a_` would take 1.7 GB. Such a file is read as
+        // plain text, in bounded memory, and said so.
+        syntax = .plain
+        warnings.append(
+          Warning(
+            path: path, line: 1,
+            message:
+              "\(plainNumber(Double(markup))) Markdown markup characters and lines, over the \(plainNumber(Double(Self.markupLimit))) that are parsed as Markdown in bounded memory; read it as plain text"
+          ))
+      }
+      let document = EmailDocument(source: SourceText(path: path, bytes: valid), syntax: syntax, mail: mail)
+      return FileLint(findings: lint(document), warnings: warnings)
     case .message, .mbox:
       if bytes.isEmpty || bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
         throw OutreachError.empty(path: path)
       }
       return try lintMail(path: path, input: .memory(bytes), mbox: kind == .mbox)
     }
+  }
+
+  /// The most Markdown delimiters and lines a file may have to be parsed
+  /// as Markdown (cmark's memory grows with them, not with the bytes).
+  static let markupLimit = 1_000_000
+
+  /// Lines plus the bytes that can open an inline node in CommonMark.
+  static func markupCount(_ bytes: [UInt8]) -> Int {
+    var count = 0
+    bytes.withUnsafeBufferPointer { buffer in
+      for byte in buffer {
+        switch byte {
+        case 0x0A, 0x2A, 0x5F, 0x5B, 0x5D, 0x3C, 0x60, 0x21, 0x26, 0x5C: count += 1
+        default: break
+        }
+      }
+    }
+    return count
   }
 
   static let mailBatch = 64
