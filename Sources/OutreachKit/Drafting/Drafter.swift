@@ -216,7 +216,33 @@ public struct Drafter: Sendable {
         suffix: suffix, dropping: Set(dropped), generalSubject: generalSubject)
       draft.findings = linter.lint(path: draft.fileName, text: draft.text)
     }
+    // What is left came from the account's own words (a ticket titled
+    // "TODO: $XXk bill"): no template change can fix it, so the account
+    // is one error naming the value, and no draft that fails its own lint
+    // is handed over.
+    for finding in draft.findings where !finding.match.isEmpty {
+      if let key = Self.dataField(holding: finding.match, in: account) {
+        throw OutreachError.account(
+          path: account.file, line: 1, key: key,
+          problem: "`\(finding.match.prefix(40))` in it reads as [\(finding.rule)] in the email (\(finding.message))",
+          fix: "reword the value in the account data")
+      }
+    }
     return draft
+  }
+
+  /// The key path of the account text value that holds `match`, if any.
+  static func dataField(holding match: String, in account: Account) -> String? {
+    var fields: [(String, String?)] = [
+      ("account.name", account.name), ("account.category", account.category), ("context.open_ticket", account.openTicket),
+      ("context.sales_contact", account.salesContact), ("signals.event_spike.event", account.eventSpike?.event),
+      ("signals.sdk.name", account.sdk?.name),
+    ]
+    fields += account.kpis.map { ("kpis", $0) } + account.salesTopics.map { ("context.sales_topics", $0) }
+    fields += account.docsTopics.map { ("signals.docs_topics", $0) }
+    fields += account.users.flatMap { [("users.name", $0.name), ("users.title", $0.title)] }
+    let needle = match.lowercased()
+    return fields.first { $0.1?.lowercased().contains(needle) == true }?.0
   }
 
   func render(

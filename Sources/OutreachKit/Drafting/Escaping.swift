@@ -16,8 +16,11 @@ public enum Escaping {
       let isBidi =
         (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value) || value == 0x200E || value == 0x200F
         || value == 0x061C
+      // Format characters (soft hyphen, word joiner, invisible times, the
+      // Mongolian vowel separator, zero-width spaces, the BOM, ...) and
+      // private-use characters are invisible: never kept in a header or text.
       let isInvisible =
-        (0x200B...0x200D).contains(value) || value == 0xFEFF || value == 0x2028 || value == 0x2029
+        scalar.properties.generalCategory == .format || value == 0x180E || value == 0x2028 || value == 0x2029
         || (0xE000...0xF8FF).contains(value)
       if isControl || scalar.properties.isWhitespace || value == 0x2028 || value == 0x2029 {
         if !lastSpace { out.append(" ") }
@@ -98,6 +101,17 @@ public enum Escaping {
       for dash in ["\u{2014}", "\u{2013}"] {
         out = out.replacingOccurrences(of: " \(dash) ", with: ", ").replacingOccurrences(of: dash, with: ", ")
       }
+    }
+    // `--` used as a dash, in a ticket title or a name: what `lint --fix`
+    // makes of it ("a -- b" -> "a, b"; "Jean--Luc" -> "Jean-Luc").
+    if out.contains("--") {
+      out = out.replacingOccurrences(of: #"(?<=\S)\s+-{2,}\s+(?=\S)"#, with: ", ", options: .regularExpression)
+      out = out.replacingOccurrences(of: #"(?<=\w)-{2,}(?=\w)"#, with: "-", options: .regularExpression)
+    }
+    // Amounts and rates written as placeholders in the data ("$XXk", "XX%").
+    if out.contains("XX") {
+      out = out.replacingOccurrences(of: #"\$(XX+)([kKmM]?)\b"#, with: "\\$xx$2", options: .regularExpression)
+      out = out.replacingOccurrences(of: #"\bXX+%"#, with: "xx%", options: .regularExpression)
     }
     for marker in ["TODO", "TBD", "FIXME", "XXX"] where out.contains(marker) {
       out = out.replacingOccurrences(of: "\\b\(marker)\\b", with: marker.lowercased(), options: .regularExpression)
