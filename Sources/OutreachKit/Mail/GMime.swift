@@ -163,7 +163,7 @@ enum GMime {
       case GMIME_WARN_MALFORMED_MESSAGE: what = "the message is malformed"
       case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY: what = "a multipart part has no boundary"
       case GMIME_WARN_INVALID_CONTENT_TYPE: what = "an invalid Content-Type \(item.map { "(\($0))" } ?? "")"
-      case GMIME_CRIT_NESTING_OVERFLOW: what = "MIME parts are nested too deep"
+      case GMIME_CRIT_NESTING_OVERFLOW: what = "MIME parts are nested over 1,024 deep, GMime's limit, and the parts below it were not read"
       case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: what = "a MIME part has neither headers nor content"
       default: return
       }
@@ -201,7 +201,7 @@ enum GMime {
     }
     var plain: UnsafeMutablePointer<GMimePart>? = nil
     var html: UnsafeMutablePointer<GMimePart>? = nil
-    if let root = gm.pointee.g_mime_message_get_mime_part(message) { findText(root, plain: &plain, html: &html, depth: 0) }
+    if let root = gm.pointee.g_mime_message_get_mime_part(message) { findText(root, plain: &plain, html: &html) }
     if let part = plain ?? html {
       parsed.body = decode(part, html: plain == nil, window: window, base: start, warnings: &parsed.warnings)
     }
@@ -209,26 +209,29 @@ enum GMime {
   }
 
   /// The first inline text/plain and text/html parts, depth first; the
-  /// parts of an attached message are not the sender's words.
+  /// parts of an attached message are not the sender's words. A stack of
+  /// its own, not recursion, so a message nested thousands of multiparts
+  /// deep is searched to its text part.
   private static func findText(
-    _ object: UnsafeMutablePointer<GMimeObject>, plain: inout UnsafeMutablePointer<GMimePart>?,
-    html: inout UnsafeMutablePointer<GMimePart>?, depth: Int
+    _ root: UnsafeMutablePointer<GMimeObject>, plain: inout UnsafeMutablePointer<GMimePart>?,
+    html: inout UnsafeMutablePointer<GMimePart>?
   ) {
-    guard depth < 32 else { return }
-    if outreach_is_multipart(gm, object) != 0 {
-      let multipart = outreach_as_multipart(object)
-      for index in 0..<gm.pointee.g_mime_multipart_get_count(multipart) {
-        if let child = gm.pointee.g_mime_multipart_get_part(multipart, index) {
-          findText(child, plain: &plain, html: &html, depth: depth + 1)
+    var stack = [root]
+    while let object = stack.popLast(), plain == nil {
+      if outreach_is_multipart(gm, object) != 0 {
+        let multipart = outreach_as_multipart(object)
+        let count = gm.pointee.g_mime_multipart_get_count(multipart)
+        for index in stride(from: count - 1, through: 0, by: -1) {
+          if let child = gm.pointee.g_mime_multipart_get_part(multipart, index) { stack.append(child) }
         }
+        continue
       }
-      return
+      guard outreach_is_part(gm, object) != 0, let type = gm.pointee.g_mime_object_get_content_type(object) else { continue }
+      let part = outreach_as_part(object)
+      if gm.pointee.g_mime_part_is_attachment(part) != 0 { continue }
+      if plain == nil, gm.pointee.g_mime_content_type_is_type(type, "text", "plain") != 0 { plain = part }
+      if html == nil, gm.pointee.g_mime_content_type_is_type(type, "text", "html") != 0 { html = part }
     }
-    guard outreach_is_part(gm, object) != 0, let type = gm.pointee.g_mime_object_get_content_type(object) else { return }
-    let part = outreach_as_part(object)
-    if gm.pointee.g_mime_part_is_attachment(part) != 0 { return }
-    if plain == nil, gm.pointee.g_mime_content_type_is_type(type, "text", "plain") != 0 { plain = part }
-    if html == nil, gm.pointee.g_mime_content_type_is_type(type, "text", "html") != 0 { html = part }
   }
 
   private static func decode(

@@ -21,7 +21,10 @@ enum HTMLText {
   static func text(_ html: [UInt8]) -> [UInt8]? {
     guard let xml = library?.pointee else { return nil }
     guard !html.isEmpty else { return [] }
-    let options = Int32(HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue)
+    // XML_PARSE_HUGE lifts libxml2's nesting cap of 256 elements, past which the
+    // rest of the body would be dropped without a word.
+    let options = Int32(
+      HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | XML_PARSE_HUGE.rawValue)
     let document = html.withUnsafeBufferPointer { buffer in
       buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
         xml.htmlReadMemory($0, Int32(min(buffer.count, Int(Int32.max))), nil, "UTF-8", options)
@@ -54,30 +57,54 @@ enum HTMLText {
     var preformatted = 0
     var stopped = false
 
+    /// Walks the tree with a stack of its own, not by recursion: a body
+    /// nested 100,000 elements deep is read to its end without overflowing
+    /// a thread's stack.
     mutating func walk(_ node: UnsafeMutablePointer<xmlNode>) {
-      var child: UnsafeMutablePointer<xmlNode>? = node
-      // Siblings in a loop, children by recursion: libxml2 caps nesting.
-      while let current = child, !stopped {
-        visit(current)
-        child = current.pointee.next
+      // Each entry is a node to open, or (closing) an element to close.
+      var stack: [(node: UnsafeMutablePointer<xmlNode>, closing: Bool)] = []
+      var siblings: [UnsafeMutablePointer<xmlNode>] = []
+      var next: UnsafeMutablePointer<xmlNode>? = node
+      while let current = next {
+        siblings.append(current)
+        next = current.pointee.next
+      }
+      for sibling in siblings.reversed() { stack.append((sibling, false)) }
+      while let (current, closing) = stack.popLast(), !stopped {
+        if closing {
+          close(current)
+          continue
+        }
+        guard open(current) else { continue }
+        stack.append((current, true))
+        var children: [UnsafeMutablePointer<xmlNode>] = []
+        var child = current.pointee.children
+        while let each = child {
+          children.append(each)
+          child = each.pointee.next
+        }
+        for each in children.reversed() { stack.append((each, false)) }
       }
     }
 
-    mutating func visit(_ node: UnsafeMutablePointer<xmlNode>) {
+    /// What an element does before its children; false when they are not
+    /// read (a text node, a skipped element, quoted history).
+    mutating func open(_ node: UnsafeMutablePointer<xmlNode>) -> Bool {
       switch node.pointee.type {
       case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
         if let content = node.pointee.content { text(content) }
+        return false
       case XML_ELEMENT_NODE:
-        let name = node.pointee.name.map { String(cString: $0).lowercased() } ?? ""
-        if HTMLText.skipped.contains(name) { return }
+        let name = elementName(node)
+        if HTMLText.skipped.contains(name) { return false }
         let marks = attributes(node)
         if !marks.isDisjoint(with: HTMLText.historyMarks) {
           stopped = true
-          return
+          return false
         }
         if name == "br" {
           newline()
-          return
+          return false
         }
         let isParagraph = HTMLText.paragraphs.contains(name) || name == "blockquote"
         let isLine = HTMLText.lines.contains(name)
@@ -93,16 +120,27 @@ enum HTMLText {
         if name == "hr" {
           emit(Array("---".utf8))
         }
-        if let children = node.pointee.children { walk(children) }
-        if name == "pre" { preformatted -= 1 }
-        if name == "blockquote" {
-          paragraphBreak()
-          quoteDepth -= 1
-        }
-        if isParagraph { paragraphBreak() } else if isLine { lineBreak() }
+        return true
       default:
-        break
+        return false
       }
+    }
+
+    /// What an element does after its children.
+    mutating func close(_ node: UnsafeMutablePointer<xmlNode>) {
+      let name = elementName(node)
+      let isParagraph = HTMLText.paragraphs.contains(name) || name == "blockquote"
+      let isLine = HTMLText.lines.contains(name)
+      if name == "pre" { preformatted -= 1 }
+      if name == "blockquote" {
+        paragraphBreak()
+        quoteDepth -= 1
+      }
+      if isParagraph { paragraphBreak() } else if isLine { lineBreak() }
+    }
+
+    func elementName(_ node: UnsafeMutablePointer<xmlNode>) -> String {
+      node.pointee.name.map { String(cString: $0).lowercased() } ?? ""
     }
 
     /// Lowercased class names and id of an element.
