@@ -131,19 +131,24 @@ struct DraftCommand: ParsableCommand {
     }
     if !result.findings.isEmpty { summary += ", \(result.findings.count) lint finding\(result.findings.count == 1 ? "" : "s")" }
     if !result.errors.isEmpty { summary += ", \(result.errors.count) failed" }
-    Terminal.note(summary)
     var exitCode = result.exitCode
     if let mailbox {
       mailbox.finish()
+      if let error = mailbox.error {
+        // One line: what went wrong, and what happened to the batch.
+        var counts = "\(mailbox.appended) appended before it"
+        if mailbox.skipped > 0 { counts += ", \(mailbox.skipped) not tried" }
+        Terminal.error(error.description + " (\(counts))")
+        throw ExitCode(2)
+      }
+      Terminal.note(summary)
       var line = "\(mailbox.appended) appended, \(mailbox.alreadyThere) already in \(mailbox.mailboxName)"
       if notAppended > 0 { line += ", \(notAppended) not appended because of lint findings" }
-      if mailbox.skipped > 0 { line += ", \(mailbox.skipped) not tried after the error" }
       Terminal.note(line)
-      if let error = mailbox.error {
-        Terminal.error(error.description)
-        exitCode = 2
-      }
+    } else {
+      Terminal.note(summary)
     }
+    if result.exitCode > exitCode { exitCode = result.exitCode }
     throw ExitCode(exitCode)
   }
 }

@@ -75,7 +75,8 @@ public enum AccountLoader {
       // megabytes is a broken export, not something to put in an email.
       if text.utf8.count > AccountLoader.maxTextBytes, text.count > AccountLoader.maxTextLength {
         throw fail(
-          value, "is \(plainNumber(Double(text.count))) characters long, over the \(AccountLoader.maxTextLength) a value may have",
+          value,
+          "is \(plainNumber(Double(text.count))) characters long, over the \(AccountLoader.maxTextLength) a value may have",
           "shorten it to a line")
       }
       return text
@@ -162,7 +163,8 @@ public enum AccountLoader {
         warnings.append(
           Warning(
             path: file, line: value.line,
-            message: "\(value.keyPath): `\(text.prefix(60))` is not an email address (write it like ana@example.com); skipped the user"))
+            message:
+              "\(value.keyPath): `\(text.prefix(60))` is not an email address (write it like ana@example.com); skipped the user"))
         return nil
       }
       return text

@@ -163,7 +163,8 @@ enum GMime {
       case GMIME_WARN_MALFORMED_MESSAGE: what = "the message is malformed"
       case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY: what = "a multipart part has no boundary"
       case GMIME_WARN_INVALID_CONTENT_TYPE: what = "an invalid Content-Type \(item.map { "(\($0))" } ?? "")"
-      case GMIME_CRIT_NESTING_OVERFLOW: what = "MIME parts are nested over 1,024 deep, GMime's limit, and the parts below it were not read"
+      case GMIME_CRIT_NESTING_OVERFLOW:
+        what = "MIME parts are nested over 1,024 deep, GMime's limit, and the parts below it were not read"
       case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: what = "a MIME part has neither headers nor content"
       default: return
       }

@@ -60,6 +60,7 @@ public enum OutreachError: Error, Equatable, CustomStringConvertible, Sendable {
 
   public static let allNames = [
     "notFound", "unreadable", "noEmails", "noAccounts", "invalidUTF8", "binary", "empty", "tooLarge", "symlinkLoop", "notAFile",
+    "fixRefused",
     "yaml",
     "rule",
     "config", "account", "template", "missingTemplate", "draftEdited", "cannotWrite", "hook", "tooComplex", "mail", "imap",
