@@ -181,7 +181,8 @@ import Testing
     let result = try runOutreach(["draft", "--today", "2026-11-22", folder])
     #expect(result.status == 2)
     #expect(result.stdout.contains("Subject:"))
-    #expect(result.stderr.contains("bad.yml:3: users[0].email:"))
+    #expect(result.stderr.contains("bad.yml:3: warning: users[0].email:"), "\(result.stderr)")
+    #expect(result.stderr.contains("bad.yml:1: users: nobody to write to"), "\(result.stderr)")
   }
 
   @Test func recipientsCommand() throws {

@@ -58,22 +58,26 @@ public struct DraftRun: Sendable {
     while start < files.count {
       let chunk = Array(files[start..<min(start + chunkSize, files.count)])
       start += chunkSize
-      let box = ResultBox<Swift.Result<(Value, [Warning]), OutreachError>>(count: chunk.count)
+      // Each account's warnings are kept whether or not it then fails (a
+      // skipped user, then nobody left to write to).
+      let box = ResultBox<(Swift.Result<Value, OutreachError>, [Warning])>(count: chunk.count)
       DispatchQueue.concurrentPerform(iterations: chunk.count) { index in
+        var warnings: [Warning] = []
         do {
-          let (account, warnings) = try AccountLoader.load(path: chunk[index])
-          box.set(index, .success((try work(account), warnings)))
+          let (account, loaded) = try AccountLoader.load(path: chunk[index])
+          warnings = loaded
+          box.set(index, (.success(try work(account)), warnings))
         } catch let error as OutreachError {
-          box.set(index, .failure(error))
+          box.set(index, (.failure(error), warnings))
         } catch {
-          box.set(index, .failure(.unreadable(path: chunk[index], reason: "\(error)")))
+          box.set(index, (.failure(.unreadable(path: chunk[index], reason: "\(error)")), warnings))
         }
       }
-      for outcome in box.values {
+      for (outcome, warnings) in box.values {
+        result.warnings += warnings
         switch outcome {
-        case .success(let (value, warnings)):
+        case .success(let value):
           result.accounts += 1
-          result.warnings += warnings
           each(value)
         case .failure(let error):
           result.errors.append(error)

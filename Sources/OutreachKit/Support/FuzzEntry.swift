@@ -3,7 +3,7 @@ import Foundation
 /// What the fuzz targets run (`.ci/fuzz`), shared with the tests that replay
 /// every input the fuzzer ever found a problem with.
 public enum FuzzEntry {
-  public static let targets = ["email", "account", "rule"]
+  public static let targets = ["email", "account", "rule", "hook", "fix"]
 
   private static let linter = Linter(rules: (try? RuleSet.load(folders: [], configuration: Configuration()).rules) ?? [])
   // Built once: parsing every template for each fuzz input would measure the wrong thing.
@@ -20,6 +20,34 @@ public enum FuzzEntry {
         let drafter
       {
         for draft in (try? drafter.drafts(for: account)) ?? [] { _ = linter.lint(path: "d.md", text: draft.text) }
+      }
+    case "hook":
+      // git's staged list, as the hook reads it: whatever the bytes, a
+      // list of files or "malformed", never a crash, and never more files
+      // than the list has NUL-ended fields.
+      let (files, _) = GitHook.parseStaged(bytes)
+      let fields = bytes.filter { $0 == 0 }.count
+      precondition(files.count <= fields, "more files than fields")
+      for file in files { _ = GitHook.isEmail(file) }
+      _ = GitHook.touchesTemplatesOrRules(files)
+    case "fix":
+      // `lint --fix` and `--diff` on any text: a fix never adds or removes
+      // a line, and never changes a line it has no finding on.
+      guard let valid = try? TextFile.validate(path: "fuzz.md", bytes: bytes) else { return }
+      let text = String(decoding: valid, as: UTF8.self)
+      for path in ["fuzz.md", "fuzz.txt"] {
+        let findings = linter.lint(path: path, text: text)
+        let (fixed, changes) = Fixer.apply(findings, to: text, path: path)
+        let before = Fixer.splitLines(text)
+        let after = Fixer.splitLines(fixed)
+        precondition(before.count == after.count, "a fix changed the number of lines")
+        let touched = Set(changes.map(\.line))
+        for index in before.indices where before[index] != after[index] {
+          precondition(touched.contains(index + 1), "line \(index + 1) changed without a fix on it")
+        }
+        let diff = Fixer.unifiedDiff(path: path, old: text, new: fixed)
+        precondition(changes.isEmpty || fixed == text || !diff.isEmpty, "a change with no diff")
+        precondition(Fixer.apply([], to: text, path: path).text == text, "no finding, no change")
       }
     case "rule":
       guard let valid = try? TextFile.validate(path: "fuzz.yml", bytes: bytes) else { return }
