@@ -29,7 +29,8 @@
   X(g_mime_part_get_content) X(g_mime_part_get_content_encoding) X(g_mime_part_is_attachment) \
   X(g_mime_part_set_content) X(g_mime_part_set_content_encoding) \
   X(g_mime_stream_fs_new) X(g_mime_stream_fs_new_with_bounds) X(g_mime_stream_mem_get_byte_array) \
-  X(g_mime_stream_mem_new) X(g_mime_stream_mem_new_with_buffer) X(g_mime_text_part_new_with_subtype) \
+  X(g_mime_stream_mem_new) X(g_mime_stream_mem_new_with_buffer) X(g_mime_stream_substream) \
+  X(g_mime_text_part_new_with_subtype) \
   X(internet_address_list_add) X(internet_address_mailbox_new) X(internet_address_set_charset)
 
 typedef struct {

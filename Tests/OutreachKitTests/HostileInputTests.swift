@@ -363,6 +363,36 @@ func writeAccount(_ folder: String, _ file: String, name: String, users: String 
   }
 }
 
+@Suite struct MboxSeparatorTests {
+  /// A body line "From here on, ..." is text, not a new message; a real
+  /// `From ` line (a sender, a time and a year) still is.
+  @Test func onlyRealFromLinesSplitAnMbox() throws {
+    let mbox = """
+      From a@b.io Thu Nov 20 09:12:00 +0000 2025
+      Subject: Your flags
+
+      Hi Ana, the flags are stale.
+
+      From here on, we are circling back every week.
+
+      From c@d.io Thu Nov 20 09:13:00 2025
+      Subject: Your bill
+
+      Hi Bo, your bill is due.
+
+      """
+    let path = makeTemporaryFolder("mbox") + "/sent.mbox"
+    try mbox.write(toFile: path, atomically: true, encoding: .utf8)
+    let result = try runOutreach(["lint", "--format", "json", path])
+    let findings = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]] ?? []
+    #expect(findings.count == 1 && findings.first?["line"] as? Int == 6, "\(result.stdout) \(result.stderr)")
+    #expect(findings.first?["subject"] as? String == "Your flags")
+    #expect(!result.stderr.contains("No subject") && !result.stderr.contains("no header"), "\(result.stderr)")
+    #expect(GMime.isFromLine(Array("From MAILER-DAEMON Fri Jul  8 12:08:34 2011\n".utf8)))
+    #expect(!GMime.isFromLine(Array("From here on, we meet weekly.\n".utf8)))
+  }
+}
+
 @Suite struct WrongTextTests {
   @Test func fileNamesNeverReachTheTerminalRaw() throws {
     let folder = makeTemporaryFolder("escape")

@@ -97,30 +97,131 @@ enum GMime {
   ///   at a `From ` line); offsets stay the file's.
   static func forEachMessage(in input: MailInput, mbox: Bool, range: Range<Int>? = nil, _ body: (ParsedMessage) -> Void) {
     guard available else { return }
+    // One stream over the input; each message is parsed from a substream
+    // of it (positions stay the input's).
     let stream: UnsafeMutablePointer<GMimeStream>?
+    let total: Int
     switch input {
     case .memory(let bytes):
+      total = bytes.count
       stream = bytes.withUnsafeBufferPointer { buffer in
-        buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+        buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) {
           gm.pointee.g_mime_stream_mem_new_with_buffer($0, buffer.count)
         }
       }
-    case .file(_, let path):
+    case .file(let descriptor, let path):
+      var info = stat()
+      fstat(descriptor, &info)
+      total = Int(info.st_size)
       // GMime reads with its own descriptor (and file offset), so pieces
       // of one mbox can be parsed at once.
       let own = open(path, O_RDONLY | O_CLOEXEC)
       guard own >= 0 else { return }
-      if let range {
-        stream = gm.pointee.g_mime_stream_fs_new_with_bounds(own, Int(range.lowerBound), Int(range.upperBound))
-      } else {
-        stream = gm.pointee.g_mime_stream_fs_new(own)
-      }
+      stream = gm.pointee.g_mime_stream_fs_new(own)
     }
     guard let stream else { return }
     defer { outreach_unref(gm, stream) }
+    let bounds = range ?? 0..<total
+    // An mbox is split here, at real `From ` lines (see `isFromLine`), not
+    // by GMime, which takes any line starting "From " for one: a body line
+    // "From here on, ..." would cut a message in two.
+    let messages = mbox ? mboxMessages(in: input, bounds: bounds) : [bounds]
+    for message in messages {
+      // GMime reads the message alone (as a message, not an mbox, so that
+      // no line inside it is taken for a separator), after its `From ` line.
+      var from = message.lowerBound
+      if mbox {
+        let line = input.bytes(from..<min(message.upperBound, from + 1024))
+        if line.starts(with: Array("From ".utf8)) {
+          if let newline = line.firstIndex(of: 0x0A) {
+            from += newline + 1
+          } else {
+            // A `From ` line longer than the probe: find its end.
+            var probe = from + line.count
+            while probe < message.upperBound {
+              let more = input.bytes(probe..<min(message.upperBound, probe + 4096))
+              if more.isEmpty { break }
+              if let newline = more.firstIndex(of: 0x0A) {
+                probe += newline + 1
+                break
+              }
+              probe += more.count
+            }
+            from = min(probe, message.upperBound)
+          }
+        }
+      }
+      guard let substream = gm.pointee.g_mime_stream_substream(stream, gint64(from), gint64(message.upperBound))
+      else { continue }
+      defer { outreach_unref(gm, substream) }
+      parseOne(substream, input: input, start: message.lowerBound, end: message.upperBound, mbox: mbox, body)
+    }
+  }
+
+  /// The byte ranges of an mbox's messages in `bounds`, each from its
+  /// `From ` line to the next. Scanned a megabyte at a time, so memory
+  /// does not follow the file.
+  static func mboxMessages(in input: MailInput, bounds: Range<Int>) -> [Range<Int>] {
+    var starts: [Int] = []
+    var offset = bounds.lowerBound
+    var previous: UInt8 = 0x0A
+    let chunkSize = 1 << 20
+    while offset < bounds.upperBound {
+      let chunk = input.bytes(offset..<min(bounds.upperBound, offset + chunkSize))
+      if chunk.isEmpty { break }
+      var index = 0
+      while index < chunk.count {
+        let atLineStart = index == 0 ? previous == 0x0A : chunk[index - 1] == 0x0A
+        if atLineStart, chunk[index] == 0x46 {
+          let lineStart = offset + index
+          let line = input.bytes(lineStart..<min(bounds.upperBound, lineStart + 512))
+          if lineStart == bounds.lowerBound ? line.starts(with: Array("From ".utf8)) : isFromLine(line) {
+            starts.append(lineStart)
+          }
+        }
+        // Jump to the next line.
+        if let newline = chunk[index...].firstIndex(of: 0x0A) { index = newline + 1 } else { index = chunk.count }
+      }
+      previous = chunk.last ?? previous
+      offset += chunk.count
+    }
+    if starts.first != bounds.lowerBound { starts.insert(bounds.lowerBound, at: 0) }
+    return starts.indices.map { starts[$0]..<($0 + 1 < starts.count ? starts[$0 + 1] : bounds.upperBound) }
+  }
+
+  /// Whether a line is an mbox `From ` separator, as mutt and Thunderbird
+  /// tell: `From`, a sender with no space in it, and a date with a time
+  /// (`12:08` or `12:08:34`) and a four-digit year, as mboxo/mboxrd write
+  /// it (`From MAILER-DAEMON Fri Jul  8 12:08:34 2011`, Takeout's
+  /// `From 1789@xxx Thu Nov 20 09:12:00 +0000 2025`). "From here on, ..."
+  /// in a body is not one.
+  static func isFromLine(_ line: [UInt8]) -> Bool {
+    guard line.starts(with: Array("From ".utf8)) else { return false }
+    let end = line.firstIndex(of: 0x0A) ?? line.count
+    let text = line[5..<end]
+    var fields = text.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D })
+    guard fields.count >= 3 else { return false }
+    fields.removeFirst()  // the sender
+    func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
+    let hasTime = fields.contains { field in
+      let parts = field.split(separator: 0x3A, omittingEmptySubsequences: false)
+      return (parts.count == 2 || parts.count == 3) && parts.allSatisfy { $0.count == 2 && $0.allSatisfy(isDigit) }
+        || (parts.count >= 2 && parts[0].count == 1 && parts[0].allSatisfy(isDigit)
+          && parts.dropFirst().allSatisfy { $0.count == 2 && $0.allSatisfy(isDigit) })
+    }
+    let hasYear = fields.contains { $0.count == 4 && $0.allSatisfy(isDigit) }
+    return hasTime && hasYear
+  }
+
+  /// Parses the one message in `stream` (an mbox message from its `From `
+  /// line, or a whole `.eml`).
+  private static func parseOne(
+    _ stream: UnsafeMutablePointer<GMimeStream>, input: MailInput, start: Int, end: Int, mbox: Bool,
+    _ body: (ParsedMessage) -> Void
+  ) {
     guard let parser = gm.pointee.g_mime_parser_new_with_stream(stream) else { return }
     defer { outreach_unref(gm, parser) }
-    gm.pointee.g_mime_parser_set_format(parser, mbox ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE)
+    gm.pointee.g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE)
     gm.pointee.g_mime_parser_set_persist_stream(parser, 1)
     let options = gm.pointee.g_mime_parser_options_new()
     defer { gm.pointee.g_mime_parser_options_free(options) }
@@ -133,24 +234,15 @@ enum GMime {
         let collector = Unmanaged<WarningCollector>.fromOpaque(context).takeUnretainedValue()
         collector.add(offset: offset, code: code, item: item.map { String(cString: $0) })
       }, context)
-
-    var previousEnd = range?.lowerBound ?? 0
-    while gm.pointee.g_mime_parser_eos(parser) == 0 {
-      collector.items.removeAll()
-      guard let message = gm.pointee.g_mime_parser_construct_message(parser, options) else { break }
-      let end = Int(gm.pointee.g_mime_parser_tell(parser))
-      let headersBegin = Int(gm.pointee.g_mime_parser_get_headers_begin(parser))
-      let start = mbox ? previousEnd : 0
-      let window = input.bytes(start..<end)
-      var parsed = read(message, window: window, start: start, end: end)
-      parsed.window = window
-      parsed.headersBegin = max(0, headersBegin)
-      parsed.warnings = collector.items + parsed.warnings
-      outreach_unref(gm, message)
-      body(parsed)
-      previousEnd = end
-      if !mbox { break }
-    }
+    guard let message = gm.pointee.g_mime_parser_construct_message(parser, options) else { return }
+    let headersBegin = Int(gm.pointee.g_mime_parser_get_headers_begin(parser))
+    let window = input.bytes(start..<end)
+    var parsed = read(message, window: window, start: start, end: end)
+    parsed.window = window
+    parsed.headersBegin = max(0, headersBegin)
+    parsed.warnings = collector.items + parsed.warnings
+    outreach_unref(gm, message)
+    body(parsed)
   }
 
   final class WarningCollector {

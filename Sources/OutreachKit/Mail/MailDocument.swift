@@ -290,7 +290,7 @@ extension Linter {
   }
 
   /// Cuts an mbox into about one piece a core (none under a megabyte),
-  /// each starting at a `From ` line.
+  /// each starting at a real `From ` line (`GMime.isFromLine`).
   static func mboxPieces(input: MailInput, size: Int, cores: Int, pieceBytes: Int) -> [Range<Int>?] {
     let count = max(1, min(cores * 2, size / pieceBytes))
     guard count > 1 else { return [nil] }
@@ -305,7 +305,8 @@ extension Linter {
         var at = 0
         while at + 6 <= chunk.count {
           if chunk[at] == 0x0A, chunk[at + 1] == 0x46, chunk[at + 2] == 0x72, chunk[at + 3] == 0x6F, chunk[at + 4] == 0x6D,
-            chunk[at + 5] == 0x20
+            chunk[at + 5] == 0x20,
+            GMime.isFromLine(input.bytes((probe + at + 1)..<min(size, probe + at + 513)))
           {
             found = probe + at + 1
             break
