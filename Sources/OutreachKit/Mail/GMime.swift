@@ -126,7 +126,15 @@ enum GMime {
     // by GMime, which takes any line starting "From " for one: a body line
     // "From here on, ..." would cut a message in two.
     let messages = mbox ? mboxMessages(in: input, bounds: bounds) : [bounds]
-    for message in messages {
+    var prelude = mbox ? (messages.first?.lowerBound ?? bounds.upperBound) - bounds.lowerBound : 0
+    if prelude > 0,
+      input.bytes(bounds.lowerBound..<(bounds.lowerBound + prelude)).allSatisfy({
+        $0 == 0x0A || $0 == 0x0D || $0 == 0x20 || $0 == 0x09
+      })
+    {
+      prelude = 0
+    }
+    for (number, message) in messages.enumerated() {
       // GMime reads the message alone (as a message, not an mbox, so that
       // no line inside it is taken for a separator), after its `From ` line.
       var from = message.lowerBound
@@ -154,7 +162,14 @@ enum GMime {
       guard let substream = gm.pointee.g_mime_stream_substream(stream, gint64(from), gint64(message.upperBound))
       else { continue }
       defer { outreach_unref(gm, substream) }
-      parseOne(substream, input: input, start: message.lowerBound, end: message.upperBound, mbox: mbox, body)
+      parseOne(substream, input: input, start: message.lowerBound, end: message.upperBound, mbox: mbox) { parsed in
+        var parsed = parsed
+        if number == 0, prelude > 0 {
+          parsed.warnings.insert(
+            "the \(prelude) bytes before the mbox's first From line belong to no message; skipped them", at: 0)
+        }
+        body(parsed)
+      }
     }
   }
 
@@ -185,7 +200,8 @@ enum GMime {
       previous = chunk.last ?? previous
       offset += chunk.count
     }
-    if starts.first != bounds.lowerBound { starts.insert(bounds.lowerBound, at: 0) }
+    // What comes before the first `From ` line is no message (Python's
+    // `mailbox` reads none there either); the caller says so.
     return starts.indices.map { starts[$0]..<($0 + 1 < starts.count ? starts[$0 + 1] : bounds.upperBound) }
   }
 
