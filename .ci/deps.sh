@@ -18,6 +18,8 @@ pkg-config --exists libcurl 2>/dev/null || need="$need libcurl4-openssl-dev"
 command -v cmark >/dev/null 2>&1 || need="$need cmark"
 [ -x /usr/sbin/dovecot ] || command -v dovecot >/dev/null 2>&1 || need="$need dovecot-imapd"
 command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
+# GNU time measures a test's peak memory (the bounded-memory tests).
+[ -x /usr/bin/time ] || need="$need time"
 # The end-to-end hook tests use the real pre-commit framework (PyPI).
 if ! command -v pre-commit >/dev/null 2>&1; then
   echo "Installing: pre-commit (pip)" >&2

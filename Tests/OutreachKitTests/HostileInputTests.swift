@@ -316,7 +316,7 @@ func writeAccount(_ folder: String, _ file: String, name: String, users: String 
     let path = makeTemporaryFolder("huge") + "/stars.md"
     try ("Hi Ana, circling back.\n\n" + String(repeating: "*a_", count: 3_000_000)).write(
       toFile: path, atomically: true, encoding: .utf8)
-    let result = try runProcess("/usr/bin/env", ["time", "-f", "peak %M KB", outreachBinary, "lint", path])
+    let result = try runProcess("/usr/bin/time", ["-f", "peak %M KB", outreachBinary, "lint", path])
     #expect(result.status == 1 && result.stdout.contains("circling back"), "\(result.stderr)")
     #expect(result.stderr.contains("read it as plain text"), "\(result.stderr)")
     let peak =
