@@ -297,8 +297,8 @@ enum GMime {
         guard let header = gm.pointee.g_mime_header_list_get_header_at(headers, index),
           let name = string(gm.pointee.g_mime_header_get_name(header)), name.lowercased() == "subject"
         else { continue }
-        parsed.subject = string(gm.pointee.g_mime_message_get_subject(message)) ?? ""
         let raw = string(gm.pointee.g_mime_header_get_raw_value(header)) ?? ""
+        parsed.subject = EncodedWords.decode(raw) ?? string(gm.pointee.g_mime_message_get_subject(message)) ?? ""
         let offset = Int(gm.pointee.g_mime_header_get_offset(header))
         if offset >= 0 {
           let leading = raw.utf8.prefix { $0 == 0x20 || $0 == 0x09 }.count

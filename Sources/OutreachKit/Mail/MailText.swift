@@ -1,3 +1,5 @@
+import Foundation
+
 /// UTF-8 text with, for each byte, the input offset it came from.
 struct MappedText {
   var bytes: [UInt8]
@@ -202,5 +204,115 @@ enum Charsets {
       index += 1
     }
     return MappedText(bytes: out, offsets: offsets)
+  }
+}
+
+/// RFC 2047 encoded words in a header value, decoded here rather than by
+/// GMime, which keeps only the first of several base64 words when that one
+/// ends in `=` padding (how Gmail and Outlook write a long non-ASCII
+/// subject). Adjacent words are joined without the space between them, and
+/// the bytes of neighbouring words in one charset are joined before the
+/// charset is converted, so a character split across two words survives.
+enum EncodedWords {
+  /// The decoded value; nil when it holds no encoded word or one that does
+  /// not decode (then GMime's reading stands).
+  static func decode(_ raw: String) -> String? {
+    guard raw.contains("=?") else { return nil }
+    // Unfold, then split into runs of white space and the rest.
+    let unfolded = raw.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "")
+    var tokens: [(text: String, space: Bool)] = []
+    var current = ""
+    var inSpace = false
+    for character in unfolded {
+      let space = character == " " || character == "\t"
+      if !current.isEmpty, space != inSpace {
+        tokens.append((current, inSpace))
+        current = ""
+      }
+      current.append(character)
+      inSpace = space
+    }
+    if !current.isEmpty { tokens.append((current, inSpace)) }
+
+    var out = ""
+    var run: (charset: String, bytes: [UInt8])? = nil
+    func flush() -> Bool {
+      guard let pending = run else { return true }
+      run = nil
+      if Charsets.utf8Names.contains(pending.charset.lowercased()) {
+        out += String(decoding: pending.bytes, as: UTF8.self)
+      } else if let converted = GMime.convert(pending.bytes, from: pending.charset.lowercased()) {
+        out += String(decoding: converted, as: UTF8.self)
+      } else {
+        return false
+      }
+      return true
+    }
+    var space = ""
+    var previousWasWord = false
+    var sawWord = false
+    for token in tokens {
+      if token.space {
+        space = token.text
+        continue
+      }
+      if let (charset, bytes) = word(token.text) {
+        sawWord = true
+        if previousWasWord, let pending = run, pending.charset.lowercased() == charset.lowercased() {
+          run = (pending.charset, pending.bytes + bytes)
+        } else {
+          guard flush() else { return nil }
+          // White space between two encoded words is not text (RFC 2047, 6.2).
+          if !previousWasWord { out += space }
+          run = (charset, bytes)
+        }
+        previousWasWord = true
+      } else {
+        guard flush() else { return nil }
+        out += space + token.text
+        previousWasWord = false
+      }
+      space = ""
+    }
+    guard flush(), sawWord else { return nil }
+    return out.trimmingCharacters(in: .whitespaces)
+  }
+
+  /// One `=?charset?B|Q?text?=`, decoded to bytes.
+  static func word(_ text: String) -> (String, [UInt8])? {
+    guard text.hasPrefix("=?"), text.hasSuffix("?="), text.count > 4 else { return nil }
+    let inner = text.dropFirst(2).dropLast(2)
+    let parts = inner.split(separator: "?", maxSplits: 2, omittingEmptySubsequences: false)
+    guard parts.count == 3 else { return nil }
+    let charset = String(parts[0].split(separator: "*").first ?? "")
+    let payload = parts[2]
+    switch parts[1].uppercased() {
+    case "B":
+      var base64 = String(payload)
+      while base64.count % 4 != 0 { base64 += "=" }
+      guard let data = Data(base64Encoded: base64) else { return nil }
+      return (charset, [UInt8](data))
+    case "Q":
+      var bytes: [UInt8] = []
+      let utf8 = Array(payload.utf8)
+      var index = 0
+      while index < utf8.count {
+        let byte = utf8[index]
+        if byte == 0x5F {
+          bytes.append(0x20)
+        } else if byte == 0x3D, index + 2 < utf8.count, let high = Alignment.hex(utf8[index + 1]),
+          let low = Alignment.hex(utf8[index + 2])
+        {
+          bytes.append(high << 4 | low)
+          index += 2
+        } else {
+          bytes.append(byte)
+        }
+        index += 1
+      }
+      return (charset, bytes)
+    default:
+      return nil
+    }
   }
 }

@@ -187,6 +187,11 @@ struct EmailStructure {
   var signatureDelimited = false
   /// 0-based line where quoted history starts.
   var historyLine: Int?
+  /// Set when history starts with an attribution ("On ... wrote:") whose
+  /// `>` quote is followed by more of the sender's own lines (answers
+  /// between quotes): the line after the attribution, from which `>` lines
+  /// are quoted and the rest is the sender's again.
+  var inlineFrom: Int?
 
   init(source: SourceText, bodyLine: Int, settings: MailSettings) {
     let count = source.lineCount
@@ -237,7 +242,12 @@ struct EmailStructure {
       let colon = bytes.prefix(24).contains(0x3A)
       guard candidate || nextCandidate || colon else { continue }
       let line8 = Array(bytes)
-      if candidate, matches(settings.attributions, line8) || matches(settings.historyMarkers, line8) {
+      if candidate, matches(settings.attributions, line8) {
+        historyLine = line
+        inlineFrom = Self.inlineAnswers(after: line + 1, source: source)
+        break
+      }
+      if candidate, matches(settings.historyMarkers, line8) {
         historyLine = line
         break
       }
@@ -248,6 +258,7 @@ struct EmailStructure {
         while end > next.startIndex, next[end - 1] == 0x20 || next[end - 1] == 0x09 { end -= 1 }
         if end > next.startIndex, next[end - 1] == 0x3A, matches(settings.attributions, line8 + [0x20] + next[..<end]) {
           historyLine = line
+          inlineFrom = Self.inlineAnswers(after: line + 2, source: source)
           break
         }
       }
@@ -288,6 +299,31 @@ struct EmailStructure {
       }
       candidate -= 1
     }
+  }
+
+  /// `first` when the lines from it are a `>` quote and then, after it,
+  /// a line of the sender's own (not quoted, not blank); nil when the
+  /// attribution is followed by nothing but the quote (a top-posted reply).
+  static func inlineAnswers(after first: Int, source: SourceText) -> Int? {
+    var line = first
+    var sawQuote = false
+    while line < source.lineCount {
+      let range = source.lineRange(line)
+      let bytes = source.bytes[range]
+      var index = bytes.startIndex
+      while index < bytes.endIndex, index - bytes.startIndex < 4, bytes[index] == 0x20 { index += 1 }
+      if index == bytes.endIndex {
+        line += 1
+        continue
+      }
+      if bytes[index] == 0x3E {
+        sawQuote = true
+      } else {
+        return sawQuote ? first : nil
+      }
+      line += 1
+    }
+    return nil
   }
 
   private func isReplyHeader(_ line: Int, text: (Int) -> String, settings: MailSettings, count: Int) -> Bool {

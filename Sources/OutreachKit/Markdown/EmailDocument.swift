@@ -145,9 +145,21 @@ public struct EmailDocument: Sendable {
       // Quoted history: parsed so that `scope: quote` rules can read it,
       // never linted or counted as the sender's words.
       var historyFacts = MarkdownFacts()
-      Self.parse(
-        source: source, syntax: syntax, range: historyStart..<bytes.count, region: .body, quoted: true, writer: &writer,
-        facts: &historyFacts)
+      if let inline = structure.inlineFrom, inline < source.lineCount {
+        // Answers between quotes: the attribution is history, and after it
+        // `>` lines are quoted while the sender's own lines are theirs.
+        let resume = source.lineStarts[inline]
+        Self.parse(
+          source: source, syntax: syntax, range: historyStart..<resume, region: .body, quoted: true, writer: &writer,
+          facts: &historyFacts)
+        Self.parse(
+          source: source, syntax: syntax, range: resume..<bytes.count, region: .body, quoted: false, writer: &writer,
+          facts: &historyFacts)
+      } else {
+        Self.parse(
+          source: source, syntax: syntax, range: historyStart..<bytes.count, region: .body, quoted: true, writer: &writer,
+          facts: &historyFacts)
+      }
       facts.codeLines += historyFacts.codeLines
     }
     self.prose = writer.prose

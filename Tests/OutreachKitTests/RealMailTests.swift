@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+@testable import OutreachKit
+
+/// Real mail as it is (issue 18): text a recipient reads as the sender's
+/// own is linted, quoted history never is.
+@Suite struct RealMailTests {
+  static let inline = """
+    Hi Ana,
+
+    On Mon, 17 Nov 2025 at 09:12, Ana Ruiz <ana@acme.io> wrote:
+    > Can you check the flags? We are circling back on them.
+
+    Sure, circling back on that today.
+
+    > And the bill?
+
+    The bill looks fine, just touching base.
+
+    """
+
+  /// Answers between quotes, in plain text and in a saved message: each
+  /// answer is linted, the quotes and the attribution are not.
+  @Test(arguments: ["txt", "eml"]) func answersBetweenQuotesAreLinted(kind: String) throws {
+    let text =
+      kind == "eml"
+      ? "Subject: Re: Flags\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n" + Self.inline : Self.inline
+    let findings = try Linter(rules: projectRules).lint(path: "reply.\(kind)", bytes: Array(text.utf8)).findings
+    let offset = kind == "eml" ? 4 : 0
+    #expect(
+      findings.map { "\($0.line):\($0.rule)" } == ["\(6 + offset):vibe-killer", "\(10 + offset):vibe-killer"],
+      "\(findings.map { "\($0.line):\($0.column) \($0.match)" })")
+  }
+
+  @Test func aTopPostedReplyLeavesItsHistoryAlone() throws {
+    let text =
+      "Hi Ana, the flags are stale.\n\nOn Mon, 17 Nov 2025 at 09:12, Ana Ruiz <ana@acme.io> wrote:\n> circling back\n> on the bill\n"
+    #expect(Linter(rules: projectRules).lint(path: "top.txt", text: text).isEmpty)
+  }
+
+  /// A long non-ASCII subject as Gmail and Outlook write it: several base64
+  /// words, some ending in `=` padding, one character split between two.
+  @Test func aSubjectInSeveralBase64WordsIsReadWhole() throws {
+    let subject = "Ihr Abrechnungsbericht für November: Kosten für Feature Flags und Sitzungsaufzeichnungen gesunken"
+    let bytes = Array(subject.utf8)
+    var words: [String] = []
+    var start = 0
+    while start < bytes.count {
+      let end = min(bytes.count, start + 31)
+      words.append("=?UTF-8?B?" + Data(bytes[start..<end]).base64EncodedString() + "?=")
+      start = end
+    }
+    let message = "Subject: " + words.joined(separator: "\n ") + "\nMIME-Version: 1.0\nContent-Type: text/plain\n\nHi Ana.\n"
+    #expect(words.contains { $0.hasSuffix("=?=") }, "a word ends in padding")
+    let findings = try Linter(rules: projectRules).lint(path: "s.eml", bytes: Array(message.utf8)).findings
+    #expect(
+      findings.map(\.rule) == ["subject-length"] && findings.first?.message.contains("97 characters") == true, "\(findings)")
+    #expect(EncodedWords.decode("=?utf-8?q?Caf=C3=A9_au?= =?utf-8?q?_lait?= and more") == "Café au lait and more")
+    #expect(EncodedWords.decode("=?iso-8859-1?q?Gr=FC=DFe?=") == "Grüße")
+    #expect(EncodedWords.decode("plain text") == nil)
+  }
+}
