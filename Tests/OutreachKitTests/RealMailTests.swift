@@ -60,4 +60,17 @@ import Testing
     #expect(EncodedWords.decode("=?iso-8859-1?q?Gr=FC=DFe?=") == "Grüße")
     #expect(EncodedWords.decode("plain text") == nil)
   }
+
+  /// Mailing-list tags and forwarded subjects are not placeholders; nor is
+  /// code such as `result[i]` in a plain-text email. `[Name]` still is.
+  @Test func listTagsAndCodeAreNotPlaceholders() throws {
+    let linter = Linter(rules: projectRules)
+    for subject in ["[acme-users] Flags after the upgrade", "[dev.notmuch] Search is slow", "[Fwd: Stale flags] take a look"] {
+      let findings = linter.lint(path: "m.txt", text: "Subject: \(subject)\n\nHi Ana, the flags are stale.\n")
+      #expect(!findings.contains { $0.rule == "placeholder" }, "\(subject): \(findings)")
+    }
+    #expect(linter.lint(path: "c.txt", text: "Hi Ana, the loop reads result[i] and x[key].\n").isEmpty)
+    let named = linter.lint(path: "n.txt", text: "Hi [Name], see [topic].\n")
+    #expect(named.filter { $0.rule == "placeholder" }.map(\.match) == ["[Name]", "[topic]"])
+  }
 }

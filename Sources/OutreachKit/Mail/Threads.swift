@@ -124,10 +124,18 @@ public struct MailSettings: Sendable {
         sawPrefix = true
         continue
       }
-      if rest.first == 0x5B, let close = rest.prefix(42).firstIndex(of: 0x5D), close + 1 < subject.endIndex {
+      if rest.first == 0x5B, let close = rest.prefix(82).firstIndex(of: 0x5D), close + 1 < subject.endIndex {
         let tag = subject[(index + 1)..<close]
         let capitals = !tag.isEmpty && tag.allSatisfy { !(0x61...0x7A).contains($0) }
-        if sawPrefix || capitals {
+        // A mailing list's tag (`[acme-users]`, `[dev.notmuch]`) is one
+        // word joined by `-`, `.` or `_`; a forwarded subject is
+        // `[Fwd: ...]`. Neither is a placeholder.
+        let listTag =
+          !tag.isEmpty && !tag.contains(0x20) && tag.contains(where: { $0 == 0x2D || $0 == 0x2E || $0 == 0x5F })
+        let forwarded = subjectPrefixes.contains { prefix in
+          tag.count >= prefix.utf8.count && zip(tag, prefix.utf8).allSatisfy { $0 | 0x20 == $1 | 0x20 }
+        }
+        if sawPrefix || capitals || listTag || forwarded {
           index = close + 1
           continue
         }
