@@ -62,8 +62,8 @@ func replace(_ old: String, with new: String, in path: String) throws {
     try replace(
       "{{sender.name}} from onboarding", with: "{{sender.nmae}} from onboarding", in: team + "/Templates/onboarding.mustache")
     try replace("{{lead.days}}", with: "{{lead.dyas}}", in: team + "/Templates/observations/billing-first-bill.mustache")
-    // No sample account has a support person: check renders every role anyway.
-    try replace("{{account}}", with: "{{acount}}", in: team + "/Templates/roles/support.mustache")
+    // The no-response template is rendered for every role an observation suits.
+    try replace("{{cta}}", with: "{{ctaa}}", in: team + "/Templates/no-response.mustache")
     let result = try runOutreach(["check", "--format", "json", "--today", "2026-11-22"], in: team)
     #expect(result.status == 1)
     let findings = try JSONDecoder().decode([Finding].self, from: Data(result.stdout.utf8)).filter {
@@ -71,20 +71,20 @@ func replace(_ old: String, with new: String, in path: String) throws {
     }
     #expect(
       findings.map { "\($0.path):\($0.line):\($0.match)" }.sorted() == [
-        "Templates/observations/billing-first-bill.mustache:1:lead.dyas", "Templates/onboarding.mustache:3:sender.nmae",
-        "Templates/roles/support.mustache:1:acount",
+        "Templates/no-response.mustache:9:ctaa", "Templates/observations/billing-first-bill.mustache:1:lead.dyas",
+        "Templates/onboarding.mustache:3:sender.nmae",
       ])
   }
 
   @Test func brokenTemplateMissingPartialAndBrokenRuleAreExit2() throws {
     let cases: [(String, (String) throws -> Void, String)] = [
       (
-        "broken template", { try append("{{#lead}}never closed\n", to: $0 + "/Templates/roles/other.mustache") },
-        "Templates/roles/other.mustache:3:1: template does not parse"
+        "broken template", { try append("{{#lead}}never closed\n", to: $0 + "/Templates/no-response.mustache") },
+        "Templates/no-response.mustache:15:1: template does not parse"
       ),
       (
-        "missing partial", { try append("{{> observations/nope}}\n", to: $0 + "/Templates/roles/other.mustache") },
-        "Templates/roles/other.mustache:2:5: partial `observations/nope` does not exist"
+        "missing partial", { try append("{{> observations/nope}}\n", to: $0 + "/Templates/no-response.mustache") },
+        "Templates/no-response.mustache:14:5: partial `observations/nope` does not exist"
       ),
       (
         "missing observation template",

@@ -147,12 +147,18 @@ import Testing
           - {stage: onboarding, sent: 2026-11-01, to: [ana@acme.io], observations: [docs-topic], replied: false}
         """
     let drafts = try drafter.drafts(for: account(text))
-    #expect(drafts.count == 3)
-    #expect(Set(drafts.map(\.fileName)).count == 3)
+    // Ana (product) was already told about the docs topic (experiments, a
+    // product concern) and nothing else suits her: she is not written to.
+    #expect(drafts.map { $0.to.first?.email } == ["bo@acme.io", "cy@acme.io"], "\(drafts.map(\.to))")
+    #expect(Set(drafts.map(\.fileName)).count == 2)
     #expect(drafts.allSatisfy { $0.to.count == 1 && $0.stage == .noResponse })
     let engineer = try #require(drafts.first { $0.to.first?.role == .engineering })
     #expect(engineer.observations.first == "sdk-outdated")
-    #expect(engineer.body.contains("implementation"))
+    // The role decides the topic; no sentence about the role.
+    #expect(!drafts.contains { $0.body.contains("You own") || $0.body.contains("You look after") })
+    let reasons = try drafter.recipients(for: account(text))
+    #expect(reasons.map(\.email) == ["bo@acme.io", "cy@acme.io"])
+    #expect(reasons.first?.reason.hasSuffix("; leads with the posthog-js upgrade") == true, "\(reasons)")
   }
 
   @Test func hostileAccountDataStaysText() throws {

@@ -127,6 +127,9 @@ import Testing
     let silent = try account(
       """
       account: {name: Acme}
+      signals: {sdk: {name: posthog-js, version: 1.10.0, latest: 1.150.0}}
+      products:
+        product_analytics: {enabled: true, insights_created: 9}
       users:
         - {name: Cara Chief, email: cara@acme.io, title: CTO, last_active: 2026-11-10}
         - {name: Pat Prod, email: pat@acme.io, title: Product Manager, last_active: 2026-11-10}

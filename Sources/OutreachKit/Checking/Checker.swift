@@ -148,7 +148,6 @@ enum TemplateAudit {
     }
     var required = ["onboarding", "check-in", "no-response", "observations/general"]
     required += Observations.ids.filter { $0 != "growth" }.map { "observations/\($0)" }
-    required += Role.allCases.map { "roles/\($0.rawValue)" }
     required += Set(templates.crossSell.values.flatMap { $0 }).sorted().map { "cross-sell/\($0)" }
     for name in required where templates.sources[name] == nil {
       errors.append(.missingTemplate(name: name, fix: "outreach drafts with it; add it (copy the built-in one as a start)"))

@@ -69,7 +69,62 @@ public struct Drafter: Sendable {
   }
 
   public func recipients(for account: Account, stage: Stage? = nil) throws -> [Recipient] {
-    try recipients(for: account, stage: stage ?? Self.stage(of: account), observations: Observations.read(account))
+    let stage = stage ?? Self.stage(of: account)
+    let observations = self.observations(for: account)
+    let people = try recipients(for: account, stage: stage, observations: observations)
+    guard stage == .noResponse else { return people }
+    // A no-response email goes only to readers an observation suits, and
+    // the reason says which one leads.
+    return noResponsePlan(account, people: people, observations: observations).map { person, lead in
+      var person = person
+      if let label = templates.labels[lead.id]?.render(lead.facts, library: templates.library) {
+        person.reason += "; leads with " + label
+      }
+      return person
+    }
+  }
+
+  /// The account's observations, each with the readers it suits
+  /// (`Templates/role-fit.yml`).
+  func observations(for account: Account) -> [Observation] {
+    Observations.read(account).map { observation in
+      var fitted = observation
+      fitted.roles = templates.roleFit.roles(for: observation)
+      return fitted
+    }
+  }
+
+  /// Whether an email in the account's history (to `email`, when given)
+  /// already said `observation`: it named it, and went out on or after the
+  /// day its signal appeared. An email from before a spike cannot have been
+  /// about it, so a newer spike is new, not a nudge.
+  func said(_ observation: Observation, in account: Account, to email: String? = nil) -> Bool {
+    account.history.contains { entry in
+      guard entry.observations.contains(observation.id) else { return false }
+      if let email, !entry.to.contains(where: { $0.lowercased() == email.lowercased() }) { return false }
+      guard let since = observation.since, let sent = entry.sent else { return true }
+      return sent >= since
+    }
+  }
+
+  /// Each no-response reader with the strongest observation that suits
+  /// their role, was not already said to them, and no colleague in this
+  /// batch gets. A reader nothing suits is left out: better three fitting
+  /// emails than four.
+  func noResponsePlan(_ account: Account, people: [Recipient], observations: [Observation]) -> [(Recipient, Observation)] {
+    let leads = observations.filter(\.canLead)
+    var taken = Set<String>()
+    var plan: [(Recipient, Observation)] = []
+    for person in people.prefix(4) {
+      guard
+        let lead = leads.first(where: {
+          $0.roles.contains(person.role) && !taken.contains($0.id) && !said($0, in: account, to: person.email)
+        })
+      else { continue }
+      taken.insert(lead.id)
+      plan.append((person, lead))
+    }
+    return plan
   }
 
   func recipients(for account: Account, stage: Stage, observations: [Observation]) throws -> [Recipient] {
@@ -97,41 +152,37 @@ public struct Drafter: Sendable {
 
   public func drafts(for account: Account, stage override: Stage? = nil) throws -> [Draft] {
     let stage = override ?? Self.stage(of: account)
-    let observations = Observations.read(account)
+    let observations = self.observations(for: account)
     let noticed = observations.map(\.id)
     let recipients = try self.recipients(for: account, stage: stage, observations: observations)
     // A draft with nobody to send to is never written.
     guard !recipients.isEmpty else { throw nobodyToWriteTo(account) }
-    let used = Set(account.history.flatMap(\.observations))
     let leads = observations.filter(\.canLead)
 
     switch stage {
     case .noResponse:
-      let people = recipients.isEmpty ? [nil] : recipients.prefix(4).map { Optional($0) }
-      // Each person gets the strongest observation for their role, new ones
-      // before those the unanswered email used, and not one a colleague in
-      // this batch already gets.
-      var taken = Set<String>()
-      let ordered = leads.filter { !used.contains($0.id) } + leads.filter { used.contains($0.id) }
-      return try people.map { person in
-        let role = person?.role ?? .other
-        let lead =
-          ordered.first { $0.roles.contains(role) && !taken.contains($0.id) }
-          ?? ordered.first { !taken.contains($0.id) } ?? ordered.first
-        if let lead { taken.insert(lead.id) }
-        return try draft(
-          account: account, stage: stage, to: person.map { [$0] } ?? [], lead: lead, observations: observations, noticed: noticed,
-          extra: ["role_partial": "roles/\(role.rawValue)", "role": role.rawValue],
-          suffix: person.map { "-" + slug(String($0.email.split(separator: "@").first ?? "")) } ?? "")
+      let plan = noResponsePlan(account, people: recipients, observations: observations)
+      guard !plan.isEmpty else {
+        throw OutreachError.account(
+          path: account.file, line: account.users.first?.line ?? 1, key: "users",
+          problem:
+            "no observation suits any reader left: \(recipients.prefix(4).map { "\($0.name.isEmpty ? $0.email : $0.name) (\($0.role.rawValue))" }.joined(separator: ", "))",
+          fix: "Templates/role-fit.yml says which observations suit which role; or draft --stage check-in")
+      }
+      return try plan.map { person, lead in
+        try draft(
+          account: account, stage: stage, to: [person], lead: lead, observations: observations, noticed: noticed,
+          extra: ["role": person.role.rawValue],
+          suffix: "-" + slug(String(person.email.split(separator: "@").first ?? "")))
       }
     case .checkIn:
       // One topic: a nudge when earlier advice was not taken (the
       // observation is still true), otherwise something new. Then at most
       // one extra line: growth, or else one product to try next.
-      let fresh = leads.filter { !used.contains($0.id) }
+      let fresh = leads.filter { !said($0, in: account) }
       var extra: [String: Any] = [:]
       var lead = fresh.first
-      if let stale = leads.first(where: { used.contains($0.id) }), let label = templates.labels[stale.id] {
+      if let stale = leads.first(where: { said($0, in: account) }), let label = templates.labels[stale.id] {
         extra["nudge"] = ["label": label.render(stale.facts, library: templates.library)]
         extra["nudge_id"] = stale.id
         lead = stale
@@ -174,16 +225,16 @@ public struct Drafter: Sendable {
   /// For `outreach check`: a no-response draft for every role, and one led
   /// by each observation the account raises.
   func probes(for account: Account) throws -> [Draft] {
-    let observations = Observations.read(account)
+    let observations = self.observations(for: account)
     let noticed = observations.map(\.id)
     var drafts: [Draft] = []
     for role in Role.allCases {
       let person = Recipient(name: "Sam Example", email: "sam@example.com", role: role, reasonKey: role.rawValue)
-      for lead in observations.filter(\.canLead) {
+      for lead in observations.filter({ $0.canLead && $0.roles.contains(role) }) {
         drafts.append(
           try render(
             account: account, stage: .noResponse, to: [person], lead: lead, observations: observations, noticed: noticed,
-            extra: ["role_partial": "roles/\(role.rawValue)", "role": role.rawValue],
+            extra: ["role": role.rawValue],
             suffix: "-probe-\(role.rawValue)-\(lead.id)",
             dropping: [], generalSubject: false))
       }
@@ -286,7 +337,7 @@ public struct Drafter: Sendable {
       "lead_partial": "observations/\(leadID)",
       "lead": leadContext,
       "cta": cta(for: lead, account: account, seed: account.name + stage.rawValue + suffix),
-      "nudge": false, "cross_sell": [Any](), "growth": false, "role_partial": "roles/other", "role": "other",
+      "nudge": false, "cross_sell": [Any](), "growth": false, "role": "other",
     ]
     for (key, value) in extra {
       switch value {
@@ -352,7 +403,11 @@ public struct Drafter: Sendable {
     // A renewal is only a topic for an account that has paid a bill: on a
     // paid plan with no first bill still to come.
     let paying = account.firstBillInDays == nil && account.products.values.contains { $0.paid == true }
-    var list = (billing ? templates.ctas["billing"] : nil) ?? templates.ctas["general"] ?? templates.ctas.values.first ?? []
+    // The lead's own CTAs (`leads:` in ctas.yml): the ask that answers what
+    // the email offers; else its kind's list.
+    var list =
+      templates.ctaFit[lead?.id ?? "general"]
+      ?? (billing ? templates.ctas["billing"] : nil) ?? templates.ctas["general"] ?? templates.ctas.values.first ?? []
     if billing, paying { list += templates.ctas["paying"] ?? [] }
     return list.isEmpty ? "" : list[Int(stableHash(seed) % UInt64(list.count))]
   }

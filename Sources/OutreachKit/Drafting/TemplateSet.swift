@@ -30,6 +30,10 @@ public struct TemplateSet: @unchecked Sendable {
   /// Calls to action by kind: `general`, and `billing` for drafts led by a
   /// billing or cost observation.
   public let ctas: [String: [String]]
+  /// The CTAs each lead may end with (`leads:` in ctas.yml).
+  public let ctaFit: [String: [String]]
+  /// Which observations suit which reader (role-fit.yml).
+  public let roleFit: RoleFit
   public let crossSell: [String: [String]]
   /// The YAML files (subjects, CTAs, labels, reasons), to map findings back.
   public let dataFiles: [(path: String, text: String)]
@@ -113,14 +117,33 @@ public struct TemplateSet: @unchecked Sendable {
     labels = try compiledMap("labels")
     reasons = try compiledMap("recipients")
     var ctas: [String: [String]] = [:]
+    var ctaFit: [String: [String]] = [:]
     if let value = try yaml("ctas") {
       if let items = value.items {
         ctas["general"] = items.compactMap(\.scalarText)
       } else {
-        for entry in value.entries ?? [] { ctas[entry.key] = entry.value.items?.compactMap(\.scalarText) ?? [] }
+        for entry in value.entries ?? [] where entry.key != "leads" {
+          ctas[entry.key] = entry.value.items?.compactMap(\.scalarText) ?? []
+        }
+        for entry in value["leads"]?.entries ?? [] {
+          ctaFit[entry.key] = entry.value.items?.compactMap(\.scalarText) ?? []
+        }
       }
     }
     self.ctas = ctas
+    self.ctaFit = ctaFit
+    if let value = try yaml("role-fit") {
+      roleFit = try RoleFit(value)
+    } else if let builtIn = EmbeddedDefaults.files.first(where: { $0.path == "Templates/role-fit.yml" }) {
+      // A Templates/ folder from before role-fit.yml: the built-in fit.
+      if let value = try YAMLValue.parse(builtIn.contents, file: "(built-in)/Templates/role-fit.yml") {
+        roleFit = try RoleFit(value)
+      } else {
+        roleFit = RoleFit()
+      }
+    } else {
+      roleFit = RoleFit()
+    }
     var crossSell: [String: [String]] = [:]
     for entry in try yaml("cross-sell")?.entries ?? [] {
       crossSell[entry.key] = entry.value.items?.compactMap(\.scalarText) ?? []
@@ -162,6 +185,57 @@ public struct TemplateSet: @unchecked Sendable {
       throw OutreachError.missingTemplate(name: name, fix: "add Templates/\(name).mustache")
     }
     return output
+  }
+}
+
+/// Which observations suit which reader: the playbook's concerns by role,
+/// as data (`Templates/role-fit.yml`).
+public struct RoleFit: Sendable {
+  public var observations: [String: Set<Role>] = [:]
+  /// Docs-topic words and the roles whose concern they name.
+  public var topicWords: [(role: Role, words: [String])] = []
+  /// Where each entry was written, for `check`.
+  var lines: [String: Int] = [:]
+  var file = ""
+
+  init() {}
+
+  init(_ value: YAMLValue) throws {
+    file = value.file
+    func roles(_ list: YAMLValue, _ key: String) throws -> Set<Role> {
+      var out = Set<Role>()
+      for item in list.items ?? [] {
+        guard let name = item.scalarText, let role = Role(rawValue: name.lowercased()) else {
+          throw OutreachError.template(
+            path: value.file, line: item.line, column: 1, problem: "`\(item.scalarText ?? "")` under `\(key)` is not a role",
+            fix: "use \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        out.insert(role)
+      }
+      return out
+    }
+    for entry in value["observations"]?.entries ?? [] {
+      observations[entry.key] = try roles(entry.value, entry.key)
+      lines[entry.key] = entry.keyLine
+    }
+    for entry in value["docs_topics"]?.entries ?? [] {
+      guard let role = Role(rawValue: entry.key.lowercased()) else {
+        throw OutreachError.template(
+          path: value.file, line: entry.keyLine, column: 1, problem: "`\(entry.key)` under `docs_topics` is not a role",
+          fix: "use \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      topicWords.append((role, entry.value.items?.compactMap { $0.scalarText?.lowercased() } ?? []))
+    }
+  }
+
+  /// The readers `observation` suits: from the list, and for a docs topic
+  /// from the words it holds.
+  public func roles(for observation: Observation) -> Set<Role> {
+    if observation.id == "docs-topic", let topic = observation.facts["topic"]?.lowercased() {
+      let named = Set(topicWords.filter { entry in entry.words.contains { topic.contains($0) } }.map(\.role))
+      if !named.isEmpty { return named }
+    }
+    return observations[observation.id] ?? []
   }
 }
 

@@ -6,8 +6,12 @@ public struct Observation: Sendable {
   public var weight: Int
   /// Whether it can lead an email (set the subject and the headline).
   public var canLead: Bool
-  /// Who it matters to most, for the no-response email to each role.
-  public var roles: Set<Role>
+  /// Who it suits, for the no-response email to each reader: set from
+  /// `Templates/role-fit.yml` (`RoleFit`), empty until then.
+  public var roles: Set<Role> = []
+  /// When the signal appeared, where the data says (an event spike's `on`):
+  /// an email before that day cannot have been about it.
+  public var since: Day? = nil
   /// Numbers and names for the templates, all taken from the account file.
   public var facts: [String: String]
 }
@@ -24,30 +28,31 @@ public enum Observations {
 
   public static func read(_ account: Account) -> [Observation] {
     var found: [Observation] = []
-    func add(_ id: String, _ weight: Int, roles: Set<Role>, lead: Bool = true, _ facts: [String: String] = [:]) {
-      found.append(Observation(id: id, weight: weight, canLead: lead, roles: roles, facts: facts))
+    func add(_ id: String, _ weight: Int, lead: Bool = true, _ facts: [String: String] = [:]) {
+      found.append(Observation(id: id, weight: weight, canLead: lead, facts: facts))
     }
     if let days = account.firstBillInDays, days <= 14 {
-      add("billing-first-bill", 100 + (14 - days), roles: [.finance, .leadership], ["days": "\(days)"])
+      add("billing-first-bill", 100 + (14 - days), ["days": "\(days)"])
     }
     if let visits = account.billingPageVisits, visits >= 3 {
-      add("billing-page-visits", 90, roles: [.finance, .leadership], ["visits": "\(visits)"])
+      add("billing-page-visits", 90, ["visits": "\(visits)"])
     }
     if let ticket = account.openTicket, !ticket.trimmingSpaces.isEmpty {
-      add("open-ticket", 75, roles: [.engineering, .product, .support], ["ticket": ticket])
+      add("open-ticket", 75, ["ticket": ticket])
     }
     if let spike = account.eventSpike, spike.factor >= 2 {
       var facts = ["event": spike.event, "factor": format(spike.factor)]
       if let day = spike.on { facts["date"] = day.spoken }
       // The advice follows the event family (Templates/spikes/FAMILY.mustache).
       facts["advice_partial"] = "spikes/" + spikeFamily(spike.event)
-      add("event-spike", 70 + min(9, Int(spike.factor)), roles: [.engineering, .finance], facts)
+      add("event-spike", 70 + min(9, Int(spike.factor)), facts)
+      found[found.count - 1].since = spike.on
     }
     if let sdk = account.sdk, let behind = versionsBehind(sdk.version, sdk.latest), behind >= 10 {
-      add("sdk-outdated", 60, roles: [.engineering], ["sdk": sdk.name, "version": sdk.version, "latest": sdk.latest])
+      add("sdk-outdated", 60, ["sdk": sdk.name, "version": sdk.version, "latest": sdk.latest])
     }
     if let topic = account.docsTopics.first {
-      add("docs-topic", 55, roles: [.engineering, .product], ["topic": topic])
+      add("docs-topic", 55, ["topic": topic])
     }
     let replay = account.product("session_replay")
     if let replay, replay.isOn, let recordings = replay.recordings, recordings >= 100 {
@@ -55,33 +60,33 @@ public enum Observations {
       if Double(viewed) / Double(recordings) < 0.05 {
         var facts = ["recordings": grouped(recordings), "viewed": grouped(viewed)]
         if let rate = replay.sampleRate { facts["sample_rate"] = format(rate) }
-        add("replay-low-viewing", 50, roles: [.product, .design, .engineering], facts)
+        add("replay-low-viewing", 50, facts)
       }
     }
     if let flags = account.product("feature_flags"), flags.isOn, let stale = flags.staleFlags, stale >= 5 {
       var facts = ["stale": "\(stale)"]
       if let total = flags.flags { facts["flags"] = "\(total)" }
-      add("stale-flags", 45, roles: [.engineering, .finance], facts)
+      add("stale-flags", 45, facts)
     }
     if account.b2b == true, !account.uses("group_analytics") {
-      add("b2b-no-groups", 40, roles: [.product, .leadership], [:])
+      add("b2b-no-groups", 40, [:])
     }
     let analytics = account.product("product_analytics")
     if !(replay?.isOn ?? false), analytics?.isOn ?? false {
-      add("replay-off", 35, roles: [.product, .design, .support], [:])
+      add("replay-off", 35, [:])
     }
     if let insights = analytics?.insightsCreated, insights >= 5,
       !(account.product("experiments")?.isOn ?? false) || (account.product("experiments")?.running ?? 0) == 0
     {
-      add("no-experiments", 30, roles: [.product, .design, .leadership], ["insights": "\(insights)"])
+      add("no-experiments", 30, ["insights": "\(insights)"])
     }
     if replay?.isOn ?? false, !account.uses("error_tracking") {
-      add("error-tracking-off", 28, roles: [.engineering, .support], [:])
+      add("error-tracking-off", 28, [:])
     }
     if let events = analytics?.events, events >= 500_000,
       !(account.product("surveys")?.isOn ?? false) || (account.product("surveys")?.running ?? 0) == 0
     {
-      add("no-surveys", 25, roles: [.product, .design], ["events": grouped(events)])
+      add("no-surveys", 25, ["events": grouped(events)])
     }
     let trend = account.eventsTrend ?? 0
     let seats = account.seatsAdded ?? 0
@@ -89,7 +94,7 @@ public enum Observations {
       var facts: [String: String] = [:]
       if trend >= 0.2 { facts["events_trend"] = "\(Int((trend * 100).rounded()))" }
       if seats >= 2 { facts["seats_added"] = "\(seats)" }
-      add("growth", 20, roles: [.finance, .leadership], lead: false, facts)
+      add("growth", 20, lead: false, facts)
     }
     return found.sorted { $0.weight != $1.weight ? $0.weight > $1.weight : $0.id < $1.id }
   }
