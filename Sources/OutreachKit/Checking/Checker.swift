@@ -67,6 +67,7 @@ public struct Checker {
     guard hasTemplates else { return report }
     guard let templates = attempt({ try TemplateSet.load(folder: templatesFolder) }) else { return report }
     report.errors += TemplateAudit.missingPartials(templates)
+    report.errors += TemplateAudit.fitErrors(templates)
     guard report.errors.isEmpty else { return report }
 
     var samples = templates.sampleAccounts
@@ -92,6 +93,17 @@ public struct Checker {
         else { continue }
         for draft in drafts {
           report.drafts += 1
+          // A no-response email leads its reader with what suits their role.
+          if draft.stage == .noResponse, let person = draft.to.first, let lead = draft.observations.first,
+            let observation = drafter.observations(for: account).first(where: { $0.id == lead }),
+            !observation.roles.contains(person.role)
+          {
+            report.errors.append(
+              .template(
+                path: templates.roleFit.file, line: templates.roleFit.lines[lead] ?? 1, column: 1,
+                problem: "a no-response email to \(person.role.rawValue) leads with `\(lead)`, which does not suit that role",
+                fix: "list the role under `\(lead)` or change what leads"))
+          }
           for miss in draft.misses where reportedMisses.insert(miss).inserted {
             let place = TemplateAudit.locate(tagNamed: miss, in: templates)
             report.findings.append(
@@ -127,6 +139,49 @@ public struct Checker {
 
 /// Static checks of a template set.
 enum TemplateAudit {
+  /// role-fit.yml and the `leads:` of ctas.yml: every id known, every lead
+  /// suits some reader, every CTA one of the playbook's listed above it.
+  static func fitErrors(_ templates: TemplateSet) -> [OutreachError] {
+    var errors: [OutreachError] = []
+    let fit = templates.roleFit
+    let known = Set(Observations.ids)
+    for (id, _) in fit.observations where !known.contains(id) {
+      errors.append(
+        .template(
+          path: fit.file, line: fit.lines[id] ?? 1, column: 1, problem: "`\(id)` is not an observation",
+          fix: "use one of the ids the README lists"))
+    }
+    for id in Observations.ids where id != "growth" && (fit.observations[id] ?? []).isEmpty {
+      errors.append(
+        .template(
+          path: fit.file.isEmpty ? templates.origin + "/role-fit.yml" : fit.file, line: 1, column: 1,
+          problem: "`\(id)` suits no reader, so no no-response email would ever lead with it",
+          fix: "list the roles it suits under `observations:`"))
+    }
+    let listed = Set(templates.ctas.values.flatMap { $0 })
+    let ctaFile = templates.dataFiles.first { ($0.path as NSString).lastPathComponent.hasPrefix("ctas.") }
+    func ctaLine(_ text: String) -> Int {
+      guard let file = ctaFile, let range = file.text.range(of: text) else { return 1 }
+      return file.text[..<range.lowerBound].filter { $0 == "\n" }.count + 1
+    }
+    for (lead, ctas) in templates.ctaFit {
+      if lead != "general", !known.contains(lead) {
+        errors.append(
+          .template(
+            path: ctaFile?.path ?? "ctas.yml", line: ctaLine(lead + ":"), column: 1, problem: "`\(lead)` is not an observation",
+            fix: "use one of the ids the README lists, or general"))
+      }
+      for cta in ctas where !listed.contains(cta) {
+        errors.append(
+          .template(
+            path: ctaFile?.path ?? "ctas.yml", line: ctaLine(lead + ":"), column: 1,
+            problem: "`\(cta)` under `leads.\(lead)` is not one of the CTAs listed above it",
+            fix: "use a CTA from general, billing or paying, or add it there"))
+      }
+    }
+    return errors
+  }
+
   /// Every partial a template names, and every partial the drafter picks by
   /// name, must exist.
   static func missingPartials(_ templates: TemplateSet) -> [OutreachError] {

@@ -11,13 +11,29 @@ public protocol Reporter {
 }
 
 public enum Reporters {
-  public static func render(_ format: ReportFormat, findings: [Finding], rules: [Rule], color: Bool = false) -> String {
+  public static func render(_ format: ReportFormat, findings unordered: [Finding], rules: [Rule], color: Bool = false) -> String {
+    let findings = ordered(unordered)
     switch format {
     case .text: return TextReporter.render(findings, rules: rules, color: color)
     case .json: return JSONReporter.render(findings, rules: rules, color: false)
     case .github: return GitHubReporter.render(findings, rules: rules, color: false)
     case .sarif: return SARIFReporter.render(findings, rules: rules, color: false)
     }
+  }
+
+  /// Files in the order they came, and within a file by line, then column
+  /// (then rule), in every format.
+  public static func ordered(_ findings: [Finding]) -> [Finding] {
+    var rank: [String: Int] = [:]
+    for finding in findings where rank[finding.path] == nil { rank[finding.path] = rank.count }
+    let sorted = findings.enumerated().sorted { a, b in
+      let (x, y) = (a.element, b.element)
+      if x.path != y.path { return rank[x.path]! < rank[y.path]! }
+      if x.line != y.line { return x.line < y.line }
+      if x.column != y.column { return x.column < y.column }
+      return a.offset < b.offset
+    }
+    return sorted.map(\.element)
   }
 
   /// `3 findings (1 error, 2 warnings) in 5 files`.
