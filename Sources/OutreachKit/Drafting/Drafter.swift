@@ -405,10 +405,14 @@ public struct Drafter: Sendable {
     let paying = account.firstBillInDays == nil && account.products.values.contains { $0.paid == true }
     // The lead's own CTAs (`leads:` in ctas.yml): the ask that answers what
     // the email offers; else its kind's list.
-    var list =
-      templates.ctaFit[lead?.id ?? "general"]
-      ?? (billing ? templates.ctas["billing"] : nil) ?? templates.ctas["general"] ?? templates.ctas.values.first ?? []
-    if billing, paying { list += templates.ctas["paying"] ?? [] }
+    var list: [String]
+    if let fit = templates.ctaFit[lead?.id ?? "general"] {
+      let renewal = Set(templates.ctas["paying"] ?? [])
+      list = fit.filter { paying || !renewal.contains($0) }
+    } else {
+      list = (billing ? templates.ctas["billing"] : nil) ?? templates.ctas["general"] ?? templates.ctas.values.first ?? []
+      if billing, paying { list += templates.ctas["paying"] ?? [] }
+    }
     return list.isEmpty ? "" : list[Int(stableHash(seed) % UInt64(list.count))]
   }
 
