@@ -45,7 +45,9 @@ func writeAccount(_ folder: String, _ file: String, name: String, users: String 
     let people = makeTemporaryFolder("people")
     try writeAccount(
       people, "p.yml", name: "Pixel", users: "ana.b@acme.io,ana-b@acme.io,ana_b@acme.io",
-      extra: "history:\n  - {stage: onboarding, sent: 2026-11-01, to: [ana.b@acme.io], replied: false}\n")
+      extra:
+        "signals: {docs_topics: [sdk setup], sdk: {name: posthog-js, version: 1.1.0, latest: 1.150.0}, event_spike: {event: x, factor: 3}}\nhistory:\n  - {stage: onboarding, sent: 2026-11-01, to: [ana.b@acme.io], replied: false}\n"
+    )
     let out = makeTemporaryFolder("out")
     let result = try runOutreach(["draft", "--today", "2026-11-22", "--out", out, people + "/p.yml"])
     #expect(result.stderr.contains("3 drafts for 1 account, 3 written"), "\(result.stderr)")
