@@ -365,6 +365,26 @@ func writeAccount(_ folder: String, _ file: String, name: String, users: String 
   }
 }
 
+@Suite struct ManyTokensTests {
+  /// A rule's regex tokens are split over several patterns (RE2's DFA for
+  /// 100,000 alternatives falls back to a scan that took 15 s on one 32 KB
+  /// line); the matches stay those of one alternation: leftmost first, the
+  /// earlier token first at one place, none overlapping.
+  @Test func splitTokensMatchAsOneAlternation() throws {
+    var tokens = (0..<600).map { "'w\($0)x?'" }
+    tokens[3] = "'a[b]'"
+    tokens[599] = "'a[b]c'"
+    let text = "extends: existence\nmessage: \"'%s'\"\nlevel: error\ntokens: [\(tokens.joined(separator: ", "))]\n"
+    var warnings: [Warning] = []
+    let rule = try RuleLoader.load(id: "many", file: "many.yml", text: text, warnings: &warnings)
+    let linter = Linter(rules: [rule])
+    // `ab` (token 3) and `abc` (token 599, another pattern) at one place:
+    // as one alternation with word boundaries, `abc` is the match.
+    let findings = linter.lint(path: "e.md", text: "Hi w5x and w598 then abc, ab w300x and w1000.\n")
+    #expect(findings.map(\.match) == ["w5x", "w598", "abc", "ab", "w300x"], "\(findings.map(\.match))")
+  }
+}
+
 @Suite struct MboxSeparatorTests {
   /// A body line "From here on, ..." is text, not a new message; a real
   /// `From ` line (a sender, a time and a year) still is.

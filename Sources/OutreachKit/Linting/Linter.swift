@@ -25,6 +25,11 @@ public struct Linter: Sendable {
   /// Each spelling rule's dictionary, loaded on first use.
   private let spellCheckers: [Int: LazySpellChecker]
   private let alwaysRunRegexes: [Int]
+  /// Rules whose regex tokens were split over several patterns.
+  private let chunkedRules: Set<Int>
+
+  /// The most regex tokens of one rule joined into one pattern.
+  static let tokensPerRegex = 256
 
   public init(rules: [Rule], mail: MailSettings = .builtIn) {
     self.rules = rules
@@ -46,9 +51,18 @@ public struct Linter: Sendable {
       }
       // With `group: N` each token is its own regex, so that N is its group.
       if payloads == nil, !regexTokens.isEmpty, rule.group == 0 {
-        let pattern = Matching.valeRegex(
-          tokens: regexTokens.map(\.0), raw: [], ignorecase: rule.ignorecase, nonword: rule.nonword, append: false)
-        regexes.append((index, 0, SharedRegex(regex: RE2Regex.Lazy(pattern))))
+        // Tokens joined into one alternation, a few hundred at a time: RE2's
+        // DFA for 100,000 alternatives outgrows its memory and falls back to
+        // a scan that costs the pattern's size at every byte (15 s on one
+        // 32 KB line); chunks keep each DFA small.
+        var start = 0
+        while start < regexTokens.count {
+          let chunk = regexTokens[start..<min(regexTokens.count, start + Self.tokensPerRegex)]
+          let pattern = Matching.valeRegex(
+            tokens: chunk.map(\.0), raw: [], ignorecase: rule.ignorecase, nonword: rule.nonword, append: false)
+          regexes.append((index, 0, SharedRegex(regex: RE2Regex.Lazy(pattern))))
+          start += Self.tokensPerRegex
+        }
       } else {
         for (token, payload) in regexTokens {
           let pattern = Matching.valeRegex(
@@ -90,6 +104,9 @@ public struct Linter: Sendable {
       }
     }
     self.matcher = PhraseMatcher(patterns: patterns)
+    var perRule: [Int: Int] = [:]
+    for entry in regexes where entry.1 == 0 && entry.2.group == 0 { perRule[entry.0, default: 0] += 1 }
+    self.chunkedRules = Set(perRule.filter { $0.value > 1 }.keys)
     self.regexes = regexes
     self.alwaysRunRegexes = alwaysRun
     var genericSubjects: [Int: Set<String>] = [:]
@@ -194,6 +211,7 @@ public struct Linter: Sendable {
     // Regexes run only on the blocks where one of their required literals
     // turned up (or on every block, when no literal could be derived).
     var triggered: [Int: Set<Int>] = [:]
+    var chunkHits: [Int: [(unit: Int, start: Int, end: Int)]] = [:]
     prose.text.withUnsafeBufferPointer { text in
       matcher.scan(text) { patternIndex, start, end in
         let pattern = matcher.patterns[patternIndex]
@@ -208,14 +226,29 @@ public struct Linter: Sendable {
     prose.text.withUnsafeBufferPointer { text in
       for unitIndex in triggered.keys.sorted() {
         let unit = regexes[unitIndex]
+        let isChunk = chunkedRules.contains(unit.rule)
         for blockIndex in triggered[unitIndex]!.sorted() {
           let range = prose.blocks[blockIndex].range
           // RE2 reads the block's UTF-8 bytes in place: offsets are bytes.
           unit.regex.regex.regex?.forEachMatch(in: UnsafeBufferPointer(rebasing: text[range]), group: unit.regex.group) {
             start, end in
-            flat.append((unit.rule, unit.payload, range.lowerBound + start, range.lowerBound + end))
+            if isChunk {
+              chunkHits[unit.rule, default: []].append((unitIndex, range.lowerBound + start, range.lowerBound + end))
+            } else {
+              flat.append((unit.rule, unit.payload, range.lowerBound + start, range.lowerBound + end))
+            }
           }
         }
+      }
+    }
+    // A rule whose tokens were split over several patterns: matches as one
+    // alternation gives them, leftmost first, the earlier pattern first at
+    // one place, none overlapping another.
+    for (rule, hits) in chunkHits {
+      var end = -1
+      for hit in hits.sorted(by: { ($0.start, $0.unit) < ($1.start, $1.unit) }) where hit.start >= end {
+        flat.append((rule, 0, hit.start, hit.end))
+        end = max(hit.end, hit.start + 1)
       }
     }
     flat.sort { $0.rule < $1.rule }
