@@ -73,4 +73,40 @@ import Testing
     let named = linter.lint(path: "n.txt", text: "Hi [Name], see [topic].\n")
     #expect(named.filter { $0.rule == "placeholder" }.map(\.match) == ["[Name]", "[topic]"])
   }
+
+  /// Damaged messages: outreach lints what a mail client shows, with one
+  /// warning naming the real problem, and Python's `email` package (the
+  /// independent reader) finds the same subject and body.
+  @Test(arguments: [
+    ("no-header.eml", "Hi Ana, we are circling back.\n", "", "no header block"),
+    ("bad-type.eml", "Subject: Flags\nContent-Type: text\n\nHi Ana, we are circling back.\n", "Flags", "read as text/plain"),
+    (
+      "bad-type2.eml", "Subject: Flags\nContent-Type: text plain\n\nHi Ana, we are circling back.\n", "Flags",
+      "read as text/plain"
+    ),
+    ("no-blank.eml", "Subject: Flags\nFrom: a@b.io\nHi Ana, we are circling back.\n", "Flags", "no blank line after the headers"),
+  ])
+  func damagedMessagesAreReadAsAMailClientShowsThem(name: String, text: String, subject: String, warning: String) throws {
+    let path = makeTemporaryFolder("damaged") + "/" + name
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    let result = try runOutreach(["lint", path])
+    #expect(result.status == 1 && result.stdout.contains("circling back"), "\(name): \(result.stdout) \(result.stderr)")
+    #expect(result.stderr.contains(warning), "\(name): \(result.stderr)")
+    let python = try runProcess(
+      "python3",
+      [
+        "-c",
+        "import email, email.policy, sys; m = email.message_from_bytes(open(sys.argv[1], 'rb').read(), policy=email.policy.default); b = m.get_body(('plain',)); print(m['subject'] or ''); print(b.get_content() if b else m.get_payload())",
+        path,
+      ])
+    let lines = python.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+    #expect(lines.first.map(String.init) == subject, "\(python.stdout) \(python.stderr)")
+    #expect(python.stdout.contains("circling back"), "Python reads the body too: \(python.stdout)")
+  }
+
+  @Test func standardInputWithAClientsStatusHeaderIsAMessage() throws {
+    #expect(EmailKind.detect(Array("Status: RO\nSubject: Checking in\n\nHi.\n".utf8)) == .message)
+    let result = try runOutreach(["lint", "-"], stdin: "Status: RO\nX-Mozilla-Status: 0001\nSubject: Checking in\n\nHi Ana.\n")
+    #expect(result.stdout.contains("<stdin>:3:10") && result.stdout.contains("generic-subject"), "\(result.stdout)")
+  }
 }

@@ -159,9 +159,30 @@ enum GMime {
           }
         }
       }
-      guard let substream = gm.pointee.g_mime_stream_substream(stream, gint64(from), gint64(message.upperBound))
+      // Headers that run into the body with no blank line between them:
+      // GMime reads the rest as a header block cut short and drops the
+      // body; a mail client (and Python's email) shows it as the body.
+      let bodyWithoutBlank = headerEndWithoutBlankLine(input: input, from: from, to: message.upperBound)
+      let parseEnd = bodyWithoutBlank ?? message.upperBound
+      guard let substream = gm.pointee.g_mime_stream_substream(stream, gint64(from), gint64(parseEnd))
       else { continue }
       defer { outreach_unref(gm, substream) }
+      if let bodyStart = bodyWithoutBlank {
+        parseOne(substream, input: input, start: message.lowerBound, end: parseEnd, mbox: mbox) { parsed in
+          var parsed = parsed
+          let raw = input.bytes(bodyStart..<message.upperBound)
+          var text = Charsets.lossyUTF8(raw, offsets: Array(bodyStart..<message.upperBound))
+          text = Charsets.normalizeLineBreaks(text)
+          parsed.body = MailBody(
+            kind: .plain, bytes: text.bytes, inputOffsets: text.offsets, anchor: bodyStart, flowed: false, delSp: false)
+          parsed.end = message.upperBound
+          parsed.window = input.bytes(message.lowerBound..<message.upperBound)
+          parsed.warnings.removeAll { $0.hasPrefix("the message is cut short") }
+          parsed.warnings.insert("no blank line after the headers; read what follows them as the body", at: 0)
+          body(parsed)
+        }
+        continue
+      }
       parseOne(substream, input: input, start: message.lowerBound, end: message.upperBound, mbox: mbox) { parsed in
         var parsed = parsed
         if number == 0, prelude > 0 {
@@ -171,6 +192,30 @@ enum GMime {
         body(parsed)
       }
     }
+  }
+
+  /// Where the body starts when a line that is no header follows the
+  /// headers with no blank line between; nil when the header block ends
+  /// as it should (or there is none).
+  static func headerEndWithoutBlankLine(input: MailInput, from: Int, to end: Int) -> Int? {
+    let head = input.bytes(from..<min(end, from + 64 * 1024))
+    var start = 0
+    var sawHeader = false
+    while start < head.count {
+      let newline = head[start...].firstIndex(of: 0x0A) ?? head.count
+      var line = head[start..<newline]
+      if line.last == 0x0D { line = line.dropLast() }
+      if line.isEmpty { return nil }
+      if line.first == 0x20 || line.first == 0x09 {
+        if !sawHeader { return nil }
+      } else if EmailDocument.headerName(line) != nil, !line.prefix(while: { $0 != 0x3A }).contains(0x20) {
+        sawHeader = true
+      } else {
+        return sawHeader ? from + start : nil
+      }
+      start = newline + 1
+    }
+    return nil
   }
 
   /// The byte ranges of an mbox's messages in `bounds`, each from its
@@ -253,7 +298,9 @@ enum GMime {
     guard let message = gm.pointee.g_mime_parser_construct_message(parser, options) else { return }
     let headersBegin = Int(gm.pointee.g_mime_parser_get_headers_begin(parser))
     let window = input.bytes(start..<end)
-    var parsed = read(message, window: window, start: start, end: end)
+    // RFC 2045: a Content-Type that does not parse means text/plain.
+    let invalidType = collector.items.contains { $0.hasPrefix("an invalid Content-Type") }
+    var parsed = read(message, window: window, start: start, end: end, invalidContentType: invalidType)
     parsed.window = window
     parsed.headersBegin = max(0, headersBegin)
     parsed.warnings = collector.items + parsed.warnings
@@ -270,7 +317,8 @@ enum GMime {
       case GMIME_WARN_TRUNCATED_MESSAGE: what = "the message is cut short (no closing boundary?)"
       case GMIME_WARN_MALFORMED_MESSAGE: what = "the message is malformed"
       case GMIME_CRIT_MULTIPART_WITHOUT_BOUNDARY: what = "a multipart part has no boundary"
-      case GMIME_WARN_INVALID_CONTENT_TYPE: what = "an invalid Content-Type \(item.map { "(\($0))" } ?? "")"
+      case GMIME_WARN_INVALID_CONTENT_TYPE:
+        what = "an invalid Content-Type \(item.map { "(\($0))" } ?? ""), read as text/plain (RFC 2045's default)"
       case GMIME_CRIT_NESTING_OVERFLOW:
         what = "MIME parts are nested over 1,024 deep, GMime's limit, and the parts below it were not read"
       case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: what = "a MIME part has neither headers nor content"
@@ -285,9 +333,9 @@ enum GMime {
   }
 
   /// - Parameter window: the input bytes `start..<end`.
-  private static func read(_ message: UnsafeMutablePointer<GMimeMessage>, window: [UInt8], start: Int, end: Int)
-    -> ParsedMessage
-  {
+  private static func read(
+    _ message: UnsafeMutablePointer<GMimeMessage>, window: [UInt8], start: Int, end: Int, invalidContentType: Bool = false
+  ) -> ParsedMessage {
     var parsed = ParsedMessage(start: start, end: end, headerCount: 0)
     parsed.messageID = string(gm.pointee.g_mime_message_get_message_id(message))
     let object = outreach_as_object(message)
@@ -310,7 +358,14 @@ enum GMime {
     }
     var plain: UnsafeMutablePointer<GMimePart>? = nil
     var html: UnsafeMutablePointer<GMimePart>? = nil
-    if let root = gm.pointee.g_mime_message_get_mime_part(message) { findText(root, plain: &plain, html: &html) }
+    if let root = gm.pointee.g_mime_message_get_mime_part(message) {
+      findText(root, plain: &plain, html: &html)
+      // A single part whose Content-Type does not parse (`text`, `text
+      // plain`) is text/plain by RFC 2045's default, not an attachment.
+      if plain == nil, html == nil, invalidContentType, outreach_is_part(gm, root) != 0 {
+        plain = outreach_as_part(root)
+      }
+    }
     if let part = plain ?? html {
       parsed.body = decode(part, html: plain == nil, window: window, base: start, warnings: &parsed.warnings)
     }

@@ -157,6 +157,9 @@ public enum EmailKind: String, Sendable {
     let mailOnly: Set<String> = [
       "mime-version", "content-type", "content-transfer-encoding", "received", "message-id", "return-path",
       "dkim-signature", "delivered-to", "x-unsent",
+      // What mail clients add to a saved or mboxed message (mutt, Thunderbird, Gmail).
+      "status", "x-status", "x-mozilla-status", "x-mozilla-status2", "x-gmail-labels", "x-gm-thrid", "envelope-to",
+      "x-original-to", "authentication-results", "arc-seal",
     ]
     var start = 0
     var lines = 0
@@ -218,7 +221,22 @@ extension Linter {
       if bytes.isEmpty || bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
         throw OutreachError.empty(path: path)
       }
-      return try lintMail(path: path, input: .memory(bytes), mbox: kind == .mbox)
+      do {
+        return try lintMail(path: path, input: .memory(bytes), mbox: kind == .mbox)
+      } catch let error as OutreachError where kind == .message {
+        // A saved message with no header block at all: GMime builds no
+        // message, and a mail client shows the text as the body. So does
+        // outreach, with one warning, as plain text at exact positions.
+        let firstLine = bytes.prefix { $0 != 0x0A && $0 != 0x0D }
+        let hasHeaders =
+          EmailDocument.headerName(firstLine[...]).map { !$0.contains(" ") } ?? false
+        guard case .mail = error, !hasHeaders, !bytes.contains(0), TextFile.firstInvalidUTF8(bytes) == nil else { throw error }
+        var result = try lint(path: path, bytes: bytes, kind: .plain)
+        result.warnings.insert(
+          Warning(path: path, line: 1, message: "the message has no header block, so no subject; read it all as the body"),
+          at: 0)
+        return result
+      }
     }
   }
 

@@ -40,6 +40,7 @@ public struct EmailDocument: Sendable {
     "date", "message-id", "mime-version", "received", "return-path", "in-reply-to", "references", "sender",
     "delivered-to", "user-agent", "thread-topic", "thread-index", "importance", "organization", "comments", "keywords",
     "authentication-results", "dkim-signature", "received-spf", "priority", "precedence", "disposition-notification-to",
+    "status", "x-status",
   ]
 
   public let source: SourceText
