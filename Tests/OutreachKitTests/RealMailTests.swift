@@ -109,4 +109,18 @@ import Testing
     let result = try runOutreach(["lint", "-"], stdin: "Status: RO\nX-Mozilla-Status: 0001\nSubject: Checking in\n\nHi Ana.\n")
     #expect(result.stdout.contains("<stdin>:3:10") && result.stdout.contains("generic-subject"), "\(result.stdout)")
   }
+
+  @Test func aFindingInAPlainSubjectKeepsItsColumn() throws {
+    let message = "Subject: Hello there, circling back soon\nMIME-Version: 1.0\n\nHi.\n"
+    let findings = try Linter(rules: projectRules).lint(path: "s.eml", bytes: Array(message.utf8)).findings
+    #expect(findings.map { "\($0.line):\($0.column)" } == ["1:23"], "\(findings)")
+  }
+
+  /// HTML5's bogus comments (`<!foo>`, `<?php ?>`, `</ foo>`) are not
+  /// text a reader sees; libxml2 alone would read them as text.
+  @Test func bogusHTMLCommentsAreNotText() throws {
+    let html = "<p>Hi <!foo circling back> there <?php circling back ?> and </ circling back> ok.</p><!-- real --><p>Bye.</p>"
+    let text = String(decoding: HTMLText.text(Array(html.utf8)) ?? [], as: UTF8.self)
+    #expect(!text.contains("circling") && text.contains("Hi there and ok.") && text.contains("Bye."), "\(text)")
+  }
 }

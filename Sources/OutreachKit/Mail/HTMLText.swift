@@ -18,9 +18,10 @@ enum HTMLText {
   }
 
   /// The text of `html`; nil when libxml2 is not installed.
-  static func text(_ html: [UInt8]) -> [UInt8]? {
+  static func text(_ source: [UInt8]) -> [UInt8]? {
     guard let xml = library?.pointee else { return nil }
-    guard !html.isEmpty else { return [] }
+    guard !source.isEmpty else { return [] }
+    let html = withoutBogusComments(source)
     // XML_PARSE_HUGE lifts libxml2's nesting cap of 256 elements, past which the
     // rest of the body would be dropped without a word.
     let options = Int32(
@@ -35,6 +36,43 @@ enum HTMLText {
     var renderer = Renderer()
     if let root = xml.xmlDocGetRootElement(document) { renderer.walk(root) }
     return renderer.finish()
+  }
+
+  /// The bogus comments of HTML5 (`<!foo>`, `<?php ... ?>`, `</ foo>`),
+  /// which browsers do not show and libxml2 would read as text, taken out.
+  static func withoutBogusComments(_ html: [UInt8]) -> [UInt8] {
+    guard html.contains(0x3C) else { return html }
+    var out: [UInt8] = []
+    out.reserveCapacity(html.count)
+    var index = 0
+    while index < html.count {
+      let byte = html[index]
+      if byte == 0x3C, index + 1 < html.count {
+        let next = html[index + 1]
+        let afterSlash = index + 2 < html.count ? html[index + 2] : 0
+        let isLetter = { (b: UInt8) in (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) }
+        let bogus: Bool
+        if next == 0x21 {  // <!: a real comment (<!--), DOCTYPE or CDATA is left to libxml2
+          let rest = html[(index + 2)...].prefix(7)
+          bogus =
+            !rest.starts(with: [0x2D, 0x2D]) && !rest.map({ $0 | 0x20 }).starts(with: Array("doctype".utf8))
+            && !rest.starts(with: Array("[CDATA[".utf8))
+        } else if next == 0x3F {  // <?
+          bogus = true
+        } else if next == 0x2F {  // </ not followed by a letter
+          bogus = !isLetter(afterSlash) && afterSlash != 0x3E
+        } else {
+          bogus = false
+        }
+        if bogus, let close = html[index...].firstIndex(of: 0x3E) {
+          index = close + 1
+          continue
+        }
+      }
+      out.append(byte)
+      index += 1
+    }
+    return out
   }
 
   static let skipped: Set<String> = ["head", "style", "script", "title", "meta", "noscript", "template", "img", "svg", "object"]

@@ -484,7 +484,10 @@ enum MailDocument {
     }
     var exact = false
     if let raw = message.subjectRaw, let subject = message.subject {
-      exact = raw.trimmingSpaces == subject && !raw.contains("\n")
+      // GMime's raw value ends with its line break: an unfolded, unencoded
+      // subject is the same bytes, so a finding keeps its exact column.
+      let value = raw.trimmingCharacters(in: .newlines)
+      exact = value.trimmingSpaces == subject && !value.contains("\n")
     }
     let locator = MailLocator(
       window: window, subjectStart: subjectStart, bodyStart: bodyStart, bodyLine: 3, subjectOffset: message.subjectOffset,
