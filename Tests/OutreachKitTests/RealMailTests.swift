@@ -123,4 +123,14 @@ import Testing
     let text = String(decoding: HTMLText.text(Array(html.utf8)) ?? [], as: UTF8.self)
     #expect(!text.contains("circling") && text.contains("Hi there and ok.") && text.contains("Bye."), "\(text)")
   }
+
+  /// An inline uuencoded attachment is neither linted nor counted.
+  @Test func uuencodedAttachmentsAreNotProse() throws {
+    let lines = Array(repeating: "M(R!D97-C<FEB92!C:7)C;&EN9R!B86-K(&AE<F4@86YD(&IU<W0@=&]U8VAI", count: 140)
+    let message =
+      "Subject: Your flags\nMIME-Version: 1.0\n\nHi Ana, the photo is below.\n\nbegin 644 photo.png\n"
+      + lines.joined(separator: "\n") + "\n`\nend\n\nThanks, circling back.\n"
+    let findings = try Linter(rules: projectRules).lint(path: "u.eml", bytes: Array(message.utf8)).findings
+    #expect(findings.map(\.rule) == ["vibe-killer"] && findings.first?.line == 150, "\(findings)")
+  }
 }

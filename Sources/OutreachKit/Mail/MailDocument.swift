@@ -476,7 +476,7 @@ enum MailDocument {
       case .plain:
         var mapped = MappedText(bytes: body.bytes, offsets: body.inputOffsets)
         if body.flowed { mapped = Charsets.unflow(mapped, delSp: body.delSp) }
-        text += mapped.bytes.map { $0 == 0 ? 0x20 : $0 }
+        text += Self.blankingUuencode(mapped.bytes.map { $0 == 0 ? 0x20 : $0 })
         offsets = mapped.offsets
       case .html:
         text += HTMLText.text(body.bytes) ?? []
@@ -494,6 +494,48 @@ enum MailDocument {
       subjectExact: exact, bodyOffsets: offsets, anchor: message.body?.anchor ?? message.headersBegin,
       headers: message.headersBegin)
     return EmailDocument(source: SourceText(path: path, bytes: text), syntax: .plain, mail: mail, locator: locator)
+  }
+}
+
+extension MailDocument {
+  /// An inline uuencoded attachment (`begin 644 photo.png` ... `end`) is
+  /// data, not the sender's words: its bytes become spaces (line breaks
+  /// kept, so positions after it stay exact) and it is neither linted nor
+  /// counted.
+  static func blankingUuencode(_ bytes: [UInt8]) -> [UInt8] {
+    guard let first = bytes.firstRange(of: Array("begin ".utf8)) else { return bytes }
+    var out = bytes
+    var start = first.lowerBound
+    while start < out.count {
+      // `begin MODE NAME` at a line start, MODE three or four octal digits.
+      let atLineStart = start == 0 || out[start - 1] == 0x0A
+      let lineEnd = out[start...].firstIndex(of: 0x0A) ?? out.count
+      let fields = out[start..<lineEnd].split(separator: 0x20)
+      if atLineStart, fields.count >= 3, fields[0].elementsEqual("begin".utf8),
+        (3...4).contains(fields[1].count), fields[1].allSatisfy({ (0x30...0x37).contains($0) })
+      {
+        // Through the `end` line (or the end of the text).
+        var cursor = lineEnd
+        var stop = out.count
+        while cursor < out.count {
+          let next = cursor + 1
+          let nextEnd = out[min(next, out.count)...].firstIndex(of: 0x0A) ?? out.count
+          var line = out[min(next, out.count)..<nextEnd]
+          if line.last == 0x0D { line = line.dropLast() }
+          if line.elementsEqual("end".utf8) {
+            stop = nextEnd
+            break
+          }
+          cursor = nextEnd
+        }
+        for index in start..<stop where out[index] != 0x0A { out[index] = 0x20 }
+        start = stop
+        continue
+      }
+      guard let next = out[min(lineEnd, out.count)...].firstRange(of: Array("begin ".utf8)) else { break }
+      start = next.lowerBound
+    }
+    return out
   }
 }
 
