@@ -109,14 +109,14 @@ struct DraftCommand: ParsableCommand {
         drafts.append(draft)
       } else if out == nil, format == .eml {
         let message = draft.message(from: team, today: drafter.today)
-        FileHandle.standardOutput.write(Data(MboxWriter.entry(message, date: drafter.today.unixTime(hour: 9))))
+        Terminal.emit(STDOUT_FILENO, Data(MboxWriter.entry(message, date: drafter.today.unixTime(hour: 9))))
       } else if out == nil {
         Terminal.write((printed > 0 ? "\n" : "") + draft.text)
       }
       printed += 1
-      if progress, printed % 100 == 0 { FileHandle.standardError.write(Data("\r\(printed) drafts…".utf8)) }
+      if progress, printed % 100 == 0 { Terminal.emit(STDERR_FILENO, Data("\r\(printed) drafts…".utf8)) }
     }
-    if progress, printed >= 100 { FileHandle.standardError.write(Data("\r".utf8)) }
+    if progress, printed >= 100 { Terminal.emit(STDERR_FILENO, Data("\r".utf8)) }
     if format == .json { Terminal.writeJSON(DraftJSON.render(drafts)) }
     for warning in session.warnings + result.warnings { Terminal.note(warning.description) }
     if !result.findings.isEmpty {

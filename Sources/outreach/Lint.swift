@@ -108,3 +108,31 @@ struct Rules: ParsableCommand {
     Terminal.note("rules from: \(session.ruleSet.sources.joined(separator: ", "))")
   }
 }
+
+struct Read: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "read",
+    abstract: "Print what lint reads of each message of .eml and .mbox files: the decoded subject and body text, as JSON lines.")
+
+  @Argument(help: ArgumentHelp("Mail files (.eml, .mbox).", valueName: "path"))
+  var paths: [String]
+
+  func run() throws {
+    let linter = Linter(rules: [])
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    var failed = false
+    for path in paths {
+      do {
+        for message in try linter.read(path: path) {
+          let line = String(decoding: try encoder.encode(message), as: UTF8.self)
+          Terminal.writeJSON(line + "\n")
+        }
+      } catch let error as OutreachError {
+        Terminal.error(error.description)
+        failed = true
+      }
+    }
+    if failed { throw ExitCode(2) }
+  }
+}

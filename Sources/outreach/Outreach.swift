@@ -7,7 +7,9 @@ struct Outreach: ParsableCommand {
     commandName: "outreach",
     abstract: "Draft onboarding emails from account signals, and lint emails against the playbook.",
     version: OutreachVersion.current,
-    subcommands: [Lint.self, DraftCommand.self, RecipientsCommand.self, CheckCommand.self, HookCommand.self, Rules.self]
+    subcommands: [
+      Lint.self, DraftCommand.self, RecipientsCommand.self, CheckCommand.self, HookCommand.self, Rules.self, Read.self,
+    ]
   )
 }
 
@@ -38,22 +40,43 @@ extension Severity: ExpressibleByArgument {}
 /// note is one line, and output keeps its line breaks but no other control
 /// character. Only a report's own colour codes are written as they are.
 enum Terminal {
+  /// Writes all of `data`; a reader that went away (`outreach lint | head`)
+  /// ends outreach as a closed pipe ends any Unix tool (SIGPIPE), never
+  /// with a crash report.
+  static func emit(_ descriptor: Int32, _ data: Data) {
+    data.withUnsafeBytes { raw in
+      var offset = 0
+      while offset < raw.count {
+        let count = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+        if count < 0 {
+          if errno == EINTR { continue }
+          if errno == EPIPE {
+            signal(SIGPIPE, SIG_DFL)
+            raise(SIGPIPE)
+          }
+          return
+        }
+        offset += count
+      }
+    }
+  }
+
   static func error(_ text: String) {
-    FileHandle.standardError.write(Data("outreach: error: \(TerminalText.safe(text))\n".utf8))
+    emit(STDERR_FILENO, Data("outreach: error: \(TerminalText.safe(text))\n".utf8))
   }
   static func note(_ text: String) {
-    FileHandle.standardError.write(Data((TerminalText.safe(text) + "\n").utf8))
+    emit(STDERR_FILENO, Data((TerminalText.safe(text) + "\n").utf8))
   }
   /// Several lines on standard error (findings of drafts).
   static func noteLines(_ text: String) {
-    FileHandle.standardError.write(Data((TerminalText.safe(text, lines: true) + "\n").utf8))
+    emit(STDERR_FILENO, Data((TerminalText.safe(text, lines: true) + "\n").utf8))
   }
   /// JSON on standard output.
   static func writeJSON(_ json: String) {
-    FileHandle.standardOutput.write(Data(TerminalText.safeJSON(json).utf8))
+    emit(STDOUT_FILENO, Data(TerminalText.safeJSON(json).utf8))
   }
   static func write(_ text: String) {
-    FileHandle.standardOutput.write(Data(TerminalText.safe(text, lines: true).utf8))
+    emit(STDOUT_FILENO, Data(TerminalText.safe(text, lines: true).utf8))
   }
   /// Findings in `format`: text escapes each field itself (and keeps its
   /// colour codes), JSON and SARIF escape inside their strings.
@@ -68,7 +91,7 @@ enum Terminal {
   /// Output whose untrusted parts were escaped where it was made: a text
   /// report with its colour codes, a diff (whose file lines are the file's).
   static func writeReport(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    emit(STDOUT_FILENO, Data(text.utf8))
   }
   static var colorOnStandardOutput: Bool {
     // getenv, not ProcessInfo.environment (which copies every variable).

@@ -434,6 +434,19 @@ func writeAccount(_ folder: String, _ file: String, name: String, users: String 
     #expect(!missing.stderr.contains("\u{1B}") && missing.stderr.contains("no\\e[31mpe.md"), "\(missing.stderr.debugDescription)")
   }
 
+  /// A reader that goes away (`outreach lint | head -1`) ends outreach as
+  /// a closed pipe ends any Unix tool, not with a crash report.
+  @Test func aClosedPipeIsNotACrash() throws {
+    let path = makeTemporaryFolder("pipe") + "/many.md"
+    try String(repeating: "Hi Ana, circling back.\n", count: 50_000).write(toFile: path, atomically: true, encoding: .utf8)
+    for command in ["lint", "read"] where command == "lint" {
+      let result = try runProcess(
+        "bash", ["-c", "'\(outreachBinary)' \(command) '\(path)' | head -1; echo \"status ${PIPESTATUS[0]}\""])
+      #expect(result.stdout.contains("status 141"), "\(result.stdout)")
+      #expect(!result.stderr.contains("crashed") && !result.stderr.contains("Fatal error"), "\(result.stderr)")
+    }
+  }
+
   @Test func dataNeverMakesADraftFailItsOwnLint() throws {
     let folder = makeTemporaryFolder("data")
     try writeAccount(folder, "a.yml", name: "Acme", extra: "context:\n  open_ticket: \"Bill went to $XXk -- help, XX% up\"\n")
