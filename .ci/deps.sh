@@ -26,7 +26,9 @@ if ! command -v pre-commit >/dev/null 2>&1; then
   python3 -m pip install -q pre-commit >/dev/null 2>&1 || pip install -q pre-commit >/dev/null 2>&1 || \
     echo "outreach's hook tests need pre-commit: python3 -m pip install pre-commit" >&2
 fi
-[ -z "$need" ] && exit 0
+# The public mail corpora the corpus test reads (Debian and PyPI).
+corpus() { sh "$(dirname "$0")/corpus.sh" || echo "outreach's corpus test needs the public mail corpora: sh .ci/corpus.sh (fetches from Debian and PyPI)" >&2; }
+[ -z "$need" ] && { corpus; exit 0; }
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing:$need" >&2
   apt-get update -qq >/dev/null
@@ -39,3 +41,4 @@ else
   echo "outreach needs:$need. Install it with: sudo apt-get install$need" >&2
   case "$need" in *-dev*) exit 1;; esac
 fi
+corpus

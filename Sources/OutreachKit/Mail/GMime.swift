@@ -208,7 +208,10 @@ enum GMime {
       if line.isEmpty { return nil }
       if line.first == 0x20 || line.first == 0x09 {
         if !sawHeader { return nil }
-      } else if EmailDocument.headerName(line) != nil, !line.prefix(while: { $0 != 0x3A }).contains(0x20) {
+      } else if let colon = line.firstIndex(of: 0x3A), colon > line.startIndex,
+        line[line.startIndex..<colon].allSatisfy({ (33...126).contains($0) })
+      {
+        // An RFC 5322 field name: printable ASCII but the colon, no space.
         sawHeader = true
       } else {
         return sawHeader ? from + start : nil
@@ -235,7 +238,7 @@ enum GMime {
         if atLineStart, chunk[index] == 0x46 {
           let lineStart = offset + index
           let line = input.bytes(lineStart..<min(bounds.upperBound, lineStart + 512))
-          if lineStart == bounds.lowerBound ? line.starts(with: Array("From ".utf8)) : isFromLine(line) {
+          if lineStart == bounds.lowerBound ? line.starts(with: Array("From ".utf8)) : isSeparator(line) {
             starts.append(lineStart)
           }
         }
@@ -248,6 +251,18 @@ enum GMime {
     // What comes before the first `From ` line is no message (Python's
     // `mailbox` reads none there either); the caller says so.
     return starts.indices.map { starts[$0]..<($0 + 1 < starts.count ? starts[$0 + 1] : bounds.upperBound) }
+  }
+
+  /// Whether `bytes` (from a line start on) begin an mbox message: a
+  /// `From ` line with a sender and a date (`isFromLine`), or a bare one
+  /// (`From - `, as some tools write it) followed by a header line.
+  static func isSeparator(_ bytes: [UInt8]) -> Bool {
+    guard bytes.starts(with: Array("From ".utf8)) else { return false }
+    if isFromLine(bytes) { return true }
+    guard let newline = bytes.firstIndex(of: 0x0A) else { return false }
+    let next = bytes[(newline + 1)...].prefix { $0 != 0x0A && $0 != 0x0D }
+    guard let colon = next.firstIndex(of: 0x3A), colon > next.startIndex else { return false }
+    return next[next.startIndex..<colon].allSatisfy { (33...126).contains($0) }
   }
 
   /// Whether a line is an mbox `From ` separator, as mutt and Thunderbird

@@ -324,7 +324,7 @@ extension Linter {
         while at + 6 <= chunk.count {
           if chunk[at] == 0x0A, chunk[at + 1] == 0x46, chunk[at + 2] == 0x72, chunk[at + 3] == 0x6F, chunk[at + 4] == 0x6D,
             chunk[at + 5] == 0x20,
-            GMime.isFromLine(input.bytes((probe + at + 1)..<min(size, probe + at + 513)))
+            GMime.isSeparator(input.bytes((probe + at + 1)..<min(size, probe + at + 1025)))
           {
             found = probe + at + 1
             break
