@@ -486,8 +486,9 @@ enum MailDocument {
     if let raw = message.subjectRaw, let subject = message.subject {
       // GMime's raw value ends with its line break: an unfolded, unencoded
       // subject is the same bytes, so a finding keeps its exact column.
-      let value = raw.trimmingCharacters(in: .newlines)
-      exact = value.trimmingSpaces == subject && !value.contains("\n")
+      var value = Substring(raw)
+      while let last = value.utf8.last, last == 0x0A || last == 0x0D { value = value.dropLast() }
+      exact = !value.utf8.contains(0x0A) && String(value).trimmingSpaces == subject
     }
     let locator = MailLocator(
       window: window, subjectStart: subjectStart, bodyStart: bodyStart, bodyLine: 3, subjectOffset: message.subjectOffset,

@@ -217,7 +217,18 @@ enum EncodedWords {
   /// The decoded value; nil when it holds no encoded word or one that does
   /// not decode (then GMime's reading stands).
   static func decode(_ raw: String) -> String? {
-    guard raw.contains("=?") else { return nil }
+    // Bytes, not `String.contains`, which goes through NSString here (every
+    // message of an mbox passes).
+    var sawMarker = false
+    var previous: UInt8 = 0
+    for byte in raw.utf8 {
+      if previous == 0x3D, byte == 0x3F {
+        sawMarker = true
+        break
+      }
+      previous = byte
+    }
+    guard sawMarker else { return nil }
     // Unfold, then split into runs of white space and the rest.
     let unfolded = raw.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "")
     var tokens: [(text: String, space: Bool)] = []
