@@ -319,6 +319,78 @@ print(
     format: "                 peak memory: %d messages %.1f MB, %d messages %.1f MB (flat in the number of messages)",
     emailCount / 10, Double(peakSmall) / 1024, emailCount, Double(peakLarge) / 1024))
 
+// The public mail corpora (.ci/corpus.sh) as one mbox, in one process:
+// against cmark on the decoded bodies, GMime reading alone, and Python's
+// mailbox + email reading the same mbox, in the same run.
+let corpusFolder = FileManager.default.currentDirectoryPath + "/.build/corpus"
+if FileManager.default.fileExists(atPath: corpusFolder + "/.complete"),
+  let walker = FileManager.default.enumerator(atPath: corpusFolder)
+{
+  var files: [String] = []
+  while let item = walker.nextObject() as? String {
+    if item.hasSuffix(".eml") { files.append(corpusFolder + "/" + item) }
+  }
+  files.sort()
+  var mbox: [UInt8] = []
+  for file in files {
+    guard let data = FileManager.default.contents(atPath: file) else { continue }
+    mbox += Array("From corpus@outreach.invalid Thu Jan  1 00:00:00 2026\n".utf8)
+    mbox += [UInt8](data)
+    if mbox.last != 0x0A { mbox.append(0x0A) }
+    mbox.append(0x0A)
+  }
+  // mboxo: a body line starting "From " is written ">From "; then the
+  // separators are put back.
+  let text = String(decoding: mbox, as: UTF8.self).replacingOccurrences(of: "\nFrom ", with: "\n>From ")
+    .replacingOccurrences(
+      of: "\n>From corpus@outreach.invalid Thu Jan  1 00:00:00 2026\n",
+      with: "\nFrom corpus@outreach.invalid Thu Jan  1 00:00:00 2026\n")
+  let corpusMbox = work + "/corpus.mbox"
+  try text.write(toFile: corpusMbox, atomically: true, encoding: .utf8)
+  // The decoded bodies, as outreach reads them, for cmark.
+  let read = Process()
+  read.executableURL = URL(fileURLWithPath: outreach)
+  read.arguments = ["read", corpusMbox]
+  let pipe = Pipe()
+  read.standardOutput = pipe
+  try read.run()
+  let lines = pipe.fileHandleForReading.readDataToEndOfFile()
+  read.waitUntilExit()
+  var bodies = ""
+  var count = 0
+  for line in lines.split(separator: 0x0A) {
+    if let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any], let body = object["text"] as? String {
+      bodies += body + "\n\n"
+      count += 1
+    }
+  }
+  let corpusBodies = work + "/corpus-bodies.md"
+  try bodies.write(toFile: corpusBodies, atomically: true, encoding: .utf8)
+  let python = """
+    import mailbox, email, email.policy, sys
+    box = mailbox.mbox(sys.argv[1], factory=lambda f: email.message_from_binary_file(f, policy=email.policy.default), create=False)
+    for m in box:
+        s = m['subject']
+        try:
+            b = m.get_body(preferencelist=('plain', 'html'))
+            t = b.get_content() if b is not None else ''
+        except Exception:
+            pass
+    """
+  let cmarkCorpus = try best(5) { try time(cmark, [corpusBodies]) }
+  let lintCorpus = try best(5) { try time(outreach, ["lint", corpusMbox]) }
+  let readCorpus = try best(5) { try time(binaryFolder + "/outreach-bench", ["--read-mail", corpusMbox]) }
+  let pythonCorpus = try best(3) { try time("/usr/bin/env", ["python3", "-c", python, corpusMbox]) }
+  print(
+    String(
+      format:
+        "public corpora:  %d messages as one mbox (%d KiB) outreach lint %.3f s   cmark on the decoded bodies %.3f s (%.2fx)   reading alone %.3f s (%.2fx)   Python mailbox + email %.3f s (Python takes %.1fx outreach's lint)",
+      count, mbox.count / 1024, lintCorpus, cmarkCorpus, lintCorpus / cmarkCorpus, readCorpus, lintCorpus / readCorpus,
+      pythonCorpus, pythonCorpus / lintCorpus))
+} else {
+  print("public corpora:  not fetched (sh .ci/corpus.sh); row skipped")
+}
+
 // Drafting: 1,000 accounts in one process, each drafted and linted.
 let accountFolder = work + "/accounts"
 try FileManager.default.createDirectory(atPath: accountFolder, withIntermediateDirectories: true)
