@@ -230,7 +230,7 @@ enum EncodedWords {
     }
     guard sawMarker else { return nil }
     // Unfold, then split into runs of white space and the rest.
-    let unfolded = raw.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "")
+    let unfolded = String(decoding: raw.utf8.filter { $0 != 0x0D && $0 != 0x0A }, as: UTF8.self)
     var tokens: [(text: String, space: Bool)] = []
     var current = ""
     var inSpace = false

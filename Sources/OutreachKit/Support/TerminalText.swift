@@ -8,15 +8,29 @@ public enum TerminalText {
   /// `text` with every control, bidi and line-separator character escaped.
   /// With `lines`, a line feed and a tab are kept (multi-line output).
   public static func safe(_ text: String, lines: Bool = false) -> String {
-    // Fast path: printable ASCII (and, with `lines`, newlines and tabs).
-    var plain = true
-    for byte in text.utf8 where byte < 0x20 || byte >= 0x7F {
-      if lines, byte == 0x0A || byte == 0x09 { continue }
-      if byte >= 0x80 { continue }
-      plain = false
-      break
-    }
-    if plain, !text.utf8.contains(where: { $0 >= 0x80 }) { return text }
+    // Fast path, one pass over the bytes: nothing to escape (most text,
+    // ASCII or not, an em dash included).
+    let clean =
+      text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+        var index = 0
+        while index < bytes.count {
+          let byte = bytes[index]
+          if byte < 0x20 || byte == 0x7F {
+            if !(lines && (byte == 0x0A || byte == 0x09)) { return false }
+          } else if byte == 0xC2, index + 1 < bytes.count, (0x80...0x9F).contains(bytes[index + 1]) {
+            return false  // C1 controls
+          } else if byte == 0xD8, index + 1 < bytes.count, bytes[index + 1] == 0x9C {
+            return false  // U+061C
+          } else if byte == 0xE2, index + 2 < bytes.count {
+            let (second, third) = (bytes[index + 1], bytes[index + 2])
+            if second == 0x80, third == 0x8E || third == 0x8F || (0xA8...0xAE).contains(third) { return false }
+            if second == 0x81, (0xA6...0xA9).contains(third) { return false }
+          }
+          index += 1
+        }
+        return true
+      } ?? false
+    if clean { return text }
     var out = String.UnicodeScalarView()
     for scalar in text.unicodeScalars {
       let value = scalar.value

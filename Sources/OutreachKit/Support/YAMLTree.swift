@@ -12,6 +12,14 @@ struct YAMLValue {
 
   /// Reads `text` as one YAML document. JSON is read by the same parser.
   static func parse(_ text: String, file: String, maxNodes: Int = 2_000_000) throws -> YAMLValue? {
+    if let line = aliasKeyLine(text) {
+      // Yams hashes and compares a mapping's keys in full: an alias of a
+      // nested alias as a key costs its whole expansion (9 s for 830 bytes,
+      // found by the fuzzer). No file outreach reads needs one.
+      throw OutreachError.yaml(
+        path: file, line: line, column: 1,
+        problem: "an alias (`*name`) is used as a mapping key, which outreach does not read; write the key out")
+    }
     let node: Node?
     do {
       // Tags are not resolved by Yams' regular expressions (ICU, compiled
@@ -47,6 +55,59 @@ struct YAMLValue {
       break
     }
     return true
+  }
+
+  /// The 1-based line of the first alias used as a mapping key (`*a:` or
+  /// `? *a`), outside quotes and comments; nil when there is none.
+  static func aliasKeyLine(_ text: String) -> Int? {
+    guard text.utf8.contains(0x2A) else { return nil }
+    var line = 1
+    var quote: UInt8 = 0
+    var comment = false
+    var previous: UInt8 = 0x0A
+    var alias = false
+    var lastNonSpace: UInt8 = 0x0A
+    var beforeAlias: UInt8 = 0x0A
+    for byte in text.utf8 {
+      if byte == 0x0A {
+        line += 1
+        comment = false
+        alias = false
+        if quote == 0x27 { quote = 0x27 }  // single quotes may span lines
+        previous = byte
+        lastNonSpace = byte
+        continue
+      }
+      if comment {
+        previous = byte
+        continue
+      }
+      if quote != 0 {
+        if byte == quote, !(quote == 0x22 && previous == 0x5C) { quote = 0 }
+        previous = byte
+        continue
+      }
+      switch byte {
+      case 0x22,
+        0x27 where !alias:
+        quote = byte
+      case 0x23 where previous == 0x20 || previous == 0x09 || previous == 0x0A:
+        comment = true
+      case 0x2A where !alias:
+        alias = true
+        beforeAlias = lastNonSpace
+      case 0x3A where alias:
+        return line
+      case 0x20, 0x09, 0x2C, 0x5B, 0x5D, 0x7B, 0x7D:
+        if alias, byte != 0x20, byte != 0x09 { alias = false }
+        if alias, beforeAlias == 0x3F { return line }  // `? *a`
+      default:
+        break
+      }
+      if byte != 0x20, byte != 0x09 { lastNonSpace = byte }
+      previous = byte
+    }
+    return nil
   }
 
   static func describe(_ error: YamlError, file: String) -> OutreachError {
