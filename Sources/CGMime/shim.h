@@ -22,6 +22,7 @@
   X(g_mime_multipart_new_with_subtype) X(g_mime_multipart_set_boundary) \
   X(g_mime_object_get_content_type) X(g_mime_object_get_content_type_parameter) X(g_mime_object_get_header_list) \
   X(g_mime_object_set_content_type_parameter) X(g_mime_object_set_header) X(g_mime_object_write_to_stream) \
+  X(g_mime_parser_new) X(g_mime_parser_init_with_stream) \
   X(g_mime_parser_new_with_stream) X(g_mime_parser_construct_message) X(g_mime_parser_eos) \
   X(g_mime_parser_get_headers_begin) X(g_mime_parser_tell) X(g_mime_parser_set_format) \
   X(g_mime_parser_set_persist_stream) \

@@ -126,6 +126,7 @@ enum GMime {
     // by GMime, which takes any line starting "From " for one: a body line
     // "From here on, ..." would cut a message in two.
     let messages = mbox ? mboxMessages(in: input, bounds: bounds) : [bounds]
+    guard let reader = Reader() else { return }
     var prelude = mbox ? (messages.first?.lowerBound ?? bounds.upperBound) - bounds.lowerBound : 0
     if prelude > 0,
       input.bytes(bounds.lowerBound..<(bounds.lowerBound + prelude)).allSatisfy({
@@ -135,55 +136,41 @@ enum GMime {
       prelude = 0
     }
     for (number, message) in messages.enumerated() {
+      // The message's bytes, read once: its `From ` line, its header block
+      // and the window positions are taken from them.
+      let window = input.bytes(message)
       // GMime reads the message alone (as a message, not an mbox, so that
       // no line inside it is taken for a separator), after its `From ` line.
-      var from = message.lowerBound
-      if mbox {
-        let line = input.bytes(from..<min(message.upperBound, from + 1024))
-        if line.starts(with: Array("From ".utf8)) {
-          if let newline = line.firstIndex(of: 0x0A) {
-            from += newline + 1
-          } else {
-            // A `From ` line longer than the probe: find its end.
-            var probe = from + line.count
-            while probe < message.upperBound {
-              let more = input.bytes(probe..<min(message.upperBound, probe + 4096))
-              if more.isEmpty { break }
-              if let newline = more.firstIndex(of: 0x0A) {
-                probe += newline + 1
-                break
-              }
-              probe += more.count
-            }
-            from = min(probe, message.upperBound)
-          }
-        }
+      var skip = 0
+      if mbox, window.starts(with: Array("From ".utf8)) {
+        skip = (window.firstIndex(of: 0x0A).map { $0 + 1 }) ?? window.count
       }
+      let from = message.lowerBound + skip
       // Headers that run into the body with no blank line between them:
       // GMime reads the rest as a header block cut short and drops the
       // body; a mail client (and Python's email) shows it as the body.
-      let bodyWithoutBlank = headerEndWithoutBlankLine(input: input, from: from, to: message.upperBound)
+      let bodyWithoutBlank = headerEndWithoutBlankLine(window, from: skip).map { message.lowerBound + $0 }
       let parseEnd = bodyWithoutBlank ?? message.upperBound
       guard let substream = gm.pointee.g_mime_stream_substream(stream, gint64(from), gint64(parseEnd))
       else { continue }
       defer { outreach_unref(gm, substream) }
       if let bodyStart = bodyWithoutBlank {
-        parseOne(substream, input: input, start: message.lowerBound, end: parseEnd, mbox: mbox) { parsed in
+        parseOne(substream, reader: reader, window: window, start: message.lowerBound, end: parseEnd) { parsed in
           var parsed = parsed
-          let raw = input.bytes(bodyStart..<message.upperBound)
+          let raw = Array(window[(bodyStart - message.lowerBound)...])
           var text = Charsets.lossyUTF8(raw, offsets: Array(bodyStart..<message.upperBound))
           text = Charsets.normalizeLineBreaks(text)
           parsed.body = MailBody(
             kind: .plain, bytes: text.bytes, inputOffsets: text.offsets, anchor: bodyStart, flowed: false, delSp: false)
           parsed.end = message.upperBound
-          parsed.window = input.bytes(message.lowerBound..<message.upperBound)
+          parsed.window = window
           parsed.warnings.removeAll { $0.hasPrefix("the message is cut short") }
           parsed.warnings.insert("no blank line after the headers; read what follows them as the body", at: 0)
           body(parsed)
         }
         continue
       }
-      parseOne(substream, input: input, start: message.lowerBound, end: message.upperBound, mbox: mbox) { parsed in
+      parseOne(substream, reader: reader, window: window, start: message.lowerBound, end: message.upperBound) { parsed in
         var parsed = parsed
         if number == 0, prelude > 0 {
           parsed.warnings.insert(
@@ -197,13 +184,13 @@ enum GMime {
   /// Where the body starts when a line that is no header follows the
   /// headers with no blank line between; nil when the header block ends
   /// as it should (or there is none).
-  static func headerEndWithoutBlankLine(input: MailInput, from: Int, to end: Int) -> Int? {
-    let head = input.bytes(from..<min(end, from + 64 * 1024))
-    var start = 0
+  static func headerEndWithoutBlankLine(_ window: [UInt8], from offset: Int) -> Int? {
+    var start = offset
     var sawHeader = false
-    while start < head.count {
-      let newline = head[start...].firstIndex(of: 0x0A) ?? head.count
-      var line = head[start..<newline]
+    let limit = min(window.count, offset + 64 * 1024)
+    while start < limit {
+      let newline = window[start..<limit].firstIndex(of: 0x0A) ?? limit
+      var line = window[start..<newline]
       if line.last == 0x0D { line = line.dropLast() }
       if line.isEmpty { return nil }
       if line.first == 0x20 || line.first == 0x09 {
@@ -214,7 +201,7 @@ enum GMime {
         // An RFC 5322 field name: printable ASCII but the colon, no space.
         sawHeader = true
       } else {
-        return sawHeader ? from + start : nil
+        return sawHeader ? start : nil
       }
       start = newline + 1
     }
@@ -237,7 +224,11 @@ enum GMime {
         let atLineStart = index == 0 ? previous == 0x0A : chunk[index - 1] == 0x0A
         if atLineStart, chunk[index] == 0x46 {
           let lineStart = offset + index
-          let line = input.bytes(lineStart..<min(bounds.upperBound, lineStart + 512))
+          // From the chunk in hand; read again only across its end.
+          let line =
+            index + 1024 <= chunk.count || offset + chunk.count >= bounds.upperBound
+            ? Array(chunk[index..<min(chunk.count, index + 1024)])
+            : input.bytes(lineStart..<min(bounds.upperBound, lineStart + 1024))
           if lineStart == bounds.lowerBound ? line.starts(with: Array("From ".utf8)) : isSeparator(line) {
             starts.append(lineStart)
           }
@@ -291,28 +282,46 @@ enum GMime {
 
   /// Parses the one message in `stream` (an mbox message from its `From `
   /// line, or a whole `.eml`).
+  /// One parser, its options and warning collector, reused for every
+  /// message of a file (a parser a message cost the mbox a third).
+  final class Reader {
+    let parser: UnsafeMutablePointer<GMimeParser>
+    let options: OpaquePointer?
+    let collector = WarningCollector()
+
+    init?() {
+      guard let parser = gm.pointee.g_mime_parser_new() else { return nil }
+      self.parser = parser
+      options = gm.pointee.g_mime_parser_options_new()
+      let context = Unmanaged.passUnretained(collector).toOpaque()
+      gm.pointee.g_mime_parser_options_set_warning_callback(
+        options,
+        { offset, code, item, context in
+          guard let context else { return }
+          let collector = Unmanaged<WarningCollector>.fromOpaque(context).takeUnretainedValue()
+          collector.add(offset: offset, code: code, item: item.map { String(cString: $0) })
+        }, context)
+    }
+
+    deinit {
+      gm.pointee.g_mime_parser_options_free(options)
+      outreach_unref(gm, parser)
+    }
+  }
+
   private static func parseOne(
-    _ stream: UnsafeMutablePointer<GMimeStream>, input: MailInput, start: Int, end: Int, mbox: Bool,
+    _ stream: UnsafeMutablePointer<GMimeStream>, reader: Reader, window: [UInt8], start: Int, end: Int,
     _ body: (ParsedMessage) -> Void
   ) {
-    guard let parser = gm.pointee.g_mime_parser_new_with_stream(stream) else { return }
-    defer { outreach_unref(gm, parser) }
+    let parser = reader.parser
+    let options = reader.options
+    let collector = reader.collector
+    collector.items.removeAll()
+    gm.pointee.g_mime_parser_init_with_stream(parser, stream)
     gm.pointee.g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE)
     gm.pointee.g_mime_parser_set_persist_stream(parser, 1)
-    let options = gm.pointee.g_mime_parser_options_new()
-    defer { gm.pointee.g_mime_parser_options_free(options) }
-    let collector = WarningCollector()
-    let context = Unmanaged.passUnretained(collector).toOpaque()
-    gm.pointee.g_mime_parser_options_set_warning_callback(
-      options,
-      { offset, code, item, context in
-        guard let context else { return }
-        let collector = Unmanaged<WarningCollector>.fromOpaque(context).takeUnretainedValue()
-        collector.add(offset: offset, code: code, item: item.map { String(cString: $0) })
-      }, context)
     guard let message = gm.pointee.g_mime_parser_construct_message(parser, options) else { return }
     let headersBegin = Int(gm.pointee.g_mime_parser_get_headers_begin(parser))
-    let window = input.bytes(start..<end)
     // RFC 2045: a Content-Type that does not parse means text/plain.
     let invalidType = collector.items.contains { $0.hasPrefix("an invalid Content-Type") }
     var parsed = read(message, window: window, start: start, end: end, invalidContentType: invalidType)
