@@ -311,7 +311,10 @@ func writeAccount(_ folder: String, _ file: String, name: String, users: String 
     } throws: { error in
       "\(error)".contains("alias") && "\(error)".contains("bomb.yml:5:")
     }
-    // Quoted text and comments with `*x:` are not aliases.
+    // A second shape the fuzzer found, the alias key hidden after a stray quote.
+    let second = try String(contentsOfFile: fixtures + "/fuzz/account/alias-key-bomb-2.yml", encoding: .utf8)
+    #expect(throws: OutreachError.self) { _ = try AccountLoader.load(path: "bomb2.yml", text: second) }
+    // Without anchors there is no alias: quoted text and comments with `*x:` are fine.
     let fine = "account: {name: \"A *b: c\"}\nusers:\n  - {name: Ana Ruiz, email: ana@acme.io, title: 'CTO *x: y'} # *z: w\n"
     #expect(try AccountLoader.load(path: "fine.yml", text: fine).0.users.count == 1)
   }

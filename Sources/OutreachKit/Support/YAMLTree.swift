@@ -57,55 +57,51 @@ struct YAMLValue {
     return true
   }
 
-  /// The 1-based line of the first alias used as a mapping key (`*a:` or
-  /// `? *a`), outside quotes and comments; nil when there is none.
+  /// The 1-based line of the first alias used as a mapping key (`*a:`,
+  /// `*a :` or `? *a`) in a document that defines anchors; nil when there is
+  /// none. Quoting is not followed (a plain scalar may hold a quote mark),
+  /// so in a file with anchors `*name:` inside a string counts too: no file
+  /// outreach reads needs anchors, and the fuzzer found several ways to hide
+  /// an alias key from a scanner that did.
   static func aliasKeyLine(_ text: String) -> Int? {
-    guard text.utf8.contains(0x2A) else { return nil }
+    let bytes = Array(text.utf8)
+    guard bytes.contains(0x2A), bytes.contains(0x26) else { return nil }
+    func isNameByte(_ byte: UInt8) -> Bool {
+      !(byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x2C || byte == 0x5B || byte == 0x5D
+        || byte == 0x7B || byte == 0x7D || byte == 0x3A)
+    }
+    // Anchors defined: `&name` after white space, a line start, `[`, `{`, `,` or `:`.
+    var anchors = Set<ArraySlice<UInt8>>()
+    var index = 0
+    while index < bytes.count {
+      if bytes[index] == 0x26, index == 0 || [0x20, 0x09, 0x0A, 0x5B, 0x7B, 0x2C, 0x3A].contains(bytes[index - 1]) {
+        var end = index + 1
+        while end < bytes.count, isNameByte(bytes[end]) { end += 1 }
+        if end > index + 1 { anchors.insert(bytes[(index + 1)..<end]) }
+        index = end
+        continue
+      }
+      index += 1
+    }
+    guard !anchors.isEmpty else { return nil }
     var line = 1
-    var quote: UInt8 = 0
-    var comment = false
-    var previous: UInt8 = 0x0A
-    var alias = false
+    index = 0
     var lastNonSpace: UInt8 = 0x0A
-    var beforeAlias: UInt8 = 0x0A
-    for byte in text.utf8 {
-      if byte == 0x0A {
-        line += 1
-        comment = false
-        alias = false
-        if quote == 0x27 { quote = 0x27 }  // single quotes may span lines
-        previous = byte
-        lastNonSpace = byte
-        continue
-      }
-      if comment {
-        previous = byte
-        continue
-      }
-      if quote != 0 {
-        if byte == quote, !(quote == 0x22 && previous == 0x5C) { quote = 0 }
-        previous = byte
-        continue
-      }
-      switch byte {
-      case 0x22,
-        0x27 where !alias:
-        quote = byte
-      case 0x23 where previous == 0x20 || previous == 0x09 || previous == 0x0A:
-        comment = true
-      case 0x2A where !alias:
-        alias = true
-        beforeAlias = lastNonSpace
-      case 0x3A where alias:
-        return line
-      case 0x20, 0x09, 0x2C, 0x5B, 0x5D, 0x7B, 0x7D:
-        if alias, byte != 0x20, byte != 0x09 { alias = false }
-        if alias, beforeAlias == 0x3F { return line }  // `? *a`
-      default:
-        break
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == 0x0A { line += 1 }
+      if byte == 0x2A {
+        var end = index + 1
+        while end < bytes.count, isNameByte(bytes[end]) { end += 1 }
+        if anchors.contains(bytes[(index + 1)..<end]) {
+          var after = end
+          while after < bytes.count, bytes[after] == 0x20 || bytes[after] == 0x09 { after += 1 }
+          if after < bytes.count, bytes[after] == 0x3A { return line }
+          if lastNonSpace == 0x3F { return line }
+        }
       }
       if byte != 0x20, byte != 0x09 { lastNonSpace = byte }
-      previous = byte
+      index += 1
     }
     return nil
   }
