@@ -223,6 +223,25 @@ import Testing
     #expect(result.status == 1)
   }
 
+  /// Vale reads its configuration under five names, the closest folder
+  /// first; `--config FILE.ini` names one; a `.vale/` folder of styles is
+  /// not a configuration.
+  @Test(arguments: [".vale.ini", "_vale.ini", ".vale", "_vale", "vale.ini", "--config team.ini"])
+  func everyNameValeReadsIsRead(name: String) throws {
+    let project = makeTemporaryFolder("vale-names")
+    try FileManager.default.copyItem(atPath: style + "/write-good", toPath: project + "/styles/write-good")
+    if name != ".vale" {
+      try FileManager.default.createDirectory(atPath: project + "/.vale/styles", withIntermediateDirectories: true)
+    }
+    let file = name.hasPrefix("--config ") ? String(name.dropFirst("--config ".count)) : name
+    try "StylesPath = styles\n\n[*]\nBasedOnStyles = write-good\n".write(
+      toFile: project + "/" + file, atomically: true, encoding: .utf8)
+    try "So the report was written by Ana.\n".write(toFile: project + "/email.md", atomically: true, encoding: .utf8)
+    let arguments = ["lint", "--no-default-rules", "--format", "json"] + (name.hasPrefix("--config ") ? ["--config", file] : [])
+    let result = try runOutreach(arguments + ["email.md"], in: project)
+    #expect(result.stdout.contains("write-good.So"), "\(name): \(result.stdout) \(result.stderr)")
+  }
+
   /// Vale's `consistency` (its documentation's example): the spelling used
   /// first wins; every use of the other is a finding.
   @Test func consistencyFlagsTheSpellingUsedSecond() throws {

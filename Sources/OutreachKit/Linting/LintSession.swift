@@ -16,7 +16,11 @@ public struct LintSession: Sendable {
   public init(ruleFolders: [String], configPath: String?, noDefaultRules: Bool, discover: Bool = true) throws {
     var warnings: [Warning] = []
     var configuration = Configuration()
-    if let path = configPath ?? (discover ? RuleSet.findUpward(Configuration.fileName) : nil) {
+    // `--config FILE.ini` (or a file with one of Vale's names) is a Vale
+    // configuration; `.outreach.yml` is still found as usual then.
+    let valePath = configPath.flatMap { ValeConfig.isValeConfig($0) ? $0 : nil }
+    let outreachPath = valePath == nil ? configPath : nil
+    if let path = outreachPath ?? (discover ? RuleSet.findUpward(Configuration.fileName) : nil) {
       configuration = try Configuration.load(path: path, warnings: &warnings)
     }
     var folders = ruleFolders
@@ -26,7 +30,7 @@ public struct LintSession: Sendable {
     }
     // A team's Vale set-up: the styles of `.vale.ini` load beside the rest.
     var vale: ValeConfig? = nil
-    if discover, let path = ValeConfig.fileNames.lazy.compactMap({ RuleSet.findUpward($0) }).first {
+    if let path = valePath ?? (discover ? ValeConfig.find() : nil) {
       let config = try ValeConfig.load(path: path, warnings: &warnings)
       folders += config.styleFolders(warnings: &warnings).filter { !folders.contains($0) }
       vale = config

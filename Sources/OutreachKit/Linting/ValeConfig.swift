@@ -15,7 +15,35 @@ public struct ValeConfig: Sendable {
   public var vocabularies: [String] = []
   public var minAlertLevel: Severity?
 
-  public static let fileNames = [".vale.ini", "_vale.ini"]
+  /// The names Vale reads its configuration from, in its order.
+  public static let fileNames = [".vale.ini", "_vale.ini", ".vale", "_vale", "vale.ini"]
+
+  /// The closest Vale configuration from `start` upward: at each folder the
+  /// first of `fileNames` that is a file (a `.vale/` folder of styles is not
+  /// one), as Vale takes the closest.
+  public static func find(from start: String = FileManager.default.currentDirectoryPath) -> String? {
+    var directory = URL(fileURLWithPath: start).standardizedFileURL
+    for _ in 0..<64 {
+      for name in fileNames {
+        let candidate = directory.appendingPathComponent(name).path
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue {
+          return candidate
+        }
+      }
+      let parent = directory.deletingLastPathComponent()
+      if parent.path == directory.path { break }
+      directory = parent
+    }
+    return nil
+  }
+
+  /// Whether `--config PATH` names a Vale configuration rather than an
+  /// `.outreach.yml`: an `.ini` file or one of Vale's names.
+  public static func isValeConfig(_ path: String) -> Bool {
+    let name = (path as NSString).lastPathComponent
+    return name.lowercased().hasSuffix(".ini") || fileNames.contains(name)
+  }
 
   /// Sections apply when their glob matches an email file (`[*]`, `[*.md]`,
   /// `[*.{md,txt}]`, `[*.eml]`).
