@@ -22,14 +22,13 @@
   X(g_mime_multipart_new_with_subtype) X(g_mime_multipart_set_boundary) \
   X(g_mime_object_get_content_type) X(g_mime_object_get_content_type_parameter) X(g_mime_object_get_header_list) \
   X(g_mime_object_set_content_type_parameter) X(g_mime_object_set_header) X(g_mime_object_write_to_stream) \
-  X(g_mime_parser_new) X(g_mime_parser_init_with_stream) \
-  X(g_mime_parser_new_with_stream) X(g_mime_parser_construct_message) X(g_mime_parser_eos) \
-  X(g_mime_parser_get_headers_begin) X(g_mime_parser_tell) X(g_mime_parser_set_format) \
+  X(g_mime_parser_new) X(g_mime_parser_init_with_stream) X(g_mime_parser_construct_message) \
+  X(g_mime_parser_get_headers_begin) X(g_mime_parser_set_format) \
   X(g_mime_parser_set_persist_stream) \
   X(g_mime_parser_options_new) X(g_mime_parser_options_free) X(g_mime_parser_options_set_warning_callback) \
   X(g_mime_part_get_content) X(g_mime_part_get_content_encoding) X(g_mime_part_is_attachment) \
   X(g_mime_part_set_content) X(g_mime_part_set_content_encoding) \
-  X(g_mime_stream_fs_new) X(g_mime_stream_fs_new_with_bounds) X(g_mime_stream_mem_get_byte_array) \
+  X(g_mime_stream_fs_new) X(g_mime_stream_mem_get_byte_array) \
   X(g_mime_stream_mem_new) X(g_mime_stream_mem_new_with_buffer) X(g_mime_stream_substream) \
   X(g_mime_text_part_new_with_subtype) \
   X(internet_address_list_add) X(internet_address_mailbox_new) X(internet_address_set_charset)

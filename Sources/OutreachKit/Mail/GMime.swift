@@ -155,7 +155,8 @@ enum GMime {
       else { continue }
       defer { outreach_unref(gm, substream) }
       if let bodyStart = bodyWithoutBlank {
-        parseOne(substream, reader: reader, window: window, start: message.lowerBound, end: parseEnd) { parsed in
+        parseOne(substream, reader: reader, window: window, start: message.lowerBound, end: parseEnd, dropTruncation: true) {
+          parsed in
           var parsed = parsed
           let raw = Array(window[(bodyStart - message.lowerBound)...])
           var text = Charsets.lossyUTF8(raw, offsets: Array(bodyStart..<message.upperBound))
@@ -164,7 +165,6 @@ enum GMime {
             kind: .plain, bytes: text.bytes, inputOffsets: text.offsets, anchor: bodyStart, flowed: false, delSp: false)
           parsed.end = message.upperBound
           parsed.window = window
-          parsed.warnings.removeAll { $0.hasPrefix("the message is cut short") }
           parsed.warnings.insert("no blank line after the headers; read what follows them as the body", at: 0)
           body(parsed)
         }
@@ -280,8 +280,6 @@ enum GMime {
     return hasTime && hasYear
   }
 
-  /// Parses the one message in `stream` (an mbox message from its `From `
-  /// line, or a whole `.eml`).
   /// One parser, its options and warning collector, reused for every
   /// message of a file (a parser a message cost the mbox a third).
   final class Reader {
@@ -309,32 +307,46 @@ enum GMime {
     }
   }
 
+  /// Parses the one message in `stream` (an mbox message after its `From `
+  /// line, or a whole `.eml`).
   private static func parseOne(
     _ stream: UnsafeMutablePointer<GMimeStream>, reader: Reader, window: [UInt8], start: Int, end: Int,
-    _ body: (ParsedMessage) -> Void
+    dropTruncation: Bool = false, _ body: (ParsedMessage) -> Void
   ) {
     let parser = reader.parser
     let options = reader.options
     let collector = reader.collector
-    collector.items.removeAll()
+    collector.reset()
     gm.pointee.g_mime_parser_init_with_stream(parser, stream)
     gm.pointee.g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE)
     gm.pointee.g_mime_parser_set_persist_stream(parser, 1)
     guard let message = gm.pointee.g_mime_parser_construct_message(parser, options) else { return }
     let headersBegin = Int(gm.pointee.g_mime_parser_get_headers_begin(parser))
     // RFC 2045: a Content-Type that does not parse means text/plain.
-    let invalidType = collector.items.contains { $0.hasPrefix("an invalid Content-Type") }
+    let invalidType = collector.codes.contains(GMIME_WARN_INVALID_CONTENT_TYPE.rawValue)
     var parsed = read(message, window: window, start: start, end: end, invalidContentType: invalidType)
     parsed.window = window
     parsed.headersBegin = max(0, headersBegin)
-    parsed.warnings = collector.items + parsed.warnings
+    // Headers cut off on purpose (no blank line before the body): GMime's
+    // "cut short" is about the cut, not the message.
+    let dropped: Set<UInt32> = dropTruncation ? [GMIME_WARN_TRUNCATED_MESSAGE.rawValue] : []
+    parsed.warnings = zip(collector.items, collector.itemCodes).filter { !dropped.contains($0.1) }.map(\.0) + parsed.warnings
     outreach_unref(gm, message)
     body(parsed)
   }
 
   final class WarningCollector {
     var items: [String] = []
+    /// The codes seen, so decisions never depend on a message's wording.
+    var codes = Set<UInt32>()
+    var itemCodes: [UInt32] = []
+    func reset() {
+      items.removeAll()
+      codes.removeAll()
+      itemCodes.removeAll()
+    }
     func add(offset: Int, code: GMimeParserWarning, item: String?) {
+      codes.insert(code.rawValue)
       let what: String
       switch code {
       case GMIME_WARN_MALFORMED_MULTIPART: what = "a multipart part has no parts (a missing or wrong boundary?)"
@@ -348,7 +360,10 @@ enum GMime {
       case GMIME_CRIT_PART_WITHOUT_HEADERS_OR_CONTENT: what = "a MIME part has neither headers nor content"
       default: return
       }
-      if !items.contains(what) { items.append(what) }
+      if !items.contains(what) {
+        items.append(what)
+        itemCodes.append(code.rawValue)
+      }
     }
   }
 

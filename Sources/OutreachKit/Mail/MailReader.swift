@@ -24,11 +24,8 @@ extension Linter {
   public func read(path: String) throws -> [ReadMessage] {
     guard GMime.available else { throw GMime.missing(path: path) }
     guard HTMLText.library != nil else { throw HTMLText.missing(path: path) }
-    let kind = EmailKind.of(path: path)
-    let bytes = try TextFile.read(path: path, validate: false)
-    let mbox = kind == .mbox || (kind == nil && EmailKind.detect(bytes) == .mbox)
     var out: [ReadMessage] = []
-    GMime.forEachMessage(in: .memory(bytes), mbox: mbox) { message in
+    let collect: (ParsedMessage) -> Void = { message in
       let window = RawWindow(bytes: message.window, base: message.start, baseLine: 0)
       let document = MailDocument.make(path: path, message: message, window: window, mail: mail)
       let text = document.source.bytes
@@ -39,6 +36,16 @@ extension Linter {
           path: path, messageID: message.messageID, subject: message.subject, text: String(decoding: body, as: UTF8.self),
           warnings: message.warnings))
     }
+    if EmailKind.of(path: path) == .mbox {
+      // Streamed from the file, as `lint` reads an mbox of any size.
+      let descriptor = try TextFile.open(path: path)
+      defer { close(descriptor) }
+      GMime.forEachMessage(in: .file(descriptor: descriptor, path: path), mbox: true, collect)
+      return out
+    }
+    let bytes = try TextFile.read(path: path, validate: false)
+    let mbox = EmailKind.of(path: path) == nil && EmailKind.detect(bytes) == .mbox
+    GMime.forEachMessage(in: .memory(bytes), mbox: mbox, collect)
     if out.isEmpty, !mbox, TextFile.firstInvalidUTF8(bytes) == nil {
       // No header block: all of it is the body, as `lint` reads it.
       out.append(
