@@ -36,6 +36,7 @@ public struct Linter: Sendable {
     self.mail = mail
     var patterns: [PhraseMatcher.Pattern] = []
     var regexes: [(Int, Int, SharedRegex)] = []
+    var chunked = Set<Int>()
     func add(_ tokens: [String], rule index: Int, payloads: [Int]? = nil) {
       let rule = rules[index]
       var regexTokens: [(String, Int)] = []
@@ -55,6 +56,7 @@ public struct Linter: Sendable {
         // DFA for 100,000 alternatives outgrows its memory and falls back to
         // a scan that costs the pattern's size at every byte (15 s on one
         // 32 KB line); chunks keep each DFA small.
+        if regexTokens.count > Self.tokensPerRegex { chunked.insert(index) }
         var start = 0
         while start < regexTokens.count {
           let chunk = regexTokens[start..<min(regexTokens.count, start + Self.tokensPerRegex)]
@@ -104,9 +106,7 @@ public struct Linter: Sendable {
       }
     }
     self.matcher = PhraseMatcher(patterns: patterns)
-    var perRule: [Int: Int] = [:]
-    for entry in regexes where entry.1 == 0 && entry.2.group == 0 { perRule[entry.0, default: 0] += 1 }
-    self.chunkedRules = Set(perRule.filter { $0.value > 1 }.keys)
+    self.chunkedRules = chunked
     self.regexes = regexes
     self.alwaysRunRegexes = alwaysRun
     var genericSubjects: [Int: Set<String>] = [:]

@@ -24,16 +24,17 @@ public enum Reporters {
   /// Files in the order they came, and within a file by line, then column
   /// (then rule), in every format.
   public static func ordered(_ findings: [Finding]) -> [Finding] {
+    // Each finding's file rank, looked up once (not in every comparison).
     var rank: [String: Int] = [:]
-    for finding in findings where rank[finding.path] == nil { rank[finding.path] = rank.count }
-    let sorted = findings.enumerated().sorted { a, b in
-      let (x, y) = (a.element, b.element)
-      if x.path != y.path { return rank[x.path]! < rank[y.path]! }
-      if x.line != y.line { return x.line < y.line }
-      if x.column != y.column { return x.column < y.column }
-      return a.offset < b.offset
+    var keys: [(file: Int, line: Int, column: Int, index: Int)] = []
+    keys.reserveCapacity(findings.count)
+    for (index, finding) in findings.enumerated() {
+      let file = rank[finding.path] ?? rank.count
+      rank[finding.path] = file
+      keys.append((file, finding.line, finding.column, index))
     }
-    return sorted.map(\.element)
+    keys.sort { ($0.file, $0.line, $0.column, $0.index) < ($1.file, $1.line, $1.column, $1.index) }
+    return keys.map { findings[$0.index] }
   }
 
   /// `3 findings (1 error, 2 warnings) in 5 files`.
