@@ -77,8 +77,10 @@ public struct Drafter: Sendable {
     // the reason says which one leads.
     return noResponsePlan(account, people: people, observations: observations).map { person, lead in
       var person = person
-      if let label = templates.labels[lead.id]?.render(lead.facts, library: templates.library) {
-        person.reason += "; leads with " + label
+      if let label = templates.labels[lead.id]?.render(lead.facts, library: templates.library),
+        let template = templates.reasons["with_lead"]
+      {
+        person.reason += "; " + template.render(["lead": label], library: templates.library)
       }
       return person
     }
