@@ -82,6 +82,7 @@ public struct Checker {
     for sample in samples {
       guard let account = attempt({ try AccountLoader.load(path: sample.path, text: sample.text).0 }) else { continue }
       report.accounts += 1
+      let fitted = drafter.observations(for: account)
       for stage in [Stage.onboarding, .checkIn, .noResponse] {
         // No-response also gets a draft for every role and every lead the
         // account raises, so each role and observation partial is rendered
@@ -95,7 +96,7 @@ public struct Checker {
           report.drafts += 1
           // A no-response email leads its reader with what suits their role.
           if draft.stage == .noResponse, let person = draft.to.first, let lead = draft.observations.first,
-            let observation = drafter.observations(for: account).first(where: { $0.id == lead }),
+            let observation = fitted.first(where: { $0.id == lead }),
             !observation.roles.contains(person.role)
           {
             report.errors.append(

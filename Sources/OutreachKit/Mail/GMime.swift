@@ -195,10 +195,7 @@ enum GMime {
       if line.isEmpty { return nil }
       if line.first == 0x20 || line.first == 0x09 {
         if !sawHeader { return nil }
-      } else if let colon = line.firstIndex(of: 0x3A), colon > line.startIndex,
-        line[line.startIndex..<colon].allSatisfy({ (33...126).contains($0) })
-      {
-        // An RFC 5322 field name: printable ASCII but the colon, no space.
+      } else if isHeaderLine(line) {
         sawHeader = true
       } else {
         return sawHeader ? start : nil
@@ -251,9 +248,14 @@ enum GMime {
     guard bytes.starts(with: Array("From ".utf8)) else { return false }
     if isFromLine(bytes) { return true }
     guard let newline = bytes.firstIndex(of: 0x0A) else { return false }
-    let next = bytes[(newline + 1)...].prefix { $0 != 0x0A && $0 != 0x0D }
-    guard let colon = next.firstIndex(of: 0x3A), colon > next.startIndex else { return false }
-    return next[next.startIndex..<colon].allSatisfy { (33...126).contains($0) }
+    return isHeaderLine(bytes[(newline + 1)...].prefix { $0 != 0x0A && $0 != 0x0D })
+  }
+
+  /// Whether a line starts with an RFC 5322 field name and its colon: one
+  /// or more printable ASCII bytes, no space, no colon.
+  static func isHeaderLine(_ line: ArraySlice<UInt8>) -> Bool {
+    guard let colon = line.firstIndex(of: 0x3A), colon > line.startIndex else { return false }
+    return line[line.startIndex..<colon].allSatisfy { (33...126).contains($0) }
   }
 
   /// Whether a line is an mbox `From ` separator, as mutt and Thunderbird
