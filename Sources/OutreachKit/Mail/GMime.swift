@@ -36,6 +36,8 @@ struct MailBody {
   /// escape) it was decoded from; nil where the encoding loses positions
   /// (base64, a multibyte charset other than UTF-8).
   var inputOffsets: [Int]?
+  /// Whether `inputOffsets` mark character starts in a multibyte charset.
+  var characterStarts = false
   /// Input offset of the part's first body byte.
   var anchor: Int
   var flowed: Bool
@@ -151,8 +153,27 @@ enum GMime {
       // body; a mail client (and Python's email) shows it as the body.
       let bodyWithoutBlank = headerEndWithoutBlankLine(window, from: skip).map { message.lowerBound + $0 }
       let parseEnd = bodyWithoutBlank ?? message.upperBound
-      guard let substream = gm.pointee.g_mime_stream_substream(stream, gint64(from), gint64(parseEnd))
-      else { continue }
+      // Two Content-Type headers: GMime takes the last. The one whose
+      // boundary the body holds is read (else the first, as RFC 2045 and
+      // Python's email do); the others are renamed, same length, in a copy
+      // that GMime reads (its offsets then count from `message`'s start).
+      let duplicate = bodyWithoutBlank == nil ? DuplicateContentType.resolve(window, from: skip) : nil
+      var shift = 0
+      let substream: UnsafeMutablePointer<GMimeStream>?
+      if let duplicate {
+        shift = message.lowerBound
+        substream = duplicate.bytes.withUnsafeBufferPointer { buffer in
+          buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(buffer.count, 1)) { pointer in
+            gm.pointee.g_mime_stream_mem_new_with_buffer(pointer, buffer.count).flatMap { memory in
+              defer { outreach_unref(gm, memory) }
+              return gm.pointee.g_mime_stream_substream(memory, gint64(skip), gint64(buffer.count))
+            }
+          }
+        }
+      } else {
+        substream = gm.pointee.g_mime_stream_substream(stream, gint64(from), gint64(parseEnd))
+      }
+      guard let substream else { continue }
       defer { outreach_unref(gm, substream) }
       if let bodyStart = bodyWithoutBlank {
         parseOne(substream, reader: reader, window: window, start: message.lowerBound, end: parseEnd, dropTruncation: true) {
@@ -170,14 +191,84 @@ enum GMime {
         }
         continue
       }
-      parseOne(substream, reader: reader, window: window, start: message.lowerBound, end: message.upperBound) { parsed in
+      parseOne(
+        substream, reader: reader, window: window, start: message.lowerBound, end: message.upperBound, shift: shift
+      ) { parsed in
         var parsed = parsed
+        if let duplicate { parsed.warnings.insert(duplicate.warning, at: 0) }
         if number == 0, prelude > 0 {
           parsed.warnings.insert(
             "the \(prelude) bytes before the mbox's first From line belong to no message; skipped them", at: 0)
         }
         body(parsed)
       }
+    }
+  }
+
+  /// A top-level header block with more than one Content-Type field.
+  struct DuplicateContentType {
+    /// The message with the fields not read renamed (`X-Dropped-CT`).
+    var bytes: [UInt8]
+    var warning: String
+
+    static func resolve(_ window: [UInt8], from offset: Int) -> DuplicateContentType? {
+      // The fields: (offset of the name, value unfolded, 1-based line).
+      var fields: [(start: Int, value: String, line: Int)] = []
+      var start = offset
+      var line = 1
+      let limit = min(window.count, offset + 64 * 1024)
+      let name = Array("content-type:".utf8)
+      var inContentType = false
+      while start < limit {
+        let newline = window[start..<limit].firstIndex(of: 0x0A) ?? limit
+        var text = window[start..<newline]
+        if text.last == 0x0D { text = text.dropLast() }
+        if text.isEmpty { break }
+        if text.first == 0x20 || text.first == 0x09 {
+          // A folded line: part of the field before it.
+          if inContentType { fields[fields.count - 1].value += " " + String(decoding: text, as: UTF8.self) }
+        } else if text.count >= name.count, zip(text.prefix(name.count), name).allSatisfy({ $0 | 0x20 == $1 }) {
+          fields.append((start, String(decoding: text.dropFirst(name.count), as: UTF8.self), line))
+          inContentType = true
+        } else {
+          inContentType = false
+        }
+        start = newline + 1
+        line += 1
+      }
+      guard fields.count > 1 else { return nil }
+      let body = window[min(start, window.count)...]
+      let chosen =
+        fields.firstIndex { field in
+          guard let boundary = boundary(field.value) else { return false }
+          let marker = Array(("\n--" + boundary).utf8)
+          return body.firstRange(of: marker) != nil || body.starts(with: marker.dropFirst())
+        } ?? 0
+      var bytes = window
+      for (index, field) in fields.enumerated() where index != chosen {
+        bytes.replaceSubrange(field.start..<(field.start + 12), with: Array("X-Dropped-CT".utf8))
+      }
+      let type = fields[chosen].value.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+      let why = chosen == 0 && boundary(fields[0].value) == nil ? "the first" : "its boundary is in the body"
+      let warning =
+        "\(fields.count) Content-Type headers; read the body as `\(TerminalText.safe(type))`, "
+        + "the one on line \(fields[chosen].line) of the headers (\(why))"
+      return DuplicateContentType(bytes: bytes, warning: warning)
+    }
+
+    /// A multipart type's `boundary` parameter, quotes taken off.
+    static func boundary(_ value: String) -> String? {
+      guard value.lowercased().contains("multipart/") else { return nil }
+      for parameter in value.split(separator: ";").dropFirst() {
+        let pair = parameter.split(separator: "=", maxSplits: 1)
+        guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == "boundary" else { continue }
+        var boundary = pair[1].trimmingCharacters(in: .whitespaces)
+        if boundary.hasPrefix("\""), boundary.hasSuffix("\""), boundary.count >= 2 {
+          boundary = String(boundary.dropFirst().dropLast())
+        }
+        return boundary.isEmpty ? nil : boundary
+      }
+      return nil
     }
   }
 
@@ -313,7 +404,7 @@ enum GMime {
   /// line, or a whole `.eml`).
   private static func parseOne(
     _ stream: UnsafeMutablePointer<GMimeStream>, reader: Reader, window: [UInt8], start: Int, end: Int,
-    dropTruncation: Bool = false, _ body: (ParsedMessage) -> Void
+    dropTruncation: Bool = false, shift: Int = 0, _ body: (ParsedMessage) -> Void
   ) {
     let parser = reader.parser
     let options = reader.options
@@ -323,10 +414,11 @@ enum GMime {
     gm.pointee.g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE)
     gm.pointee.g_mime_parser_set_persist_stream(parser, 1)
     guard let message = gm.pointee.g_mime_parser_construct_message(parser, options) else { return }
-    let headersBegin = Int(gm.pointee.g_mime_parser_get_headers_begin(parser))
+    let headersBegin = Int(gm.pointee.g_mime_parser_get_headers_begin(parser)) + shift
     // RFC 2045: a Content-Type that does not parse means text/plain.
     let invalidType = collector.codes.contains(GMIME_WARN_INVALID_CONTENT_TYPE.rawValue)
-    var parsed = read(message, window: window, start: start, end: end, invalidContentType: invalidType)
+    var parsed = read(
+      message, window: window, start: start, end: end, invalidContentType: invalidType, shift: shift)
     parsed.window = window
     parsed.headersBegin = max(0, headersBegin)
     // Headers cut off on purpose (no blank line before the body): GMime's
@@ -375,9 +467,12 @@ enum GMime {
 
   /// - Parameter window: the input bytes `start..<end`.
   private static func read(
-    _ message: UnsafeMutablePointer<GMimeMessage>, window: [UInt8], start: Int, end: Int, invalidContentType: Bool = false
+    _ message: UnsafeMutablePointer<GMimeMessage>, window: [UInt8], start: Int, end: Int, invalidContentType: Bool = false,
+    shift: Int = 0
   ) -> ParsedMessage {
     var parsed = ParsedMessage(start: start, end: end, headerCount: 0)
+    // A subject in raw 8-bit bytes that are not UTF-8.
+    var rawSubject: [UInt8]? = nil
     parsed.messageID = string(gm.pointee.g_mime_message_get_message_id(message))
     let object = outreach_as_object(message)
     if let headers = gm.pointee.g_mime_object_get_header_list(object) {
@@ -386,9 +481,15 @@ enum GMime {
         guard let header = gm.pointee.g_mime_header_list_get_header_at(headers, index),
           let name = string(gm.pointee.g_mime_header_get_name(header)), name.lowercased() == "subject"
         else { continue }
-        let raw = string(gm.pointee.g_mime_header_get_raw_value(header)) ?? ""
+        let rawPointer = gm.pointee.g_mime_header_get_raw_value(header)
+        let raw = string(rawPointer) ?? ""
         parsed.subject = EncodedWords.decode(raw) ?? string(gm.pointee.g_mime_message_get_subject(message)) ?? ""
-        let offset = Int(gm.pointee.g_mime_header_get_offset(header))
+        if let rawPointer {
+          let bytes = Array(UnsafeRawBufferPointer(start: rawPointer, count: strlen(rawPointer)))
+          // Not UTF-8, or ISO-2022-JP's escapes (7-bit, but no text as is).
+          if TextFile.firstInvalidUTF8(bytes) != nil || bytes.contains(0x1B) { rawSubject = bytes }
+        }
+        let offset = Int(gm.pointee.g_mime_header_get_offset(header)) + shift
         if offset >= 0 {
           let leading = raw.utf8.prefix { $0 == 0x20 || $0 == 0x09 }.count
           parsed.subjectOffset = offset + name.utf8.count + 1 + leading
@@ -408,7 +509,28 @@ enum GMime {
       }
     }
     if let part = plain ?? html {
-      parsed.body = decode(part, html: plain == nil, window: window, base: start, warnings: &parsed.warnings)
+      parsed.body = decode(
+        part, html: plain == nil, window: window, base: start, shift: shift, warnings: &parsed.warnings)
+    }
+    if let rawSubject {
+      // Raw 8-bit in a header is unlabelled; the body's charset is the
+      // sender's (how mail clients read a GB2312 or Big5 subject sent raw),
+      // else GMime's reading (UTF-8, then Latin-1) stands.
+      var charset = (plain ?? html).flatMap {
+        string(gm.pointee.g_mime_object_get_content_type_parameter(outreach_as_object($0), "charset"))
+      }
+      if rawSubject.contains(0x1B), TextFile.firstInvalidUTF8(rawSubject) == nil,
+        charset?.lowercased().hasPrefix("iso-2022") != true
+      {
+        charset = "iso-2022-jp"
+      }
+      if let charset = charset?.lowercased().trimmingSpaces, !Charsets.utf8Names.contains(charset),
+        let converted = convert(rawSubject.filter { $0 != 0x0D && $0 != 0x0A }, from: charset),
+        TextFile.firstInvalidUTF8(converted) == nil,
+        !String(decoding: converted, as: UTF8.self).contains("\u{FFFD}")
+      {
+        parsed.subject = String(decoding: converted, as: UTF8.self).trimmingSpaces
+      }
     }
     return parsed
   }
@@ -440,7 +562,8 @@ enum GMime {
   }
 
   private static func decode(
-    _ part: UnsafeMutablePointer<GMimePart>, html: Bool, window: [UInt8], base: Int, warnings: inout [String]
+    _ part: UnsafeMutablePointer<GMimePart>, html: Bool, window: [UInt8], base: Int, shift: Int = 0,
+    warnings: inout [String]
   ) -> MailBody? {
     guard let content = gm.pointee.g_mime_part_get_content(part) else { return nil }
     let encoding = gm.pointee.g_mime_part_get_content_encoding(part)
@@ -451,7 +574,7 @@ enum GMime {
     if let raw = gm.pointee.g_mime_data_wrapper_get_stream(content) {
       let start = Int(outreach_stream_start(raw))
       let end = Int(outreach_stream_end(raw))
-      if start >= 0, end > start { rawRange = start..<end }
+      if start >= 0, end > start { rawRange = (start + shift)..<(end + shift) }
     }
     // Undo the transfer encoding.
     guard let sink = gm.pointee.g_mime_stream_mem_new() else { return nil }
@@ -489,8 +612,64 @@ enum GMime {
     let format = string(gm.pointee.g_mime_object_get_content_type_parameter(object, "format"))?.lowercased()
     let delsp = string(gm.pointee.g_mime_object_get_content_type_parameter(object, "delsp"))?.lowercased()
     return MailBody(
-      kind: html ? .html : .plain, bytes: text.bytes, inputOffsets: text.offsets,
+      kind: html ? .html : .plain, bytes: text.bytes, inputOffsets: text.offsets, characterStarts: text.characterStarts,
       anchor: rawRange?.lowerBound ?? 0, flowed: format == "flowed", delSp: delsp == "yes")
+  }
+
+  /// `convert`, one character at a time, so each output byte keeps the
+  /// input offset of the character it came from: exact positions in any
+  /// charset, multibyte (Shift_JIS, GB2312, Big5) or stateful (ISO-2022-JP,
+  /// whose escape sequences give no character and no position).
+  static func convertMapped(_ bytes: [UInt8], offsets: [Int], from charset: String) -> MappedText? {
+    guard GMime.available, offsets.count == bytes.count else { return nil }
+    guard let name = gm.pointee.g_mime_charset_iconv_name(charset) else { return nil }
+    let converter = gm.pointee.g_mime_iconv_open("UTF-8", name)
+    guard let converter, converter != iconv_t(bitPattern: -1) else { return nil }
+    defer { _ = gm.pointee.g_mime_iconv_close(converter) }
+    var output = [UInt8]()
+    var outputOffsets = [Int]()
+    output.reserveCapacity(bytes.count * 2)
+    outputOffsets.reserveCapacity(bytes.count * 2)
+    var input = bytes
+    input.withUnsafeMutableBufferPointer { source in
+      guard let base = source.baseAddress else { return }
+      var chunk = [CChar](repeating: 0, count: 64)
+      var position = 0
+      while position < source.count {
+        // The shortest run of bytes from `position` that converts.
+        var length = 1
+        while true {
+          var inPointer: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(base + position).assumingMemoryBound(
+            to: CChar.self)
+          var inLeft = length
+          let (produced, result, error): (Int, Int, Int32) = chunk.withUnsafeMutableBufferPointer { out in
+            var outPointer: UnsafeMutablePointer<CChar>? = out.baseAddress
+            var outLeft = out.count
+            let result = iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft)
+            return (out.count - outLeft, result, result == -1 ? errno : 0)
+          }
+          let consumed = length - inLeft
+          if produced > 0 {
+            output.append(contentsOf: chunk[0..<produced].map { UInt8(bitPattern: $0) })
+            outputOffsets.append(contentsOf: repeatElement(offsets[position], count: produced))
+          }
+          if result == -1, error == EINVAL, consumed == 0, position + length < source.count, length < 8 {
+            length += 1
+            continue
+          }
+          if result == -1, consumed == 0, error != E2BIG {
+            // A byte that does not convert: a replacement character.
+            output.append(contentsOf: [0xEF, 0xBF, 0xBD])
+            outputOffsets.append(contentsOf: repeatElement(offsets[position], count: 3))
+            position += 1
+          } else {
+            position += max(consumed, 1)
+          }
+          break
+        }
+      }
+    }
+    return MappedText(bytes: output, offsets: outputOffsets, characterStarts: true)
   }
 
   /// Converts `bytes` in `charset` to UTF-8 with GMime's iconv helpers.

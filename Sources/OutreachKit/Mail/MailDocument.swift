@@ -16,6 +16,13 @@ struct RawWindow: Sendable {
   let base: Int
   /// 0-based line of `bytes[0]` in the file.
   let baseLine: Int
+  /// Sorted file offsets where a character starts, for a body in a
+  /// multibyte charset (Shift_JIS, ISO-2022-JP): there columns count these
+  /// characters, not bytes. Nil for UTF-8 and single-byte charsets.
+  var characterStarts: [Int]? = nil
+  /// File offsets of the body those starts are in: a byte there that
+  /// starts no character (an ISO-2022-JP escape) takes no column.
+  var characterRange: Range<Int> = 0..<0
 
   /// 1-based line and column of a file offset. Columns count Unicode
   /// scalars where the line is UTF-8, bytes (one a character) where it is
@@ -27,6 +34,10 @@ struct RawWindow: Sendable {
     let line = before.count(of: 0x0A)
     let start = (before.lastIndex(of: 0x0A) ?? -1) + 1
     let prefix = Array(bytes[start..<offset])
+    if let starts = characterStarts, characterRange.contains(base + start) || characterRange.contains(base + offset) {
+      let column = starts.count { $0 >= base + start && $0 < base + offset }
+      return (baseLine + line + 1, column + 1)
+    }
     let column = TextFile.firstInvalidUTF8(prefix) == nil ? prefix.filter { $0 & 0xC0 != 0x80 }.count : prefix.count
     return (baseLine + line + 1, column + 1)
   }
@@ -43,6 +54,8 @@ extension RawWindow {
     /// Whether the current line is UTF-8 (columns count scalars) or in a
     /// single-byte charset (columns count bytes).
     private var lineIsUTF8 = true
+    /// The next entry of `window.characterStarts` not yet passed.
+    private var startIndex = 0
 
     init(_ window: RawWindow) {
       self.window = window
@@ -58,17 +71,23 @@ extension RawWindow {
     func position(of absolute: Int) -> (line: Int, column: Int) {
       let target = max(0, min(absolute - window.base, window.bytes.count))
       if target < offset {
-        (offset, line, column) = (0, 0, 0)
+        (offset, line, column, startIndex) = (0, 0, 0, 0)
         lineIsUTF8 = isUTF8(lineFrom: 0)
       }
       let bytes = window.bytes
+      let starts = window.characterStarts ?? []
+      let startsRange = window.characterRange
       while offset < target {
         let byte = bytes[offset]
+        let absolute = window.base + offset
         offset += 1
         if byte == 0x0A {
           line += 1
           column = 0
           lineIsUTF8 = isUTF8(lineFrom: offset)
+        } else if startsRange.contains(absolute) {
+          while startIndex < starts.count, starts[startIndex] < absolute { startIndex += 1 }
+          if startIndex < starts.count, starts[startIndex] == absolute { column += 1 }
         } else if !lineIsUTF8 || byte & 0xC0 != 0x80 {
           column += 1
         }
@@ -472,13 +491,18 @@ enum MailDocument {
     text += [0x0A, 0x0A]
     let bodyStart = text.count
     var offsets: [Int]? = nil
+    var characterStarts: [Int]? = nil
     if let body = message.body {
       switch body.kind {
       case .plain:
-        var mapped = MappedText(bytes: body.bytes, offsets: body.inputOffsets)
+        var mapped = MappedText(
+          bytes: body.bytes, offsets: body.inputOffsets, characterStarts: body.characterStarts)
         if body.flowed { mapped = Charsets.unflow(mapped, delSp: body.delSp) }
         text += Self.blankingUuencode(mapped.bytes.map { $0 == 0 ? 0x20 : $0 })
         offsets = mapped.offsets
+        if mapped.characterStarts, let all = mapped.offsets {
+          characterStarts = Array(Set(all)).sorted()
+        }
       case .html:
         text += HTMLText.text(body.bytes) ?? []
       }
@@ -492,7 +516,11 @@ enum MailDocument {
       exact = !value.utf8.contains(0x0A) && String(value).trimmingSpaces == subject
     }
     let locator = MailLocator(
-      window: window, subjectStart: subjectStart, bodyStart: bodyStart, bodyLine: 3, subjectOffset: message.subjectOffset,
+      window: RawWindow(
+        bytes: window.bytes, base: window.base, baseLine: window.baseLine, characterStarts: characterStarts,
+        characterRange: characterStarts.map { min($0.first ?? 0, message.body?.anchor ?? 0)..<(($0.last ?? 0) + 1) }
+          ?? 0..<0),
+      subjectStart: subjectStart, bodyStart: bodyStart, bodyLine: 3, subjectOffset: message.subjectOffset,
       subjectExact: exact, bodyOffsets: offsets, anchor: message.body?.anchor ?? message.headersBegin,
       headers: message.headersBegin)
     return EmailDocument(source: SourceText(path: path, bytes: text), syntax: .plain, mail: mail, locator: locator)

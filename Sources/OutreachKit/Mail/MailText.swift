@@ -4,6 +4,9 @@ import Foundation
 struct MappedText {
   var bytes: [UInt8]
   var offsets: [Int]?
+  /// Whether `offsets` mark where each character starts in a multibyte
+  /// charset, so columns count characters, not bytes.
+  var characterStarts = false
 }
 
 /// Finds where each decoded byte of a part was written in the input, so a
@@ -72,7 +75,14 @@ enum Charsets {
     let name = charset?.lowercased().trimmingSpaces ?? "us-ascii"
     if !utf8Names.contains(name) {
       if let converted = GMime.convert(bytes, from: name) {
-        return MappedText(bytes: converted, offsets: offsets.flatMap { remap(converted, from: bytes, offsets: $0) })
+        var scalars = 0
+        for byte in converted where byte & 0xC0 != 0x80 { scalars += 1 }
+        guard let offsets, scalars != bytes.count else {
+          return MappedText(bytes: converted, offsets: offsets.flatMap { remap(converted, from: bytes, offsets: $0) })
+        }
+        // A multibyte charset: converted a character at a time.
+        if let mapped = GMime.convertMapped(bytes, offsets: offsets, from: name) { return mapped }
+        return MappedText(bytes: converted, offsets: remap(converted, from: bytes, offsets: offsets))
       }
       warnings.append("\(label) declares an unknown charset `\(charset ?? "")`; read it as UTF-8")
     }
@@ -157,7 +167,7 @@ enum Charsets {
       if let all = text.offsets { offsets!.append(all[index]) }
       index += 1
     }
-    return MappedText(bytes: out, offsets: offsets)
+    return MappedText(bytes: out, offsets: offsets, characterStarts: text.characterStarts)
   }
 
   /// RFC 3676: a line ending in a space is joined with the next one
@@ -203,7 +213,7 @@ enum Charsets {
       }
       index += 1
     }
-    return MappedText(bytes: out, offsets: offsets)
+    return MappedText(bytes: out, offsets: offsets, characterStarts: text.characterStarts)
   }
 }
 
