@@ -17,8 +17,20 @@ struct Lint: ParsableCommand {
   @Argument(help: ArgumentHelp("Email files or folders; - or nothing reads standard input.", valueName: "path"))
   var paths: [String] = []
 
-  @Option(help: "Output format.")
+  @Option(name: [.long, .customLong("output")], help: "Output format (--output, as Vale spells it, works too).")
   var format: ReportFormat = .text
+
+  @Option(
+    name: .customLong("minAlertLevel"),
+    help: ArgumentHelp(
+      "Leave out findings below this level (Vale's MinAlertLevel, over the configuration's).", valueName: "level"))
+  var minAlertLevel: Severity?
+
+  @Option(
+    help: ArgumentHelp(
+      "Lint only the files whose path matches this glob (Vale's --glob: `*.md`, `**/*.{md,txt}`, `!drafts/*`).",
+      valueName: "glob"))
+  var glob: String?
 
   @Option(help: "The lowest severity that makes the exit status 1.")
   var failOn: Severity = .error
@@ -41,9 +53,12 @@ struct Lint: ParsableCommand {
   }
 
   func run() throws {
-    let session = try ruleOptions.session()
+    let session = try ruleOptions.session(minAlertLevel: minAlertLevel, tolerateBrokenRules: true)
     for warning in session.warnings { Terminal.note(warning.description) }
-    var report = session.linter.lint(paths: paths)
+    var report = session.linter.lint(paths: paths, glob: glob.map(ValeGlob.init))
+    // A rule file that did not load: its findings are missing, so the run
+    // is incomplete (exit 2), but every other rule ran.
+    report.errors = session.ruleSet.failures + report.errors
     if fix || diff {
       // Files in order; each fixed file is linted again, so what is left
       // (findings with no safe fix) is what gets reported.

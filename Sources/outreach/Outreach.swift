@@ -28,8 +28,10 @@ struct RuleOptions: ParsableArguments {
   @Flag(help: "Use only the rules from --rules folders, not the built-in ones.")
   var noDefaultRules = false
 
-  func session() throws -> LintSession {
-    try LintSession(ruleFolders: ruleFolders, configPath: config, noDefaultRules: noDefaultRules)
+  func session(minAlertLevel: Severity? = nil, tolerateBrokenRules: Bool = false) throws -> LintSession {
+    try LintSession(
+      ruleFolders: ruleFolders, configPath: config, noDefaultRules: noDefaultRules, minAlertLevel: minAlertLevel,
+      tolerateBrokenRules: tolerateBrokenRules)
   }
 }
 
@@ -85,7 +87,7 @@ enum Terminal {
     switch format {
     case .text: writeReport(rendered)
     case .json, .sarif: writeJSON(rendered)
-    case .github: write(rendered)
+    case .github, .line: write(rendered)
     }
   }
   /// Output whose untrusted parts were escaped where it was made: a text

@@ -102,8 +102,26 @@ import Testing
       let result = try runOutreach(["lint", "--rules", folder, "-"], stdin: "Hi\n")
       #expect(result.status == 2)
       #expect(result.stderr.contains(expected), "expected \(expected) in \(result.stderr)")
-      #expect(result.stderr.split(separator: "\n").count == 1)
+      // One line for the file, then the summary: the other rules ran.
+      #expect(result.stderr.split(separator: "\n").filter { $0.contains("error:") }.count == 1, "\(result.stderr)")
+      #expect(result.stderr.split(separator: "\n").last?.contains("no findings in 1 file") == true, "\(result.stderr)")
     }
+  }
+
+  /// A rule file that does not load is one error; every other rule (the
+  /// same folder's, the built-in ones) still runs, and the exit status says
+  /// the run was incomplete.
+  @Test func aBrokenRuleFileLeavesTheOtherRulesRunning() throws {
+    let folder = makeTemporaryFolder()
+    try "extends: existence\nmessage: x\ntokens:\n  - 'a('\n".write(
+      toFile: folder + "/Bad.yml", atomically: true, encoding: .utf8)
+    try "extends: existence\nmessage: \"'%s' found\"\ntokens: [flags]\n".write(
+      toFile: folder + "/Good.yml", atomically: true, encoding: .utf8)
+    let result = try runOutreach(
+      ["lint", "--rules", folder, "--format", "line", "-"], stdin: "Hi Ana, the flags look stale, circling back.\n")
+    #expect(result.status == 2, "\(result.stderr)")
+    #expect(result.stdout.contains(".Good:'flags' found") && result.stdout.contains(":vibe-killer:"), "\(result.stdout)")
+    #expect(result.stderr.contains("Bad.yml:4: invalid regular expression"), "\(result.stderr)")
   }
 
   @Test func rulesFolderFoundUpwardExtendsTheBuiltIns() throws {

@@ -20,16 +20,28 @@ public struct LintReport: Sendable {
 
 extension Linter {
   /// Lints files and folders; `-` (or no path) reads standard input.
-  public func lint(paths: [String], standardInput: () throws -> [UInt8] = Linter.readStandardInput) -> LintReport {
+  /// - Parameter glob: only files whose path matches it (Vale's `--glob`).
+  public func lint(
+    paths: [String], glob: ValeGlob? = nil, standardInput: () throws -> [UInt8] = Linter.readStandardInput
+  ) -> LintReport {
     var report = LintReport()
-    let (files, errors) = FileWalker.expand(paths.filter { $0 != "-" }, extensions: FileWalker.emailExtensions) {
+    var (files, errors) = FileWalker.expand(paths.filter { $0 != "-" }, extensions: FileWalker.emailExtensions) {
       .noEmails(folder: $0)
+    }
+    if let glob {
+      files = files.filter { path in
+        var name = Substring(path)
+        while name.hasPrefix("./") { name = name.dropFirst(2) }
+        return glob.matches(String(name))
+      }
     }
     report.errors = errors
     if paths.isEmpty || paths.contains("-") {
       do {
         // Standard input is read by content: an mbox, a message, or Markdown.
-        let result = try lint(path: "<stdin>", bytes: standardInput())
+        // Vale names standard input `stdin.txt` for its sections.
+        let linter = selector?.linter(for: "stdin.txt") ?? self
+        let result = try linter.lint(path: "<stdin>", bytes: standardInput())
         report.findings += result.findings
         report.warnings += result.warnings
         report.filesLinted += 1
@@ -56,7 +68,7 @@ extension Linter {
     DispatchQueue.concurrentPerform(iterations: files.count) { index in
       let result: Result<FileLint, OutreachError>
       do {
-        result = .success(try lintFile(path: files[index]))
+        result = .success(try (selector?.linter(for: files[index]) ?? self).lintFile(path: files[index]))
       } catch let error as OutreachError {
         result = .failure(error)
       } catch {

@@ -13,7 +13,13 @@ public struct LintSession: Sendable {
   ///     from the current folder upward is used.
   ///   - configPath: `--config`; when nil, `.outreach.yml` found upward.
   ///   - noDefaultRules: use only the given folders.
-  public init(ruleFolders: [String], configPath: String?, noDefaultRules: Bool, discover: Bool = true) throws {
+  ///   - minAlertLevel: `--minAlertLevel`, over the Vale configuration's.
+  ///   - tolerateBrokenRules: a rule file that does not load is one error
+  ///     in `ruleSet.failures`, and the other rules run (`lint`).
+  public init(
+    ruleFolders: [String], configPath: String?, noDefaultRules: Bool, discover: Bool = true,
+    minAlertLevel: Severity? = nil, tolerateBrokenRules: Bool = false
+  ) throws {
     var warnings: [Warning] = []
     var configuration = Configuration()
     // `--config FILE.ini` (or a file with one of Vale's names) is a Vale
@@ -30,17 +36,36 @@ public struct LintSession: Sendable {
     }
     // A team's Vale set-up: the styles of `.vale.ini` load beside the rest.
     var vale: ValeConfig? = nil
+    var valeFolders: [String] = []
     if let path = valePath ?? (discover ? ValeConfig.find() : nil) {
-      let config = try ValeConfig.load(path: path, warnings: &warnings)
-      folders += config.styleFolders(warnings: &warnings).filter { !folders.contains($0) }
+      var config = try ValeConfig.load(path: path, warnings: &warnings)
+      if let level = minAlertLevel { config.minAlertLevel = level }
+      valeFolders = config.styleFolders(warnings: &warnings)
+      folders += valeFolders.filter { !folders.contains($0) }
       vale = config
     }
-    var ruleSet = try RuleSet.load(folders: folders, configuration: configuration, useDefaults: !noDefaultRules)
+    var ruleSet = try RuleSet.load(
+      folders: folders, configuration: configuration, useDefaults: !noDefaultRules,
+      tolerateBrokenRules: tolerateBrokenRules, valeStyles: Set(valeFolders))
     warnings += ruleSet.warnings
     if let vale { ruleSet.rules = vale.apply(to: ruleSet.rules, warnings: &warnings) }
     self.configuration = configuration
     self.ruleSet = ruleSet
-    self.linter = Linter(rules: ruleSet.rules, mail: ruleSet.mail)
+    var linter = Linter(rules: ruleSet.rules, mail: ruleSet.mail)
+    if let vale {
+      // The rules of the styles the configuration loads run where its
+      // sections say, file by file.
+      let prefixes = valeFolders.map { URL(fileURLWithPath: $0).standardizedFileURL.path + "/" }
+      let gated = Set(
+        ruleSet.rules.filter { rule in
+          let file = URL(fileURLWithPath: rule.file).standardizedFileURL.path
+          return prefixes.contains { file.hasPrefix($0) }
+        }.map(\.id))
+      if !gated.isEmpty {
+        linter.selector = RuleSelector(config: vale, gated: gated, rules: ruleSet.rules, mail: ruleSet.mail)
+      }
+    }
+    self.linter = linter
     self.warnings = warnings
   }
 }

@@ -6,6 +6,8 @@ public struct Linter: Sendable {
   public let rules: [Rule]
   /// How to tell the sender's words from signatures and quoted history.
   public let mail: MailSettings
+  /// Under a Vale configuration: the rules that run on each file.
+  public var selector: RuleSelector? = nil
   private let matcher: PhraseMatcher
   private let regexes: [(rule: Int, payload: Int, regex: SharedRegex)]
   private let structuralRules: [Int]

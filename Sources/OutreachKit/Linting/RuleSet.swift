@@ -146,6 +146,9 @@ public struct RuleSet: Sendable {
   public var sources: [String]
   /// How emails are read (`_mail.yml`: closings, attributions).
   public var mail: MailSettings = .builtIn
+  /// Rule files that did not load, when loading went on without them
+  /// (`tolerateBrokenRules`): each is one error, and the run is incomplete.
+  public var failures: [OutreachError] = []
 
   /// The built-in rule files (the package's `Rules/` folder, embedded at build time).
   public static var builtInFiles: [(path: String, contents: String)] {
@@ -170,8 +173,12 @@ public struct RuleSet: Sendable {
   /// Loads the rules: built-in ones unless turned off, then every folder in
   /// `folders` (a rule with the same id replaces the built-in one), then the
   /// configuration's switches and levels.
-  public static func load(folders: [String], configuration: Configuration, useDefaults: Bool = true) throws -> RuleSet {
+  public static func load(
+    folders: [String], configuration: Configuration, useDefaults: Bool = true, tolerateBrokenRules: Bool = false,
+    valeStyles: Set<String> = []
+  ) throws -> RuleSet {
     var warnings: [Warning] = []
+    var failures: [OutreachError] = []
     var byID: [String: Rule] = [:]
     var order: [String] = []
     var inOrder = Set<String>()
@@ -203,7 +210,10 @@ public struct RuleSet: Sendable {
         // Vale's ids: a style folder's rules are `Style.Rule` (the folder's
         // name), a StylesPath's `Style.Rule` from its subfolders. A folder
         // named Rules is the project's own: its ids stay bare (`vibe-killer`).
-        if isFolder, !relative.contains("/"), styleName.lowercased() != "rules" { id = styleName + "." + id }
+        // A Vale style that happens to be named `rules` keeps its style name.
+        if isFolder, !relative.contains("/"), styleName.lowercased() != "rules" || valeStyles.contains(folder) {
+          id = styleName + "." + id
+        }
         return (file, id)
       }
       listed.append((folder, isFolder, files))
@@ -273,9 +283,15 @@ public struct RuleSet: Sendable {
         }
       }
       for outcome in box.values {
-        let (rule, fileWarnings) = try outcome.get()
-        warnings += fileWarnings
-        if let rule { add(rule) }
+        switch outcome {
+        case .success(let (rule, fileWarnings)):
+          warnings += fileWarnings
+          if let rule { add(rule) }
+        case .failure(let error):
+          // A file that does not load: the rest of the rules still run.
+          guard tolerateBrokenRules else { throw error }
+          failures.append(error)
+        }
       }
       sources.append(folder)
     }
@@ -292,7 +308,7 @@ public struct RuleSet: Sendable {
         Warning(
           path: configuration.file ?? Configuration.fileName, line: entry.line, message: "no rule `\(id)` to configure\(hint)"))
     }
-    return RuleSet(rules: rules, warnings: warnings, sources: sources, mail: mail ?? .builtIn)
+    return RuleSet(rules: rules, warnings: warnings, sources: sources, mail: mail ?? .builtIn, failures: failures)
   }
 
   static func ruleFiles(in folder: String) throws -> [String] {

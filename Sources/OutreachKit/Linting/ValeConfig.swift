@@ -1,19 +1,49 @@
 import Foundation
 
-/// A team's existing Vale set-up, read from `.vale.ini` (found from the
-/// current folder upward): the styles it is based on, in its StylesPath,
-/// per-rule levels and `NO`, `MinAlertLevel`, and vocabularies.
+/// A team's existing Vale set-up, read from `.vale.ini` (or any of Vale's
+/// names, found from the current folder upward) as Vale reads it
+/// (`internal/core/ini.go`): the StylesPath, `[*]` and per-glob sections
+/// with their `BasedOnStyles` and `Style.Rule = YES | NO | level`,
+/// `MinAlertLevel`, and vocabularies. Which rules run is decided per file
+/// (`selection(for:)`), as Vale's `shouldRun` does.
 public struct ValeConfig: Sendable {
+  /// One `[glob]` section (or `[*]`, the global one).
+  public struct Section: Sendable {
+    public var glob: ValeGlob
+    /// Its `BasedOnStyles`, when it sets them.
+    public var styles: [String]?
+    /// `Style.Rule = ...` (or `Style = ...`) in order: on or off.
+    public var checks: [(key: String, on: Bool, line: Int)] = []
+  }
+
   public var path: String
   /// Absolute.
   public var stylesPath: String?
-  /// `BasedOnStyles` of every section that applies to emails, in order.
-  public var styles: [String] = []
-  /// `Style.Rule = NO | YES | suggestion | warning | error` (or a whole
-  /// `Style = NO`), with its line.
-  public var settings: [(key: String, value: String, line: Int)] = []
+  public var global = Section(glob: ValeGlob("*"))
+  public var sections: [Section] = []
+  /// `Style.Rule = suggestion | warning | error`, from any section; the
+  /// last one wins (Vale's `RuleToLevel`).
+  public var ruleLevels: [String: Severity] = [:]
   public var vocabularies: [String] = []
   public var minAlertLevel: Severity?
+
+  /// Every style any section is based on, in order.
+  public var styles: [String] {
+    var out: [String] = []
+    for style in ([global] + sections).flatMap({ $0.styles ?? [] }) where !out.contains(style) { out.append(style) }
+    return out
+  }
+
+  /// Styles that a `Style.Rule = YES` names without basing a section on
+  /// them: their rule files load too, and only those rules switch on.
+  public var namedStyles: [String] {
+    var out: [String] = []
+    for check in ([global] + sections).flatMap(\.checks) where check.on {
+      let style = String(check.key.split(separator: ".").first ?? "")
+      if !style.isEmpty, !styles.contains(style), !out.contains(style) { out.append(style) }
+    }
+    return out
+  }
 
   /// The names Vale reads its configuration from, in its order.
   public static let fileNames = [".vale.ini", "_vale.ini", ".vale", "_vale", "vale.ini"]
@@ -45,16 +75,20 @@ public struct ValeConfig: Sendable {
     return name.lowercased().hasSuffix(".ini") || fileNames.contains(name)
   }
 
-  /// Sections apply when their glob matches an email file (`[*]`, `[*.md]`,
-  /// `[*.{md,txt}]`, `[*.eml]`).
-  static let emailNames = ["email.md", "email.markdown", "email.txt", "email.eml"]
+  /// Section keys Vale reads that are not rules (`syntaxOpts`).
+  static let sectionOptions: Set<String> = [
+    "basedonstyles", "blockignores", "tokenignores", "ignorepatterns", "commentdelimiters", "transform", "lang",
+  ]
+  /// Sections that are not file globs.
+  static let specialSections: Set<String> = ["formats", "asciidoctor", "DEFAULT"]
 
   public static func load(path: String, warnings: inout [Warning]) throws -> ValeConfig {
     let bytes = try TextFile.read(path: path, limit: 1_000_000)
     var config = ValeConfig(path: path)
     let folder = (path as NSString).deletingLastPathComponent
-    var section: String? = nil
-    var applies = true
+    // nil: the part before any section; -1: `[*]`; else an index in `sections`.
+    var section: Int? = nil
+    var skipping = false
     for (number, raw) in String(decoding: bytes, as: UTF8.self).components(separatedBy: "\n").enumerated() {
       let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
       if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
@@ -64,8 +98,15 @@ public struct ValeConfig: Sendable {
             path: path, line: number + 1, problem: "`\(line)` is not a section", fix: "close it with `]`, as in `[*.md]`")
         }
         let name = String(line.dropFirst().dropLast())
-        section = name
-        applies = name != "formats" && emailNames.contains { globMatches(name, $0) }
+        skipping = specialSections.contains(name)
+        if skipping {
+          section = -2
+        } else if name == "*" {
+          section = -1
+        } else {
+          config.sections.append(Section(glob: ValeGlob(name)))
+          section = config.sections.count - 1
+        }
         continue
       }
       guard let equals = line.firstIndex(of: "=") else {
@@ -75,7 +116,7 @@ public struct ValeConfig: Sendable {
       }
       let key = line[..<equals].trimmingCharacters(in: .whitespaces)
       let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
-      if section == nil {
+      guard let index = section else {
         switch key.lowercased() {
         case "stylespath":
           config.stylesPath = value.hasPrefix("/") ? value : (folder.isEmpty ? value : folder + "/" + value)
@@ -92,86 +133,115 @@ public struct ValeConfig: Sendable {
         }
         continue
       }
-      guard applies else { continue }
-      if key.lowercased() == "basedonstyles" {
-        for style in list(value) where !config.styles.contains(style) { config.styles.append(style) }
-      } else if key.lowercased() == "vocab" {
+      if skipping { continue }
+      func update(_ body: (inout Section) -> Void) {
+        if index == -1 { body(&config.global) } else { body(&config.sections[index]) }
+      }
+      let lowered = key.lowercased()
+      if lowered == "basedonstyles" {
+        let styles = list(value)
+        update { section in
+          var merged = section.styles ?? []
+          for style in styles where !merged.contains(style) { merged.append(style) }
+          section.styles = merged
+        }
+      } else if lowered == "vocab" {
         config.vocabularies += list(value)
-      } else if key.contains(".") || ["NO", "YES"].contains(value.uppercased()) {
-        config.settings.append((key, value, number + 1))
-      } else {
+      } else if sectionOptions.contains(lowered) {
         warnings.append(Warning(path: path, line: number + 1, message: "`\(key)` is not read by outreach; it is ignored"))
+      } else {
+        // Vale's validateLevel: YES or a level is on (a level also sets the
+        // rule's level), NO or anything else is off.
+        let level = Severity(rawValue: value.lowercased())
+        let on = value.uppercased() == "YES" || level != nil
+        if level != nil { config.ruleLevels[key] = level }
+        if !on, value.uppercased() != "NO" {
+          warnings.append(
+            Warning(path: path, line: number + 1, message: "`\(value)` is not NO, YES or a level; `\(key)` is off, as in Vale"))
+        }
+        update { $0.checks.append((key, on, number + 1)) }
       }
     }
     return config
+  }
+
+  /// What applies to one file: the styles it is based on (the last matching
+  /// section that sets them, else `[*]`'s) and the rules switched on or off
+  /// (matching sections in order, then `[*]`), as Vale's `NewFile` and
+  /// `shouldRun` decide.
+  public struct FileSelection: Sendable, Hashable {
+    public var styles: [String]
+    public var checks: [String: Bool]
+    public var globalChecks: [String: Bool]
+
+    /// Whether the rule `id` (`Style.Rule`) runs on the file.
+    public func runs(_ id: String) -> Bool {
+      let parts = id.split(separator: ".", omittingEmptySubsequences: false)
+      let name = parts.count > 2 ? parts[0] + "." + parts[1] : Substring(id)
+      let style = String(parts.first ?? "")
+      for key in [String(name), style] {
+        if let on = checks[key] { return on }
+        if let on = globalChecks[key] { return on }
+      }
+      return styles.contains(style)
+    }
+  }
+
+  /// The selection for the file at `path` (as given or walked).
+  public func selection(for path: String) -> FileSelection {
+    var name = Substring(path)
+    while name.hasPrefix("./") { name = name.dropFirst(2) }
+    var styles = global.styles ?? []
+    var checks: [String: Bool] = [:]
+    for section in sections where section.glob.matches(String(name)) {
+      if let own = section.styles { styles = own }
+      for check in section.checks { checks[check.key] = check.on }
+    }
+    var globalChecks: [String: Bool] = [:]
+    for check in global.checks { globalChecks[check.key] = check.on }
+    return FileSelection(styles: styles, checks: checks, globalChecks: globalChecks)
   }
 
   static func list(_ value: String) -> [String] {
     value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
   }
 
-  /// Vale's section globs: `*`, `?`, and `{a,b}` alternatives.
-  static func globMatches(_ glob: String, _ name: String) -> Bool {
-    if let open = glob.firstIndex(of: "{"), let close = glob[open...].firstIndex(of: "}") {
-      let head = glob[..<open]
-      let tail = glob[glob.index(after: close)...]
-      return glob[glob.index(after: open)..<close].split(separator: ",").contains {
-        globMatches(String(head) + $0 + String(tail), name)
-      }
-    }
-    func match(_ pattern: Substring, _ text: Substring) -> Bool {
-      guard let first = pattern.first else { return text.isEmpty }
-      if first == "*" {
-        return match(pattern.dropFirst(), text) || (!text.isEmpty && match(pattern, text.dropFirst()))
-      }
-      guard let character = text.first, first == "?" || first == character else { return false }
-      return match(pattern.dropFirst(), text.dropFirst())
-    }
-    return match(Substring(glob), Substring(name))
-  }
-
-  /// The style folders to load (those of `BasedOnStyles` that exist; Vale's
-  /// own `Vale` style is built into Vale and has no folder).
+  /// The style folders to load: those of `BasedOnStyles`, and those a
+  /// `Style.Rule = YES` names, that exist (Vale's own `Vale` style is built
+  /// into Vale and has no folder).
   public func styleFolders(warnings: inout [Warning]) -> [String] {
+    let wanted = styles + namedStyles
     guard let stylesPath else {
-      if !styles.isEmpty {
+      if !wanted.filter({ $0 != "Vale" }).isEmpty {
         warnings.append(Warning(path: path, line: 1, message: "no StylesPath, so BasedOnStyles loads nothing"))
       }
       return []
     }
-    return styles.compactMap { style in
+    return wanted.compactMap { style in
       let folder = stylesPath + "/" + style
       var isDirectory: ObjCBool = false
       if FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue { return folder }
-      if style != "Vale" {
+      if style != "Vale", styles.contains(style) {
         warnings.append(Warning(path: path, line: 1, message: "style `\(style)` is not in \(stylesPath); it is skipped"))
       }
       return nil
     }
   }
 
-  /// Applies `Style.Rule = NO` and levels, `MinAlertLevel`, and the
+  /// Applies the levels `Style.Rule = level` sets, `MinAlertLevel`, and the
   /// vocabularies (accept: exceptions to every rule and `Vale.Terms`;
-  /// reject: `Vale.Avoid`), as Vale does.
+  /// reject: `Vale.Avoid`), as Vale does. Which rules run on a file is
+  /// decided per file (`selection(for:)`).
   public func apply(to rules: [Rule], warnings: inout [Warning]) -> [Rule] {
     var out = rules
-    for setting in settings {
-      let matches = { (rule: Rule) in rule.id == setting.key || rule.id.hasPrefix(setting.key + ".") }
-      guard out.contains(where: matches) || setting.value.uppercased() == "YES" else {
-        warnings.append(Warning(path: path, line: setting.line, message: "no rule `\(setting.key)` to configure"))
-        continue
+    for check in ([global] + sections).flatMap(\.checks) {
+      let matches = { (rule: Rule) in rule.id == check.key || rule.id.hasPrefix(check.key + ".") }
+      if !out.contains(where: matches), !check.key.hasPrefix("Vale.") {
+        warnings.append(Warning(path: path, line: check.line, message: "no rule `\(check.key)` to configure"))
       }
-      switch setting.value.uppercased() {
-      case "NO": out.removeAll(where: matches)
-      case "YES": break
-      default:
-        guard let level = Severity(rawValue: setting.value.lowercased()) else {
-          warnings.append(
-            Warning(path: path, line: setting.line, message: "`\(setting.value)` is not NO, YES or a level; it is ignored"))
-          continue
-        }
-        for index in out.indices where matches(out[index]) { out[index].level = level }
-      }
+    }
+    for (key, level) in ruleLevels {
+      for index in out.indices where out[index].id == key || out[index].id.hasPrefix(key + ".") { out[index].level = level }
     }
     let (accept, reject) = vocabulary()
     if !accept.isEmpty {

@@ -3,6 +3,9 @@ import Foundation
 /// The output formats of `lint` and `check`.
 public enum ReportFormat: String, CaseIterable, Sendable {
   case text, json, github, sarif
+  /// Vale's `--output=line`: `path:line:column:Rule:message`, files sorted
+  /// by path (as `vale --sort`), no colour, no summary on standard output.
+  case line
 }
 
 /// Turns findings into one output format.
@@ -18,6 +21,7 @@ public enum Reporters {
     case .json: return JSONReporter.render(findings, rules: rules, color: false)
     case .github: return GitHubReporter.render(findings, rules: rules, color: false)
     case .sarif: return SARIFReporter.render(findings, rules: rules, color: false)
+    case .line: return LineReporter.render(findings, rules: rules, color: false)
     }
   }
 
@@ -67,6 +71,20 @@ public enum Reporters {
     line += " in \(files) file\(files == 1 ? "" : "s")"
     if failures > 0 { line += "; \(failures) file\(failures == 1 ? "" : "s") could not be read" }
     return line
+  }
+}
+
+public enum LineReporter: Reporter {
+  public static func render(_ findings: [Finding], rules: [Rule], color: Bool) -> String {
+    var out = ""
+    // Stable: within a file, the order `ordered` gave (line, column).
+    let sorted = findings.enumerated().sorted { ($0.element.path, $0.offset) < ($1.element.path, $1.offset) }
+    for (_, finding) in sorted {
+      var path = Substring(finding.path)
+      while path.hasPrefix("./") { path = path.dropFirst(2) }
+      out += "\(path):\(finding.line):\(finding.column):\(finding.rule):\(finding.message)\n"
+    }
+    return out
   }
 }
 
