@@ -32,6 +32,11 @@ struct Lint: ParsableCommand {
       valueName: "glob"))
   var glob: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "Read standard input as this kind of file and name it stdin.EXT (Vale's --ext: .md, .txt, .eml).", valueName: "ext"))
+  var ext: String?
+
   @Option(help: "The lowest severity that makes the exit status 1.")
   var failOn: Severity = .error
 
@@ -55,7 +60,7 @@ struct Lint: ParsableCommand {
   func run() throws {
     let session = try ruleOptions.session(minAlertLevel: minAlertLevel, tolerateBrokenRules: true)
     for warning in session.warnings { Terminal.note(warning.description) }
-    var report = session.linter.lint(paths: paths, glob: glob.map(ValeGlob.init))
+    var report = session.linter.lint(paths: paths, glob: glob.map(ValeGlob.init), inputExtension: ext)
     // A rule file that did not load: its findings are missing, so the run
     // is incomplete (exit 2), but every other rule ran.
     report.errors = session.ruleSet.failures + report.errors

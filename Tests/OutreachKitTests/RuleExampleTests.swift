@@ -8,11 +8,17 @@ import Testing
 /// at each `↓`, also after multibyte text, not inside a code block, and not
 /// under an inline disable switch.
 @Suite struct RuleExampleTests {
-  static let ruleIDs = projectRules.map(\.id)
+  /// The project's rules, and Vale's built-in style kept as data in
+  /// Rules/_vale/ (which runs only under a Vale configuration).
+  static let rules: [Rule] = {
+    var warnings: [Warning] = []
+    return projectRules + ((try? ValeConfig.builtInStyle(warnings: &warnings)) ?? [])
+  }()
+  static let ruleIDs = Self.rules.map(\.id)
 
   @Test func everyRuleHasGoodAndBadExamples() {
-    #expect(projectRules.count >= 8)
-    for rule in projectRules {
+    #expect(Self.rules.count >= 8)
+    for rule in Self.rules {
       #expect(!rule.good.isEmpty, "\(rule.id) has no good example")
       #expect(!rule.bad.isEmpty, "\(rule.id) has no bad example")
       for example in rule.bad {
@@ -22,7 +28,7 @@ import Testing
   }
 
   @Test(arguments: ruleIDs) func examples(ruleID: String) throws {
-    let rule = try #require(projectRules.first { $0.id == ruleID })
+    let rule = try #require(Self.rules.first { $0.id == ruleID })
     let linter = Linter(rules: [rule])
     for example in rule.good {
       let findings = linter.lint(path: "good.md", text: example.text).filter { $0.rule == rule.id }
@@ -93,7 +99,7 @@ import Testing
 
   @Test func readmeListsEveryRule() throws {
     let readme = try String(contentsOfFile: packageRoot + "/README.md", encoding: .utf8)
-    for rule in projectRules {
+    for rule in Self.rules {
       #expect(readme.contains("`\(rule.id)`"), "README.md does not list `\(rule.id)`")
     }
   }

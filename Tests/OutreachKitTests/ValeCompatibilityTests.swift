@@ -610,4 +610,19 @@ import Testing
       ["lint", "--no-default-rules", "--format", "line", "--minAlertLevel", "suggestion", "a.md"], in: project)
     #expect(lower.stdout.contains("Team.One"), "\(lower.stdout)")
   }
+
+  /// A file with classic Mac line ends (CR only) has its lines, as in Vale;
+  /// `--ext` names standard input and sets its kind, as Vale's does.
+  @Test func lineEndsAndStandardInputAsVale() throws {
+    let style = try makeStyle("Team", ["Very.yml": "extends: existence\nmessage: \"Consider removing '%s'\"\ntokens: [very]\n"])
+    let folder = makeTemporaryFolder("cr")
+    try Data("First line.\rA very long one.\r\rThird, very.\r".utf8).write(to: URL(fileURLWithPath: folder + "/cr.md"))
+    let result = try runOutreach(["lint", "--no-default-rules", "--rules", style, "--format", "line", "cr.md"], in: folder)
+    #expect(
+      result.stdout == "cr.md:2:3:Team.Very:Consider removing 'very'\ncr.md:4:8:Team.Very:Consider removing 'very'\n",
+      "\(result.stdout)")
+    let piped = try runOutreach(
+      ["lint", "--no-default-rules", "--rules", style, "--format", "line", "--ext", ".md", "-"], stdin: "# A very title\n")
+    #expect(piped.stdout == "stdin.md:1:5:Team.Very:Consider removing 'very'\n", "\(piped.stdout)")
+  }
 }

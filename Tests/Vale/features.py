@@ -116,7 +116,7 @@ def command(step):
         (r'I assign minAlertLevel "(\S+)" "(\S+)"', lambda m: (".", ["--minAlertLevel=" + m[1], m[2]])),
         (r'I test glob "(.*)"', lambda m: ("../../fixtures/formats", ["--glob=" + m[1], "."])),
         (r'I test dir glob "(.*)"', lambda m: ("../../fixtures/glob", ["--glob=" + m[1], "."])),
-        (r'I run cat "(\S+)" "(\S+)"', lambda m: ("../../fixtures/formats", ["--stdin-file=" + m[1], "--ext=" + m[2]])),
+        (r'I run cat "(\S+)" "(\S+)"', lambda m: ("../../fixtures/formats", ["--stdin-file=" + m[1], "--ext=" + m[2], "-"])),
         (r'I lint string "(.*)"', lambda m: ("../../fixtures/formats", [m[1]])),
     ]
     for pattern, make in rules:

@@ -21,8 +21,12 @@ public struct LintReport: Sendable {
 extension Linter {
   /// Lints files and folders; `-` (or no path) reads standard input.
   /// - Parameter glob: only files whose path matches it (Vale's `--glob`).
+  /// - Parameter inputExtension: standard input's kind and name as Vale's
+  ///   `--ext` gives them (`.md`: Markdown, shown as `stdin.md`); without it
+  ///   the kind is read from the content and the name is `<stdin>`.
   public func lint(
-    paths: [String], glob: ValeGlob? = nil, standardInput: () throws -> [UInt8] = Linter.readStandardInput
+    paths: [String], glob: ValeGlob? = nil, inputExtension: String? = nil,
+    standardInput: () throws -> [UInt8] = Linter.readStandardInput
   ) -> LintReport {
     var report = LintReport()
     var (files, errors) = FileWalker.expand(paths.filter { $0 != "-" }, extensions: FileWalker.emailExtensions) {
@@ -39,9 +43,12 @@ extension Linter {
     if paths.isEmpty || paths.contains("-") {
       do {
         // Standard input is read by content: an mbox, a message, or Markdown.
-        // Vale names standard input `stdin.txt` for its sections.
-        let linter = selector?.linter(for: "stdin.txt") ?? self
-        let result = try linter.lint(path: "<stdin>", bytes: standardInput())
+        // Vale names standard input `stdin.txt` (or `stdin` + `--ext`) for
+        // its sections.
+        let ext = inputExtension.map { $0.hasPrefix(".") ? $0 : "." + $0 }
+        let linter = selector?.linter(for: "stdin" + (ext ?? ".txt")) ?? self
+        let kind = ext.flatMap { EmailKind.of(path: "stdin" + $0) }
+        let result = try linter.lint(path: ext.map { "stdin" + $0 } ?? "<stdin>", bytes: standardInput(), kind: kind)
         report.findings += result.findings
         report.warnings += result.warnings
         report.filesLinted += 1

@@ -48,6 +48,15 @@ public struct LintSession: Sendable {
       folders: folders, configuration: configuration, useDefaults: !noDefaultRules,
       tolerateBrokenRules: tolerateBrokenRules, valeStyles: Set(valeFolders))
     warnings += ruleSet.warnings
+    var builtInVale: Set<String> = []
+    if let vale, vale.usesValeStyle {
+      // Vale's own `Vale` style (Vale.Spelling, Vale.Repetition), as data
+      // in Rules/_vale/, where the configuration is based on it.
+      for rule in try ValeConfig.builtInStyle(warnings: &warnings) where !ruleSet.rules.contains(where: { $0.id == rule.id }) {
+        ruleSet.rules.append(rule)
+        builtInVale.insert(rule.id)
+      }
+    }
     if let vale { ruleSet.rules = vale.apply(to: ruleSet.rules, warnings: &warnings) }
     self.configuration = configuration
     self.ruleSet = ruleSet
@@ -60,7 +69,8 @@ public struct LintSession: Sendable {
         ruleSet.rules.filter { rule in
           let file = URL(fileURLWithPath: rule.file).standardizedFileURL.path
           return prefixes.contains { file.hasPrefix($0) }
-        }.map(\.id))
+        }.map(\.id)
+      ).union(builtInVale)
       if !gated.isEmpty {
         linter.selector = RuleSelector(config: vale, gated: gated, rules: ruleSet.rules, mail: ruleSet.mail)
       }

@@ -176,7 +176,10 @@ public struct Linter: Sendable {
       if case .spelling(let dictionaries, let folders, _, let filters) = rule.kind {
         spellCheckers[index] = LazySpellChecker(
           dictionaries: dictionaries, folders: folders,
-          filter: filters.isEmpty ? nil : RE2Regex.Lazy("(?:" + filters.joined(separator: "|") + ")"))
+          filter: filters.isEmpty ? nil : RE2Regex.Lazy("(?:" + filters.joined(separator: "|") + ")"),
+          // Vale: the exceptions (a vocabulary's accepted terms) as one
+          // pattern, any case, found anywhere in the word.
+          exceptions: rule.exceptions.isEmpty ? nil : RE2Regex.Lazy("(?i)(?:" + rule.exceptions.joined(separator: "|") + ")"))
       }
     }
     self.spellCheckers = spellCheckers
@@ -474,7 +477,9 @@ public struct Linter: Sendable {
             // (opaque in prose) are not words to spell.
             let word = matchText(start, end).trimmingCharacters(in: CharacterSet.letters.inverted)
             guard word.count > 1, word.allSatisfy({ $0.isLetter || $0 == "'" || $0 == "\u{2019}" }) else { return }
-            if ignored.contains(word.lowercased()) || filter?.matchesWhole(word) == true { return }
+            // Vale: a filter found anywhere in the word skips it.
+            if ignored.contains(word.lowercased()) || filter?.isFound(in: word) == true { return }
+            if checker.exceptions?.regex?.isFound(in: word) == true { return }
             if speller.isCorrect(word) { return }
             guard let range = prose.text[start..<end].firstRange(of: Array(word.utf8)) else { return }
             ruleFindings.append((Int(prose.offsets[range.lowerBound]), formatMessage(rule.message, [word]), word))

@@ -332,7 +332,12 @@ public enum RuleLoader {
       }
       let filters = try strings("filters")
       for (filter, line) in filters { try checkRegex(filter, line: line) }
-      kind = .spelling(dictionaries: names, folders: folders, ignore: ignored, filters: filters.map(\.0))
+      // Vale's default filters, unless the rule says `custom: true`:
+      // CamelCase, words ending in capitals, and words with anything but
+      // ASCII letters, `_` and `'`.
+      let custom = try bool("custom")
+      let defaults = custom ? [] : ["[A-Z]{1}[a-z]+[A-Z]+\\w+", "[A-Z]+$", "[^a-zA-Z_'\u{2019}]"]
+      kind = .spelling(dictionaries: names, folders: folders, ignore: ignored, filters: filters.map(\.0) + defaults)
     default:
       kind = .divider
     }

@@ -76,10 +76,12 @@ final class SpellChecker: @unchecked Sendable {
 /// A rule's spell checker, made when an email first needs it.
 final class LazySpellChecker: @unchecked Sendable {
   let filter: RE2Regex.Lazy?
+  let exceptions: RE2Regex.Lazy?
   private let made: MadeOnce<SpellChecker>
 
-  init(dictionaries: [String], folders: [String], filter: RE2Regex.Lazy?) {
+  init(dictionaries: [String], folders: [String], filter: RE2Regex.Lazy?, exceptions: RE2Regex.Lazy? = nil) {
     self.filter = filter
+    self.exceptions = exceptions
     made = MadeOnce { SpellChecker(dictionaries: dictionaries, folders: folders) }
   }
 

@@ -45,6 +45,22 @@ public struct ValeConfig: Sendable {
     return out
   }
 
+  /// Whether any section is based on, or switches a rule of, Vale's own
+  /// `Vale` style.
+  public var usesValeStyle: Bool {
+    styles.contains("Vale") || ([global] + sections).flatMap(\.checks).contains { $0.key.hasPrefix("Vale.") && $0.on }
+  }
+
+  /// Vale's built-in `Vale` style, from the embedded `Rules/_vale/` (ids
+  /// `Vale.Spelling`, `Vale.Repetition`).
+  public static func builtInStyle(warnings: inout [Warning]) throws -> [Rule] {
+    try EmbeddedDefaults.files.filter { $0.path.hasPrefix("Rules/_vale/") && $0.path.hasSuffix(".yml") }.map { file in
+      let name = ((file.path as NSString).lastPathComponent as NSString).deletingPathExtension
+      return try RuleLoader.load(
+        id: "Vale." + name, file: "(built-in)/" + file.path, text: file.contents, warnings: &warnings, validate: false)
+    }
+  }
+
   /// The names Vale reads its configuration from, in its order.
   public static let fileNames = [".vale.ini", "_vale.ini", ".vale", "_vale", "vale.ini"]
 
@@ -247,7 +263,7 @@ public struct ValeConfig: Sendable {
     if !accept.isEmpty {
       for index in out.indices where out[index].vocab {
         switch out[index].kind {
-        case .existence, .substitution, .capitalization: out[index].exceptions += accept
+        case .existence, .substitution, .capitalization, .spelling: out[index].exceptions += accept
         default: break
         }
       }

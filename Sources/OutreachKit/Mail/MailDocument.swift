@@ -218,7 +218,14 @@ extension Linter {
     let kind = kind ?? EmailKind.detect(bytes)
     switch kind {
     case .markdown, .plain:
-      let valid = try TextFile.validate(path: path, bytes: bytes)
+      var valid = try TextFile.validate(path: path, bytes: bytes)
+      // A lone CR (classic Mac line ends) ends a line, as in cmark and
+      // Vale; made LF in place, so every offset stays the file's.
+      if valid.contains(0x0D) {
+        for index in valid.indices where valid[index] == 0x0D && (index + 1 == valid.count || valid[index + 1] != 0x0A) {
+          valid[index] = 0x0A
+        }
+      }
       var warnings: [Warning] = []
       var syntax: EmailSyntax = kind == .plain ? .plain : .markdown
       // Only a file larger than the limit can hold more delimiters than it.
