@@ -51,7 +51,7 @@ let package = Package(
     .systemLibrary(name: "CHunspell"),
     // RE2 (Debian: libre2-dev): rule patterns run in linear time, as Vale's
     // Go regular expressions do. A small C API over its C++ one.
-    .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2")]),
+    .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2"), .linkedLibrary("pcre2-8")]),
     // Turns Rules/ and Templates/ into Swift source at build time, so the
     // installed binary carries the defaults and works from any directory.
     .executableTarget(name: "outreach-embed", path: "Sources/outreach-embed"),

@@ -2,7 +2,8 @@
 # Installs what outreach needs to build when it is missing: libcmark-dev
 # (the CommonMark parser), libgmime-3.0-dev (MIME messages), libxml2-dev
 # (HTML bodies), libcurl4-openssl-dev (IMAP for draft --imap), libre2-dev
-# (rule patterns in linear time), libhunspell-dev and hunspell-en-us (Vale's
+# (rule patterns in linear time), libpcre2-dev (Vale patterns with a
+# lookaround or a backreference, with hard limits), libhunspell-dev and hunspell-en-us (Vale's
 # spelling rules), and for the
 # tests and the benchmark the cmark CLI and Dovecot (dovecot-imapd, a real
 # IMAP server the tests start on loopback).
@@ -13,6 +14,7 @@ pkg-config --exists gmime-3.0 2>/dev/null || need="$need libgmime-3.0-dev"
 pkg-config --exists libxml-2.0 2>/dev/null || need="$need libxml2-dev"
 pkg-config --exists libcurl 2>/dev/null || need="$need libcurl4-openssl-dev"
 [ -f /usr/include/re2/re2.h ] || need="$need libre2-dev"
+pkg-config --exists libpcre2-8 2>/dev/null || need="$need libpcre2-dev"
 [ -f /usr/include/hunspell/hunspell.h ] || need="$need libhunspell-dev"
 [ -f /usr/share/hunspell/en_US.dic ] || need="$need hunspell-en-us"
 command -v cmark >/dev/null 2>&1 || need="$need cmark"

@@ -21,6 +21,6 @@ import Testing
     #expect(!result.stdout.contains("take it out"), "\(result.stdout)")
     let summary = result.stdout.split(separator: "\n").last.map(String.init) ?? ""
     let passed = Int(summary.split(separator: " ").first ?? "") ?? 0
-    #expect(passed >= 23, "\(summary)")
+    #expect(passed >= 25, "\(summary)")
   }
 }

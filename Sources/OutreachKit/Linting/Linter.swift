@@ -206,7 +206,12 @@ public struct Linter: Sendable {
     }
   }
 
-  public func lint(_ document: EmailDocument) -> [Finding] {
+  public func lint(_ document: EmailDocument) -> [Finding] { lintDocument(document).findings }
+
+  /// The findings, and the ids of rules whose backtracking pattern hit its
+  /// limit in this document (their matches past that point are missing).
+  func lintDocument(_ document: EmailDocument) -> (findings: [Finding], limited: [String]) {
+    var limited = Set<Int>()
     let prose = document.prose
     let cursor = SourceText.Cursor(document.source)
     let windowCursor = document.locator?.cursor()
@@ -235,14 +240,16 @@ public struct Linter: Sendable {
         for blockIndex in triggered[unitIndex]!.sorted() {
           let range = prose.blocks[blockIndex].range
           // RE2 reads the block's UTF-8 bytes in place: offsets are bytes.
-          unit.regex.regex.regex?.forEachMatch(in: UnsafeBufferPointer(rebasing: text[range]), group: unit.regex.group) {
-            start, end in
+          let complete = unit.regex.regex.regex?.forEachMatch(
+            in: UnsafeBufferPointer(rebasing: text[range]), group: unit.regex.group
+          ) { start, end in
             if isChunk {
               chunkHits[unit.rule, default: []].append((unitIndex, range.lowerBound + start, range.lowerBound + end))
             } else {
               flat.append((unit.rule, unit.payload, range.lowerBound + start, range.lowerBound + end))
             }
           }
+          if complete == false { limited.insert(unit.rule) }
         }
       }
     }
@@ -576,7 +583,16 @@ public struct Linter: Sendable {
       }
     }
     findings.sort { ($0.line, $0.column, $0.rule) < ($1.line, $1.column, $1.rule) }
-    return findings
+    return (findings, limited.sorted().map { rules[$0].id })
+  }
+
+  /// The warning for a rule whose backtracking pattern hit its limit.
+  static func limitWarning(path: String, rule: String) -> Warning {
+    Warning(
+      path: path, line: 1,
+      message:
+        "rule `\(rule)`: a pattern with a lookaround or backreference hit its backtracking limit; its matches past that point are missing"
+    )
   }
 }
 

@@ -1,8 +1,10 @@
 import CRE2
 
 /// A rule pattern compiled by RE2: linear-time matching with Go's (and so
-/// Vale's) syntax. Patterns RE2 rejects (backreferences, lookaround) are
-/// load errors, never a slow match.
+/// Vale's) syntax. A pattern that needs a lookaround or a backreference
+/// (Vale's regexp2 has them) runs on PCRE2 with hard match and depth
+/// limits instead (Sources/CRE2/re2shim.cpp): a search that hits them stops
+/// and says so, never hangs.
 final class RE2Regex: @unchecked Sendable {
   private let handle: OpaquePointer
   let pattern: String
@@ -45,14 +47,19 @@ final class RE2Regex: @unchecked Sendable {
   /// Every non-overlapping match in `text` (UTF-8 bytes), as byte ranges:
   /// the span of capture `group` when above 0 and it took part, else the
   /// whole match. Empty matches are skipped.
-  func forEachMatch(in text: UnsafeBufferPointer<UInt8>, group: Int = 0, _ body: (Int, Int) -> Void) {
-    guard let base = text.baseAddress else { return }
+  /// Returns false when a backtracking pattern (a lookaround or a
+  /// backreference, run by PCRE2) hit its limit: the search stopped there.
+  @discardableResult
+  func forEachMatch(in text: UnsafeBufferPointer<UInt8>, group: Int = 0, _ body: (Int, Int) -> Void) -> Bool {
+    guard let base = text.baseAddress else { return true }
     var start = 0
     var whole = [Int](repeating: 0, count: 2)
     var part = [Int](repeating: 0, count: 2)
+    var complete = true
     base.withMemoryRebound(to: CChar.self, capacity: text.count) { chars in
       while start <= text.count {
         let found = outreach_re2_find(handle, chars, text.count, start, Int32(group), &whole, &part)
+        if found == -2 { complete = false }
         guard found == 1 else { return }
         if part[1] > part[0] { body(part[0], part[1]) }
         // Move past the match; past one whole UTF-8 character when empty.
@@ -61,6 +68,7 @@ final class RE2Regex: @unchecked Sendable {
         start = next
       }
     }
+    return complete
   }
 
   /// Whether the whole of `text` matches.

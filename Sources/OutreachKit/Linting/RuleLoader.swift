@@ -158,7 +158,7 @@ public enum RuleLoader {
       } catch let error as RE2Error {
         throw OutreachError.rule(
           path: file, line: line, problem: "invalid regular expression `\(pattern)` (\(error.reason))",
-          fix: "use RE2 syntax, as Vale does: escape special characters, no backreferences or lookarounds")
+          fix: "use Go's syntax, as Vale does (a lookaround or a backreference runs on PCRE2's): escape special characters")
       }
     }
 
@@ -171,7 +171,7 @@ public enum RuleLoader {
         do { _ = try RE2Regex(raw.joined()) } catch let error as RE2Error {
           throw fail(
             root["raw"], "invalid regular expression in `raw` (\(error.reason))",
-            "use RE2 syntax, as Vale does: escape special characters, no backreferences or lookarounds")
+            "use Go's syntax, as Vale does (a lookaround or a backreference runs on PCRE2's): escape special characters")
         }
       }
       if tokens.isEmpty && raw.isEmpty {

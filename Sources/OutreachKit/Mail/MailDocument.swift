@@ -243,7 +243,9 @@ extension Linter {
           ))
       }
       let document = EmailDocument(source: SourceText(path: path, bytes: valid), syntax: syntax, mail: mail)
-      return FileLint(findings: lint(document), warnings: warnings)
+      let result = lintDocument(document)
+      warnings += result.limited.map { Self.limitWarning(path: path, rule: $0) }
+      return FileLint(findings: result.findings, warnings: warnings)
     case .message, .mbox:
       if bytes.isEmpty || bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
         throw OutreachError.empty(path: path)
