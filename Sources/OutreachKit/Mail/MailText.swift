@@ -239,21 +239,18 @@ enum EncodedWords {
       previous = byte
     }
     guard sawMarker else { return nil }
-    // Unfold, then split into runs of white space and the rest.
-    let unfolded = String(decoding: raw.utf8.filter { $0 != 0x0D && $0 != 0x0A }, as: UTF8.self)
+    // Unfold, then split into runs of white space and the rest, by bytes
+    // (Characters cost every message of an mbox a sixth of its lint).
+    let unfolded = raw.utf8.filter { $0 != 0x0D && $0 != 0x0A }
     var tokens: [(text: String, space: Bool)] = []
-    var current = ""
-    var inSpace = false
-    for character in unfolded {
-      let space = character == " " || character == "\t"
-      if !current.isEmpty, space != inSpace {
-        tokens.append((current, inSpace))
-        current = ""
-      }
-      current.append(character)
-      inSpace = space
+    var start = 0
+    while start < unfolded.count {
+      let space = unfolded[start] == 0x20 || unfolded[start] == 0x09
+      var end = start + 1
+      while end < unfolded.count, (unfolded[end] == 0x20 || unfolded[end] == 0x09) == space { end += 1 }
+      tokens.append((String(decoding: unfolded[start..<end], as: UTF8.self), space))
+      start = end
     }
-    if !current.isEmpty { tokens.append((current, inSpace)) }
 
     var out = ""
     var run: (charset: String, bytes: [UInt8])? = nil
@@ -296,12 +293,13 @@ enum EncodedWords {
       space = ""
     }
     guard flush(), sawWord else { return nil }
-    return out.trimmingCharacters(in: .whitespaces)
+    return out.trimmingSpaces
   }
 
   /// One `=?charset?B|Q?text?=`, decoded to bytes.
   static func word(_ text: String) -> (String, [UInt8])? {
-    guard text.hasPrefix("=?"), text.hasSuffix("?="), text.count > 4 else { return nil }
+    let utf8 = text.utf8
+    guard utf8.count > 4, utf8.starts(with: [0x3D, 0x3F]), utf8.reversed().starts(with: [0x3D, 0x3F]) else { return nil }
     let inner = text.dropFirst(2).dropLast(2)
     let parts = inner.split(separator: "?", maxSplits: 2, omittingEmptySubsequences: false)
     guard parts.count == 3 else { return nil }
