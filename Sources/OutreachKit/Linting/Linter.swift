@@ -12,20 +12,20 @@ public struct Linter: Sendable {
   private let regexes: [(rule: Int, payload: Int, regex: SharedRegex)]
   private let structuralRules: [Int]
   /// Normalized generic subjects, per subject rule.
-  private let genericSubjects: [Int: Set<String>]
+  let genericSubjects: [Int: Set<String>]
   /// Reply prefixes, lowered, per subject rule.
-  private let subjectPrefixes: [Int: [[UInt8]]]
-  private let subjectPatterns: [Int: SharedRegex]
+  let subjectPrefixes: [Int: [[UInt8]]]
+  let subjectPatterns: [Int: SharedRegex]
   /// Each `capitalization` rule's check, its patterns compiled once.
-  private let capitalizationChecks: [Int: CapitalizationCheck]
+  let capitalizationChecks: [Int: CapitalizationCheck]
   /// Each rule's `exceptions`, compiled once.
-  private let exceptionPatterns: [Int: SharedRegex]
+  let exceptionPatterns: [Int: SharedRegex]
   /// Patterns of rules that read the whole email (consistency, conditional).
-  private let documentPatterns: [Int: [SharedRegex]]
+  let documentPatterns: [Int: [SharedRegex]]
   /// Each substitution rule's replacements as patterns, for "already right".
-  private let replacementPatterns: [Int: [RE2Regex.Lazy?]]
+  let replacementPatterns: [Int: [RE2Regex.Lazy?]]
   /// Each spelling rule's dictionary, loaded on first use.
-  private let spellCheckers: [Int: LazySpellChecker]
+  let spellCheckers: [Int: LazySpellChecker]
   private let alwaysRunRegexes: [Int]
   /// Rules whose regex tokens were split over several patterns.
   private let chunkedRules: Set<Int>
@@ -273,9 +273,6 @@ public struct Linter: Sendable {
     var findings: [Finding] = []
     for index in active.sorted() {
       let rule = rules[index]
-      var ruleFindings: [(offset: Int, message: String, match: String)] = []
-      // The fix a finding carries, by its index in ruleFindings.
-      var fixes: [Int: String] = [:]
       // Vale's `action`: `replace` with one param, or `remove`.
       let actionFix: String? =
         rule.actionName == "remove"
@@ -283,18 +280,8 @@ public struct Linter: Sendable {
       func matchText(_ start: Int, _ end: Int) -> String {
         String(decoding: prose.text[start..<end], as: UTF8.self).trimmingSpaces
       }
-      /// The body paragraphs the rule reads, and where the first starts
-      /// (readability and metric score the body as a whole).
-      func bodyText() -> (texts: [String], offset: Int)? {
-        let blocks = prose.blocks.filter { rule.admits($0) && $0.region == .body }
-        guard let first = blocks.first else { return nil }
-        return (blocks.map { String(decoding: prose.text[$0.range], as: UTF8.self) }, Int(prose.offsets[first.range.lowerBound]))
-      }
-      func admitted(_ start: Int) -> Bool {
-        guard let block = prose.block(at: start) else { return false }
-        return rule.admits(block)
-      }
-      var ruleHits = (hits[index] ?? []).filter { admitted($0.start) }
+      // Scope: the hits in blocks the rule admits.
+      var ruleHits = (hits[index] ?? []).filter { hit in prose.block(at: hit.start).map { rule.admits($0) } ?? false }
       if !rule.exceptions.isEmpty {
         // Vale's exceptions are regular expressions; a match holding one
         // of them as a word is not a finding.
@@ -306,263 +293,13 @@ public struct Linter: Sendable {
       var kept: [(payload: Int, start: Int, end: Int)] = []
       for hit in ruleHits where kept.last.map({ hit.start >= $0.end }) ?? true { kept.append(hit) }
 
-      switch rule.kind {
-      case .existence where rule.rawScope:
-        // The file as written: offsets are the source's own.
-        let exceptions = exceptionPatterns[index]?.regex.regex
-        document.source.bytes.withUnsafeBufferPointer { bytes in
-          documentPatterns[index]?.first?.regex.regex?.forEachMatch(in: bytes) { start, end in
-            let text = String(decoding: bytes[start..<end], as: UTF8.self).trimmingSpaces
-            guard !text.isEmpty, !ValeText.isExempt(exceptions, text) else { return }
-            if let actionFix { fixes[ruleFindings.count] = actionFix }
-            ruleFindings.append((start, formatMessage(rule.message, [text]), text))
-          }
-        }
-      case .existence:
-        for hit in kept {
-          let text = matchText(hit.start, hit.end)
-          if let actionFix { fixes[ruleFindings.count] = actionFix }
-          ruleFindings.append((Int(prose.offsets[hit.start]), formatMessage(rule.message, [text]), text))
-        }
-      case .substitution(let swap):
-        for hit in kept {
-          let text = matchText(hit.start, hit.end)
-          var expected = swap[hit.payload].replacement
-          // Nothing to say when the text already is the replacement.
-          let pattern = replacementPatterns[index]?[hit.payload] ?? nil
-          if ValeText.matchToken(expected: expected, observed: text, pattern: pattern) { continue }
-          var message = rule.message
-          // One replacement is a safe fix; alternatives are the writer's call.
-          // Another action (`suggest`, `edit`) means the swap is advice.
-          if let actionFix {
-            fixes[ruleFindings.count] = actionFix
-          } else if rule.actionName == nil || rule.actionName == "replace",
-            !expected.contains(where: { "|\\^$*+?()[]{}".contains($0) })
-          {
-            fixes[ruleFindings.count] = expected
-          }
-          if rule.actionName == "replace", rule.actionParams.isEmpty {
-            // As Vale: `a|b` offers each, "'a' or 'b'", quoted once.
-            expected = ValeText.sentence(expected.split(separator: "|").map(String.init), joiner: "or")
-            message = ValeText.unquoteFirst(message)
-          }
-          ruleFindings.append((Int(prose.offsets[hit.start]), formatMessage(message, [expected, text]), text))
-        }
-      case .occurrence(_, let maximum, _) where rule.countPer != .email:
-        // As Vale: counted in each sentence or paragraph; a finding at the
-        // first match of a unit that holds too many.
-        var units: [[(payload: Int, start: Int, end: Int)]] = []
-        var lastKey: (block: Int, sentence: Int)? = nil
-        for hit in kept {
-          guard let block = prose.blockIndex(at: hit.start) else { continue }
-          var sentence = 0
-          if rule.countPer == .sentence {
-            let range = prose.blocks[block].range
-            var index = range.lowerBound
-            while index < hit.start {
-              let byte = prose.text[index]
-              if byte == 0x2E || byte == 0x21 || byte == 0x3F, index + 1 >= range.upperBound || prose.text[index + 1] == 0x20 {
-                sentence += 1
-              }
-              index += 1
-            }
-          }
-          if let last = lastKey, last.block == block, last.sentence == sentence {
-            units[units.count - 1].append(hit)
-          } else {
-            units.append([hit])
-          }
-          lastKey = (block, sentence)
-        }
-        for unit in units {
-          if let maximum, unit.count > maximum {
-            let text = matchText(unit[0].start, unit[0].end)
-            let message = fillCounts(formatMessage(rule.message, [text]), ["count": unit.count, "max": maximum])
-            ruleFindings.append((Int(prose.offsets[unit[0].start]), message, text))
-          }
-        }
-      case .occurrence(_, let maximum, let minimum):
-        if let maximum, kept.count > maximum {
-          let hit = kept[maximum]
-          let text = matchText(hit.start, hit.end)
-          let message = fillCounts(formatMessage(rule.message, [text]), ["count": kept.count, "max": maximum])
-          ruleFindings.append((Int(prose.offsets[hit.start]), message, text))
-        }
-        if let minimum, kept.count < minimum, let block = prose.blocks.first(where: { rule.admits($0) }) {
-          let message = fillCounts(rule.message, ["count": kept.count, "min": minimum])
-          ruleFindings.append((Int(prose.offsets[block.range.lowerBound]), message, ""))
-        }
-      case .repetition(let alpha, let tokens, let maximum):
-        // As Vale: consecutive matches of `tokens` (words when there are
-        // none); the (max+1)th repeat is a finding from the first of the
-        // pair, unless a sentence ends between them.
-        let pattern = tokens.isEmpty ? nil : documentPatterns[index]?.first?.regex.regex
-        for block in prose.blocks where rule.admits(block) {
-          var units: [(start: Int, end: Int)] = []
-          if let pattern {
-            prose.text.withUnsafeBufferPointer { text in
-              pattern.forEachMatch(in: UnsafeBufferPointer(rebasing: text[block.range])) { start, end in
-                units.append((block.range.lowerBound + start, block.range.lowerBound + end))
-              }
-            }
-          } else {
-            forEachWord(prose.text, in: block.range) { start, end in units.append((start, end)) }
-          }
-          var previous: (start: Int, end: Int, text: String)? = nil
-          var count = 0
-          for unit in units {
-            let text = matchText(unit.start, unit.end)
-            if let last = previous, !text.isEmpty,
-              rule.ignorecase ? last.text.lowercased() == text.lowercased() : last.text == text,
-              !alpha || text.allSatisfy(\.isLetter)
-            {
-              count += 1
-              let between = prose.text[last.end..<unit.start]
-              let sentenceEnds = between.contains(0x2E) || between.contains(0x21) || between.contains(0x3F)
-              if count > maximum, !sentenceEnds {
-                ruleFindings.append((Int(prose.offsets[last.start]), formatMessage(rule.message, [text]), text))
-                count = 0
-              }
-            }
-            previous = (unit.start, unit.end, text)
-          }
-        }
-      case .subject(_, let prefixes, let missingMessage, _):
-        guard document.hasHeaderBlock, rule.scopes.contains(where: { $0 == .subject || $0 == .text }) else { break }
-        guard let header = document.subject else {
-          ruleFindings.append((0, missingMessage ?? formatMessage(rule.message, [""]), ""))
-          break
-        }
-        let normalized = SubjectText.normalize(header.value, loweredPrefixes: subjectPrefixes[index] ?? [])
-        let patternMatch = subjectPatterns[index].map { $0.regex.regex?.matchesWhole(normalized) ?? false }
-        if normalized.isEmpty || genericSubjects[index]?.contains(normalized) == true || patternMatch == true {
-          ruleFindings.append(
-            (header.valueOffset, formatMessage(rule.message, [header.value.trimmingSpaces]), header.value.trimmingSpaces))
-        }
-      case .length(let unit, let maximum):
-        var count = 0
-        var crossing: Int? = nil
-        for block in prose.blocks where rule.admits(block) {
-          if unit == .words {
-            forEachWord(prose.text, in: block.range) { start, _ in
-              count += 1
-              if count == maximum + 1 { crossing = start }
-            }
-          } else {
-            var index = block.range.lowerBound
-            while index < block.range.upperBound {
-              if prose.text[index] & 0xC0 != 0x80 {
-                count += 1
-                if count == maximum + 1 { crossing = index }
-              }
-              index += 1
-            }
-          }
-        }
-        if let crossing, count > maximum {
-          let message = fillCounts(formatMessage(rule.message, ["\(count)"]), ["count": count, "max": maximum])
-          ruleFindings.append((Int(prose.offsets[crossing]), message, "\(count) \(unit.rawValue)"))
-        }
-      case .divider:
-        for offset in document.dividers {
-          ruleFindings.append((offset, formatMessage(rule.message, ["---"]), "---"))
-        }
-      case .readability(let metrics, let grade):
-        guard let body = bodyText() else { break }
-        let score = Readability(body.texts.joined(separator: "\n\n")).grade(metrics)
-        if score > grade {
-          let value = String(format: "%.2f", score)
-          ruleFindings.append((body.offset, formatMessage(rule.message, [value]), value))
-        }
-      case .spelling(_, _, let ignore, _):
-        guard let checker = spellCheckers[index], let speller = checker.checker else { break }
-        let ignored = Set(ignore.map { $0.lowercased() })
-        let filter = checker.filter?.regex
-        for block in prose.blocks where rule.admits(block) {
-          forEachWord(prose.text, in: block.range) { start, end in
-            // Letters and apostrophes only: numbers, code and addresses
-            // (opaque in prose) are not words to spell.
-            let word = matchText(start, end).trimmingCharacters(in: CharacterSet.letters.inverted)
-            guard word.count > 1, word.allSatisfy({ $0.isLetter || $0 == "'" || $0 == "\u{2019}" }) else { return }
-            // Vale: a filter found anywhere in the word skips it.
-            if ignored.contains(word.lowercased()) || filter?.isFound(in: word) == true { return }
-            if checker.exceptions?.regex?.isFound(in: word) == true { return }
-            if speller.isCorrect(word) { return }
-            guard let range = prose.text[start..<end].firstRange(of: Array(word.utf8)) else { return }
-            ruleFindings.append((Int(prose.offsets[range.lowerBound]), formatMessage(rule.message, [word]), word))
-          }
-        }
-      case .metric(let formula, let comparison, let threshold):
-        guard let body = bodyText() else { break }
-        let counts = Readability(body.texts.joined(separator: "\n\n"))
-        let longWords = body.texts.joined(separator: " ").split(separator: " ").filter { $0.filter(\.isLetter).count >= 7 }
-          .count
-        let value = formula.evaluate(counts.values(paragraphs: body.texts.count, longWords: longWords))
-        let met: Bool
-        switch comparison {
-        case ">": met = value > threshold
-        case ">=": met = value >= threshold
-        case "<": met = value < threshold
-        case "<=": met = value <= threshold
-        default: met = value == threshold
-        }
-        if met {
-          let shown = String(format: "%.2f", value)
-          ruleFindings.append((body.offset, formatMessage(rule.message, [shown]), shown))
-        }
-      case .capitalization:
-        // Headings in the body; the subject too, when the scope names it.
-        var units: [(offset: Int, text: String)] = []
-        if rule.scopes.contains(.subject), let header = document.subject {
-          units.append((header.valueOffset, header.value.trimmingSpaces))
-        }
-        for block in prose.blocks where rule.admits(block) && block.region != .subject {
-          units.append((Int(prose.offsets[block.range.lowerBound]), matchText(block.range.lowerBound, block.range.upperBound)))
-        }
-        guard let check = capitalizationChecks[index] else { break }
-        for unit in units where !unit.text.isEmpty {
-          let (expected, passes) = check.check(unit.text)
-          // As Vale: the text, then the text in the expected case.
-          if !passes { ruleFindings.append((unit.offset, formatMessage(rule.message, [unit.text, expected]), unit.text)) }
-        }
-      case .consistency, .conditional:
-        // Matches over the whole email, in order: (pattern, start, end).
-        let patterns = documentPatterns[index] ?? []
-        var matches: [(pattern: Int, start: Int, end: Int)] = []
-        prose.text.withUnsafeBufferPointer { text in
-          for block in prose.blocks where rule.admits(block) {
-            for (number, shared) in patterns.enumerated() {
-              shared.regex.regex?.forEachMatch(in: UnsafeBufferPointer(rebasing: text[block.range]), group: shared.group) {
-                start, end in
-                matches.append((number, block.range.lowerBound + start, block.range.lowerBound + end))
-              }
-            }
-          }
-        }
-        matches.sort { $0.start < $1.start }
-        let exceptions = exceptionPatterns[index]?.regex.regex
-        if case .consistency = rule.kind {
-          // Pair p holds patterns 2p and 2p+1; the one seen first wins.
-          var chosen: [Int: Int] = [:]
-          for match in matches {
-            let pair = match.pattern / 2
-            let winner = chosen[pair] ?? match.pattern
-            chosen[pair] = winner
-            guard match.pattern != winner else { continue }
-            let text = matchText(match.start, match.end)
-            if ValeText.isExempt(exceptions, text) { continue }
-            ruleFindings.append((Int(prose.offsets[match.start]), formatMessage(rule.message, [text]), text))
-          }
-        } else {
-          // Terms `second` defines, then every use of `first` not defined.
-          let defined = Set(matches.filter { $0.pattern == 1 }.map { matchText($0.start, $0.end) })
-          for match in matches where match.pattern == 0 {
-            let text = matchText(match.start, match.end)
-            if defined.contains(text) || rule.exceptions.contains(text) { continue }
-            ruleFindings.append((Int(prose.offsets[match.start]), formatMessage(rule.message, [text]), text))
-          }
-        }
-      }
+      // Check: the rule's kind decides.
+      var run = CheckRun(
+        linter: self, document: document, prose: prose, rule: rule, index: index, hits: kept, actionFix: actionFix)
+      rule.kind.check.check(&run)
+      if run.limited { limited.insert(index) }
+      let ruleFindings = run.findings
+      let fixes = run.fixes
 
       // In offset order, so that the cursors count each line once.
       let order = ruleFindings.indices.sorted { ruleFindings[$0].offset < ruleFindings[$1].offset }

@@ -1,0 +1,62 @@
+/// One kind of check, as Vale's `internal/check` has a file per kind (and
+/// SwiftLint a type per rule): given one rule and what the matcher found
+/// for it in one email, the rule's findings. `Linter` keeps the pipeline:
+/// match (the phrase automaton and the regexes, once for every rule), then
+/// scope (the blocks a rule admits), then check, then report.
+protocol Check {
+  static func check(_ run: inout CheckRun)
+}
+
+extension Rule.Kind {
+  /// The check that runs a rule of this kind.
+  var check: any Check.Type {
+    switch self {
+    case .existence: return ExistenceCheck.self
+    case .substitution: return SubstitutionCheck.self
+    case .occurrence: return OccurrenceCheck.self
+    case .repetition: return RepetitionCheck.self
+    case .subject: return SubjectCheck.self
+    case .length: return LengthCheck.self
+    case .divider: return DividerCheck.self
+    case .consistency, .conditional: return ConsistencyCheck.self
+    case .readability: return ReadabilityCheck.self
+    case .spelling: return SpellingCheck.self
+    case .capitalization: return CapitalizationRuleCheck.self
+    case .metric: return MetricCheck.self
+    }
+  }
+}
+
+/// One rule's check in one email: what it reads, and the findings it gives
+/// (offsets in the prose, or in the file for `scope: raw`).
+struct CheckRun {
+  /// The compiled patterns, dictionaries and checks, built once.
+  let linter: Linter
+  let document: EmailDocument
+  let prose: Prose
+  let rule: Rule
+  /// The rule's index in `linter.rules` (its compiled state's key).
+  let index: Int
+  /// The rule's token matches in the blocks it admits, exceptions out, the
+  /// longest of overlapping ones kept, in order.
+  let hits: [(payload: Int, start: Int, end: Int)]
+  /// Vale's `action`: `replace` with one param, or `remove`.
+  let actionFix: String?
+  var findings: [(offset: Int, message: String, match: String)] = []
+  /// The fix a finding carries, by its index in `findings`.
+  var fixes: [Int: String] = [:]
+  /// Whether a backtracking pattern of the rule hit its limit.
+  var limited = false
+
+  func matchText(_ start: Int, _ end: Int) -> String {
+    String(decoding: prose.text[start..<end], as: UTF8.self).trimmingSpaces
+  }
+
+  /// The body paragraphs the rule reads, and where the first starts
+  /// (readability and metric score the body as a whole).
+  func bodyText() -> (texts: [String], offset: Int)? {
+    let blocks = prose.blocks.filter { rule.admits($0) && $0.region == .body }
+    guard let first = blocks.first else { return nil }
+    return (blocks.map { String(decoding: prose.text[$0.range], as: UTF8.self) }, Int(prose.offsets[first.range.lowerBound]))
+  }
+}

@@ -1,0 +1,47 @@
+/// Vale's `consistency` (of each pair, the spelling used first wins) and
+/// `conditional` (a term needs its definition somewhere in the email).
+enum ConsistencyCheck: Check {
+  static func check(_ run: inout CheckRun) {
+    // Matches over the whole email, in order: (pattern, start, end).
+    let patterns = run.linter.documentPatterns[run.index] ?? []
+    var matches: [(pattern: Int, start: Int, end: Int)] = []
+    var limited = false
+    run.prose.text.withUnsafeBufferPointer { text in
+      for block in run.prose.blocks where run.rule.admits(block) {
+        for (number, shared) in patterns.enumerated() {
+          let complete = shared.regex.regex?.forEachMatch(
+            in: UnsafeBufferPointer(rebasing: text[block.range]), group: shared.group
+          ) {
+            start, end in
+            matches.append((number, block.range.lowerBound + start, block.range.lowerBound + end))
+          }
+          if complete == false { limited = true }
+        }
+      }
+    }
+    if limited { run.limited = true }
+    matches.sort { $0.start < $1.start }
+    let exceptions = run.linter.exceptionPatterns[run.index]?.regex.regex
+    if case .consistency = run.rule.kind {
+      // Pair p holds patterns 2p and 2p+1; the one seen first wins.
+      var chosen: [Int: Int] = [:]
+      for match in matches {
+        let pair = match.pattern / 2
+        let winner = chosen[pair] ?? match.pattern
+        chosen[pair] = winner
+        guard match.pattern != winner else { continue }
+        let text = run.matchText(match.start, match.end)
+        if ValeText.isExempt(exceptions, text) { continue }
+        run.findings.append((Int(run.prose.offsets[match.start]), formatMessage(run.rule.message, [text]), text))
+      }
+    } else {
+      // Terms `second` defines, then every use of `first` not defined.
+      let defined = Set(matches.filter { $0.pattern == 1 }.map { run.matchText($0.start, $0.end) })
+      for match in matches where match.pattern == 0 {
+        let text = run.matchText(match.start, match.end)
+        if defined.contains(text) || run.rule.exceptions.contains(text) { continue }
+        run.findings.append((Int(run.prose.offsets[match.start]), formatMessage(run.rule.message, [text]), text))
+      }
+    }
+  }
+}

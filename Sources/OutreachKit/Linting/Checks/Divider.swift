@@ -1,0 +1,8 @@
+/// outreach's `divider`: a `---` divider in the body.
+enum DividerCheck: Check {
+  static func check(_ run: inout CheckRun) {
+    for offset in run.document.dividers {
+      run.findings.append((offset, formatMessage(run.rule.message, ["---"]), "---"))
+    }
+  }
+}

@@ -1,0 +1,30 @@
+/// Vale's `substitution`: a match of a swap's left side is a finding that
+/// suggests its right side, unless the text already is the replacement.
+enum SubstitutionCheck: Check {
+  static func check(_ run: inout CheckRun) {
+    guard case .substitution(let swap) = run.rule.kind else { return }
+    for hit in run.hits {
+      let text = run.matchText(hit.start, hit.end)
+      var expected = swap[hit.payload].replacement
+      // Nothing to say when the text already is the replacement.
+      let pattern = run.linter.replacementPatterns[run.index]?[hit.payload] ?? nil
+      if ValeText.matchToken(expected: expected, observed: text, pattern: pattern) { continue }
+      var message = run.rule.message
+      // One replacement is a safe fix; alternatives are the writer's call.
+      // Another action (`suggest`, `edit`) means the swap is advice.
+      if let fix = run.actionFix {
+        run.fixes[run.findings.count] = fix
+      } else if run.rule.actionName == nil || run.rule.actionName == "replace",
+        !expected.contains(where: { "|\\^$*+?()[]{}".contains($0) })
+      {
+        run.fixes[run.findings.count] = expected
+      }
+      if run.rule.actionName == "replace", run.rule.actionParams.isEmpty {
+        // As Vale: `a|b` offers each, "'a' or 'b'", quoted once.
+        expected = ValeText.sentence(expected.split(separator: "|").map(String.init), joiner: "or")
+        message = ValeText.unquoteFirst(message)
+      }
+      run.findings.append((Int(run.prose.offsets[hit.start]), formatMessage(message, [expected, text]), text))
+    }
+  }
+}
