@@ -18,7 +18,36 @@ struct outreach_re2 {
   re2::RE2 *regex;
   pcre2_code *backtracking;
   pcre2_match_context *context;
+  /// A pattern that opens with a lookbehind of no fixed length (regexp2
+  /// has them, PCRE2 10.42 not): the rest of the pattern, and the
+  /// lookbehind's body as `(?:X)\z`, tried on up to 255 bytes before each
+  /// match of the rest (PCRE2 10.43's own bound for such lookbehinds).
+  outreach_re2 *rest;
+  pcre2_code *behind;
+  int negative;
 };
+
+/// Where the group opening at `pattern[0]` closes (escapes and character
+/// classes skipped), or 0 when it does not.
+static size_t closingParen(const char *pattern, size_t length) {
+  int depth = 0;
+  bool inClass = false;
+  for (size_t i = 0; i < length; i++) {
+    char c = pattern[i];
+    if (c == '\\') {
+      i++;
+    } else if (inClass) {
+      if (c == ']') inClass = false;
+    } else if (c == '[') {
+      inClass = true;
+    } else if (c == '(') {
+      depth++;
+    } else if (c == ')') {
+      if (--depth == 0) return i;
+    }
+  }
+  return 0;
+}
 
 /// The backtracking engine's budget for one search: about a millisecond of
 /// work a start position, a few ms for a whole search that hits it.
@@ -32,13 +61,58 @@ static bool needsBacktracking(const std::string &error) {
          error.find("invalid escape sequence: \\") != std::string::npos;
 }
 
-static outreach_re2 *compileBacktracking(const char *pattern, size_t length, int ignorecase, char *error,
-                                         size_t error_size) {
+extern "C" outreach_re2 *outreach_re2_new(const char *pattern, size_t length, int ignorecase, int captures,
+                                          char *error, size_t error_size);
+
+static outreach_re2 *compileBacktracking(const char *pattern, size_t length, int ignorecase, int captures,
+                                         char *error, size_t error_size) {
   int code = 0;
   PCRE2_SIZE offset = 0;
   uint32_t flags = PCRE2_UTF | PCRE2_MULTILINE | PCRE2_UCP | (ignorecase ? PCRE2_CASELESS : 0);
   pcre2_code *compiled =
       pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern), length, flags, &code, &offset, nullptr);
+  if (compiled == nullptr && code == PCRE2_ERROR_LOOKBEHIND_NOT_FIXED_LENGTH) {
+    // The lookbehind must sit where every match starts: after nothing but
+    // zero-width openers (inline flags, `\b`, `(?:`), as Vale's
+    // `(?m)\b(?:TOKEN)\b` wrapping leaves it.
+    size_t at = 0;
+    bool caseless = ignorecase != 0;
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (const char *opener : {"(?m)", "(?i)", "(?s)", "(?im)", "(?mi)", "\\b", "(?:"}) {
+        size_t size = std::strlen(opener);
+        if (length - at >= size && std::strncmp(pattern + at, opener, size) == 0) {
+          if (std::strchr(opener, 'i') != nullptr && opener[0] == '(' && opener[1] == '?' && opener[2] != ':') caseless = true;
+          at += size;
+          moved = true;
+        }
+      }
+    }
+    if (length - at > 4 && (std::strncmp(pattern + at, "(?<!", 4) == 0 || std::strncmp(pattern + at, "(?<=", 4) == 0)) {
+      size_t close = at + closingParen(pattern + at, length - at);
+      if (close > at + 4) {
+        std::string body = "(?:" + std::string(pattern + at + 4, close - at - 4) + ")\\z";
+        std::string restPattern = std::string(pattern, at) + std::string(pattern + close + 1, length - close - 1);
+        uint32_t flags = PCRE2_UTF | PCRE2_MULTILINE | PCRE2_UCP | (caseless ? PCRE2_CASELESS : 0);
+        pcre2_code *behind =
+            pcre2_compile(reinterpret_cast<PCRE2_SPTR>(body.data()), body.size(), flags, &code, &offset, nullptr);
+        outreach_re2 *rest = behind == nullptr ? nullptr
+                                               : outreach_re2_new(restPattern.data(), restPattern.size(), ignorecase,
+                                                                  captures, error, error_size);
+        if (rest != nullptr) {
+          pcre2_jit_compile(behind, PCRE2_JIT_COMPLETE);
+          pcre2_match_context *context = pcre2_match_context_create(nullptr);
+          pcre2_set_match_limit(context, kMatchLimit);
+          pcre2_set_depth_limit(context, kDepthLimit);
+          return new (std::nothrow) outreach_re2{nullptr, nullptr, context, rest, behind, pattern[at + 3] == '!'};
+        }
+        if (behind != nullptr) {
+          pcre2_code_free(behind);
+          return nullptr;
+        }
+      }
+    }
+  }
   if (compiled == nullptr) {
     if (error != nullptr && error_size > 0) {
       PCRE2_UCHAR message[256];
@@ -52,7 +126,7 @@ static outreach_re2 *compileBacktracking(const char *pattern, size_t length, int
   pcre2_match_context *context = pcre2_match_context_create(nullptr);
   pcre2_set_match_limit(context, kMatchLimit);
   pcre2_set_depth_limit(context, kDepthLimit);
-  return new (std::nothrow) outreach_re2{nullptr, compiled, context};
+  return new (std::nothrow) outreach_re2{nullptr, compiled, context, nullptr, nullptr, 0};
 }
 
 extern "C" outreach_re2 *outreach_re2_new(const char *pattern, size_t length, int ignorecase, int captures,
@@ -68,7 +142,7 @@ extern "C" outreach_re2 *outreach_re2_new(const char *pattern, size_t length, in
     std::string reason = regex->error();
     if (needsBacktracking(reason)) {
       delete regex;
-      return compileBacktracking(pattern, length, ignorecase, error, error_size);
+      return compileBacktracking(pattern, length, ignorecase, captures, error, error_size);
     }
     if (error != nullptr && error_size > 0) {
       std::strncpy(error, regex->error().c_str(), error_size - 1);
@@ -77,7 +151,7 @@ extern "C" outreach_re2 *outreach_re2_new(const char *pattern, size_t length, in
     delete regex;
     return nullptr;
   }
-  return new (std::nothrow) outreach_re2{regex, nullptr, nullptr};
+  return new (std::nothrow) outreach_re2{regex, nullptr, nullptr, nullptr, nullptr, 0};
 }
 
 extern "C" void outreach_re2_free(outreach_re2 *regex) {
@@ -85,11 +159,34 @@ extern "C" void outreach_re2_free(outreach_re2 *regex) {
   delete regex->regex;
   if (regex->backtracking != nullptr) pcre2_code_free(regex->backtracking);
   if (regex->context != nullptr) pcre2_match_context_free(regex->context);
+  if (regex->rest != nullptr) outreach_re2_free(regex->rest);
+  if (regex->behind != nullptr) pcre2_code_free(regex->behind);
   delete regex;
 }
 
 extern "C" int outreach_re2_find(const outreach_re2 *regex, const char *text, size_t length, size_t start, int group,
                                  size_t whole[2], size_t part[2]) {
+  if (regex->rest != nullptr) {
+    size_t from = start;
+    while (from <= length) {
+      int found = outreach_re2_find(regex->rest, text, length, from, group, whole, part);
+      if (found != 1) return found;
+      size_t window = whole[0] > 255 ? whole[0] - 255 : 0;
+      while (window < whole[0] && (static_cast<unsigned char>(text[window]) & 0xC0) == 0x80) window++;
+      pcre2_match_data *data = pcre2_match_data_create_from_pattern(regex->behind, nullptr);
+      if (data == nullptr) return 0;
+      int behind = pcre2_match(regex->behind, reinterpret_cast<PCRE2_SPTR>(text + window), whole[0] - window, 0,
+                               PCRE2_NO_UTF_CHECK, data, regex->context);
+      pcre2_match_data_free(data);
+      if (behind == PCRE2_ERROR_MATCHLIMIT || behind == PCRE2_ERROR_DEPTHLIMIT || behind == PCRE2_ERROR_HEAPLIMIT) {
+        return -2;
+      }
+      if ((behind >= 0) != (regex->negative != 0)) return 1;
+      from = whole[0] + 1;
+      while (from < length && (static_cast<unsigned char>(text[from]) & 0xC0) == 0x80) from++;
+    }
+    return 0;
+  }
   if (regex->backtracking != nullptr) {
     pcre2_match_data *data = pcre2_match_data_create_from_pattern(regex->backtracking, nullptr);
     if (data == nullptr) return 0;
@@ -137,7 +234,7 @@ extern "C" int outreach_re2_find(const outreach_re2 *regex, const char *text, si
 }
 
 extern "C" int outreach_re2_full(const outreach_re2 *regex, const char *text, size_t length) {
-  if (regex->backtracking != nullptr) {
+  if (regex->backtracking != nullptr || regex->rest != nullptr) {
     size_t whole[2];
     size_t part[2];
     // Anchored at the start; a whole match ends at the text's end.

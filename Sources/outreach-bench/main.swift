@@ -281,6 +281,28 @@ print(
   String(
     format: "vale style:      30 rules %.3f s   the built-in rules %.3f s   ratio %.2fx (target <= 2x)", withStyle, builtIn,
     withStyle / builtIn))
+// The Microsoft style as published (errata-ai/Microsoft), beside the
+// built-in rules, when a clone is at hand (MICROSOFT_STYLE_REPO, or this
+// machine's copy); nothing of it is committed.
+let microsoftRepository =
+  ProcessInfo.processInfo.environment["MICROSOFT_STYLE_REPO"] ?? "/work/.mirror/errata-ai+Microsoft/repo"
+if FileManager.default.fileExists(atPath: microsoftRepository) {
+  let styles = work + "/published-styles"
+  try? FileManager.default.removeItem(atPath: styles)
+  try FileManager.default.createDirectory(atPath: styles, withIntermediateDirectories: true)
+  _ = try time("/bin/sh", ["-c", "git --git-dir '\(microsoftRepository)' archive HEAD Microsoft | tar -x -C '\(styles)'"])
+  let ruleCount =
+    (try? FileManager.default.contentsOfDirectory(atPath: styles + "/Microsoft"))?.filter { $0.hasSuffix(".yml") }
+    .count ?? 0
+  let withMicrosoft = try best(5) { try time(outreach, ["lint", "--rules", styles + "/Microsoft", corpus.folder]) }
+  print(
+    String(
+      format:
+        "microsoft style: the built-in rules + Microsoft (%d rules) %.3f s   the built-in rules alone %.3f s   ratio %.2fx (target <= 2x)",
+      ruleCount, withMicrosoft, builtIn, withMicrosoft / builtIn))
+} else {
+  print("microsoft style: not run (no clone of errata-ai/Microsoft; set MICROSOFT_STYLE_REPO)")
+}
 
 // Real mail: an mbox of 10,000 messages (QP, base64 and HTML parts) in one
 // process, against cmark parsing the decoded bodies in the same run.

@@ -23,4 +23,38 @@ import Testing
     let passed = Int(summary.split(separator: " ").first ?? "") ?? 0
     #expect(passed >= 25, "\(summary)")
   }
+
+  /// The styles published for Vale, as their repositories hold them (a
+  /// clone each, named by VALE_STYLES_REPOS as `NAME=PATH` pairs, or the
+  /// copies this machine keeps): every rule file loads, with no load error
+  /// and no warning, and a sample email lints with them.
+  static let styleRepositories: [(name: String, path: String)] = {
+    if let listed = ProcessInfo.processInfo.environment["VALE_STYLES_REPOS"] {
+      return listed.split(separator: " ").compactMap { pair in
+        let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+        return parts.count == 2 ? (parts[0], parts[1]) : nil
+      }
+    }
+    return ["Microsoft", "Google", "proselint", "Joblint", "alex", "write-good"].compactMap { name in
+      let path = "/work/.mirror/errata-ai+\(name)/repo"
+      return FileManager.default.fileExists(atPath: path) ? (name, path) : nil
+    }
+  }()
+
+  @Test(.enabled(if: !styleRepositories.isEmpty, "set VALE_STYLES_REPOS to NAME=CLONE pairs of Vale's styles"))
+  func publishedStylesLoadWithNoErrorAndNoWarning() throws {
+    let folder = makeTemporaryFolder("published-styles")
+    let email = folder + "/email.md"
+    try
+      "Subject: Your flags on Tuesday\n\nHi Ana,\n\nThe 12 stale flags cost your team about 40 minutes a week. Utilize the cleanup view: it is very simple.\n\nWant to take a look together?\n\nSam\n"
+      .write(toFile: email, atomically: true, encoding: .utf8)
+    for (name, repository) in Self.styleRepositories {
+      let archive = try runProcess("sh", ["-c", "git --git-dir '\(repository)' archive HEAD '\(name)' | tar -x -C '\(folder)'"])
+      #expect(archive.status == 0, "\(name): \(archive.stderr)")
+      let result = try runOutreach(["lint", "--no-default-rules", "--rules", folder + "/" + name, email])
+      #expect(result.status == 0 || result.status == 1, "\(name): \(result.stderr)")
+      let lines = result.stderr.split(separator: "\n").filter { !$0.contains(" in 1 file") }
+      #expect(lines.isEmpty, "\(name): \(lines)")
+    }
+  }
 }

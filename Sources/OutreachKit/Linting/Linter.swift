@@ -58,14 +58,21 @@ public struct Linter: Sendable {
         // DFA for 100,000 alternatives outgrows its memory and falls back to
         // a scan that costs the pattern's size at every byte (15 s on one
         // 32 KB line); chunks keep each DFA small.
-        if regexTokens.count > Self.tokensPerRegex { chunked.insert(index) }
-        var start = 0
-        while start < regexTokens.count {
-          let chunk = regexTokens[start..<min(regexTokens.count, start + Self.tokensPerRegex)]
-          let pattern = Matching.valeRegex(
-            tokens: chunk.map(\.0), raw: [], ignorecase: rule.ignorecase, nonword: rule.nonword, append: false)
-          regexes.append((index, 0, SharedRegex(regex: RE2Regex.Lazy(pattern))))
-          start += Self.tokensPerRegex
+        // Tokens that need a backtracking engine (a lookaround, a
+        // backreference) go to a pattern of their own, so the others stay
+        // on RE2's linear scan; hits of the parts merge leftmost first.
+        let linear = regexTokens.filter { !Matching.needsBacktracking($0.0) }
+        let backtracking = regexTokens.filter { Matching.needsBacktracking($0.0) }
+        if regexTokens.count > Self.tokensPerRegex || (!linear.isEmpty && !backtracking.isEmpty) { chunked.insert(index) }
+        for part in [linear, backtracking] where !part.isEmpty {
+          var start = 0
+          while start < part.count {
+            let chunk = part[start..<min(part.count, start + Self.tokensPerRegex)]
+            let pattern = Matching.valeRegex(
+              tokens: chunk.map(\.0), raw: [], ignorecase: rule.ignorecase, nonword: rule.nonword, append: false)
+            regexes.append((index, 0, SharedRegex(regex: RE2Regex.Lazy(pattern))))
+            start += Self.tokensPerRegex
+          }
         }
       } else {
         for (token, payload) in regexTokens {
@@ -216,37 +223,49 @@ public struct Linter: Sendable {
     let cursor = SourceText.Cursor(document.source)
     let windowCursor = document.locator?.cursor()
     // Token matches of every rule, gathered in one pass of the phrase
-    // automaton plus one pass of each regex; grouped by rule below.
-    var flat: [(rule: Int, payload: Int, start: Int, end: Int)] = []
+    // automaton plus one pass of each regex; grouped by rule below. Plain
+    // structs and flat arrays, not tuples and dictionaries of sets: a
+    // tuple array's type is looked up (under a lock) each time one is made.
+    var flat: [RuleHit] = []
     // Regexes run only on the blocks where one of their required literals
-    // turned up (or on every block, when no literal could be derived).
-    var triggered: [Int: Set<Int>] = [:]
-    var chunkHits: [Int: [(unit: Int, start: Int, end: Int)]] = [:]
+    // turned up (or on every block, when no literal could be derived): the
+    // blocks of each regex, in order, each once.
+    var triggered = [[Int]](repeating: [], count: regexes.count)
+    var chunkHits: [ChunkHit] = []
     prose.text.withUnsafeBufferPointer { text in
       matcher.scan(text) { patternIndex, start, end in
         let pattern = matcher.patterns[patternIndex]
         if pattern.rule < 0 {
-          if let block = prose.blockIndex(at: start) { triggered[-1 - pattern.rule, default: []].insert(block) }
+          if let block = prose.blockIndex(at: start) {
+            let unit = -1 - pattern.rule
+            if triggered[unit].last != block { triggered[unit].append(block) }
+          }
         } else {
-          flat.append((pattern.rule, pattern.payload, start, end))
+          flat.append(RuleHit(rule: pattern.rule, hit: Hit(payload: pattern.payload, start: start, end: end)))
         }
       }
     }
-    for unit in alwaysRunRegexes { triggered[unit] = Set(prose.blocks.indices) }
+    for unit in alwaysRunRegexes { triggered[unit] = Array(prose.blocks.indices) }
     prose.text.withUnsafeBufferPointer { text in
-      for unitIndex in triggered.keys.sorted() {
+      for unitIndex in triggered.indices where !triggered[unitIndex].isEmpty {
         let unit = regexes[unitIndex]
         let isChunk = chunkedRules.contains(unit.rule)
-        for blockIndex in triggered[unitIndex]!.sorted() {
+        // The automaton reports in text order, but a block can come back.
+        var blocks = triggered[unitIndex]
+        if zip(blocks, blocks.dropFirst()).contains(where: { $0 >= $1 }) { blocks = Array(Set(blocks)).sorted() }
+        for blockIndex in blocks {
           let range = prose.blocks[blockIndex].range
           // RE2 reads the block's UTF-8 bytes in place: offsets are bytes.
           let complete = unit.regex.regex.regex?.forEachMatch(
             in: UnsafeBufferPointer(rebasing: text[range]), group: unit.regex.group
           ) { start, end in
             if isChunk {
-              chunkHits[unit.rule, default: []].append((unitIndex, range.lowerBound + start, range.lowerBound + end))
+              chunkHits.append(
+                ChunkHit(rule: unit.rule, unit: unitIndex, start: range.lowerBound + start, end: range.lowerBound + end))
             } else {
-              flat.append((unit.rule, unit.payload, range.lowerBound + start, range.lowerBound + end))
+              flat.append(
+                RuleHit(
+                  rule: unit.rule, hit: Hit(payload: unit.payload, start: range.lowerBound + start, end: range.lowerBound + end)))
             }
           }
           if complete == false { limited.insert(unit.rule) }
@@ -256,18 +275,28 @@ public struct Linter: Sendable {
     // A rule whose tokens were split over several patterns: matches as one
     // alternation gives them, leftmost first, the earlier pattern first at
     // one place, none overlapping another.
-    for (rule, hits) in chunkHits {
+    if !chunkHits.isEmpty {
+      chunkHits.sort { ($0.rule, $0.start, $0.unit) < ($1.rule, $1.start, $1.unit) }
       var end = -1
-      for hit in hits.sorted(by: { ($0.start, $0.unit) < ($1.start, $1.unit) }) where hit.start >= end {
-        flat.append((rule, 0, hit.start, hit.end))
+      var rule = -1
+      for hit in chunkHits {
+        if hit.rule != rule { (rule, end) = (hit.rule, -1) }
+        guard hit.start >= end else { continue }
+        flat.append(RuleHit(rule: rule, hit: Hit(payload: 0, start: hit.start, end: hit.end)))
         end = max(hit.end, hit.start + 1)
       }
     }
+    // Each rule's hits: a run of `flat`, sorted by rule (the standard
+    // library's sort is stable: the order they were found in stays).
     flat.sort { $0.rule < $1.rule }
-    var hits: [Int: [(payload: Int, start: Int, end: Int)]] = [:]
-    for hit in flat { hits[hit.rule, default: []].append((hit.payload, hit.start, hit.end)) }
+    var runs: [Int: Range<Int>] = [:]
+    var runStart = 0
+    for index in flat.indices where index + 1 == flat.count || flat[index + 1].rule != flat[index].rule {
+      runs[flat[index].rule] = runStart..<(index + 1)
+      runStart = index + 1
+    }
     // Rules that read the document whether or not a token matched.
-    var active = Set(hits.keys)
+    var active = Set(runs.keys)
     active.formUnion(structuralRules)
 
     var findings: [Finding] = []
@@ -281,7 +310,13 @@ public struct Linter: Sendable {
         String(decoding: prose.text[start..<end], as: UTF8.self).trimmingSpaces
       }
       // Scope: the hits in blocks the rule admits.
-      var ruleHits = (hits[index] ?? []).filter { hit in prose.block(at: hit.start).map { rule.admits($0) } ?? false }
+      var ruleHits: [Hit] = []
+      if let range = runs[index] {
+        ruleHits.reserveCapacity(range.count)
+        for entry in flat[range] where prose.block(at: entry.hit.start).map({ rule.admits($0) }) ?? false {
+          ruleHits.append(entry.hit)
+        }
+      }
       if !rule.exceptions.isEmpty {
         // Vale's exceptions are regular expressions; a match holding one
         // of them as a word is not a finding.
@@ -290,7 +325,8 @@ public struct Linter: Sendable {
       }
       ruleHits.sort { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end }
       // Keep the longest of overlapping matches.
-      var kept: [(payload: Int, start: Int, end: Int)] = []
+      var kept: [Hit] = []
+      kept.reserveCapacity(ruleHits.count)
       for hit in ruleHits where kept.last.map({ hit.start >= $0.end }) ?? true { kept.append(hit) }
 
       // Check: the rule's kind decides.
@@ -300,6 +336,7 @@ public struct Linter: Sendable {
       if run.limited { limited.insert(index) }
       let ruleFindings = run.findings
       let fixes = run.fixes
+      if ruleFindings.isEmpty { continue }
 
       // In offset order, so that the cursors count each line once.
       let order = ruleFindings.indices.sorted { ruleFindings[$0].offset < ruleFindings[$1].offset }
@@ -428,4 +465,26 @@ enum SubjectText {
     }
     return result
   }
+}
+
+/// One token match: the rule's payload (which token or swap) and its bytes
+/// in the prose.
+struct Hit: Sendable {
+  var payload: Int
+  var start: Int
+  var end: Int
+}
+
+/// A match and the rule it belongs to.
+struct RuleHit: Sendable {
+  var rule: Int
+  var hit: Hit
+}
+
+/// A match of one of a rule's split patterns (`unit`, its regex).
+struct ChunkHit: Sendable {
+  var rule: Int
+  var unit: Int
+  var start: Int
+  var end: Int
 }

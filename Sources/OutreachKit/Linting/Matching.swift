@@ -171,3 +171,26 @@ enum ValeText {
     return regex.isFound(in: text)
   }
 }
+
+extension Matching {
+  /// Whether a pattern uses what only a backtracking engine runs (RE2 has
+  /// neither): a lookaround or a backreference (`\1` to `\9`).
+  static func needsBacktracking(_ pattern: String) -> Bool {
+    let bytes = Array(pattern.utf8)
+    var index = 0
+    while index < bytes.count {
+      if bytes[index] == 0x5C, index + 1 < bytes.count {
+        if (0x31...0x39).contains(bytes[index + 1]) { return true }
+        index += 2
+        continue
+      }
+      if bytes[index] == 0x28, index + 2 < bytes.count, bytes[index + 1] == 0x3F {
+        let next = bytes[index + 2]
+        if next == 0x3D || next == 0x21 || next == 0x3E { return true }
+        if next == 0x3C, index + 3 < bytes.count, bytes[index + 3] == 0x3D || bytes[index + 3] == 0x21 { return true }
+      }
+      index += 1
+    }
+    return false
+  }
+}

@@ -15,7 +15,7 @@ enum CapitalizationRuleCheck: Check {
     for unit in units where !unit.text.isEmpty {
       let (expected, passes) = check.check(unit.text)
       // As Vale: the text, then the text in the expected case.
-      if !passes { run.findings.append((unit.offset, formatMessage(run.rule.message, [unit.text, expected]), unit.text)) }
+      if !passes { run.add(unit.offset, formatMessage(run.rule.message, [unit.text, expected]), unit.text) }
     }
   }
 }

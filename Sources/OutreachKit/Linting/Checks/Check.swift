@@ -39,14 +39,19 @@ struct CheckRun {
   let index: Int
   /// The rule's token matches in the blocks it admits, exceptions out, the
   /// longest of overlapping ones kept, in order.
-  let hits: [(payload: Int, start: Int, end: Int)]
+  let hits: [Hit]
   /// Vale's `action`: `replace` with one param, or `remove`.
   let actionFix: String?
-  var findings: [(offset: Int, message: String, match: String)] = []
+  var findings: [CheckFinding] = []
   /// The fix a finding carries, by its index in `findings`.
   var fixes: [Int: String] = [:]
   /// Whether a backtracking pattern of the rule hit its limit.
   var limited = false
+
+  /// A finding at `offset`, the match's text `match`.
+  mutating func add(_ offset: Int, _ message: String, _ match: String) {
+    findings.append(CheckFinding(offset: offset, message: message, match: match))
+  }
 
   func matchText(_ start: Int, _ end: Int) -> String {
     String(decoding: prose.text[start..<end], as: UTF8.self).trimmingSpaces
@@ -59,4 +64,12 @@ struct CheckRun {
     guard let first = blocks.first else { return nil }
     return (blocks.map { String(decoding: prose.text[$0.range], as: UTF8.self) }, Int(prose.offsets[first.range.lowerBound]))
   }
+}
+
+/// What a check found: where (a prose offset, or a file offset for `scope:
+/// raw`), the message, and the text matched.
+struct CheckFinding: Sendable {
+  var offset: Int
+  var message: String
+  var match: String
 }

@@ -32,7 +32,7 @@ enum ConsistencyCheck: Check {
         guard match.pattern != winner else { continue }
         let text = run.matchText(match.start, match.end)
         if ValeText.isExempt(exceptions, text) { continue }
-        run.findings.append((Int(run.prose.offsets[match.start]), formatMessage(run.rule.message, [text]), text))
+        run.add(Int(run.prose.offsets[match.start]), formatMessage(run.rule.message, [text]), text)
       }
     } else {
       // Terms `second` defines, then every use of `first` not defined.
@@ -40,7 +40,7 @@ enum ConsistencyCheck: Check {
       for match in matches where match.pattern == 0 {
         let text = run.matchText(match.start, match.end)
         if defined.contains(text) || run.rule.exceptions.contains(text) { continue }
-        run.findings.append((Int(run.prose.offsets[match.start]), formatMessage(run.rule.message, [text]), text))
+        run.add(Int(run.prose.offsets[match.start]), formatMessage(run.rule.message, [text]), text)
       }
     }
   }

@@ -2,7 +2,7 @@
 enum DividerCheck: Check {
   static func check(_ run: inout CheckRun) {
     for offset in run.document.dividers {
-      run.findings.append((offset, formatMessage(run.rule.message, ["---"]), "---"))
+      run.add(offset, formatMessage(run.rule.message, ["---"]), "---")
     }
   }
 }

@@ -10,7 +10,7 @@ enum ExistenceCheck: Check {
           let text = String(decoding: bytes[start..<end], as: UTF8.self).trimmingSpaces
           guard !text.isEmpty, !ValeText.isExempt(exceptions, text) else { return }
           if let fix = run.actionFix { run.fixes[run.findings.count] = fix }
-          run.findings.append((start, formatMessage(run.rule.message, [text]), text))
+          run.add(start, formatMessage(run.rule.message, [text]), text)
         }
       }
       if complete == false { run.limited = true }
@@ -19,7 +19,7 @@ enum ExistenceCheck: Check {
     for hit in run.hits {
       let text = run.matchText(hit.start, hit.end)
       if let fix = run.actionFix { run.fixes[run.findings.count] = fix }
-      run.findings.append((Int(run.prose.offsets[hit.start]), formatMessage(run.rule.message, [text]), text))
+      run.add(Int(run.prose.offsets[hit.start]), formatMessage(run.rule.message, [text]), text)
     }
   }
 }

@@ -23,7 +23,7 @@ enum LengthCheck: Check {
     }
     if let crossing, count > maximum {
       let message = fillCounts(formatMessage(run.rule.message, ["\(count)"]), ["count": count, "max": maximum])
-      run.findings.append((Int(run.prose.offsets[crossing]), message, "\(count) \(unit.rawValue)"))
+      run.add(Int(run.prose.offsets[crossing]), message, "\(count) \(unit.rawValue)")
     }
   }
 }

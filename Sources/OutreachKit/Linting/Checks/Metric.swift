@@ -19,7 +19,7 @@ enum MetricCheck: Check {
     }
     if met {
       let shown = String(format: "%.2f", value)
-      run.findings.append((body.offset, formatMessage(run.rule.message, [shown]), shown))
+      run.add(body.offset, formatMessage(run.rule.message, [shown]), shown)
     }
   }
 }

@@ -8,7 +8,7 @@ enum ReadabilityCheck: Check {
     let score = Readability(body.texts.joined(separator: "\n\n")).grade(metrics)
     if score > grade {
       let value = String(format: "%.2f", score)
-      run.findings.append((body.offset, formatMessage(run.rule.message, [value]), value))
+      run.add(body.offset, formatMessage(run.rule.message, [value]), value)
     }
   }
 }

@@ -30,7 +30,7 @@ enum RepetitionCheck: Check {
           let between = run.prose.text[last.end..<unit.start]
           let sentenceEnds = between.contains(0x2E) || between.contains(0x21) || between.contains(0x3F)
           if count > maximum, !sentenceEnds {
-            run.findings.append((Int(run.prose.offsets[last.start]), formatMessage(run.rule.message, [text]), text))
+            run.add(Int(run.prose.offsets[last.start]), formatMessage(run.rule.message, [text]), text)
             count = 0
           }
         }

@@ -19,7 +19,7 @@ enum SpellingCheck: Check {
         if checker.exceptions?.regex?.isFound(in: word) == true { return }
         if speller.isCorrect(word) { return }
         guard let range = run.prose.text[start..<end].firstRange(of: Array(word.utf8)) else { return }
-        run.findings.append((Int(run.prose.offsets[range.lowerBound]), formatMessage(run.rule.message, [word]), word))
+        run.add(Int(run.prose.offsets[range.lowerBound]), formatMessage(run.rule.message, [word]), word)
       }
     }
   }

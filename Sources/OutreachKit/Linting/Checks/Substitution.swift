@@ -24,7 +24,7 @@ enum SubstitutionCheck: Check {
         expected = ValeText.sentence(expected.split(separator: "|").map(String.init), joiner: "or")
         message = ValeText.unquoteFirst(message)
       }
-      run.findings.append((Int(run.prose.offsets[hit.start]), formatMessage(message, [expected, text]), text))
+      run.add(Int(run.prose.offsets[hit.start]), formatMessage(message, [expected, text]), text)
     }
   }
 }
