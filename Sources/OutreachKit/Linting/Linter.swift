@@ -404,7 +404,11 @@ enum SubjectText {
   static func normalize(_ subject: String, loweredPrefixes: [[UInt8]]) -> String {
     // Words split at spaces, tabs and CRs, joined by one space; a typed
     // apostrophe (U+2019) is a straight one.
-    let lowered = Array(subject.lowercased().utf8)
+    // ASCII lowered by bytes (most subjects); the rest by Unicode's rules.
+    let utf8 = Array(subject.utf8)
+    let lowered =
+      utf8.allSatisfy({ $0 < 0x80 })
+      ? utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 } : Array(subject.lowercased().utf8)
     var text: [UInt8] = []
     text.reserveCapacity(lowered.count)
     var pendingSpace = false
