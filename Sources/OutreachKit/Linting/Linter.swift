@@ -174,7 +174,9 @@ public struct Linter: Sendable {
     var replacementPatterns: [Int: [RE2Regex.Lazy?]] = [:]
     for (index, rule) in rules.enumerated() {
       if case .substitution(let swap) = rule.kind {
-        replacementPatterns[index] = swap.map { ValeText.tokenPattern($0.replacement, ignorecase: rule.ignorecase) }
+        // Vale compares with the replacement case and all
+        // (`matchToken(expected, observed, false)`): `mpl 2.0` is not `MPL 2.0`.
+        replacementPatterns[index] = swap.map { ValeText.tokenPattern($0.replacement, ignorecase: false) }
       }
     }
     self.replacementPatterns = replacementPatterns

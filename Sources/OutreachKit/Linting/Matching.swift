@@ -194,3 +194,35 @@ extension Matching {
     return false
   }
 }
+
+extension ValeText {
+  /// Vale's `core.CapFirst`: the first letter upper-cased.
+  static func capitalizedFirst(_ text: String) -> String {
+    guard let first = text.first else { return text }
+    return first.uppercased() + text.dropFirst()
+  }
+
+  /// `$1`..`$9` in a replacement, filled from the groups of `pattern`
+  /// matched against the observed text (Vale's `subMsg`).
+  static func expandGroups(_ replacement: String, pattern: String, observed: String, ignorecase: Bool) -> String {
+    guard replacement.utf8.contains(0x24) else { return replacement }
+    var out = ""
+    var characters = Substring(replacement)
+    while let first = characters.first {
+      characters = characters.dropFirst()
+      guard first == "$", let digit = characters.first, let number = digit.wholeNumberValue, number > 0 else {
+        out.append(first)
+        continue
+      }
+      characters = characters.dropFirst()
+      guard let regex = try? RE2Regex("^(?:" + pattern + ")$", ignorecase: ignorecase, captures: true) else { continue }
+      var copy = observed
+      copy.withUTF8 { buffer in
+        regex.forEachMatch(in: buffer, group: number) { start, end in
+          out += String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<end]), as: UTF8.self)
+        }
+      }
+    }
+    return out
+  }
+}

@@ -36,6 +36,32 @@ public enum Scope: String, Sendable, CaseIterable {
   }
 }
 
+/// One of a rule's Vale scope selectors (`heading.h2`, `~blockquote`,
+/// `~blockquote & ~heading`): every term must hold (Vale's
+/// `internal/check/scope.go`). A group with no positive term reads only
+/// the sender's own text (`~heading` is not quoted history).
+public struct ScopeSelector: Sendable {
+  public struct Term: Sendable {
+    /// Nil for a Vale scope an email has none of (`table.cell`, `title`).
+    public var scope: Scope?
+    /// `heading.hN`: the level.
+    public var level: Int?
+    public var negated: Bool
+
+    func holds(_ block: ProseBlock) -> Bool {
+      let inScope = scope.map { $0.admits(block) && (level == nil || block.level == level) } ?? false
+      return inScope != negated
+    }
+  }
+
+  public var terms: [Term]
+
+  func admits(_ block: ProseBlock) -> Bool {
+    if !terms.contains(where: { !$0.negated }), block.quoted { return false }
+    return terms.allSatisfy { $0.holds(block) }
+  }
+}
+
 /// One good or bad example a rule carries. In a bad example `↓` marks each
 /// place a finding must land.
 public struct RuleExample: Sendable {
@@ -96,6 +122,9 @@ public struct Rule: Sendable {
   public var description: String
   public var level: Severity
   public var scopes: [Scope]
+  /// Vale scope selectors, when the rule's scopes need more than a list of
+  /// `Scope`s (levels, `~`, `&`); they decide `admits` then.
+  public var selectors: [ScopeSelector] = []
   public var link: String?
   public var ignorecase: Bool
   public var nonword: Bool
@@ -113,6 +142,9 @@ public struct Rule: Sendable {
   public var rawScope = false
   /// Vale `vocab`: whether a vocabulary's accepted terms become exceptions.
   public var vocab = true
+  /// Vale's `capitalize` (substitution): a match written with a capital
+  /// first letter is offered its replacement with one.
+  public var capitalize = false
   /// Vale `action`: its name (`replace`, `remove`, `edit`, ...) and params.
   public var actionName: String? = nil
   public var actionParams: [String] = []
@@ -122,6 +154,7 @@ public struct Rule: Sendable {
   public var file: String
 
   public func admits(_ block: ProseBlock) -> Bool {
-    scopes.contains { $0.admits(block) }
+    if !selectors.isEmpty { return selectors.contains { $0.admits(block) } }
+    return scopes.contains { $0.admits(block) }
   }
 }

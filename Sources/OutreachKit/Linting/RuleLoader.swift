@@ -20,7 +20,7 @@ public enum RuleLoader {
   ]
   static let kindKeys: [String: Set<String>] = [
     "existence": ["tokens", "raw", "append", "exceptions", "group"],
-    "substitution": ["swap", "exceptions", "append"],
+    "substitution": ["swap", "exceptions", "append", "capitalize"],
     "occurrence": ["token", "max", "min"],
     "repetition": ["tokens", "alpha", "max", "exceptions"],
     "subject": ["generic", "prefixes", "missing_message", "patterns"],
@@ -128,26 +128,55 @@ public enum RuleLoader {
     var scopes: [Scope] = []
     var countPer = Rule.CountUnit.email
     var rawScope = false
+    // Vale's scope selectors: each entry one selector (any may hold), its
+    // `&` parts all holding, `~` negating one (internal/check/scope.go).
+    var selectors: [ScopeSelector] = []
+    var needsSelectors = false
     for (name, line) in try strings("scope") {
       if name == "raw" { rawScope = true }
       if name == "sentence" { countPer = .sentence } else if name == "paragraph", countPer == .email { countPer = .paragraph }
-      // Vale scopes like `heading.h1` narrow within a kind; `sentence`,
-      // `summary` and `raw` read the same prose here as `text`.
-      let base = name.split(separator: ".").first.map(String.init) ?? name
-      let mapped: Scope?
-      switch base {
-      case "sentence", "summary", "raw", "alt": mapped = .text
-      case "blockquote": mapped = .quote
-      default: mapped = Scope(rawValue: base)
+      var terms: [ScopeSelector.Term] = []
+      for rawPart in name.split(separator: "&") {
+        var part = Substring(rawPart.trimmingCharacters(in: .whitespaces))
+        var negated = false
+        if part.hasPrefix("~") {
+          negated = true
+          part = part.dropFirst()
+        }
+        let pieces = part.split(separator: ".")
+        let base = pieces.first.map(String.init) ?? ""
+        var level: Int? = nil
+        if base == "heading", pieces.count > 1, pieces[1].hasPrefix("h"), let number = Int(pieces[1].dropFirst()),
+          (1...6).contains(number)
+        {
+          level = number
+        }
+        let scope: Scope?
+        switch base {
+        // `sentence`, `summary` and `raw` read the same prose here as `text`.
+        case "sentence", "summary", "raw": scope = .text
+        case "blockquote": scope = .quote
+        // Vale scopes an email has none of: image alt text, tables, titles
+        // and captions of other formats. They match nothing here.
+        case "alt", "table", "title", "figure": scope = nil
+        default:
+          guard let known = Scope(rawValue: base) else {
+            throw OutreachError.rule(
+              path: file, line: line, problem: "unknown scope `\(name)`",
+              fix:
+                "use one of \(Scope.allCases.map(\.rawValue).joined(separator: ", ")), or Vale's (heading.h2, ~blockquote, table)"
+            )
+          }
+          scope = known
+        }
+        if negated || level != nil || scope == nil { needsSelectors = true }
+        terms.append(ScopeSelector.Term(scope: scope, level: level, negated: negated))
+        if !negated, let scope, !scopes.contains(scope) { scopes.append(scope) }
       }
-      guard let scope = mapped else {
-        throw OutreachError.rule(
-          path: file, line: line, problem: "unknown scope `\(name)`",
-          fix: "use one of \(Scope.allCases.map(\.rawValue).joined(separator: ", "))")
-      }
-      scopes.append(scope)
+      if terms.count > 1 { needsSelectors = true }
+      selectors.append(ScopeSelector(terms: terms))
     }
-    if scopes.isEmpty { scopes = [.text] }
+    if scopes.isEmpty, !needsSelectors { scopes = [.text] }
 
     // Patterns are RE2 (Go's syntax, as Vale's): linear time, so a pattern
     // RE2 rejects, such as a backreference or a lookaround, is an error.
@@ -375,7 +404,9 @@ public enum RuleLoader {
       raw: raw, append: append, exceptions: exceptions.map(\.0), good: good, bad: bad, file: file)
     rule.group = try int("group") ?? 0
     rule.countPer = countPer
+    if needsSelectors { rule.selectors = selectors }
     if root["vocab"] != nil { rule.vocab = try bool("vocab") }
+    if case .substitution = kind { rule.capitalize = try bool("capitalize") }
     if case .existence = kind { rule.rawScope = rawScope }
     if let action = root["action"], let name = action["name"]?.scalarText {
       rule.actionName = name

@@ -259,7 +259,11 @@ public struct ValeConfig: Sendable {
     for (key, level) in ruleLevels {
       for index in out.indices where out[index].id == key || out[index].id.hasPrefix(key + ".") { out[index].level = level }
     }
-    let (accept, reject) = vocabulary()
+    var (accept, reject) = vocabulary()
+    // Vocabularies that disagree on a term's case: the last one named wins,
+    // as in Vale (`definately` after `Definately`).
+    var seen = Set<String>()
+    accept = accept.reversed().filter { seen.insert($0.lowercased()).inserted }.reversed()
     if !accept.isEmpty {
       for index in out.indices where out[index].vocab {
         switch out[index].kind {

@@ -111,7 +111,8 @@ enum CommonMark {
           } else {
             writer.endBlock(
               kind: type == CMARK_NODE_HEADING ? .heading : .paragraph, region: region,
-              quoted: quoteDepth > 0 || forceQuoted, inList: listDepth > 0)
+              quoted: quoteDepth > 0 || forceQuoted, inList: listDepth > 0,
+              level: type == CMARK_NODE_HEADING ? Int(cmark_node_get_heading_level(node)) : 0)
             if type == CMARK_NODE_HEADING { noteSetextDivider(node, facts: &facts) }
           }
         case CMARK_NODE_THEMATIC_BREAK:

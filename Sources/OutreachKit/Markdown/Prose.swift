@@ -13,6 +13,8 @@ public struct ProseBlock: Sendable {
   /// Inside a block quote: a quoted reply, not the sender's words.
   public var quoted: Bool
   public var inList: Bool
+  /// A heading's level (1 for `#`), 0 for other blocks.
+  public var level: Int = 0
 }
 
 /// The prose of an email: the text a reader reads, with markup, code, HTML
@@ -63,7 +65,7 @@ struct ProseWriter {
     lastWasSpace = true
   }
 
-  mutating func endBlock(kind: ProseBlock.Kind, region: ProseRegion, quoted: Bool, inList: Bool) {
+  mutating func endBlock(kind: ProseBlock.Kind, region: ProseRegion, quoted: Bool, inList: Bool, level: Int = 0) {
     collapseAddresses()
     // Drop a trailing folded space.
     if prose.text.count > blockStart, prose.text.last == 0x20 {
@@ -72,7 +74,8 @@ struct ProseWriter {
     }
     guard prose.text.count > blockStart || kind == .subject else { return }
     prose.blocks.append(
-      ProseBlock(range: blockStart..<prose.text.count, kind: kind, region: region, quoted: quoted, inList: inList))
+      ProseBlock(
+        range: blockStart..<prose.text.count, kind: kind, region: region, quoted: quoted, inList: inList, level: level))
     prose.text.append(Prose.blockBreak)
     prose.offsets.append(prose.offsets.last ?? 0)
   }

@@ -6,6 +6,12 @@ enum SubstitutionCheck: Check {
     for hit in run.hits {
       let text = run.matchText(hit.start, hit.end)
       var expected = swap[hit.payload].replacement
+      // As Vale's `subMsg`: `$1` in the replacement is the match's group 1.
+      if expected.contains("$") {
+        expected = ValeText.expandGroups(
+          expected, pattern: swap[hit.payload].pattern, observed: text, ignorecase: run.rule.ignorecase)
+      }
+      if run.rule.capitalize, text == ValeText.capitalizedFirst(text) { expected = ValeText.capitalizedFirst(expected) }
       // Nothing to say when the text already is the replacement.
       let pattern = run.linter.replacementPatterns[run.index]?[hit.payload] ?? nil
       if ValeText.matchToken(expected: expected, observed: text, pattern: pattern) { continue }
@@ -21,7 +27,9 @@ enum SubstitutionCheck: Check {
       }
       if run.rule.actionName == "replace", run.rule.actionParams.isEmpty {
         // As Vale: `a|b` offers each, "'a' or 'b'", quoted once.
-        expected = ValeText.sentence(expected.split(separator: "|").map(String.init), joiner: "or")
+        var offered = expected.split(separator: "|").map(String.init)
+        if run.rule.capitalize, text == ValeText.capitalizedFirst(text) { offered = offered.map(ValeText.capitalizedFirst) }
+        expected = ValeText.sentence(offered, joiner: "or")
         message = ValeText.unquoteFirst(message)
       }
       run.add(Int(run.prose.offsets[hit.start]), formatMessage(message, [expected, text]), text)
