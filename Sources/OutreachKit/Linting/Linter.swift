@@ -159,6 +159,10 @@ public struct Linter: Sendable {
         let pattern = Matching.valeRegex(
           tokens: tokens, raw: rule.raw, ignorecase: rule.ignorecase, nonword: rule.nonword, append: rule.append)
         documentPatterns[index] = [SharedRegex(regex: RE2Regex.Lazy(pattern))]
+      case .occurrence(let token, _, _) where rule.rawScope:
+        let pattern = Matching.valeRegex(
+          tokens: [token], raw: [], ignorecase: rule.ignorecase, nonword: true, append: false)
+        documentPatterns[index] = [SharedRegex(regex: RE2Regex.Lazy(pattern))]
       case .repetition(_, let tokens, _) where !tokens.isEmpty:
         documentPatterns[index] = [
           SharedRegex(regex: RE2Regex.Lazy("(?:" + tokens.joined(separator: "|") + ")", ignorecase: rule.ignorecase))

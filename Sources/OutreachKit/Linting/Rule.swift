@@ -114,7 +114,10 @@ public struct Rule: Sendable {
   /// What an `occurrence` rule counts in: the whole email (outreach's
   /// default), or, as Vale does for `scope: sentence` and `scope: paragraph`,
   /// each sentence or paragraph.
-  public enum CountUnit: Sendable { case email, paragraph, sentence }
+  /// What an `occurrence` rule counts in: the whole email (outreach's own
+  /// rules), each paragraph or sentence, or (as Vale runs a check on each
+  /// block of its scope) each heading, list item or quote.
+  public enum CountUnit: Sendable { case email, paragraph, sentence, block }
 
   public var id: String
   public var kind: Kind

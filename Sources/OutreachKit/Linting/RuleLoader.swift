@@ -177,6 +177,8 @@ public enum RuleLoader {
       selectors.append(ScopeSelector(terms: terms))
     }
     if scopes.isEmpty, !needsSelectors { scopes = [.text] }
+    // Vale checks each block of a heading, list or quote scope on its own.
+    if countPer == .email, scopes.contains(where: { [.heading, .list, .quote].contains($0) }) { countPer = .block }
 
     // Patterns are RE2 (Go's syntax, as Vale's): linear time, so a pattern
     // RE2 rejects, such as a backreference or a lookaround, is an error.
@@ -407,7 +409,14 @@ public enum RuleLoader {
     if needsSelectors { rule.selectors = selectors }
     if root["vocab"] != nil { rule.vocab = try bool("vocab") }
     if case .substitution = kind { rule.capitalize = try bool("capitalize") }
-    if case .existence = kind { rule.rawScope = rawScope }
+    switch kind {
+    case .existence: rule.rawScope = rawScope
+    case .occurrence:
+      rule.rawScope = rawScope
+      // Vale's occurrence pattern is `(?:token)`, no word boundaries.
+      rule.nonword = true
+    default: break
+    }
     if let action = root["action"], let name = action["name"]?.scalarText {
       rule.actionName = name
       rule.actionParams = action["params"]?.items?.compactMap(\.scalarText) ?? []

@@ -3,6 +3,51 @@
 enum OccurrenceCheck: Check {
   static func check(_ run: inout CheckRun) {
     guard case .occurrence(_, let maximum, let minimum) = run.rule.kind else { return }
+    if run.rule.rawScope {
+      // `scope: raw`: counted in the file as written; offsets are the file's.
+      var matches: [Hit] = []
+      let complete = run.document.source.bytes.withUnsafeBufferPointer { bytes in
+        run.linter.documentPatterns[run.index]?.first?.regex.regex?.forEachMatch(in: bytes) { start, end in
+          matches.append(Hit(payload: 0, start: start, end: end))
+        }
+      }
+      if complete == false { run.limited = true }
+      // As Vale's occurrence.go: one finding, at the first match (at the
+      // first line when there is none), `%s` the count.
+      let tooMany = maximum.map { matches.count > $0 } ?? false
+      let tooFew = minimum.map { matches.count < $0 } ?? false
+      guard tooMany || tooFew else { return }
+      let first = matches.first { hit in
+        !String(decoding: run.document.source.bytes[hit.start..<hit.end], as: UTF8.self).trimmingSpaces.isEmpty
+      }
+      let text = first.map { String(decoding: run.document.source.bytes[$0.start..<$0.end], as: UTF8.self) } ?? ""
+      let counts = ["count": matches.count, "max": maximum ?? 0, "min": minimum ?? 0]
+      run.add(first?.start ?? 0, fillCounts(formatMessage(run.rule.message, [String(matches.count)]), counts), text)
+      return
+    }
+    if run.rule.countPer == .block {
+      // As Vale's occurrence.go, block by block: one finding a block that
+      // breaks the rule, at its first match that is not code (at the
+      // block's start when it has none), `%s` the count.
+      var byBlock: [Int: [Hit]] = [:]
+      for hit in run.hits {
+        if let block = run.prose.blockIndex(at: hit.start) { byBlock[block, default: []].append(hit) }
+      }
+      for (blockIndex, block) in run.prose.blocks.enumerated() where run.rule.admits(block) {
+        let hits = byBlock[blockIndex] ?? []
+        let tooMany = maximum.map { hits.count > $0 } ?? false
+        let tooFew = minimum.map { hits.count < $0 } ?? false
+        guard tooMany || tooFew else { continue }
+        let first = hits.first { hit in
+          !run.prose.text[hit.start..<hit.end].contains(Prose.opaque) && !run.matchText(hit.start, hit.end).isEmpty
+        }
+        let offset = Int(run.prose.offsets[first?.start ?? block.range.lowerBound])
+        let text = first.map { run.matchText($0.start, $0.end) } ?? ""
+        let counts = ["count": hits.count, "max": maximum ?? 0, "min": minimum ?? 0]
+        run.add(offset, fillCounts(formatMessage(run.rule.message, [String(hits.count)]), counts), text)
+      }
+      return
+    }
     if run.rule.countPer != .email {
       // As Vale: counted in each sentence or paragraph; a finding at the
       // first match of a unit that holds too many.
