@@ -683,4 +683,37 @@ import Testing
       ["lint", "--no-default-rules", "--rules", style, "--format", "line", "--ext", ".md", "-"], stdin: "# A very title\n")
     #expect(piped.stdout == "stdin.md:1:5:Team.Very:Consider removing 'very'\n", "\(piped.stdout)")
   }
+
+  /// `BlockIgnores`, `TokenIgnores` (a section's) and `IgnoredScopes = strong`
+  /// (the core's): their text is not linted, and positions after them stay
+  /// exact.
+  @Test func ignoresAsVale() throws {
+    let project = makeTemporaryFolder("vale-ignores")
+    _ = try makeStyle(
+      "Team", ["Act.yml": "extends: existence\nmessage: \"'%s'\"\ntokens: ['ACT test']\n"], in: project + "/styles")
+    try """
+    StylesPath = styles
+    IgnoredScopes = code, tt, strong
+
+    [*]
+    BasedOnStyles = Team
+
+    [*.md]
+    TokenIgnores = (\\$+?[^\\d][^\\n$]+\\$+?), (<http[^\\n]+>+?)
+    BlockIgnores = (?s) *({{< ?file(?:-excerpt)? [^>]* ?>}}.*?{{< ?/file(?:-excerpt)? ?>}})
+    """.write(toFile: project + "/.vale.ini", atomically: true, encoding: .utf8)
+    try """
+    One ACT test here.
+
+    {{< file-excerpt "a.py" python >}}
+        Not this ACT test.
+    {{< /file-excerpt >}}
+
+    Nor **ACT test** nor $ACT test$ here, but this ACT test.
+    """.write(toFile: project + "/email.md", atomically: true, encoding: .utf8)
+    let result = try runOutreach(["lint", "--no-default-rules", "--format", "line", "email.md"], in: project)
+    #expect(
+      result.stdout == "email.md:1:5:Team.Act:'ACT test'\nemail.md:7:48:Team.Act:'ACT test'\n",
+      "\(result.stdout) \(result.stderr)")
+  }
 }

@@ -8,6 +8,11 @@ public struct Linter: Sendable {
   public let mail: MailSettings
   /// Under a Vale configuration: the rules that run on each file.
   public var selector: RuleSelector? = nil
+  /// Vale's `BlockIgnores` and `TokenIgnores` for the files this linter
+  /// reads: their matches (group 1 when there is one) are not linted.
+  var ignores: [RE2Regex.Lazy] = []
+  /// Vale's `IgnoredScopes` (inline markup whose text is not linted).
+  var ignoredInline: Set<String> = []
   private let matcher: PhraseMatcher
   private let regexes: [(rule: Int, payload: Int, regex: SharedRegex)]
   private let structuralRules: [Int]

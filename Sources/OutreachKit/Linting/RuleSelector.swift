@@ -29,7 +29,9 @@ public final class RuleSelector: @unchecked Sendable {
       return linter
     }
     lock.unlock()
-    let linter = Linter(rules: rules.filter { !gated.contains($0.id) || selection.runs($0.id) }, mail: mail)
+    var linter = Linter(rules: rules.filter { !gated.contains($0.id) || selection.runs($0.id) }, mail: mail)
+    linter.ignores = (selection.blockIgnores + selection.tokenIgnores).map { RE2Regex.Lazy($0, captures: true) }
+    linter.ignoredInline = Set(config.ignoredScopes)
     lock.lock()
     defer { lock.unlock() }
     if let built = cache[selection] { return built }

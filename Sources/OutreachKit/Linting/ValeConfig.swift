@@ -14,6 +14,10 @@ public struct ValeConfig: Sendable {
     public var styles: [String]?
     /// `Style.Rule = ...` (or `Style = ...`) in order: on or off.
     public var checks: [(key: String, on: Bool, line: Int)] = []
+    /// `BlockIgnores` (or Vale 1's `IgnorePatterns`) and `TokenIgnores`:
+    /// patterns whose matches are not linted.
+    public var blockIgnores: [String] = []
+    public var tokenIgnores: [String] = []
   }
 
   public var path: String
@@ -26,6 +30,9 @@ public struct ValeConfig: Sendable {
   public var ruleLevels: [String: Severity] = [:]
   public var vocabularies: [String] = []
   public var minAlertLevel: Severity?
+  /// `IgnoredScopes`: inline markup whose text is not linted (Vale's
+  /// default, `code` and `tt`, is always so here).
+  public var ignoredScopes: [String] = []
 
   /// Every style any section is based on, in order.
   public var styles: [String] {
@@ -92,9 +99,7 @@ public struct ValeConfig: Sendable {
   }
 
   /// Section keys Vale reads that are not rules (`syntaxOpts`).
-  static let sectionOptions: Set<String> = [
-    "basedonstyles", "blockignores", "tokenignores", "ignorepatterns", "commentdelimiters", "transform", "lang",
-  ]
+  static let sectionOptions: Set<String> = ["basedonstyles", "commentdelimiters", "transform", "lang"]
   /// Sections that are not file globs.
   static let specialSections: Set<String> = ["formats", "asciidoctor", "DEFAULT"]
 
@@ -144,6 +149,8 @@ public struct ValeConfig: Sendable {
           config.minAlertLevel = level
         case "vocab":
           config.vocabularies += list(value)
+        case "ignoredscopes":
+          config.ignoredScopes = list(value)
         default:
           warnings.append(Warning(path: path, line: number + 1, message: "`\(key)` is not read by outreach; it is ignored"))
         }
@@ -163,6 +170,15 @@ public struct ValeConfig: Sendable {
         }
       } else if lowered == "vocab" {
         config.vocabularies += list(value)
+      } else if ["blockignores", "ignorepatterns", "tokenignores"].contains(lowered) {
+        // Vale splits these at commas too (go-ini's `Strings(",")`).
+        let patterns = list(value)
+        for pattern in patterns where (try? RE2Regex(pattern)) == nil {
+          warnings.append(
+            Warning(path: path, line: number + 1, message: "`\(pattern)` in \(key) is not a pattern RE2 reads; it is ignored"))
+        }
+        let valid = patterns.filter { (try? RE2Regex($0)) != nil }
+        if lowered == "tokenignores" { update { $0.tokenIgnores += valid } } else { update { $0.blockIgnores += valid } }
       } else if sectionOptions.contains(lowered) {
         warnings.append(Warning(path: path, line: number + 1, message: "`\(key)` is not read by outreach; it is ignored"))
       } else {
@@ -189,6 +205,8 @@ public struct ValeConfig: Sendable {
     public var styles: [String]
     public var checks: [String: Bool]
     public var globalChecks: [String: Bool]
+    public var blockIgnores: [String] = []
+    public var tokenIgnores: [String] = []
 
     /// Whether the rule `id` (`Style.Rule`) runs on the file.
     public func runs(_ id: String) -> Bool {
@@ -209,13 +227,18 @@ public struct ValeConfig: Sendable {
     while name.hasPrefix("./") { name = name.dropFirst(2) }
     var styles = global.styles ?? []
     var checks: [String: Bool] = [:]
+    var blockIgnores = global.blockIgnores
+    var tokenIgnores = global.tokenIgnores
     for section in sections where section.glob.matches(String(name)) {
       if let own = section.styles { styles = own }
       for check in section.checks { checks[check.key] = check.on }
+      blockIgnores += section.blockIgnores
+      tokenIgnores += section.tokenIgnores
     }
     var globalChecks: [String: Bool] = [:]
     for check in global.checks { globalChecks[check.key] = check.on }
-    return FileSelection(styles: styles, checks: checks, globalChecks: globalChecks)
+    return FileSelection(
+      styles: styles, checks: checks, globalChecks: globalChecks, blockIgnores: blockIgnores, tokenIgnores: tokenIgnores)
   }
 
   static func list(_ value: String) -> [String] {

@@ -213,12 +213,36 @@ extension Linter {
     return try lint(path: path, bytes: bytes, kind: named)
   }
 
+  /// `bytes` with each match of `patterns` (its group 1 when it has one)
+  /// made spaces, line breaks kept.
+  static func masking(_ bytes: [UInt8], with patterns: [RE2Regex.Lazy]) -> [UInt8] {
+    var out = bytes
+    bytes.withUnsafeBufferPointer { buffer in
+      for pattern in patterns {
+        guard let regex = pattern.regex else { continue }
+        for group in [1, 0] {
+          var found = false
+          regex.forEachMatch(in: buffer, group: group) { start, end in
+            found = true
+            for index in start..<end where out[index] != 0x0A && out[index] != 0x0D { out[index] = 0x20 }
+          }
+          if found { break }
+        }
+      }
+    }
+    return out
+  }
+
   /// Lints bytes already read (standard input, a file).
   public func lint(path: String, bytes: [UInt8], kind: EmailKind? = nil) throws -> FileLint {
     let kind = kind ?? EmailKind.detect(bytes)
     switch kind {
     case .markdown, .plain:
       var valid = try TextFile.validate(path: path, bytes: bytes)
+      // Vale's BlockIgnores and TokenIgnores: their matches become spaces
+      // (line breaks kept), so nothing in them is linted and every offset
+      // stays the file's.
+      if !ignores.isEmpty { valid = Self.masking(valid, with: ignores) }
       // A lone CR (classic Mac line ends) ends a line, as in cmark and
       // Vale; made LF in place, so every offset stays the file's.
       if valid.contains(0x0D) {
@@ -242,7 +266,8 @@ extension Linter {
               "\(plainNumber(Double(markup))) Markdown markup characters and lines, over the \(plainNumber(Double(Self.markupLimit))) that are parsed as Markdown in bounded memory; read it as plain text"
           ))
       }
-      let document = EmailDocument(source: SourceText(path: path, bytes: valid), syntax: syntax, mail: mail)
+      let document = EmailDocument(
+        source: SourceText(path: path, bytes: valid), syntax: syntax, mail: mail, ignoredInline: ignoredInline)
       let result = lintDocument(document)
       warnings += result.limited.map { Self.limitWarning(path: path, rule: $0) }
       return FileLint(findings: result.findings, warnings: warnings)

@@ -130,6 +130,15 @@ enum CommonMark {
           writer.space(at: cursor)
         case CMARK_NODE_CODE:
           writer.opaque(at: skipCodeSpan())
+        case CMARK_NODE_STRONG, CMARK_NODE_EMPH:
+          let names = type == CMARK_NODE_STRONG ? ["strong", "b"] : ["em", "i"]
+          if entering, names.contains(where: writer.ignoredInline.contains) {
+            // An ignored scope (Vale's IgnoredScopes): one opaque
+            // character, its text passed over in the source.
+            writer.opaque(at: cursor)
+            skipSubtree(node)
+            cmark_iter_reset(iterator, node, CMARK_EVENT_EXIT)
+          }
         case CMARK_NODE_HTML_INLINE:
           if let literal = cmark_node_get_literal(node) { skipLiteral(literal) }
         case CMARK_NODE_LINK:
@@ -258,6 +267,21 @@ enum CommonMark {
         }
       }
       return start
+    }
+
+    /// Moves the cursor past the text and code of `node`'s descendants.
+    mutating func skipSubtree(_ node: OpaquePointer) {
+      guard let inner = cmark_iter_new(node) else { return }
+      defer { cmark_iter_free(inner) }
+      while case let event = cmark_iter_next(inner), event != CMARK_EVENT_DONE {
+        guard let child = cmark_iter_get_node(inner) else { continue }
+        let type = cmark_node_get_type(child)
+        if type == CMARK_NODE_CODE, event == CMARK_EVENT_ENTER {
+          _ = skipCodeSpan()
+        } else if type == CMARK_NODE_TEXT || type == CMARK_NODE_HTML_INLINE, let literal = cmark_node_get_literal(child) {
+          skipLiteral(literal)
+        }
+      }
     }
 
     mutating func skipLiteral(_ literal: UnsafePointer<CChar>) {

@@ -68,7 +68,10 @@ public struct EmailDocument: Sendable {
     self.init(source: source, syntax: path.lowercased().hasSuffix(".txt") ? .plain : .markdown)
   }
 
-  public init(source: SourceText, syntax: EmailSyntax = .markdown, mail: MailSettings = .builtIn, locator: MailLocator? = nil) {
+  public init(
+    source: SourceText, syntax: EmailSyntax = .markdown, mail: MailSettings = .builtIn, locator: MailLocator? = nil,
+    ignoredInline: Set<String> = []
+  ) {
     self.source = source
     self.syntax = syntax
     self.locator = locator
@@ -110,6 +113,7 @@ public struct EmailDocument: Sendable {
     self.historyLine = structure.historyLine
 
     var writer = ProseWriter()
+    writer.ignoredInline = ignoredInline
     // Prose is about as long as the source (a byte becomes at most one).
     writer.reserve(bytes.count + 16)
     if let subject = headers.first(where: { $0.name.lowercased() == "subject" }) {

@@ -52,6 +52,9 @@ public struct Prose: Sendable {
 /// Appends aligned bytes to a `Prose`, folding whitespace and apostrophes.
 struct ProseWriter {
   var prose = Prose()
+  /// Vale's `IgnoredScopes` beyond code (`strong`, `b`, `em`, `i`, `a`):
+  /// such inline markup is not prose, like a code span.
+  var ignoredInline: Set<String> = []
   private var blockStart = 0
   private var lastWasSpace = true
 
