@@ -37,6 +37,9 @@ struct Lint: ParsableCommand {
       "Read standard input as this kind of file and name it stdin.EXT (Vale's --ext: .md, .txt, .eml).", valueName: "ext"))
   var ext: String?
 
+  @Flag(help: "Read Markdown files as plain text (Vale's --ignore-syntax).")
+  var ignoreSyntax = false
+
   @Option(help: "The lowest severity that makes the exit status 1.")
   var failOn: Severity = .error
 
@@ -60,7 +63,10 @@ struct Lint: ParsableCommand {
   func run() throws {
     let session = try ruleOptions.session(minAlertLevel: minAlertLevel, tolerateBrokenRules: true)
     for warning in session.warnings { Terminal.note(warning.description) }
-    var report = session.linter.lint(paths: paths, glob: glob.map(ValeGlob.init), inputExtension: ext)
+    var linter = session.linter
+    linter.markdownAsPlain = ignoreSyntax
+    linter.selector?.markdownAsPlain = ignoreSyntax
+    var report = linter.lint(paths: paths, glob: glob.map(ValeGlob.init), inputExtension: ext)
     // A rule file that did not load: its findings are missing, so the run
     // is incomplete (exit 2), but every other rule ran.
     report.errors = session.ruleSet.failures + report.errors

@@ -13,6 +13,8 @@ public struct Linter: Sendable {
   var ignores: [RE2Regex.Lazy] = []
   /// Vale's `IgnoredScopes` (inline markup whose text is not linted).
   var ignoredInline: Set<String> = []
+  /// Markdown files read as plain text (`--ignore-syntax`).
+  public var markdownAsPlain = false
   private let matcher: PhraseMatcher
   private let regexes: [(rule: Int, payload: Int, regex: SharedRegex)]
   private let structuralRules: [Int]

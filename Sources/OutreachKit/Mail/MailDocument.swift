@@ -251,7 +251,7 @@ extension Linter {
         }
       }
       var warnings: [Warning] = []
-      var syntax: EmailSyntax = kind == .plain ? .plain : .markdown
+      var syntax: EmailSyntax = kind == .plain || markdownAsPlain ? .plain : .markdown
       // Only a file larger than the limit can hold more delimiters than it.
       let markup = syntax == .markdown && valid.count > Self.markupLimit ? Self.markupCount(valid) : 0
       if markup > Self.markupLimit {
