@@ -14,6 +14,12 @@ struct DraftOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Today's date, so that runs reproduce (default: the system date).", valueName: "yyyy-mm-dd"))
   var today: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "A users export (CSV) for the accounts of an export, joined by its account, company or domain column.",
+      valueName: "file.csv"))
+  var users: String?
+
   func todayValue() throws -> Day {
     guard let today else { return Day(date: Date()) }
     guard let day = Day(today) else { throw ValidationError("--today \(today) is not a date; write it like 2026-11-22") }
@@ -41,7 +47,10 @@ struct DraftCommand: ParsableCommand {
       """
   )
 
-  @Argument(help: ArgumentHelp("Account files or folders.", valueName: "account"))
+  @Argument(
+    help: ArgumentHelp(
+      "Account files or folders, or exports with one account a row (.csv, .tsv, .jsonl, a JSON array or query result).",
+      valueName: "account"))
   var accounts: [String]
 
   @Option(help: "Draft this stage instead of the one history gives.")
@@ -93,7 +102,8 @@ struct DraftCommand: ParsableCommand {
     var printed = 0
     var notAppended = 0
     let progress = isatty(STDERR_FILENO) == 1
-    let options = DraftRun.Options(stage: stage, today: drafter.today, outFolder: out, force: force, eml: format == .eml)
+    var options = DraftRun.Options(stage: stage, today: drafter.today, outFolder: out, force: force, eml: format == .eml)
+    options.users = draftOptions.users
     let result = run.run(accounts, options: options) { draft in
       if let mailbox {
         // A draft with lint findings stays out of the mailbox (exit 1).
@@ -159,7 +169,10 @@ struct RecipientsCommand: ParsableCommand {
     abstract: "Show who `draft` would write to, with role and reason."
   )
 
-  @Argument(help: ArgumentHelp("Account files or folders.", valueName: "account"))
+  @Argument(
+    help: ArgumentHelp(
+      "Account files or folders, or exports with one account a row (.csv, .tsv, .jsonl, a JSON array or query result).",
+      valueName: "account"))
   var accounts: [String]
 
   @Option(help: "Use the people for this stage instead of the one history gives.")
@@ -181,7 +194,7 @@ struct RecipientsCommand: ParsableCommand {
     var count = 0
     let stage = self.stage
     run.forEachAccount(
-      accounts, result: &result,
+      accounts, users: draftOptions.users, result: &result,
       work: { account in
         let people = try drafter.recipients(for: account, stage: stage)
         if people.isEmpty { throw drafter.nobodyToWriteTo(account) }

@@ -28,6 +28,15 @@ public enum AccountLoader {
     return try load(path: path, text: String(decoding: bytes, as: UTF8.self))
   }
 
+  /// One row of an export (`AccountTable`), read as an account file is.
+  public static func load(row: AccountTable.Row) throws -> (Account, [Warning]) {
+    var reader = Reader(file: row.path, warnings: [])
+    var account = try reader.account(YAMLValue(node: row.node, file: row.path, keyPath: "", rowLine: row.number))
+    account.users += row.users
+    account.file = "\(row.path):\(row.number)"
+    return (account, reader.warnings)
+  }
+
   public static func load(path: String, text: String) throws -> (Account, [Warning]) {
     var warnings: [Warning] = []
     guard let root = try YAMLValue.parse(text, file: path) else {

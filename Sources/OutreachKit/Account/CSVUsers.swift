@@ -21,14 +21,34 @@ enum CSVUsers {
   static func load(_ reference: String, accountFile: String, line: Int, warnings: inout [Warning]) throws -> [AccountUser] {
     let folder = (accountFile as NSString).deletingLastPathComponent
     let path = reference.hasPrefix("/") || folder.isEmpty ? reference : folder + "/" + reference
-    let bytes: [UInt8]
     do {
-      bytes = try TextFile.read(path: path, limit: 50_000_000)
+      return try rows(path: path, joinColumns: [], warnings: &warnings).map(\.user)
     } catch let error as OutreachError {
+      if case .account = error { throw error }
       throw OutreachError.account(
         path: accountFile, line: line, key: "users", problem: "cannot read the user list \(reference): \(error.description)",
         fix: "give a CSV path relative to the account file, or a `users:` list")
     }
+  }
+
+  /// Columns that name a user's account in a users export joined to an
+  /// accounts export (`--users`).
+  static let joinColumns = ["account", "account name", "company", "company name", "organization", "domain"]
+
+  /// A users export for many accounts (`--users FILE.csv`): each user and
+  /// the lowered value of its first join column that has one (account or
+  /// company name, or domain).
+  static func joined(path: String, warnings: inout [Warning]) throws -> [(user: AccountUser, key: String?)] {
+    try rows(path: path, joinColumns: joinColumns, warnings: &warnings)
+  }
+
+  /// The users of the CSV at `path`. A bad row is a warning `FILE.csv:ROW:
+  /// what is wrong`, and the row is skipped; ROW counts records, the header
+  /// being row 1.
+  static func rows(path: String, joinColumns: [String], warnings: inout [Warning]) throws -> [(
+    user: AccountUser, key: String?
+  )] {
+    let bytes = try TextFile.read(path: path, limit: 50_000_000)
     var text = String(decoding: bytes, as: UTF8.self)
     if text.hasPrefix("\u{FEFF}") { text.removeFirst() }  // Excel's byte-order mark
     let csv: EnumeratedCSV
@@ -54,7 +74,8 @@ enum CSVUsers {
     let title = column(titleColumns)
     let role = column(roleColumns)
     let lastActive = column(lastActiveColumns)
-    var users: [AccountUser] = []
+    let joins = joinColumns.compactMap { name in header.firstIndex(of: name) }
+    var users: [(user: AccountUser, key: String?)] = []
     users.reserveCapacity(csv.rows.count)
     for (index, row) in csv.rows.enumerated() {
       let rowNumber = index + 2
@@ -95,10 +116,13 @@ enum CSVUsers {
         }
         seen = day
       }
+      let key = joins.lazy.map { field($0).lowercased() }.first { !$0.isEmpty }
       users.append(
-        AccountUser(
-          name: fullName, email: address, title: userTitle.isEmpty ? nil : userTitle, lastActive: seen, role: override,
-          line: rowNumber))
+        (
+          AccountUser(
+            name: fullName, email: address, title: userTitle.isEmpty ? nil : userTitle, lastActive: seen, role: override,
+            line: rowNumber), key
+        ))
     }
     return users
   }

@@ -10,6 +10,8 @@ public struct DraftRun: Sendable {
     public var force = false
     /// Write `.eml` messages instead of Markdown email files.
     public var eml = false
+    /// A users export joined to the accounts of an export (`--users`).
+    public var users: String? = nil
     public init(stage: Stage? = nil, today: Day, outFolder: String? = nil, force: Bool = false, eml: Bool = false) {
       self.stage = stage
       self.today = today
@@ -49,28 +51,59 @@ public struct DraftRun: Sendable {
   /// gets the results in file order. An account that cannot be read is an
   /// error in `result`, and the others go on.
   public func forEachAccount<Value: Sendable>(
-    _ paths: [String], result: inout Result, work: @Sendable @escaping (Account) throws -> Value, each: (Value) -> Void
+    _ paths: [String], users: String? = nil, result: inout Result, work: @Sendable @escaping (Account) throws -> Value,
+    each: (Value) -> Void
   ) {
-    let (files, errors) = FileWalker.expand(paths, extensions: FileWalker.accountExtensions) { .noAccounts(folder: $0) }
-    result.errors += errors
+    // Account files (folders expanded) and the rows of exports, in the
+    // order given. An export is a file named on the command line (`.csv`,
+    // `.tsv`, `.jsonl`, a JSON array or query result); a CSV found in a
+    // folder is a user list an account file names, not an export.
+    var inputs: [AccountInput] = []
+    for path in paths {
+      var isDirectory: ObjCBool = false
+      if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+        AccountTable.isTable(path)
+      {
+        do {
+          inputs += try AccountTable.load(path: path, users: users, warnings: &result.warnings).map(AccountInput.row)
+        } catch let error as OutreachError {
+          result.errors.append(error)
+        } catch {
+          result.errors.append(.unreadable(path: path, reason: "\(error)"))
+        }
+        continue
+      }
+      let (files, errors) = FileWalker.expand([path], extensions: FileWalker.accountExtensions) { .noAccounts(folder: $0) }
+      result.errors += errors
+      inputs += files.map(AccountInput.file)
+    }
     let chunkSize = 64
     var start = 0
-    while start < files.count {
-      let chunk = Array(files[start..<min(start + chunkSize, files.count)])
+    while start < inputs.count {
+      let chunk = Array(inputs[start..<min(start + chunkSize, inputs.count)])
       start += chunkSize
       // Each account's warnings are kept whether or not it then fails (a
       // skipped user, then nobody left to write to).
       let box = ResultBox<(Swift.Result<Value, OutreachError>, [Warning])>(count: chunk.count)
       DispatchQueue.concurrentPerform(iterations: chunk.count) { index in
         var warnings: [Warning] = []
+        let label: String
+        switch chunk[index] {
+        case .file(let path): label = path
+        case .row(let row): label = "\(row.path):\(row.number)"
+        }
         do {
-          let (account, loaded) = try AccountLoader.load(path: chunk[index])
+          let (account, loaded): (Account, [Warning])
+          switch chunk[index] {
+          case .file(let path): (account, loaded) = try AccountLoader.load(path: path)
+          case .row(let row): (account, loaded) = try AccountLoader.load(row: row)
+          }
           warnings = loaded
           box.set(index, (.success(try work(account)), warnings))
         } catch let error as OutreachError {
           box.set(index, (.failure(error), warnings))
         } catch {
-          box.set(index, (.failure(.unreadable(path: chunk[index], reason: "\(error)")), warnings))
+          box.set(index, (.failure(.unreadable(path: label, reason: "\(error)")), warnings))
         }
       }
       for (outcome, warnings) in box.values {
@@ -111,7 +144,7 @@ public struct DraftRun: Sendable {
     // Accounts are read, drafted and linted on every core; drafts are
     // named, written and emitted in order.
     forEachAccount(
-      paths, result: &result,
+      paths, users: options.users, result: &result,
       work: { account in
         var outcome = Outcome(source: account.file)
         for draft in try drafter.drafts(for: account, stage: options.stage) {
@@ -203,4 +236,10 @@ public struct DraftJSON: Encodable {
 
   public static func render(_ drafts: [Draft]) -> String { encodeJSON(drafts.map(DraftJSON.init)) }
   public static func render(_ recipients: [Recipient]) -> String { encodeJSON(recipients.map(person)) }
+}
+
+/// Where an account comes from: its own file, or a row of an export.
+enum AccountInput: Sendable {
+  case file(String)
+  case row(AccountTable.Row)
 }

@@ -6,7 +6,11 @@ public struct Warning: Sendable, CustomStringConvertible, Equatable {
   public var path: String
   public var line: Int
   public var message: String
-  public var description: String { "\(path):\(line): warning: \(message)" }
+  /// The 1-based column, for a cell of a table (`FILE:ROW:COLUMN`).
+  public var column: Int? = nil
+  public var description: String {
+    column.map { "\(path):\(line):\($0): warning: \(message)" } ?? "\(path):\(line): warning: \(message)"
+  }
 }
 
 /// Reads rule files: Vale's schema for `existence`, `substitution`,

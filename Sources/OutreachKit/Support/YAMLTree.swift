@@ -7,8 +7,11 @@ struct YAMLValue {
   let node: Node
   let file: String
   let keyPath: String
+  /// A tree built from a table's row (an export) has no marks: every value
+  /// in it is at the row's line.
+  var rowLine: Int? = nil
 
-  var line: Int { node.mark?.line ?? 1 }
+  var line: Int { rowLine ?? node.mark?.line ?? 1 }
 
   /// Reads `text` as one YAML document. JSON is read by the same parser.
   static func parse(_ text: String, file: String, maxNodes: Int = 2_000_000) throws -> YAMLValue? {
@@ -142,18 +145,21 @@ struct YAMLValue {
       case .sequence: name = "(a list used as a key)"
       case .alias: name = "(an alias used as a key)"
       }
-      return (name, YAMLValue(node: pair.value, file: file, keyPath: child(name)), pair.key.mark?.line ?? line)
+      return (
+        name, YAMLValue(node: pair.value, file: file, keyPath: child(name), rowLine: rowLine),
+        rowLine ?? pair.key.mark?.line ?? line
+      )
     }
   }
 
   subscript(key: String) -> YAMLValue? {
     guard case .mapping(let mapping) = node, let value = mapping[key] else { return nil }
-    return YAMLValue(node: value, file: file, keyPath: child(key))
+    return YAMLValue(node: value, file: file, keyPath: child(key), rowLine: rowLine)
   }
 
   var items: [YAMLValue]? {
     guard case .sequence(let sequence) = node else { return nil }
-    return sequence.enumerated().map { YAMLValue(node: $1, file: file, keyPath: "\(keyPath)[\($0)]") }
+    return sequence.enumerated().map { YAMLValue(node: $1, file: file, keyPath: "\(keyPath)[\($0)]", rowLine: rowLine) }
   }
 
   var isNull: Bool {
