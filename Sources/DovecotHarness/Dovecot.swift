@@ -20,7 +20,11 @@ public final class Dovecot {
   }
 
   /// Starts Dovecot; `mailboxes` are created (Drafts is always there).
-  public init(user: String = "alex@example.com", password: String = "s3cret pass", mailboxes: [String] = []) throws {
+  /// `specialUse` flags a mailbox (`["Sent": "\\Sent"]`, RFC 6154).
+  public init(
+    user: String = "alex@example.com", password: String = "s3cret pass", mailboxes: [String] = [],
+    specialUse: [String: String] = [:]
+  ) throws {
     guard let binary = Self.binary else {
       throw HarnessError("dovecot is not installed: apt-get install dovecot-imapd (make test installs it)")
     }
@@ -33,7 +37,9 @@ public final class Dovecot {
     for sub in ["run", "mail", "home"] {
       try manager.createDirectory(atPath: folder + "/" + sub, withIntermediateDirectories: true)
     }
-    let extra = mailboxes.map { "  mailbox \"\($0)\" {\n    auto = create\n  }\n" }.joined()
+    let extra = mailboxes.map { name in
+      "  mailbox \"\(name)\" {\n    auto = create\n" + (specialUse[name].map { "    special_use = \($0)\n" } ?? "") + "  }\n"
+    }.joined()
     try """
     base_dir = \(folder)/run
     state_dir = \(folder)/run

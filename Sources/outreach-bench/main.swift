@@ -17,6 +17,8 @@ if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--read-mail" {
 let binaryFolder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
 let outreach = binaryFolder + "/outreach"
 let work = FileManager.default.currentDirectoryPath + "/.build/bench-corpus"
+// The ledger of drafts handed over, kept in the bench's own folder.
+setenv("OUTREACH_LEDGER", work + "/ledger.jsonl", 1)
 let emailCount = Int(ProcessInfo.processInfo.environment["BENCH_EMAILS"] ?? "") ?? 10_000
 
 struct Generator {

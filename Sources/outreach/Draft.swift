@@ -20,6 +20,28 @@ struct DraftOptions: ParsableArguments {
       valueName: "file.csv"))
   var users: String?
 
+  @Option(
+    name: .customLong("history"),
+    help: ArgumentHelp(
+      "Read what was sent and who answered from this mailbox (repeatable): an IMAP URL (the account: INBOX and Sent; or one mailbox), an .mbox file or a folder of .eml/.mbox files.",
+      valueName: "source"))
+  var history: [String] = []
+
+  /// The mail history of `--history` and the configuration's `history:`;
+  /// nil when there is none.
+  func mailHistory(configuration: Configuration, team: TemplateSet.Team) throws -> MailHistory? {
+    let sources = history + configuration.history.filter { !history.contains($0) }
+    guard !sources.isEmpty else { return nil }
+    let sender = Set(([team.senderEmail.lowercased()] + team.senderAliases).filter { $0.contains("@") })
+    guard !sender.isEmpty else {
+      throw OutreachError.config(
+        path: "team.yml", line: 1, problem: "`sender.email` is missing, and history needs to know which emails are yours",
+        fix: "add `email: you@example.com` under `sender:` (and `aliases:` for other addresses you write from)")
+    }
+    return try MailHistory.read(
+      sources: sources, sender: sender, ledger: Ledger(), environment: ProcessInfo.processInfo.environment)
+  }
+
   func todayValue() throws -> Day {
     guard let today else { return Day(date: Date()) }
     guard let day = Day(today) else { throw ValidationError("--today \(today) is not a date; write it like 2026-11-22") }
@@ -98,36 +120,29 @@ struct DraftCommand: ParsableCommand {
     }
     var mailbox: IMAPSession? = nil
     if let imap { mailbox = try IMAPSession(url: imap, environment: ProcessInfo.processInfo.environment) }
-    var drafts: [Draft] = []
+    let kind: DraftDestination.Kind =
+      mailbox.map { .imap($0) }
+      ?? (out != nil ? .folder(eml: format == .eml) : format == .json ? .json : format == .eml ? .mbox : .text)
+    let destination = DraftDestination(kind, team: team, today: drafter.today, ledger: Ledger()) { data in
+      switch kind {
+      case .json: Terminal.writeJSON(String(decoding: data, as: UTF8.self))
+      case .mbox: Terminal.emit(STDOUT_FILENO, data)
+      default: Terminal.write(String(decoding: data, as: UTF8.self))
+      }
+    }
     var printed = 0
-    var notAppended = 0
     let progress = isatty(STDERR_FILENO) == 1
     var options = DraftRun.Options(stage: stage, today: drafter.today, outFolder: out, force: force, eml: format == .eml)
     options.users = draftOptions.users
+    options.history = try draftOptions.mailHistory(configuration: session.configuration, team: team)
     let result = run.run(accounts, options: options) { draft in
-      if let mailbox {
-        // A draft with lint findings stays out of the mailbox (exit 1).
-        if draft.findings.isEmpty {
-          mailbox.append(
-            draft.message(from: team, today: drafter.today, crlf: true),
-            messageID: draft.messageID(
-              today: drafter.today, domain: String(team.senderEmail.split(separator: "@").last ?? "")))
-        } else {
-          notAppended += 1
-        }
-      } else if format == .json {
-        drafts.append(draft)
-      } else if out == nil, format == .eml {
-        let message = draft.message(from: team, today: drafter.today)
-        Terminal.emit(STDOUT_FILENO, Data(MboxWriter.entry(message, date: drafter.today.unixTime(hour: 9))))
-      } else if out == nil {
-        Terminal.write((printed > 0 ? "\n" : "") + draft.text)
-      }
+      destination.hand(draft)
       printed += 1
       if progress, printed % 100 == 0 { Terminal.emit(STDERR_FILENO, Data("\r\(printed) drafts…".utf8)) }
     }
     if progress, printed >= 100 { Terminal.emit(STDERR_FILENO, Data("\r".utf8)) }
-    if format == .json { Terminal.writeJSON(DraftJSON.render(drafts)) }
+    if let warning = destination.finish() { Terminal.note(warning.description) }
+    let notAppended = destination.notAppended
     for warning in session.warnings + result.warnings { Terminal.note(warning.description) }
     if !result.findings.isEmpty {
       Terminal.noteLines(
@@ -193,9 +208,12 @@ struct RecipientsCommand: ParsableCommand {
     var all: [Recipient] = []
     var count = 0
     let stage = self.stage
+    let history = try draftOptions.mailHistory(configuration: session.configuration, team: drafter.templates.team)
     run.forEachAccount(
       accounts, users: draftOptions.users, result: &result,
-      work: { account in
+      work: { original in
+        var account = original
+        if let history { account.history = history.merged(account, observations: Observations.read(account)) }
         let people = try drafter.recipients(for: account, stage: stage)
         if people.isEmpty { throw drafter.nobodyToWriteTo(account) }
         return (account.name, people)
@@ -215,5 +233,54 @@ struct RecipientsCommand: ParsableCommand {
     for warning in session.warnings + result.warnings { Terminal.note(warning.description) }
     for error in result.errors { Terminal.error(error.description) }
     throw ExitCode(result.errors.isEmpty ? 0 : 2)
+  }
+}
+
+struct HistoryCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "history",
+    abstract: "Print the history drafting will use for each account: its file's, merged with what --history reads from mail.",
+    discussion: """
+      As YAML in the account file's `history:` shape, or JSON. No body text is printed. \
+      IMAP is read read-only: EXAMINE and BODY.PEEK, nothing is marked seen.
+      """
+  )
+
+  @Argument(help: ArgumentHelp("Account files or folders, or exports.", valueName: "account"))
+  var accounts: [String]
+
+  @Option(help: "Output format.")
+  var format: HistoryFormat = .yaml
+
+  enum HistoryFormat: String, ExpressibleByArgument, CaseIterable { case yaml, json }
+
+  @OptionGroup var draftOptions: DraftOptions
+  @OptionGroup var ruleOptions: RuleOptions
+
+  func run() throws {
+    let session = try ruleOptions.session()
+    let drafter = Drafter(
+      templates: try draftOptions.templateSet(), configuration: session.configuration, today: try draftOptions.todayValue())
+    let history = try draftOptions.mailHistory(configuration: session.configuration, team: drafter.templates.team)
+    let run = DraftRun(drafter: drafter, linter: session.linter)
+    var result = DraftRun.Result()
+    var all: [(name: String, file: String, entries: [HistoryEntry])] = []
+    run.forEachAccount(
+      accounts, users: draftOptions.users, result: &result,
+      work: { account in
+        let entries = history?.merged(account, observations: Observations.read(account)) ?? account.history
+        return (account.name, account.file, entries)
+      },
+      each: { all.append($0) })
+    switch format {
+    case .json:
+      Terminal.writeJSON(HistoryOutput.json(all))
+    case .yaml:
+      Terminal.write(HistoryOutput.yaml(all))
+    }
+    for warning in session.warnings + result.warnings { Terminal.note(warning.description) }
+    for error in result.errors { Terminal.error(error.description) }
+    if let history { Terminal.note(history.summary) }
+    if !result.errors.isEmpty { throw ExitCode(2) }
   }
 }

@@ -8,7 +8,8 @@ struct Outreach: ParsableCommand {
     abstract: "Draft onboarding emails from account signals, and lint emails against the playbook.",
     version: OutreachVersion.current,
     subcommands: [
-      Lint.self, DraftCommand.self, RecipientsCommand.self, CheckCommand.self, HookCommand.self, Rules.self, Read.self,
+      Lint.self, DraftCommand.self, RecipientsCommand.self, HistoryCommand.self, CheckCommand.self, HookCommand.self,
+      Rules.self, Read.self,
     ]
   )
 }

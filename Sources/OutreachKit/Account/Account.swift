@@ -132,7 +132,7 @@ public struct Account: Sendable {
 }
 
 /// The onboarding stages (contract section 1).
-public enum Stage: String, Sendable, CaseIterable {
+public enum Stage: String, Sendable, CaseIterable, Codable {
   case onboarding
   case checkIn = "check-in"
   case noResponse = "no-response"

@@ -12,6 +12,9 @@ public struct DraftRun: Sendable {
     public var eml = false
     /// A users export joined to the accounts of an export (`--users`).
     public var users: String? = nil
+    /// History read from the mailbox (`--history`), merged with each
+    /// account's own before it is drafted.
+    public var history: MailHistory? = nil
     public init(stage: Stage? = nil, today: Day, outFolder: String? = nil, force: Bool = false, eml: Bool = false) {
       self.stage = stage
       self.today = today
@@ -145,7 +148,9 @@ public struct DraftRun: Sendable {
     // named, written and emitted in order.
     forEachAccount(
       paths, users: options.users, result: &result,
-      work: { account in
+      work: { original in
+        var account = original
+        if let history = options.history { account.history = history.merged(account, observations: Observations.read(account)) }
         var outcome = Outcome(source: account.file)
         for draft in try drafter.drafts(for: account, stage: options.stage) {
           let content =

@@ -23,6 +23,8 @@ public struct Draft: Sendable {
   /// What tells this draft from every other: the account's exact name and
   /// domain, the stage, and for a per-person draft the address.
   public var identity: String = ""
+  /// The account's domain, for the ledger of drafts handed over.
+  public var domain: String? = nil
 
   /// The email file (contract section 2).
   public var text: String {
@@ -372,12 +374,14 @@ public struct Drafter: Sendable {
       shown("growth") ? "growth" : nil,
     ].compactMap { $0 }
     built = observations.map(\.id).filter { built.contains($0) }
-    return Draft(
+    var draft = Draft(
       account: account.name, stage: stage, to: to, subject: subject, body: body, observations: built,
       noticed: noticed,
       misses: root.misses, findings: [], fileName: slug(account.name) + "-" + stage.rawValue + suffix + ".md",
       identity: [account.name, account.domain ?? "", stage.rawValue, suffix.isEmpty ? "" : to.first?.email ?? ""].joined(
         separator: "\u{0}"))
+    draft.domain = account.domain
+    return draft
   }
 
   /// The sender's one genuine line for this account: the first `relates`

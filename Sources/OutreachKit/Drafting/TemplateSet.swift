@@ -9,6 +9,9 @@ public struct TemplateSet: @unchecked Sendable {
     public var senderTitle = ""
     /// The sender's address, for the From header of `--format eml` drafts.
     public var senderEmail = ""
+    /// Other addresses the sender writes from (`sender.aliases`), for mail
+    /// history.
+    public var senderAliases: [String] = []
     public var programWeeks = ""
     public var programIncludes = ""
     public var listAnd = " and "
@@ -154,6 +157,7 @@ public struct TemplateSet: @unchecked Sendable {
       team.senderName = value["sender"]?["name"]?.scalarText ?? ""
       team.senderTitle = value["sender"]?["title"]?.scalarText ?? ""
       team.senderEmail = value["sender"]?["email"]?.scalarText ?? ""
+      team.senderAliases = (value["sender"]?["aliases"]?.items ?? []).compactMap { $0.scalarText?.lowercased() }
       team.programWeeks = value["program"]?["weeks"]?.scalarText ?? ""
       team.programIncludes = value["program"]?["includes"]?.scalarText ?? ""
       team.listAnd = value["list_and"]?.scalarText ?? " and "

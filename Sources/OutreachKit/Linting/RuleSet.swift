@@ -14,11 +14,13 @@ public struct Configuration: Sendable {
   public var internalDomains: [String] = ["posthog.com"]
   public var inactiveDays = 60
   public var maxRecipients = 4
+  /// Where mail history is read from (`history:`, and `--history`).
+  public var history: [String] = []
 
   public init() {}
 
   public static let fileName = ".outreach.yml"
-  static let knownKeys = ["default_rules", "rules", "internal_domains", "inactive_days", "max_recipients"]
+  static let knownKeys = ["default_rules", "rules", "internal_domains", "inactive_days", "max_recipients", "history"]
 
   public static func load(path: String, warnings: inout [Warning]) throws -> Configuration {
     var configuration = Configuration()
@@ -48,6 +50,14 @@ public struct Configuration: Sendable {
         for rule in rules {
           configuration.ruleSettings[rule.key] = (try setting(rule.value, path: path), rule.keyLine)
         }
+      case "history":
+        // One source or a list: IMAP URLs, mbox files, folders of mail.
+        guard let items = entry.value.items ?? entry.value.scalarText.map({ _ in [entry.value] }) else {
+          throw OutreachError.config(
+            path: path, line: entry.value.line, problem: "`history` must be a list of sources",
+            fix: "write `history: [imaps://you%40example.com@imap.gmail.com, ~/Mail/Sent.mbox]`")
+        }
+        configuration.history = items.compactMap { $0.scalarText }
       case "internal_domains":
         guard let items = entry.value.items else {
           throw OutreachError.config(

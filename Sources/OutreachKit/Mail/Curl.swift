@@ -21,7 +21,7 @@ public final class IMAPSession {
   public let display: String
 
   private let handle: UnsafeMutableRawPointer
-  private let mailboxURL: String
+  let mailboxURL: String
   /// curl writes its error text here; it must outlive every call, so it is
   /// allocated once rather than borrowed from an array.
   private let errorBuffer: UnsafeMutablePointer<CChar>
@@ -37,7 +37,10 @@ public final class IMAPSession {
   }
   private let api: UnsafePointer<outreach_curl_api>
 
-  public init(url: String, environment: [String: String]) throws {
+  /// - Parameter defaultMailbox: the mailbox when the URL names none
+  ///   (`Drafts` for appending; nil for reading history, where the account
+  ///   root means INBOX and the Sent mailbox).
+  public init(url: String, environment: [String: String], defaultMailbox: String? = "Drafts") throws {
     guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
       scheme == "imap" || scheme == "imaps", var host = components.host, !host.isEmpty
     else {
@@ -54,7 +57,7 @@ public final class IMAPSession {
     let user = components.user?.removingPercentEncoding ?? environment["OUTREACH_IMAP_USER"] ?? ""
     var mailbox = components.path.removingPercentEncoding ?? components.path
     while mailbox.hasPrefix("/") { mailbox.removeFirst() }
-    if mailbox.isEmpty { mailbox = "Drafts" }
+    if mailbox.isEmpty, let defaultMailbox { mailbox = defaultMailbox }
     // A user or mailbox that decodes to a control character (%0D%0A) would
     // be a second IMAP command, or a line of its own in a message.
     for (what, text) in [("user", user), ("mailbox", mailbox), ("host", host)]
@@ -197,7 +200,7 @@ public final class IMAPSession {
 
   /// Runs one IMAP command on the selected mailbox; returns its untagged
   /// response lines.
-  private func command(_ text: String) throws -> String {
+  func command(_ text: String, doing what: String? = nil) throws -> String {
     let response = Buffer()
     _ = outreach_curl_string(api, handle, CURLOPT_URL, mailboxURL)
     _ = outreach_curl_long(api, handle, CURLOPT_UPLOAD, 0)
@@ -212,9 +215,30 @@ public final class IMAPSession {
     _ = outreach_curl_pointer(api, handle, CURLOPT_WRITEDATA, context)
     let code = api.pointee.curl_easy_perform(handle)
     _ = outreach_curl_pointer(api, handle, CURLOPT_CUSTOMREQUEST, nil)
-    try check(code, doing: text.hasPrefix("UID SEARCH") ? "look for drafts already there" : "flag the draft")
+    try check(code, doing: what ?? (text.hasPrefix("UID SEARCH") ? "look for drafts already there" : "flag the draft"))
     connected = true
     return String(decoding: response.data, as: UTF8.self)
+  }
+
+  /// `command`, the response as bytes (FETCH literals hold message bytes).
+  func commandBytes(_ text: String, doing what: String) throws -> [UInt8] {
+    let response = Buffer()
+    _ = outreach_curl_string(api, handle, CURLOPT_URL, mailboxURL)
+    _ = outreach_curl_long(api, handle, CURLOPT_UPLOAD, 0)
+    _ = outreach_curl_string(api, handle, CURLOPT_CUSTOMREQUEST, text)
+    _ = outreach_curl_function(api, handle, CURLOPT_WRITEFUNCTION) { pointer, size, count, context in
+      let buffer = Unmanaged<Buffer>.fromOpaque(context!).takeUnretainedValue()
+      let length = size * count
+      if let pointer { buffer.data += UnsafeRawBufferPointer(start: pointer, count: length) }
+      return length
+    }
+    let context = Unmanaged.passUnretained(response).toOpaque()
+    _ = outreach_curl_pointer(api, handle, CURLOPT_WRITEDATA, context)
+    let code = api.pointee.curl_easy_perform(handle)
+    _ = outreach_curl_pointer(api, handle, CURLOPT_CUSTOMREQUEST, nil)
+    try check(code, doing: what)
+    connected = true
+    return response.data
   }
 
   private func search(_ messageID: String) throws -> [Int] {

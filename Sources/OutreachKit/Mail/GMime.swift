@@ -11,6 +11,9 @@ struct ParsedMessage {
   /// Input offset of the Subject header's value, and its raw text.
   var subjectOffset: Int?
   var subjectRaw: String?
+  /// Raw values of From, To, Cc, Date, In-Reply-To and References (the
+  /// first of each), when asked for (mail history).
+  var fields: [String: String] = [:]
   var body: MailBody?
   /// Input offset where the message starts (its mbox `From ` line, or
   /// where the one before it ended).
@@ -97,7 +100,9 @@ enum GMime {
   /// largest message, not the file.
   /// - Parameter range: for a file, the part of it to read (an mbox cut
   ///   at a `From ` line); offsets stay the file's.
-  static func forEachMessage(in input: MailInput, mbox: Bool, range: Range<Int>? = nil, _ body: (ParsedMessage) -> Void) {
+  static func forEachMessage(
+    in input: MailInput, mbox: Bool, range: Range<Int>? = nil, fields: Bool = false, _ body: (ParsedMessage) -> Void
+  ) {
     guard available else { return }
     // One stream over the input; each message is parsed from a substream
     // of it (positions stay the input's).
@@ -176,7 +181,10 @@ enum GMime {
       guard let substream else { continue }
       defer { outreach_unref(gm, substream) }
       if let bodyStart = bodyWithoutBlank {
-        parseOne(substream, reader: reader, window: window, start: message.lowerBound, end: parseEnd, dropTruncation: true) {
+        parseOne(
+          substream, reader: reader, window: window, start: message.lowerBound, end: parseEnd, dropTruncation: true,
+          fields: fields
+        ) {
           parsed in
           var parsed = parsed
           let raw = Array(window[(bodyStart - message.lowerBound)...])
@@ -192,7 +200,8 @@ enum GMime {
         continue
       }
       parseOne(
-        substream, reader: reader, window: window, start: message.lowerBound, end: message.upperBound, shift: shift
+        substream, reader: reader, window: window, start: message.lowerBound, end: message.upperBound, shift: shift,
+        fields: fields
       ) { parsed in
         var parsed = parsed
         if let duplicate { parsed.warnings.insert(duplicate.warning, at: 0) }
@@ -404,7 +413,7 @@ enum GMime {
   /// line, or a whole `.eml`).
   private static func parseOne(
     _ stream: UnsafeMutablePointer<GMimeStream>, reader: Reader, window: [UInt8], start: Int, end: Int,
-    dropTruncation: Bool = false, shift: Int = 0, _ body: (ParsedMessage) -> Void
+    dropTruncation: Bool = false, shift: Int = 0, fields: Bool = false, _ body: (ParsedMessage) -> Void
   ) {
     let parser = reader.parser
     let options = reader.options
@@ -418,7 +427,7 @@ enum GMime {
     // RFC 2045: a Content-Type that does not parse means text/plain.
     let invalidType = collector.codes.contains(GMIME_WARN_INVALID_CONTENT_TYPE.rawValue)
     var parsed = read(
-      message, window: window, start: start, end: end, invalidContentType: invalidType, shift: shift)
+      message, window: window, start: start, end: end, invalidContentType: invalidType, shift: shift, fields: fields)
     parsed.window = window
     parsed.headersBegin = max(0, headersBegin)
     // Headers cut off on purpose (no blank line before the body): GMime's
@@ -468,7 +477,7 @@ enum GMime {
   /// - Parameter window: the input bytes `start..<end`.
   private static func read(
     _ message: UnsafeMutablePointer<GMimeMessage>, window: [UInt8], start: Int, end: Int, invalidContentType: Bool = false,
-    shift: Int = 0
+    shift: Int = 0, fields: Bool = false
   ) -> ParsedMessage {
     var parsed = ParsedMessage(start: start, end: end, headerCount: 0)
     // A subject in raw 8-bit bytes that are not UTF-8.
@@ -479,8 +488,14 @@ enum GMime {
       parsed.headerCount = Int(gm.pointee.g_mime_header_list_get_count(headers))
       for index in 0..<gm.pointee.g_mime_header_list_get_count(headers) {
         guard let header = gm.pointee.g_mime_header_list_get_header_at(headers, index),
-          let name = string(gm.pointee.g_mime_header_get_name(header)), name.lowercased() == "subject"
+          let name = string(gm.pointee.g_mime_header_get_name(header))
         else { continue }
+        let lowered = name.lowercased()
+        if fields, Self.historyFields.contains(lowered), parsed.fields[lowered] == nil {
+          parsed.fields[lowered] = string(gm.pointee.g_mime_header_get_raw_value(header)) ?? ""
+          continue
+        }
+        guard lowered == "subject", parsed.subject == nil else { continue }
         let rawPointer = gm.pointee.g_mime_header_get_raw_value(header)
         let raw = string(rawPointer) ?? ""
         parsed.subject = EncodedWords.decode(raw) ?? string(gm.pointee.g_mime_message_get_subject(message)) ?? ""
@@ -495,7 +510,7 @@ enum GMime {
           parsed.subjectOffset = offset + name.utf8.count + 1 + leading
         }
         parsed.subjectRaw = raw
-        break
+        if !fields { break }
       }
     }
     var plain: UnsafeMutablePointer<GMimePart>? = nil
@@ -534,6 +549,9 @@ enum GMime {
     }
     return parsed
   }
+
+  /// The headers mail history reads (`ParsedMessage.fields`).
+  static let historyFields: Set<String> = ["from", "to", "cc", "date", "in-reply-to", "references"]
 
   /// The first inline text/plain and text/html parts, depth first; the
   /// parts of an attached message are not the sender's words. A stack of

@@ -1,0 +1,237 @@
+import Foundation
+
+/// Where mail history is read from: an IMAP account or mailbox, or an
+/// `.mbox` file or folder of `.eml`/`.mbox` files (Google Takeout's "All
+/// mail", Thunderbird's folders).
+public enum HistorySource: Sendable, Equatable {
+  case imap(String)
+  case local(String)
+
+  public init(_ text: String) {
+    let lowered = text.lowercased()
+    self = lowered.hasPrefix("imap://") || lowered.hasPrefix("imaps://") ? .imap(text) : .local(text)
+  }
+
+  /// Reads every message's headers; `wantsText` says, by sender, whose
+  /// body text to keep (read only where it is needed).
+  func messages(environment: [String: String], wantsText: (String?) -> Bool) throws -> (
+    messages: [HistoryMessage], reader: IMAPHistoryReader?
+  ) {
+    switch self {
+    case .local(let path): return (try Self.local(path, wantsText: wantsText), nil)
+    case .imap(let url):
+      let reader = try IMAPHistoryReader(url: url, environment: environment)
+      return (try reader.headers(), reader)
+    }
+  }
+
+  static func local(_ path: String, wantsText: (String?) -> Bool) throws -> [HistoryMessage] {
+    guard GMime.available else { throw GMime.missing(path: path) }
+    let (files, errors) = FileWalker.expand([path], extensions: ["eml", "mbox"]) { .noEmails(folder: $0) }
+    if let first = errors.first { throw first }
+    var out: [HistoryMessage] = []
+    for file in files {
+      let mbox = EmailKind.of(path: file) == .mbox
+      let descriptor = try TextFile.open(path: file)
+      defer { close(descriptor) }
+      let input: MailInput = mbox ? .file(descriptor: descriptor, path: file) : .memory(try TextFile.read(path: file))
+      GMime.forEachMessage(in: input, mbox: mbox, fields: true) { parsed in
+        var message = HistoryMessage(parsed, order: out.count)
+        if !wantsText(message.from) { message.text = nil }
+        out.append(message)
+      }
+    }
+    return out
+  }
+}
+
+/// Reads history from an IMAP account, read-only and quiet: one login,
+/// `EXAMINE` (never SELECT), `BODY.PEEK` (nothing marked \Seen), headers
+/// for every message and a whole message only where its text is needed.
+final class IMAPHistoryReader {
+  let session: IMAPSession
+  /// The mailboxes read: the URL's, or INBOX and the one flagged \Sent.
+  private(set) var mailboxes: [String] = []
+  private var examined: String? = nil
+
+  init(url: String, environment: [String: String]) throws {
+    session = try IMAPSession(url: url, environment: environment, defaultMailbox: nil)
+  }
+
+  /// Every message's envelope (date, subject, from, to, cc, In-Reply-To,
+  /// Message-ID): `ENVELOPE` comes back as one line of quoted strings, and
+  /// fetching it marks nothing \Seen.
+  func headers() throws -> [HistoryMessage] {
+    if session.mailboxName.isEmpty {
+      mailboxes = ["INBOX"] + (try sentMailbox().map { [$0] } ?? [])
+    } else {
+      mailboxes = [session.mailboxName]
+    }
+    var out: [HistoryMessage] = []
+    for mailbox in mailboxes {
+      let exists = try examine(mailbox)
+      guard exists > 0 else { continue }
+      let response = try session.commandBytes("UID FETCH 1:* (UID ENVELOPE)", doing: "read the envelopes of \(mailbox)")
+      for line in response.split(separator: 0x0A) {
+        guard var message = Self.envelope(String(decoding: line, as: UTF8.self)) else { continue }
+        message.location = (mailbox, message.location?.uid ?? 0)
+        message.order = out.count
+        out.append(message)
+      }
+    }
+    return out
+  }
+
+  /// Which of `words` the message's text holds, asked of the server
+  /// (`UID SEARCH UID n TEXT "word"`): nothing is fetched, nothing marked.
+  func mentions(_ message: HistoryMessage, _ words: [String]) throws -> [Bool] {
+    guard let (mailbox, uid) = message.location else { return words.map { _ in false } }
+    if examined != mailbox { _ = try examine(mailbox) }
+    return try words.map { word in
+      let quoted = word.filter { $0 != "\"" && $0 != "\\" && $0 != "\r" && $0 != "\n" }
+      let response = try session.command("UID SEARCH UID \(uid) TEXT \"\(quoted)\"", doing: "search a sent message")
+      return response.split(whereSeparator: \.isNewline).contains { line in
+        line.hasPrefix("* SEARCH") && line.split(separator: " ").dropFirst(2).contains { Int($0) == uid }
+      }
+    }
+  }
+
+  /// EXAMINE (read-only) once per mailbox; the number of messages.
+  @discardableResult
+  private func examine(_ mailbox: String) throws -> Int {
+    let response = try session.command("EXAMINE \(Self.quoted(mailbox))", doing: "open \(mailbox) read-only")
+    examined = mailbox
+    for line in response.split(whereSeparator: \.isNewline) where line.hasSuffix(" EXISTS") {
+      if let count = Int(line.split(separator: " ").dropFirst().first ?? "") { return count }
+    }
+    return 0
+  }
+
+  /// The mailbox flagged \Sent (RFC 6154), else one of the usual names.
+  private func sentMailbox() throws -> String? {
+    let special = try session.command("LIST (SPECIAL-USE) \"\" \"*\"", doing: "list the mailboxes")
+    let all = try session.command("LIST \"\" \"*\"", doing: "list the mailboxes")
+    var names: [(name: String, flags: String)] = []
+    for line in (special + "\n" + all).split(whereSeparator: \.isNewline) where line.hasPrefix("* LIST") {
+      guard let close = line.firstIndex(of: ")") else { continue }
+      let flags = String(line[line.startIndex..<close])
+      var rest = line[line.index(after: close)...].trimmingCharacters(in: .whitespaces)
+      // The delimiter ("/" or NIL), then the name, quoted or not.
+      if rest.hasPrefix("\"") {
+        rest = String(rest.dropFirst().drop { $0 != "\"" }.dropFirst())
+      } else {
+        rest = String(rest.drop { $0 != " " })
+      }
+      var name = rest.trimmingCharacters(in: .whitespaces)
+      if name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 {
+        name = String(name.dropFirst().dropLast()).replacingOccurrences(of: "\\\"", with: "\"")
+      }
+      names.append((name, flags))
+    }
+    if let sent = names.first(where: { $0.flags.contains("\\Sent") }) { return sent.name }
+    for candidate in ["Sent", "[Gmail]/Sent Mail", "Sent Items", "Sent Messages", "INBOX.Sent", "INBOX/Sent"] {
+      if names.contains(where: { $0.name == candidate }) { return candidate }
+    }
+    return nil
+  }
+
+  static func quoted(_ mailbox: String) -> String {
+    "\"" + mailbox.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+  }
+
+  /// A message from one `* N FETCH (UID U ENVELOPE (...))` line.
+  static func envelope(_ line: String) -> HistoryMessage? {
+    guard line.hasPrefix("* "), let fetch = line.range(of: " FETCH (") else { return nil }
+    var parser = SExpression(Substring(line[fetch.upperBound...]))
+    var uid = 0
+    var envelope: [SExpression.Value] = []
+    while let item = parser.next() {
+      guard case .atom(let name) = item else { continue }
+      if name.uppercased() == "UID", case .atom(let number)? = parser.next() { uid = Int(number) ?? 0 }
+      if name.uppercased() == "ENVELOPE", case .list(let fields)? = parser.next() { envelope = fields }
+    }
+    guard envelope.count >= 10 else { return nil }
+    func text(_ value: SExpression.Value) -> String? {
+      if case .string(let string) = value { return string }
+      return nil
+    }
+    func addresses(_ value: SExpression.Value) -> [String] {
+      guard case .list(let items) = value else { return [] }
+      return items.compactMap { item in
+        guard case .list(let parts) = item, parts.count >= 4, let mailbox = text(parts[2]), let host = text(parts[3]) else {
+          return nil
+        }
+        let address = (mailbox + "@" + host).lowercased()
+        return EmailAddress.isValid(address) ? address : nil
+      }
+    }
+    let subject = text(envelope[1]).map { EncodedWords.decode($0) ?? $0 } ?? ""
+    var message = HistoryMessage(
+      messageID: HeaderValues.messageIDs(text(envelope[9])).first, from: addresses(envelope[2]).first,
+      recipients: addresses(envelope[5]) + addresses(envelope[6]), subject: subject, date: HeaderValues.day(text(envelope[0])),
+      answers: HeaderValues.messageIDs(text(envelope[8])), text: nil)
+    message.location = ("", uid)
+    return message
+  }
+}
+
+/// Just enough of IMAP's response syntax for an ENVELOPE: atoms, quoted
+/// strings (with `\"` and `\\`), NIL and nested lists. A literal (`{n}`)
+/// reads as no value.
+struct SExpression {
+  indirect enum Value {
+    case atom(String)
+    case string(String)
+    case list([Value])
+    case none
+  }
+
+  var rest: Substring
+
+  init(_ text: Substring) { rest = text }
+
+  mutating func next() -> Value? {
+    while let first = rest.first, first == " " || first == "\r" { rest = rest.dropFirst() }
+    guard let first = rest.first else { return nil }
+    switch first {
+    case "(":
+      rest = rest.dropFirst()
+      var items: [Value] = []
+      while true {
+        while let space = rest.first, space == " " || space == "\r" { rest = rest.dropFirst() }
+        if rest.first == ")" {
+          rest = rest.dropFirst()
+          break
+        }
+        guard let item = next() else { break }
+        items.append(item)
+      }
+      return .list(items)
+    case ")":
+      rest = rest.dropFirst()
+      return nil
+    case "\"":
+      rest = rest.dropFirst()
+      var out = ""
+      while let character = rest.first {
+        rest = rest.dropFirst()
+        if character == "\\", let escaped = rest.first {
+          out.append(escaped)
+          rest = rest.dropFirst()
+        } else if character == "\"" {
+          break
+        } else {
+          out.append(character)
+        }
+      }
+      return .string(out)
+    case "{":
+      rest = rest.drop { $0 != "}" }.dropFirst()
+      return Value.none
+    default:
+      let atom = rest.prefix { $0 != " " && $0 != "(" && $0 != ")" && $0 != "\r" }
+      rest = rest.dropFirst(atom.count)
+      return atom.uppercased() == "NIL" ? Value.none : .atom(String(atom))
+    }
+  }
+}
