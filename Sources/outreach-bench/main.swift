@@ -477,6 +477,83 @@ if Dovecot.binary == nil {
       append, logins, stored, rerun, cmarkTime))
 }
 
+// Mail history: 1,000 accounts and 20,000 messages (sent emails, replies
+// by In-Reply-To and by subject, mailing-list mail), read from an mbox and
+// from Dovecot (INBOX and \Sent, one login), `outreach history` for all.
+let historyFolder = work + "/history"
+try? FileManager.default.removeItem(atPath: historyFolder)
+try FileManager.default.createDirectory(atPath: historyFolder + "/accounts", withIntermediateDirectories: true)
+var sentMessages: [String] = []
+var inboxMessages: [String] = []
+for index in 0..<1000 {
+  let domain = "co\(index).example"
+  try """
+  account: {name: History Co \(index), domain: \(domain)}
+  signals: {first_bill_in_days: \(1 + index % 14), docs_topics: [feature flags]}
+  users:
+    - {name: Ann \(index), email: ann@\(domain), title: Head of Product, last_active: 2026-11-20}
+    - {name: Ben \(index), email: ben@\(domain), title: Senior Engineer, last_active: 2026-11-19}
+    - {name: Cas \(index), email: cas@\(domain), title: Finance Manager, last_active: 2026-11-18}
+  """.write(toFile: historyFolder + String(format: "/accounts/co-%04d.yml", index), atomically: false, encoding: .utf8)
+  for thread in 0..<10 {
+    let day = 1 + thread * 2
+    let id = "sent-\(index)-\(thread)@mail.example.com"
+    sentMessages.append(
+      "From: Alex <alex@posthog.com>\nTo: Ann <ann@\(domain)>, ben@\(domain)\nSubject: Thread \(thread) about feature flags\n"
+        + "Date: \(day) Nov 2026 09:00:00 +0000\nMessage-ID: <\(id)>\nMIME-Version: 1.0\nContent-Type: text/plain\n\n"
+        + "Hi Ann, a note about feature flags.\n")
+    if thread % 2 == 0 {
+      inboxMessages.append(
+        "From: ann@\(domain)\nTo: alex@posthog.com\nSubject: Re: Thread \(thread) about feature flags\n"
+          + "Date: \(day + 1) Nov 2026 09:00:00 +0000\nMessage-ID: <reply-\(index)-\(thread)@\(domain)>\n"
+          + (thread % 4 == 0 ? "In-Reply-To: <\(id)>\n" : "") + "MIME-Version: 1.0\nContent-Type: text/plain\n\nThanks.\n")
+    } else {
+      inboxMessages.append(
+        "From: list@lists.example.org\nTo: dev@lists.example.org\nSubject: [dev] digest \(index)-\(thread)\n"
+          + "Date: \(day) Nov 2026 10:00:00 +0000\nMessage-ID: <list-\(index)-\(thread)@lists.example.org>\n"
+          + "MIME-Version: 1.0\nContent-Type: text/plain\n\nDigest.\n")
+    }
+  }
+}
+let historyMbox = historyFolder + "/mail.mbox"
+try (sentMessages + inboxMessages).map { "From alex@posthog.com Sun Nov  1 09:00:00 2026\n" + $0 + "\n" }.joined()
+  .write(toFile: historyMbox, atomically: false, encoding: .utf8)
+let historyFromMbox = try best(3) {
+  try time(outreach, ["history", "--format", "json", "--history", historyMbox, historyFolder + "/accounts"])
+}
+print(
+  String(
+    format: "history:         1,000 accounts, %d messages in an mbox %.3f s (target < 2 s), peak %.1f MB",
+    sentMessages.count + inboxMessages.count, historyFromMbox, Double(lastPeakKiB) / 1024))
+if Dovecot.binary != nil {
+  let server = try Dovecot(mailboxes: ["Sent"], specialUse: ["Sent": "\\Sent"])
+  defer { server.stop() }
+  // Messages written into the Maildir directly (Dovecot indexes them when
+  // first opened), then handed to Dovecot's user.
+  for (folder, messages, flags) in [("/mail", inboxMessages, ""), ("/mail/.Sent", sentMessages, "S")] {
+    for sub in ["cur", "new", "tmp"] {
+      try FileManager.default.createDirectory(atPath: server.folder + folder + "/" + sub, withIntermediateDirectories: true)
+    }
+    for (number, message) in messages.enumerated() {
+      try message.replacingOccurrences(of: "\n", with: "\r\n").write(
+        toFile: server.folder + folder + "/cur/\(1_700_000_000 + number).M\(number)P1.bench:2,\(flags)", atomically: false,
+        encoding: .utf8)
+    }
+  }
+  _ = try time("/bin/chown", ["-R", "dovecot:dovecot", server.folder + "/mail"])
+  setenv("OUTREACH_IMAP_PASSWORD", server.password, 1)
+  let arguments = ["history", "--format", "json", "--history", server.url(mailbox: ""), historyFolder + "/accounts"]
+  _ = try time(outreach, arguments)  // Dovecot builds its indexes
+  let before = server.logins
+  let historyFromIMAP = try best(3) { try time(outreach, arguments) }
+  let logins = (server.logins - before) / 3
+  unsetenv("OUTREACH_IMAP_PASSWORD")
+  print(
+    String(
+      format: "                 the same from Dovecot (INBOX and \\Sent) %.3f s (target < 10 s), %d login a run",
+      historyFromIMAP, logins))
+}
+
 // A CRM export: 100,000 users in a CSV, read (SwiftCSV) and picked from by
 // `outreach recipients`, against cmark on the 10k corpus in the same run.
 let csvFolder = work + "/csv"
