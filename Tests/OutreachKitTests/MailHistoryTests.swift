@@ -94,12 +94,13 @@ import Testing
         from: "Alex <alex@posthog.com>", to: ["Gus Hale <gus@northwind.dev>"], subject: "Your checkout events on November 4",
         date: "Wed, 11 Nov 2026 10:00:00 +0000", id: "sent-northwind@mail.gmail.com",
         body: "Hi Gus, checkout_completed tripled on November 4. Want to look together?\n\n-- \nAlex"))
-    // Lingo answers by References; Northwind by subject only.
+    // Lingo answers by References alone (no In-Reply-To, another subject);
+    // Northwind by subject only.
     fixture.inbox.append(
       message(
         from: "Ana Ruiz <ana@lingolabs.app>", to: ["alex@posthog.com"], subject: "Re: whatever we called it",
         date: "Thu, 12 Nov 2026 08:00:00 +0000", id: "reply-lingo@lingolabs.app",
-        extra: "In-Reply-To: <sent-lingo@mail.gmail.com>\nReferences: <sent-lingo@mail.gmail.com>\n", body: "Yes please."))
+        extra: "References: <older@lingolabs.app> <sent-lingo@mail.gmail.com>\n", body: "Yes please."))
     fixture.inbox.append(
       message(
         from: "gus@northwind.dev", to: ["alex@posthog.com"], subject: "Re: Your checkout events on November 4",

@@ -69,7 +69,10 @@ public enum Escaping {
   /// a link: `scheme://`, `www.`, `mailto:` and bare email addresses.
   /// (A bare domain like Monday.com is left alone: it is how companies are named.)
   public static func defang(_ text: String) -> String {
-    guard text.contains(":") || text.contains("@") || text.lowercased().contains("www.") else { return text }
+    let bytes = text.utf8
+    guard
+      bytes.contains(0x3A) || bytes.contains(0x40) || (bytes.contains { $0 | 0x20 == 0x77 } && text.lowercased().holds("www."))
+    else { return text }
     // Spaces break every autolink form, and the result has no brackets,
     // which the placeholder rule would flag: neutralised data lints clean.
     var out = text.replacingOccurrences(of: "://", with: ": //")
@@ -97,23 +100,29 @@ public enum Escaping {
   /// (dashes become commas, TODO-style markers lose their capitals).
   static func softened(_ text: String) -> String {
     var out = text
-    if out.contains("\u{2014}") || out.contains("\u{2013}") {
+    // Byte checks first: most values hold none of these, and Foundation's
+    // searches cost every value of every draft.
+    guard
+      out.utf8.contains(0xE2) || out.holds("--") || out.holds("XX") || out.holds("TODO") || out.holds("TBD")
+        || out.holds("FIXME")
+    else { return out }
+    if out.holds("\u{2014}") || out.holds("\u{2013}") {
       for dash in ["\u{2014}", "\u{2013}"] {
         out = out.replacingOccurrences(of: " \(dash) ", with: ", ").replacingOccurrences(of: dash, with: ", ")
       }
     }
     // `--` used as a dash, in a ticket title or a name: what `lint --fix`
     // makes of it ("a -- b" -> "a, b"; "Jean--Luc" -> "Jean-Luc").
-    if out.contains("--") {
+    if out.holds("--") {
       out = out.replacingOccurrences(of: #"(?<=\S)\s+-{2,}\s+(?=\S)"#, with: ", ", options: .regularExpression)
       out = out.replacingOccurrences(of: #"(?<=\w)-{2,}(?=\w)"#, with: "-", options: .regularExpression)
     }
     // Amounts and rates written as placeholders in the data ("$XXk", "XX%").
-    if out.contains("XX") {
+    if out.holds("XX") {
       out = out.replacingOccurrences(of: #"\$(XX+)([kKmM]?)\b"#, with: "\\$xx$2", options: .regularExpression)
       out = out.replacingOccurrences(of: #"\bXX+%"#, with: "xx%", options: .regularExpression)
     }
-    for marker in ["TODO", "TBD", "FIXME", "XXX"] where out.contains(marker) {
+    for marker in ["TODO", "TBD", "FIXME", "XXX"] where out.holds(marker) {
       out = out.replacingOccurrences(of: "\\b\(marker)\\b", with: marker.lowercased(), options: .regularExpression)
     }
     return out
@@ -133,9 +142,10 @@ public enum Escaping {
   /// Untrusted text for a plain-text line such as the subject.
   public static func plain(_ text: String) -> String {
     var out = defang(softened(sanitize(bracketsAsParentheses(text))))
-    while out.contains("{{") || out.contains("}}") {
+    while out.holds("{{") || out.holds("}}") {
       out = out.replacingOccurrences(of: "{{", with: "{ {").replacingOccurrences(of: "}}", with: "} }")
     }
+    guard out.utf8.contains(0x3C) || out.utf8.contains(0x3E) else { return out }
     return
       out
       .replacingOccurrences(of: "<", with: "\u{2039}").replacingOccurrences(of: ">", with: "\u{203A}")
@@ -194,4 +204,9 @@ enum ContentTypes {
     MustacheContentTypes.register(PlainContentType(), named: "OUTREACH_PLAIN")
     return true
   }()
+}
+
+extension String {
+  /// Whether `needle` occurs, compared by bytes (no Foundation search).
+  func holds(_ needle: String) -> Bool { utf8.firstRange(of: needle.utf8) != nil }
 }

@@ -96,6 +96,23 @@ final class IMAPHistoryReader {
     }
   }
 
+  /// UIDs, by mailbox, of the messages whose References header names `id`
+  /// (ENVELOPE carries In-Reply-To, not References): the server searches,
+  /// nothing is fetched.
+  func referencing(_ id: String) throws -> [(mailbox: String, uid: Int)] {
+    let quoted = id.filter { $0 != "\"" && $0 != "\\" && $0 != "\r" && $0 != "\n" }
+    var out: [(String, Int)] = []
+    for mailbox in mailboxes {
+      if examined != mailbox { _ = try examine(mailbox) }
+      let response = try session.command(
+        "UID SEARCH HEADER References \"<\(quoted)>\"", doing: "look for replies in \(mailbox)")
+      for line in response.split(whereSeparator: \.isNewline) where line.hasPrefix("* SEARCH") {
+        out += line.split(separator: " ").dropFirst(2).compactMap { Int($0) }.map { (mailbox, $0) }
+      }
+    }
+    return out
+  }
+
   /// EXAMINE (read-only) once per mailbox; the number of messages.
   @discardableResult
   private func examine(_ mailbox: String) throws -> Int {

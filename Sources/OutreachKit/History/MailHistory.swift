@@ -30,6 +30,8 @@ public final class MailHistory: @unchecked Sendable {
   /// IMAP readers by source, for a sent message's text; one at a time.
   private let readers: [Int: IMAPHistoryReader]
   private let lock = NSLock()
+  /// Messages read over IMAP, by source, mailbox and UID.
+  private var located: [String: Int] = [:]
   /// One line each: mailboxes read, and messages.
   public let summary: String
 
@@ -48,6 +50,7 @@ public final class MailHistory: @unchecked Sendable {
     self.readers = readers
     summary = "\(messages.count) message\(messages.count == 1 ? "" : "s") read for history"
     for (index, message) in messages.enumerated() {
+      if let (mailbox, uid) = message.location { located["\(message.source)\u{0}\(mailbox)\u{0}\(uid)"] = index }
       if let author = message.from, sender.contains(author) {
         for recipient in Set(message.recipients) where !sender.contains(recipient) {
           sentTo[recipient, default: []].append(index)
@@ -107,10 +110,24 @@ public final class MailHistory: @unchecked Sendable {
     for index in sent {
       let message = messages[index]
       let to = message.recipients.filter(belongs)
-      let replied = replies.contains { reply in
+      var replied = replies.contains { reply in
         guard !Self.before(reply, message) else { return false }
         if let id = message.messageID, reply.answers.contains(id) { return true }
         return HeaderValues.isReply(reply.subject) && HeaderValues.thread(reply.subject) == HeaderValues.thread(message.subject)
+      }
+      // Over IMAP a reply that names it only in References: the server
+      // searches, for the latest email (the one the stage follows from).
+      if !replied, index == sent.last, message.location != nil, let id = message.messageID,
+        let reader = readers[message.source]
+      {
+        lock.lock()
+        let found = (try? reader.referencing(id)) ?? []
+        lock.unlock()
+        replied = found.contains { mailbox, uid in
+          guard let other = located["\(message.source)\u{0}\(mailbox)\u{0}\(uid)"] else { return false }
+          let reply = messages[other]
+          return reply.from.map(belongs) == true && !Self.before(reply, message)
+        }
       }
       var entry = HistoryEntry(stage: .onboarding, sent: message.date, to: to, observations: [], replied: replied)
       if let drafted = draft(for: message, account: account, to: to) {
