@@ -21,6 +21,9 @@ public enum AccountTable {
     var node: Node
     /// Users joined from `--users`, added after the row is read.
     var users: [AccountUser] = []
+    /// The account's name and domain, lowered, for that join.
+    var joinName = ""
+    var joinDomain: String? = nil
   }
 
   enum Kind { case text, integer, number, flag, date, list, users }
@@ -123,86 +126,124 @@ public enum AccountTable {
         warnings.append(warning)
       }
     }
-    var joined: [String: [AccountUser]] = [:]
+    // The users export is read on another core while the rows are built.
+    final class Joined: @unchecked Sendable {
+      var users: [String: [AccountUser]] = [:]
+      var warnings: [Warning] = []
+      var error: Error? = nil
+    }
+    let join = Joined()
+    let group = DispatchGroup()
     if let usersPath {
-      for (user, key) in try CSVUsers.joined(path: usersPath, warnings: &warnings) {
-        joined[key ?? String(user.email.split(separator: "@").last ?? "").lowercased(), default: []].append(user)
+      DispatchQueue.global().async(group: group) {
+        do {
+          for (user, key) in try CSVUsers.joined(path: usersPath, warnings: &join.warnings) {
+            join.users[key ?? String(user.email.split(separator: "@").last ?? "").lowercased(), default: []].append(user)
+          }
+        } catch {
+          join.error = error
+        }
       }
     }
-    let reader = AccountLoader.Reader(file: path, warnings: [])
+    // Rows are built on every core, in chunks; warnings keep row order.
+    let list = records.rows
+    let box = ResultBox<(Row?, [Warning])>(count: list.count)
+    let fields = columnFields
+    DispatchQueue.concurrentPerform(iterations: (list.count + 255) / 256) { chunk in
+      for index in (chunk * 256)..<min(list.count, chunk * 256 + 256) {
+        box.set(index, build(number: list[index].0, cells: list[index].1, header: header, columnFields: fields, path: path))
+      }
+    }
+    group.wait()
+    if let error = join.error { throw error }
+    warnings += join.warnings
+    let joined = join.users
     var rows: [Row] = []
-    rows.reserveCapacity(records.rows.count)
-    for (number, cells) in records.rows {
-      if cells.allSatisfy({ $0?.trimmingSpaces.isEmpty ?? true }) { continue }
-      // The tree an account file would give: nested mappings of scalars.
-      var tree: [String: Any] = [:]
-      for (index, cell) in cells.enumerated() where index < columnFields.count {
-        guard let fieldIndex = columnFields[index], let text = cell?.trimmingSpaces, !text.isEmpty else { continue }
-        let field = fields[fieldIndex]
-        let node: Node
-        switch field.kind {
-        case .list:
-          let items = text.split(separator: ";").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
-          node = .sequence(.init(items.map { .scalar(.init($0, .implicit, .singleQuoted)) }, .implicit, .block))
-        case .text, .date, .users:
-          node = .scalar(.init(text, .implicit, .singleQuoted))
-        case .integer, .number, .flag:
-          node = .scalar(.init(text, .implicit, .plain))
-        }
-        // The cell read as the account file's reader reads it: a bad one is
-        // a warning at its row and column, and the rest of the row is used.
-        let value = YAMLValue(node: node, file: path, keyPath: field.path, rowLine: number)
-        do {
-          switch field.kind {
-          case .integer: _ = try reader.int(value)
-          case .number: _ = try reader.double(value)
-          case .flag: _ = try reader.bool(value)
-          case .date: _ = try reader.day(value)
-          case .text, .users: _ = try reader.string(value)
-          case .list: _ = try reader.strings(value)
-          }
-        } catch let error as OutreachError {
-          var warning = Warning(
-            path: path, line: number,
-            message: "column `\(header[index])`: \(error.problemText); left it out")
-          warning.column = index + 1
-          warnings.append(warning)
-          continue
-        }
-        insert(node, at: field.path.split(separator: ".").map(String.init), into: &tree)
-      }
-      // A spike or an SDK is read whole: a part alone is left out, said once.
-      if var signals = tree["signals"] as? [String: Any] {
-        for (group, needed) in [("event_spike", ["event", "factor"]), ("sdk", ["name", "version", "latest"])] {
-          guard let parts = signals[group] as? [String: Any] else { continue }
-          let missing = needed.filter { parts[$0] == nil }
-          if !missing.isEmpty {
-            warnings.append(
-              Warning(
-                path: path, line: number,
-                message:
-                  "\(group) needs \(needed.map { group + "_" + $0 }.joined(separator: ", ")); without \(missing.map { group + "_" + $0 }.joined(separator: " and ")) it is left out"
-              ))
-            signals[group] = nil
-          }
-        }
-        tree["signals"] = signals
-      }
-      let name = (tree["account"] as? [String: Any])?["name"]
-      guard name != nil else {
-        warnings.append(Warning(path: path, line: number, message: "no account name; skipped the row"))
-        continue
-      }
-      if tree["users"] == nil { tree["users"] = Node.sequence(.init([], .implicit, .block)) }
-      var row = Row(path: path, number: number, node: node(tree))
+    rows.reserveCapacity(list.count)
+    for (row, rowWarnings) in box.values {
+      warnings += rowWarnings
+      guard var row else { continue }
       if !joined.isEmpty {
-        let accountName = (name as? Node)?.string?.trimmingSpaces.lowercased() ?? ""
-        let domain = ((tree["account"] as? [String: Any])?["domain"] as? Node)?.string?.lowercased()
-        row.users = joined[accountName] ?? domain.flatMap { joined[$0] } ?? []
+        row.users = joined[row.joinName] ?? row.joinDomain.flatMap { joined[$0] } ?? []
       }
       rows.append(row)
     }
     return rows
+  }
+
+  /// One record as the tree an account file would give, and its warnings;
+  /// nil for a blank row or one with no account name.
+  private static func build(number: Int, cells: [String?], header: [String], columnFields: [Int?], path: String) -> (
+    Row?, [Warning]
+  ) {
+    var warnings: [Warning] = []
+    let reader = AccountLoader.Reader(file: path, warnings: [])
+    if cells.allSatisfy({ $0?.trimmingSpaces.isEmpty ?? true }) { return (nil, warnings) }
+    // The tree an account file would give: nested mappings of scalars.
+    var tree: [String: Any] = [:]
+    for (index, cell) in cells.enumerated() where index < columnFields.count {
+      guard let fieldIndex = columnFields[index], let text = cell?.trimmingSpaces, !text.isEmpty else { continue }
+      let field = fields[fieldIndex]
+      let node: Node
+      switch field.kind {
+      case .list:
+        let items = text.split(separator: ";").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
+        node = .sequence(.init(items.map { .scalar(.init($0, .implicit, .singleQuoted)) }, .implicit, .block))
+      case .text, .date, .users:
+        node = .scalar(.init(text, .implicit, .singleQuoted))
+      case .integer, .number, .flag:
+        node = .scalar(.init(text, .implicit, .plain))
+      }
+      // The cell read as the account file's reader reads it: a bad one is
+      // a warning at its row and column, and the rest of the row is used.
+      let value = YAMLValue(node: node, file: path, keyPath: field.path, rowLine: number)
+      do {
+        switch field.kind {
+        case .integer: _ = try reader.int(value)
+        case .number: _ = try reader.double(value)
+        case .flag: _ = try reader.bool(value)
+        case .date: _ = try reader.day(value)
+        case .text, .users: _ = try reader.string(value)
+        case .list: _ = try reader.strings(value)
+        }
+      } catch {
+        let problem = (error as? OutreachError)?.problemText ?? "\(error)"
+        var warning = Warning(
+          path: path, line: number,
+          message: "column `\(header[index])`: \(problem); left it out")
+        warning.column = index + 1
+        warnings.append(warning)
+        continue
+      }
+      insert(node, at: field.path.split(separator: ".").map(String.init), into: &tree)
+    }
+    // A spike or an SDK is read whole: a part alone is left out, said once.
+    if var signals = tree["signals"] as? [String: Any] {
+      for (group, needed) in [("event_spike", ["event", "factor"]), ("sdk", ["name", "version", "latest"])] {
+        guard let parts = signals[group] as? [String: Any] else { continue }
+        let missing = needed.filter { parts[$0] == nil }
+        if !missing.isEmpty {
+          warnings.append(
+            Warning(
+              path: path, line: number,
+              message:
+                "\(group) needs \(needed.map { group + "_" + $0 }.joined(separator: ", ")); without \(missing.map { group + "_" + $0 }.joined(separator: " and ")) it is left out"
+            ))
+          signals[group] = nil
+        }
+      }
+      tree["signals"] = signals
+    }
+    let name = (tree["account"] as? [String: Any])?["name"]
+    guard name != nil else {
+      warnings.append(Warning(path: path, line: number, message: "no account name; skipped the row"))
+      return (nil, warnings)
+    }
+    if tree["users"] == nil { tree["users"] = Node.sequence(.init([], .implicit, .block)) }
+    var row = Row(path: path, number: number, node: node(tree))
+    row.joinName = (name as? Node)?.string?.trimmingSpaces.lowercased() ?? ""
+    row.joinDomain = ((tree["account"] as? [String: Any])?["domain"] as? Node)?.string?.lowercased()
+    return (row, warnings)
   }
 
   private static func insert(_ value: Node, at path: [String], into tree: inout [String: Any]) {

@@ -8,6 +8,18 @@ public enum Escaping {
   /// Removes line breaks, control characters, bidirectional overrides and
   /// zero-width characters, and folds whitespace.
   public static func sanitize(_ text: String) -> String {
+    // Printable ASCII with no two spaces in a row (most values) is kept as
+    // it is: no Unicode property lookups.
+    var plain = true
+    var previous: UInt8 = 0
+    for byte in text.utf8 {
+      if byte < 0x20 || byte > 0x7E || (byte == 0x20 && previous == 0x20) {
+        plain = false
+        break
+      }
+      previous = byte
+    }
+    if plain { return text }
     var out = String.UnicodeScalarView()
     var lastSpace = false
     for scalar in text.unicodeScalars {
@@ -207,6 +219,23 @@ enum ContentTypes {
 }
 
 extension String {
-  /// Whether `needle` occurs, compared by bytes (no Foundation search).
-  func holds(_ needle: String) -> Bool { utf8.firstRange(of: needle.utf8) != nil }
+  /// Whether `needle` occurs, compared by bytes: no Foundation search, and
+  /// no generic collection search (whose type lookups cost more).
+  func holds(_ needle: String) -> Bool {
+    var haystack = self
+    var pattern = needle
+    return haystack.withUTF8 { text in
+      pattern.withUTF8 { bytes in
+        guard let first = bytes.first else { return true }
+        guard text.count >= bytes.count, let base = text.baseAddress, let start = bytes.baseAddress else { return false }
+        var index = 0
+        let last = text.count - bytes.count
+        while index <= last {
+          if text[index] == first, memcmp(base + index, start, bytes.count) == 0 { return true }
+          index += 1
+        }
+        return false
+      }
+    }
+  }
 }
