@@ -101,11 +101,46 @@ func time(_ executable: String, _ arguments: [String]) throws -> Double {
   var usage = rusage()
   wait4(pid, &status, 0, &usage)
   lastPeakKiB = usage.ru_maxrss
+  lastCPU =
+    Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
+    + Double(usage.ru_stime.tv_usec) / 1e6
   return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
 /// Peak resident memory of the last command `time` ran, in KiB.
 nonisolated(unsafe) var lastPeakKiB = 0
+/// CPU time (user + system) of the last command `time` ran, in seconds.
+nonisolated(unsafe) var lastCPU = 0.0
+
+/// Standard output of one run of a command.
+func capture(_ executable: String, _ arguments: [String]) throws -> [UInt8] {
+  var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+  posix_spawn_file_actions_init(&actions)
+  defer { posix_spawn_file_actions_destroy(&actions) }
+  let output = NSTemporaryDirectory() + "outreach-bench-capture-\(getpid())"
+  posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+  let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+  defer { for pointer in argv { free(pointer) } }
+  var pid: pid_t = 0
+  guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else {
+    throw NSError(domain: "bench", code: 1, userInfo: [NSLocalizedDescriptionKey: "cannot run \(executable)"])
+  }
+  var status: Int32 = 0
+  waitpid(pid, &status, 0)
+  defer { unlink(output) }
+  return Array((try? Data(contentsOf: URL(fileURLWithPath: output))) ?? Data())
+}
+
+/// FNV-1a of the bytes, for a checksum of findings that two binaries must share.
+func checksum(_ bytes: [UInt8]) -> String {
+  var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+  for byte in bytes {
+    hash ^= UInt64(byte)
+    hash = hash &* 0x100_0000_01b3
+  }
+  return String(hash, radix: 16)
+}
 
 // MARK: an mbox of mail as clients save it
 
@@ -228,6 +263,67 @@ print(
     format:
       "one email:       outreach lint %.1f ms median (process start included; target < 15 ms)   cmark %.1f ms   ratio %.2fx",
     oneLint, oneCmark, oneLint / oneCmark))
+
+// A corpus with about two findings an email (a vibe killer and a dash),
+// wall and CPU time against cmark on the same bytes, and a checksum of the
+// findings (line output, in file order) that a faster binary must keep.
+let findingsFolder = work + "/findings-emails"
+try? FileManager.default.removeItem(atPath: findingsFolder)
+try FileManager.default.createDirectory(atPath: findingsFolder, withIntermediateDirectories: true)
+var findingsAll = ""
+var findingsGenerator = Generator(state: 7)
+for index in 0..<emailCount {
+  // Plain words, under the length limit, then two findings: a vibe killer
+  // and a dash.
+  var email = "To: Person \(index) <p\(index)@example.com>\nSubject: Your flags: \(findingsGenerator.next(40)) are stale\n\n"
+  email += "Hi there,\n\nJust touching base \u{2014} the flags again.\n\n"
+  for paragraph in 0..<(2 + findingsGenerator.next(2)) {
+    let count = 15 + findingsGenerator.next(15)
+    let line = (0..<count).map { _ in words[findingsGenerator.next(words.count)] }
+    email += (paragraph == 1 ? "- " : "") + line.joined(separator: " ") + ".\n\n"
+  }
+  email += "Want to take a look together?\n\n-- \nDana\n"
+  findingsAll += email + "\n"
+  try email.write(toFile: findingsFolder + String(format: "/%05d.md", index), atomically: false, encoding: .utf8)
+}
+let findingsAllPath = work + "/findings-all.md"
+try findingsAll.write(toFile: findingsAllPath, atomically: false, encoding: .utf8)
+var findingsCPU = Double.infinity
+let findingsWall = try best(5) {
+  let wall = try time(outreach, ["lint", findingsFolder])
+  findingsCPU = min(findingsCPU, lastCPU)
+  return wall
+}
+var cmarkFindingsCPU = Double.infinity
+let cmarkFindings = try best(5) {
+  let wall = try time(cmark, [findingsAllPath])
+  cmarkFindingsCPU = min(cmarkFindingsCPU, lastCPU)
+  return wall
+}
+let findingLines = try capture(outreach, ["lint", "--format", "line", findingsFolder])
+let findingCount = findingLines.filter { $0 == 0x0A }.count
+print(
+  String(
+    format:
+      "findings corpus: %d emails, %d findings (checksum %@), outreach lint %.3f s wall, %.3f s CPU   cmark %.3f s wall, %.3f s CPU   ratio %.2fx wall (target <= 2x), %.2fx CPU (target <= 3x)",
+    emailCount, findingCount, checksum(findingLines), findingsWall, findingsCPU, cmarkFindings, cmarkFindingsCPU,
+    findingsWall / cmarkFindings, findingsCPU / max(cmarkFindingsCPU, 0.001)))
+
+// The pre-commit hook on 20 staged emails, in a repository of its own.
+let hookRepository = work + "/hook-repository"
+try? FileManager.default.removeItem(atPath: hookRepository)
+try FileManager.default.createDirectory(atPath: hookRepository, withIntermediateDirectories: true)
+_ = try time("/usr/bin/git", ["-C", hookRepository, "init", "-q"])
+for index in 0..<20 {
+  try String(contentsOfFile: corpus.folder + String(format: "/%05d.md", index), encoding: .utf8)
+    .write(toFile: hookRepository + String(format: "/email-%02d.md", index), atomically: false, encoding: .utf8)
+}
+_ = try time("/usr/bin/git", ["-C", hookRepository, "add", "."])
+let hookTime =
+  try median(21) {
+    try time("/bin/sh", ["-c", "cd '\(hookRepository)' && '\(outreach)' hook run"])
+  } * 1000
+print(String(format: "hook:            outreach hook run on 20 staged emails %.1f ms median of 21 (target < 50 ms)", hookTime))
 
 let small = try phraseRules(20)
 let large = try phraseRules(2000)
@@ -521,10 +617,21 @@ try (sentMessages + inboxMessages).map { "From alex@posthog.com Sun Nov  1 09:00
 let historyFromMbox = try best(3) {
   try time(outreach, ["history", "--format", "json", "--history", historyMbox, historyFolder + "/accounts"])
 }
+let historyPeak = lastPeakKiB
+/// Emails sent and replied to in a `history --format json` output.
+func historyCounts(_ output: [UInt8]) -> (sent: Int, replied: Int) {
+  let accounts = (try? JSONSerialization.jsonObject(with: Data(output))) as? [[String: Any]] ?? []
+  let entries = accounts.flatMap { $0["history"] as? [[String: Any]] ?? [] }
+  return (entries.count, entries.filter { $0["replied"] as? Bool == true }.count)
+}
+let mboxCounts = historyCounts(
+  try capture(outreach, ["history", "--format", "json", "--history", historyMbox, historyFolder + "/accounts"]))
 print(
   String(
-    format: "history:         1,000 accounts, %d messages in an mbox %.3f s (target < 2 s), peak %.1f MB",
-    sentMessages.count + inboxMessages.count, historyFromMbox, Double(lastPeakKiB) / 1024))
+    format:
+      "history:         1,000 accounts, %d messages in an mbox %.3f s (target < 2 s), peak %.1f MB; %d emails sent, %d replied",
+    sentMessages.count + inboxMessages.count, historyFromMbox, Double(historyPeak) / 1024, mboxCounts.sent,
+    mboxCounts.replied))
 if Dovecot.binary != nil {
   let server = try Dovecot(mailboxes: ["Sent"], specialUse: ["Sent": "\\Sent"])
   defer { server.stop() }
@@ -547,11 +654,13 @@ if Dovecot.binary != nil {
   let before = server.logins
   let historyFromIMAP = try best(3) { try time(outreach, arguments) }
   let logins = (server.logins - before) / 3
+  let imapCounts = historyCounts(try capture(outreach, arguments))
   unsetenv("OUTREACH_IMAP_PASSWORD")
   print(
     String(
-      format: "                 the same from Dovecot (INBOX and \\Sent) %.3f s (target < 10 s), %d login a run",
-      historyFromIMAP, logins))
+      format:
+        "                 the same from Dovecot (INBOX and \\Sent) %.3f s (target < 10 s), %d login a run; %d emails sent, %d replied",
+      historyFromIMAP, logins, imapCounts.sent, imapCounts.replied))
 }
 
 // A CRM export: 100,000 users in a CSV, read (SwiftCSV) and picked from by
