@@ -119,7 +119,6 @@ func capture(_ executable: String, _ arguments: [String]) throws -> [UInt8] {
   defer { posix_spawn_file_actions_destroy(&actions) }
   let output = NSTemporaryDirectory() + "outreach-bench-capture-\(getpid())"
   posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
   let argv = ([executable] + arguments).map { strdup($0) } + [nil]
   defer { for pointer in argv { free(pointer) } }
   var pid: pid_t = 0
@@ -635,19 +634,20 @@ print(
 if Dovecot.binary != nil {
   let server = try Dovecot(mailboxes: ["Sent"], specialUse: ["Sent": "\\Sent"])
   defer { server.stop() }
-  // Messages written into the Maildir directly (Dovecot indexes them when
-  // first opened), then handed to Dovecot's user.
-  for (folder, messages, flags) in [("/mail", inboxMessages, ""), ("/mail/.Sent", sentMessages, "S")] {
-    for sub in ["cur", "new", "tmp"] {
-      try FileManager.default.createDirectory(atPath: server.folder + folder + "/" + sub, withIntermediateDirectories: true)
-    }
-    for (number, message) in messages.enumerated() {
-      try message.replacingOccurrences(of: "\n", with: "\r\n").write(
-        toFile: server.folder + folder + "/cur/\(1_700_000_000 + number).M\(number)P1.bench:2,\(flags)", atomically: false,
-        encoding: .utf8)
-    }
-  }
-  _ = try time("/bin/chown", ["-R", "dovecot:dovecot", server.folder + "/mail"])
+  // Filled as a mail client would: APPEND with Python's imaplib (INBOX
+  // unread, Sent read), outside the timed runs.
+  let fillPath = historyFolder + "/fill.json"
+  let items = inboxMessages.map { ["INBOX", "()", $0] } + sentMessages.map { ["Sent", "(\\Seen)", $0] }
+  try JSONSerialization.data(withJSONObject: items).write(to: URL(fileURLWithPath: fillPath))
+  let fill = """
+    import imaplib, json, sys
+    box = imaplib.IMAP4("127.0.0.1", int(sys.argv[1]))
+    box.login(sys.argv[2], sys.argv[3])
+    for mailbox, flags, message in json.load(open(sys.argv[4])):
+        box.append(mailbox, flags, None, message.replace("\\n", "\\r\\n").encode())
+    box.logout()
+    """
+  _ = try time("/usr/bin/env", ["python3", "-c", fill, String(server.port), server.user, server.password, fillPath])
   setenv("OUTREACH_IMAP_PASSWORD", server.password, 1)
   let arguments = ["history", "--format", "json", "--history", server.url(mailbox: ""), historyFolder + "/accounts"]
   _ = try time(outreach, arguments)  // Dovecot builds its indexes
@@ -655,6 +655,12 @@ if Dovecot.binary != nil {
   let historyFromIMAP = try best(3) { try time(outreach, arguments) }
   let logins = (server.logins - before) / 3
   let imapCounts = historyCounts(try capture(outreach, arguments))
+  if imapCounts.sent == 0 {
+    // Say why, rather than print a figure of nothing.
+    let why = try capture(
+      "/bin/sh", ["-c", "'\(outreach)' \(arguments.map { "'\($0)'" }.joined(separator: " ")) 2>&1 >/dev/null | tail -2"])
+    print("                 history from Dovecot read nothing: \(String(decoding: why, as: UTF8.self))")
+  }
   unsetenv("OUTREACH_IMAP_PASSWORD")
   print(
     String(

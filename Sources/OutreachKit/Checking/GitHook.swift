@@ -83,41 +83,112 @@ public enum GitHook {
   /// Runs git in `directory` with `input` on standard input; its output,
   /// or an error naming what failed.
   public static func git(_ arguments: [String], in directory: String, input: [UInt8]? = nil) throws -> [UInt8] {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["git"] + arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    let output = Pipe()
-    let errors = Pipe()
-    let feed = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    process.standardInput = input == nil ? FileHandle.nullDevice : feed
-    do { try process.run() } catch {
-      throw OutreachError.hook(path: directory, problem: "cannot run git", fix: "install git")
-    }
-    if let input {
-      // Written on its own thread, so a large answer cannot block the writer.
-      let writer = feed.fileHandleForWriting
-      DispatchQueue.global().async {
-        writer.write(Data(input))
-        try? writer.close()
-      }
-    }
-    // Standard error on its own thread, so neither pipe can fill and block git.
-    let errorText = ResultBox<Data>(count: 1)
-    let reader = DispatchGroup()
-    let errorHandle = errors.fileHandleForReading
-    DispatchQueue.global().async(group: reader) { errorText.set(0, errorHandle.readDataToEndOfFile()) }
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    reader.wait()
-    guard process.terminationStatus == 0 else {
-      let first = String(decoding: errorText.values[0], as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
+    let (status, output, errors) = try spawnGit(arguments, in: directory, input: input)
+    guard status == 0 else {
+      let first = String(decoding: errors, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? ""
       throw OutreachError.hook(
         path: directory, problem: "git \(arguments.first ?? "") failed (\(first))", fix: "run it from inside the repository")
     }
-    return [UInt8](data)
+    return output
+  }
+
+  /// Runs `git -C directory ARGUMENTS` with posix_spawn (a Foundation
+  /// Process costs tens of milliseconds a launch, and a hook runs git
+  /// twice), feeding `input` from a thread of its own and reading standard
+  /// output and error together, so no pipe can fill and block git.
+  static func spawnGit(_ arguments: [String], in directory: String, input: [UInt8]?) throws -> (
+    status: Int32, output: [UInt8], errors: [UInt8]
+  ) {
+    var outPipe: [Int32] = [0, 0]
+    var errPipe: [Int32] = [0, 0]
+    var inPipe: [Int32] = [-1, -1]
+    guard pipe(&outPipe) == 0, pipe(&errPipe) == 0, input == nil || pipe(&inPipe) == 0 else {
+      throw OutreachError.hook(path: directory, problem: "cannot run git (no pipe)", fix: "try again")
+    }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+    posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+    if input != nil {
+      posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
+      posix_spawn_file_actions_addclose(&actions, inPipe[1])
+    } else {
+      posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    }
+    posix_spawn_file_actions_addclose(&actions, outPipe[0])
+    posix_spawn_file_actions_addclose(&actions, errPipe[0])
+    let argv = (["git", "-C", directory] + arguments).map { strdup($0) } + [nil]
+    defer { for pointer in argv { free(pointer) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawnp(&pid, "git", &actions, nil, argv, environ)
+    close(outPipe[1])
+    close(errPipe[1])
+    if input != nil { close(inPipe[0]) }
+    guard spawned == 0 else {
+      close(outPipe[0])
+      close(errPipe[0])
+      if input != nil { close(inPipe[1]) }
+      throw OutreachError.hook(path: directory, problem: "cannot run git", fix: "install git")
+    }
+    let writing = DispatchGroup()
+    if let input {
+      let descriptor = inPipe[1]
+      DispatchQueue.global().async(group: writing) {
+        // Git may stop reading early: a write then fails with EPIPE in this
+        // thread, never a SIGPIPE that ends outreach (drained below).
+        var pipeSignal = sigset_t()
+        sigemptyset(&pipeSignal)
+        sigaddset(&pipeSignal, SIGPIPE)
+        var previous = sigset_t()
+        pthread_sigmask(SIG_BLOCK, &pipeSignal, &previous)
+        defer {
+          var pending = sigset_t()
+          sigpending(&pending)
+          if sigismember(&pending, SIGPIPE) == 1 {
+            var zero = timespec(tv_sec: 0, tv_nsec: 0)
+            _ = sigtimedwait(&pipeSignal, nil, &zero)
+          }
+          pthread_sigmask(SIG_SETMASK, &previous, nil)
+        }
+        input.withUnsafeBytes { bytes in
+          var offset = 0
+          while offset < bytes.count {
+            let count = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if count < 0, errno == EINTR { continue }
+            if count <= 0 { break }
+            offset += count
+          }
+        }
+        close(descriptor)
+      }
+    }
+    var output: [UInt8] = []
+    var errors: [UInt8] = []
+    var open = [outPipe[0], errPipe[0]]
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    while !open.isEmpty {
+      var polls = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+      if poll(&polls, nfds_t(polls.count), -1) < 0 {
+        if errno == EINTR { continue }
+        break
+      }
+      for entry in polls where entry.revents != 0 {
+        let count = read(entry.fd, &buffer, buffer.count)
+        if count > 0 {
+          if entry.fd == outPipe[0] { output += buffer[0..<count] } else { errors += buffer[0..<count] }
+        } else if count == 0 || errno != EINTR {
+          close(entry.fd)
+          open.removeAll { $0 == entry.fd }
+        }
+      }
+    }
+    writing.wait()
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+    // Exited normally: the exit code; else (a signal) a failure.
+    let exited = status & 0x7F == 0
+    return (exited ? (status >> 8) & 0xFF : 128, output, errors)
   }
 
   /// What is staged, with the blob of each email as the index holds it.

@@ -58,6 +58,12 @@ final class IMAPHistoryReader {
     session = try IMAPSession(url: url, environment: environment, defaultMailbox: nil)
   }
 
+  /// Envelopes asked for in one command: Debian's libcurl 7.88.1 counts a
+  /// command's untagged lines as response headers, more than once each
+  /// (its backported 300 KB limit trips at about 50 envelopes), so a few at
+  /// a time, each command on a fresh handle over the same connection.
+  static let batch = 20
+
   /// Every message's envelope (date, subject, from, to, cc, In-Reply-To,
   /// Message-ID): `ENVELOPE` comes back as one line of quoted strings, and
   /// fetching it marks nothing \Seen.
@@ -71,12 +77,20 @@ final class IMAPHistoryReader {
     for mailbox in mailboxes {
       let exists = try examine(mailbox)
       guard exists > 0 else { continue }
-      let response = try session.commandBytes("UID FETCH 1:* (UID ENVELOPE)", doing: "read the envelopes of \(mailbox)")
-      for line in response.split(separator: 0x0A) {
-        guard var message = Self.envelope(String(decoding: line, as: UTF8.self)) else { continue }
-        message.location = (mailbox, message.location?.uid ?? 0)
-        message.order = out.count
-        out.append(message)
+      // A few at a time (see `batch`).
+      var first = 1
+      while first <= exists {
+        let last = min(exists, first + Self.batch - 1)
+        session.resetCounters()
+        let response = try session.commandBytes(
+          "FETCH \(first):\(last) (UID ENVELOPE)", doing: "read the envelopes of \(mailbox)")
+        for line in response.split(separator: 0x0A) {
+          guard var message = Self.envelope(String(decoding: line, as: UTF8.self)) else { continue }
+          message.location = (mailbox, message.location?.uid ?? 0)
+          message.order = out.count
+          out.append(message)
+        }
+        first = last + 1
       }
     }
     return out
@@ -84,16 +98,28 @@ final class IMAPHistoryReader {
 
   /// Which of `words` the message's text holds, asked of the server
   /// (`UID SEARCH UID n TEXT "word"`): nothing is fetched, nothing marked.
-  func mentions(_ message: HistoryMessage, _ words: [String]) throws -> [Bool] {
-    guard let (mailbox, uid) = message.location else { return words.map { _ in false } }
-    if examined != mailbox { _ = try examine(mailbox) }
-    return try words.map { word in
-      let quoted = word.filter { $0 != "\"" && $0 != "\\" && $0 != "\r" && $0 != "\n" }
-      let response = try session.command("UID SEARCH UID \(uid) TEXT \"\(quoted)\"", doing: "search a sent message")
-      return response.split(whereSeparator: \.isNewline).contains { line in
-        line.hasPrefix("* SEARCH") && line.split(separator: " ").dropFirst(2).contains { Int($0) == uid }
+  func mentions(_ messages: [HistoryMessage], _ words: [String]) throws -> [[Bool]] {
+    var found = messages.map { _ in words.map { _ in false } }
+    // One search a word and mailbox, over the UIDs of the messages there.
+    let byMailbox = Dictionary(grouping: messages.indices.filter { messages[$0].location != nil }) {
+      messages[$0].location!.mailbox
+    }
+    for (mailbox, indices) in byMailbox {
+      if examined != mailbox { _ = try examine(mailbox) }
+      let uids = indices.map { messages[$0].location!.uid }
+      let set = uids.map(String.init).joined(separator: ",")
+      for (wordIndex, word) in words.enumerated() {
+        let quoted = word.filter { $0 != "\"" && $0 != "\\" && $0 != "\r" && $0 != "\n" }
+        session.resetCounters()
+        let response = try session.command("UID SEARCH UID \(set) TEXT \"\(quoted)\"", doing: "search sent messages")
+        var hits = Set<Int>()
+        for line in response.split(whereSeparator: \.isNewline) where line.hasPrefix("* SEARCH") {
+          hits.formUnion(line.split(separator: " ").dropFirst(2).compactMap { Int($0) })
+        }
+        for index in indices where hits.contains(messages[index].location!.uid) { found[index][wordIndex] = true }
       }
     }
+    return found
   }
 
   /// UIDs, by mailbox, of the messages whose References header names `id`
@@ -104,6 +130,7 @@ final class IMAPHistoryReader {
     var out: [(String, Int)] = []
     for mailbox in mailboxes {
       if examined != mailbox { _ = try examine(mailbox) }
+      session.resetCounters()
       let response = try session.command(
         "UID SEARCH HEADER References \"<\(quoted)>\"", doing: "look for replies in \(mailbox)")
       for line in response.split(whereSeparator: \.isNewline) where line.hasPrefix("* SEARCH") {

@@ -107,6 +107,8 @@ public final class MailHistory: @unchecked Sendable {
     let sent = sentIndices.sorted { Self.before(messages[$0], messages[$1]) }
     let replies = replyIndices.map { messages[$0] }
     var out: [HistoryEntry] = []
+    // Sent emails no draft matches (a person wrote them), by entry.
+    var written: [(entry: Int, message: HistoryMessage)] = []
     for index in sent {
       let message = messages[index]
       let to = message.recipients.filter(belongs)
@@ -137,9 +139,20 @@ public final class MailHistory: @unchecked Sendable {
         // Written by a person: the stage from its place in the thread, the
         // observations from the facts it names.
         entry.stage = out.last.map { $0.replied ? .checkIn : .noResponse } ?? .onboarding
-        entry.observations = Self.named(observations) { mentions(message, $0) }
+        written.append((out.count, message))
       }
       out.append(entry)
+    }
+    // The facts the emails people wrote name, asked all at once (one server
+    // search a word for an IMAP mailbox).
+    if !written.isEmpty {
+      let words = Self.words(observations)
+      let flat = Array(Set(words.flatMap { $0 })).sorted()
+      let found = mentions(written.map(\.message), flat)
+      for (number, item) in written.enumerated() {
+        let named = Set(zip(flat, found[number]).filter(\.1).map(\.0))
+        out[item.entry].observations = zip(observations, words).filter { !Set($0.1).isDisjoint(with: named) }.map(\.0.id)
+      }
     }
     return out
   }
@@ -175,15 +188,24 @@ public final class MailHistory: @unchecked Sendable {
 
   /// Which of `words` the message names: its subject and text, or (for an
   /// IMAP message, whose text is not fetched) the server's search.
-  private func mentions(_ message: HistoryMessage, _ words: [String]) -> [Bool] {
-    let subject = message.subject.lowercased()
-    if let text = message.text?.lowercased() ?? (readers[message.source] == nil ? "" : nil) {
+  /// Which of `words` each message names: its subject and text, or (for
+  /// an IMAP message, whose text is not fetched) the server's search.
+  private func mentions(_ messages: [HistoryMessage], _ words: [String]) -> [[Bool]] {
+    var out = messages.map { message -> [Bool] in
+      let subject = message.subject.lowercased()
+      let text = message.text?.lowercased() ?? ""
       return words.map { subject.contains($0.lowercased()) || text.contains($0.lowercased()) }
     }
-    lock.lock()
-    defer { lock.unlock() }
-    let searched = (try? readers[message.source]!.mentions(message, words)) ?? words.map { _ in false }
-    return zip(words, searched).map { subject.contains($0.lowercased()) || $1 }
+    let remote = messages.indices.filter { messages[$0].text == nil && readers[messages[$0].source] != nil }
+    for (source, indices) in Dictionary(grouping: remote, by: { messages[$0].source }) {
+      lock.lock()
+      let searched = (try? readers[source]!.mentions(indices.map { messages[$0] }, words)) ?? []
+      lock.unlock()
+      for (position, index) in indices.enumerated() where position < searched.count {
+        out[index] = zip(out[index], searched[position]).map { $0 || $1 }
+      }
+    }
+    return out
   }
 
   static func before(_ left: HistoryMessage, _ right: HistoryMessage) -> Bool {
@@ -191,17 +213,13 @@ public final class MailHistory: @unchecked Sendable {
     return a != b ? a < b : left.order < right.order
   }
 
-  /// The observations whose facts a message names (`mentions` says which
-  /// words it holds): the spike's event, the docs topic, the ticket, the
-  /// SDK, or the product an observation is about.
-  static func named(_ observations: [Observation], mentions: ([String]) -> [Bool]) -> [String] {
-    let words = observations.map { observation in
+  /// The words that name each observation: the spike's event, the docs
+  /// topic, the ticket, the SDK, or the product it is about.
+  static func words(_ observations: [Observation]) -> [[String]] {
+    observations.map { observation in
       ["event", "topic", "ticket", "sdk"].compactMap { observation.facts[$0] }.filter { !$0.isEmpty }
         + (factWords[observation.id] ?? [])
     }
-    let flat = words.flatMap { $0 }
-    let found = Set(zip(flat, mentions(flat)).filter(\.1).map(\.0))
-    return zip(observations, words).filter { !Set($0.1).isDisjoint(with: found) }.map(\.0.id)
   }
 
   /// Words that name what an observation is about, beyond its facts.

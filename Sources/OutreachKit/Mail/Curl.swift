@@ -20,7 +20,9 @@ public final class IMAPSession {
   /// The URL as shown in messages: scheme, user, host, port, mailbox.
   public let display: String
 
-  private let handle: UnsafeMutableRawPointer
+  private var handle: UnsafeMutableRawPointer
+  /// The connection cache, shared by every handle this session makes.
+  private let share: UnsafeMutableRawPointer?
   let mailboxURL: String
   /// curl writes its error text here; it must outlive every call, so it is
   /// allocated once rather than borrowed from an array.
@@ -92,9 +94,23 @@ public final class IMAPSession {
       throw OutreachError.imap(server: display, problem: "libcurl did not start", fix: "check the libcurl installation")
     }
     self.handle = handle
+    share = api.pointee.curl_share_init()
+    if let share { _ = outreach_curl_share_connections(api, share) }
     errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
 
+    self.secure = scheme == "imap" && !Self.isLoopback(host)
+    self.environment = environment
+    configure()
+  }
+
+  /// Whether STARTTLS is required (`imap://` to anything but loopback).
+  private let secure: Bool
+  private let environment: [String: String]
+
+  /// Sets every option of the handle: at the start, and again after a
+  /// reset (the connection, and its login, are kept).
+  private func configure() {
     _ = outreach_curl_long(api, handle, CURLOPT_NOSIGNAL, 1)
     _ = outreach_curl_long(api, handle, CURLOPT_CONNECTTIMEOUT, 15)
     // A server that stops answering mid-command (an APPEND that stalls) is
@@ -105,7 +121,7 @@ public final class IMAPSession {
     _ = outreach_curl_long(api, handle, CURLOPT_TIMEOUT, 600)
     _ = outreach_curl_long(api, handle, CURLOPT_SSL_VERIFYPEER, 1)
     _ = outreach_curl_long(api, handle, CURLOPT_SSL_VERIFYHOST, 2)
-    if scheme == "imap", !Self.isLoopback(host) {
+    if secure {
       // STARTTLS or nothing: a password never crosses the network in clear.
       _ = outreach_curl_long(api, handle, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
     }
@@ -119,6 +135,25 @@ public final class IMAPSession {
       if let home = environment["HOME"] { _ = outreach_curl_string(api, handle, CURLOPT_NETRC_FILE, home + "/.netrc") }
     }
     _ = outreach_curl_pointer(api, handle, CURLOPT_ERRORBUFFER, errorBuffer)
+    if let share { _ = outreach_curl_pointer(api, handle, CURLOPT_SHARE, share) }
+  }
+
+  /// curl counts every untagged line of an IMAP command as a response
+  /// header, and holds a handle to 300 KB of them in all: reading history
+  /// resets the handle's counters now and then (same connection, no new
+  /// login).
+  func resetCounters() {
+    // Debian's libcurl 7.88 counts them over a handle's whole life (its
+    // backported header limit is never reset): a new handle, on the same
+    // shared connection.
+    guard share != nil, let fresh = api.pointee.curl_easy_init() else {
+      api.pointee.curl_easy_reset(handle)
+      configure()
+      return
+    }
+    api.pointee.curl_easy_cleanup(handle)
+    handle = fresh
+    configure()
   }
 
   /// Seconds without a byte before a transfer is given up:
@@ -141,6 +176,7 @@ public final class IMAPSession {
 
   deinit {
     api.pointee.curl_easy_cleanup(handle)
+    if let share { _ = api.pointee.curl_share_cleanup(share) }
     errorBuffer.deallocate()
   }
 
