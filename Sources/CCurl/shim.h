@@ -11,10 +11,6 @@
   X(curl_easy_perform)             \
   X(curl_easy_cleanup)             \
   X(curl_easy_strerror)            \
-  X(curl_easy_reset)               \
-  X(curl_share_init)               \
-  X(curl_share_setopt)             \
-  X(curl_share_cleanup)            \
   X(curl_easy_setopt)
 
 typedef struct {
@@ -37,12 +33,6 @@ static inline int outreach_curl_load(outreach_curl_api *api) {
 // curl_easy_setopt is variadic, which Swift cannot call: one typed wrapper
 // for each kind of value.
 typedef size_t (*outreach_curl_io)(char *, size_t, size_t, void *);
-
-/// Shares the connection cache of every handle given this share, so a new
-/// handle goes on with the same IMAP connection (and login).
-static inline CURLSHcode outreach_curl_share_connections(const outreach_curl_api *api, CURLSH *share) {
-  return (api->curl_share_setopt)(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
-}
 
 static inline CURLcode outreach_curl_long(const outreach_curl_api *api, CURL *curl, CURLoption option, long value) {
   return (api->curl_easy_setopt)(curl, option, value);

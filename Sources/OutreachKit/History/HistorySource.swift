@@ -61,7 +61,7 @@ final class IMAPHistoryReader {
   /// Envelopes asked for in one command: Debian's libcurl 7.88.1 counts a
   /// command's untagged lines as response headers, more than once each
   /// (its backported 300 KB limit trips at about 50 envelopes), so a few at
-  /// a time, each command on a fresh handle over the same connection.
+  /// a time.
   static let batch = 20
 
   /// Every message's envelope (date, subject, from, to, cc, In-Reply-To,
@@ -81,7 +81,6 @@ final class IMAPHistoryReader {
       var first = 1
       while first <= exists {
         let last = min(exists, first + Self.batch - 1)
-        session.resetCounters()
         let response = try session.commandBytes(
           "FETCH \(first):\(last) (UID ENVELOPE)", doing: "read the envelopes of \(mailbox)")
         for line in response.split(separator: 0x0A) {
@@ -110,7 +109,6 @@ final class IMAPHistoryReader {
       let set = uids.map(String.init).joined(separator: ",")
       for (wordIndex, word) in words.enumerated() {
         let quoted = word.filter { $0 != "\"" && $0 != "\\" && $0 != "\r" && $0 != "\n" }
-        session.resetCounters()
         let response = try session.command("UID SEARCH UID \(set) TEXT \"\(quoted)\"", doing: "search sent messages")
         var hits = Set<Int>()
         for line in response.split(whereSeparator: \.isNewline) where line.hasPrefix("* SEARCH") {
@@ -130,7 +128,6 @@ final class IMAPHistoryReader {
     var out: [(String, Int)] = []
     for mailbox in mailboxes {
       if examined != mailbox { _ = try examine(mailbox) }
-      session.resetCounters()
       let response = try session.command(
         "UID SEARCH HEADER References \"<\(quoted)>\"", doing: "look for replies in \(mailbox)")
       for line in response.split(whereSeparator: \.isNewline) where line.hasPrefix("* SEARCH") {

@@ -20,9 +20,7 @@ public final class IMAPSession {
   /// The URL as shown in messages: scheme, user, host, port, mailbox.
   public let display: String
 
-  private var handle: UnsafeMutableRawPointer
-  /// The connection cache, shared by every handle this session makes.
-  private let share: UnsafeMutableRawPointer?
+  private let handle: UnsafeMutableRawPointer
   let mailboxURL: String
   /// curl writes its error text here; it must outlive every call, so it is
   /// allocated once rather than borrowed from an array.
@@ -94,23 +92,15 @@ public final class IMAPSession {
       throw OutreachError.imap(server: display, problem: "libcurl did not start", fix: "check the libcurl installation")
     }
     self.handle = handle
-    share = api.pointee.curl_share_init()
-    if let share { _ = outreach_curl_share_connections(api, share) }
     errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
 
-    self.secure = scheme == "imap" && !Self.isLoopback(host)
-    self.environment = environment
-    configure()
+    configure(secure: scheme == "imap" && !Self.isLoopback(host), environment: environment)
   }
 
-  /// Whether STARTTLS is required (`imap://` to anything but loopback).
-  private let secure: Bool
-  private let environment: [String: String]
-
-  /// Sets every option of the handle: at the start, and again after a
-  /// reset (the connection, and its login, are kept).
-  private func configure() {
+  /// Sets every option of the handle: timeouts, TLS (STARTTLS required
+  /// when `secure`), and the credentials from the environment.
+  private func configure(secure: Bool, environment: [String: String]) {
     _ = outreach_curl_long(api, handle, CURLOPT_NOSIGNAL, 1)
     _ = outreach_curl_long(api, handle, CURLOPT_CONNECTTIMEOUT, 15)
     // A server that stops answering mid-command (an APPEND that stalls) is
@@ -135,25 +125,6 @@ public final class IMAPSession {
       if let home = environment["HOME"] { _ = outreach_curl_string(api, handle, CURLOPT_NETRC_FILE, home + "/.netrc") }
     }
     _ = outreach_curl_pointer(api, handle, CURLOPT_ERRORBUFFER, errorBuffer)
-    if let share { _ = outreach_curl_pointer(api, handle, CURLOPT_SHARE, share) }
-  }
-
-  /// curl counts every untagged line of an IMAP command as a response
-  /// header, and holds a handle to 300 KB of them in all: reading history
-  /// resets the handle's counters now and then (same connection, no new
-  /// login).
-  func resetCounters() {
-    // Debian's libcurl 7.88 counts them over a handle's whole life (its
-    // backported header limit is never reset): a new handle, on the same
-    // shared connection.
-    guard share != nil, let fresh = api.pointee.curl_easy_init() else {
-      api.pointee.curl_easy_reset(handle)
-      configure()
-      return
-    }
-    api.pointee.curl_easy_cleanup(handle)
-    handle = fresh
-    configure()
   }
 
   /// Seconds without a byte before a transfer is given up:
@@ -176,7 +147,6 @@ public final class IMAPSession {
 
   deinit {
     api.pointee.curl_easy_cleanup(handle)
-    if let share { _ = api.pointee.curl_share_cleanup(share) }
     errorBuffer.deallocate()
   }
 
@@ -237,26 +207,12 @@ public final class IMAPSession {
   /// Runs one IMAP command on the selected mailbox; returns its untagged
   /// response lines.
   func command(_ text: String, doing what: String? = nil) throws -> String {
-    let response = Buffer()
-    _ = outreach_curl_string(api, handle, CURLOPT_URL, mailboxURL)
-    _ = outreach_curl_long(api, handle, CURLOPT_UPLOAD, 0)
-    _ = outreach_curl_string(api, handle, CURLOPT_CUSTOMREQUEST, text)
-    _ = outreach_curl_function(api, handle, CURLOPT_WRITEFUNCTION) { pointer, size, count, context in
-      let buffer = Unmanaged<Buffer>.fromOpaque(context!).takeUnretainedValue()
-      let length = size * count
-      if let pointer { buffer.data += UnsafeRawBufferPointer(start: pointer, count: length) }
-      return length
-    }
-    let context = Unmanaged.passUnretained(response).toOpaque()
-    _ = outreach_curl_pointer(api, handle, CURLOPT_WRITEDATA, context)
-    let code = api.pointee.curl_easy_perform(handle)
-    _ = outreach_curl_pointer(api, handle, CURLOPT_CUSTOMREQUEST, nil)
-    try check(code, doing: what ?? (text.hasPrefix("UID SEARCH") ? "look for drafts already there" : "flag the draft"))
-    connected = true
-    return String(decoding: response.data, as: UTF8.self)
+    let doing = what ?? (text.hasPrefix("UID SEARCH") ? "look for drafts already there" : "flag the draft")
+    return String(decoding: try commandBytes(text, doing: doing), as: UTF8.self)
   }
 
-  /// `command`, the response as bytes (FETCH literals hold message bytes).
+  /// Runs one IMAP command on the session's URL; its untagged response
+  /// lines, as bytes.
   func commandBytes(_ text: String, doing what: String) throws -> [UInt8] {
     let response = Buffer()
     _ = outreach_curl_string(api, handle, CURLOPT_URL, mailboxURL)
