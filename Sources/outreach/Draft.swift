@@ -213,7 +213,7 @@ struct RecipientsCommand: ParsableCommand {
       accounts, users: draftOptions.users, result: &result,
       work: { original in
         var account = original
-        if let history { account.history = history.merged(account, observations: Observations.read(account)) }
+        if let history { account.history = history.merged(account) }
         let people = try drafter.recipients(for: account, stage: stage)
         if people.isEmpty { throw drafter.nobodyToWriteTo(account) }
         return (account.name, people)
@@ -268,7 +268,7 @@ struct HistoryCommand: ParsableCommand {
     run.forEachAccount(
       accounts, users: draftOptions.users, result: &result,
       work: { account in
-        let entries = history?.merged(account, observations: Observations.read(account)) ?? account.history
+        let entries = history?.merged(account) ?? account.history
         return (account.name, account.file, entries)
       },
       each: { all.append($0) })

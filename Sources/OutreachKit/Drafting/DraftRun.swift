@@ -150,7 +150,7 @@ public struct DraftRun: Sendable {
       paths, users: options.users, result: &result,
       work: { original in
         var account = original
-        if let history = options.history { account.history = history.merged(account, observations: Observations.read(account)) }
+        if let history = options.history { account.history = history.merged(account) }
         var outcome = Outcome(source: account.file)
         for draft in try drafter.drafts(for: account, stage: options.stage) {
           let content =

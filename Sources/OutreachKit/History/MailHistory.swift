@@ -157,10 +157,11 @@ public final class MailHistory: @unchecked Sendable {
     return out
   }
 
-  /// The file's history and the mailbox's, duplicates dropped, oldest first.
-  public func merged(_ account: Account, observations: [Observation]) -> [HistoryEntry] {
+  /// The file's history and the mailbox's, duplicates dropped, oldest first:
+  /// the history drafting uses.
+  public func merged(_ account: Account) -> [HistoryEntry] {
     var all = account.history
-    for entry in entries(for: account, observations: observations) {
+    for entry in entries(for: account, observations: Observations.read(account)) {
       let duplicate = all.contains { $0.stage == entry.stage && $0.sent == entry.sent && Set($0.to) == Set(entry.to) }
       if !duplicate { all.append(entry) }
     }
