@@ -241,5 +241,18 @@ import Testing
     #expect(HeaderValues.day("Tue, 10 Nov 2026 09:30:00 +0000")?.description == "2026-11-10")
     #expect(HeaderValues.day("10 Nov 26 09:30 GMT")?.description == "2026-11-10")
     #expect(HeaderValues.thread("Re: AW: Fwd:  Your   flags") == "your flags")
+    // Folded, quoted in ', a non-ASCII display name, an empty group.
+    #expect(
+      HeaderValues.addresses("José Ñ <jose@x.io>,\r\n 'dee@y.io', Empty:;, <ÉVE@münchen.de>")
+        == ["jose@x.io", "dee@y.io", "éve@münchen.de"])
+  }
+
+  /// The searches that let one run ask a mailbox a few times, not once an
+  /// account: UID sets as ranges, search keys ORed as a shallow tree.
+  @Test func searchSyntax() {
+    #expect(IMAPHistoryReader.uidSet([9, 1, 2, 3, 5, 10, 3, 7]) == "1:3,5,7,9:10")
+    #expect(IMAPHistoryReader.anyOf(["A"]) == "A")
+    #expect(IMAPHistoryReader.anyOf(["A", "B", "C"]) == "OR (A) (OR (B) (C))")
+    #expect(IMAPHistoryReader.quotable("a\"b\\c\r\nd\u{0}e") == "abcde")
   }
 }

@@ -29,32 +29,45 @@ enum HeaderValues {
   /// lowered; display names and groups are passed over.
   static func addresses(_ value: String?) -> [String] {
     guard let value else { return [] }
-    let unfolded = value.replacingOccurrences(of: "\r", with: "").replacingOccurrences(of: "\n", with: " ")
+    // Byte by byte (every character that steers the split is ASCII); a
+    // header's line ends are spaces.
     var out: [String] = []
     var inQuotes = false
     var inAngle = false
-    var current = ""
-    var angle = ""
+    var current: [UInt8] = []
+    var angle: [UInt8] = []
+    func trimmed(_ bytes: ArraySlice<UInt8>, _ drop: (UInt8) -> Bool) -> ArraySlice<UInt8> {
+      var slice = bytes
+      while let first = slice.first, drop(first) { slice = slice.dropFirst() }
+      while let last = slice.last, drop(last) { slice = slice.dropLast() }
+      return slice
+    }
     func flush() {
       // A group (`Team: a@x.io, b@y.io;`): the addresses after its colon.
-      var bare = current.trimmingSpaces
-      if let colon = bare.lastIndex(of: ":") { bare = String(bare[bare.index(after: colon)...]).trimmingSpaces }
-      let candidate = angle.isEmpty ? bare : angle
-      let cleaned = candidate.trimmingCharacters(in: CharacterSet(charactersIn: " \t;:<>\"'()"))
-      if EmailAddress.isValid(cleaned) { out.append(cleaned.lowercased()) }
-      current = ""
-      angle = ""
+      var bare = trimmed(current[...]) { $0 == 0x20 || $0 == 0x09 }
+      if let colon = bare.lastIndex(of: 0x3A) { bare = trimmed(bare[(colon + 1)...]) { $0 == 0x20 || $0 == 0x09 } }
+      let candidate = angle.isEmpty ? bare : angle[...]
+      // Spaces, tabs and ; : < > " ' ( ) around it.
+      let cleaned = trimmed(candidate) { byte in
+        byte == 0x20 || byte == 0x09 || byte == 0x3B || byte == 0x3A || byte == 0x3C || byte == 0x3E || byte == 0x22
+          || byte == 0x27 || byte == 0x28 || byte == 0x29
+      }
+      let address = String(decoding: cleaned, as: UTF8.self)
+      if EmailAddress.isValid(address) { out.append(address.lowercased()) }
+      current.removeAll(keepingCapacity: true)
+      angle.removeAll(keepingCapacity: true)
     }
-    for character in unfolded {
-      switch character {
-      case "\"" where !inAngle: inQuotes.toggle()
-      case "<" where !inQuotes:
+    for var byte in value.utf8 {
+      if byte == 0x0D || byte == 0x0A { byte = 0x20 }
+      switch byte {
+      case 0x22 where !inAngle: inQuotes.toggle()
+      case 0x3C where !inQuotes:
         inAngle = true
-        angle = ""
-      case ">" where inAngle: inAngle = false
-      case "," where !inQuotes && !inAngle, ";" where !inQuotes && !inAngle: flush()
+        angle.removeAll(keepingCapacity: true)
+      case 0x3E where inAngle: inAngle = false
+      case 0x2C where !inQuotes && !inAngle, 0x3B where !inQuotes && !inAngle: flush()
       default:
-        if inAngle { angle.append(character) } else if !inQuotes { current.append(character) }
+        if inAngle { angle.append(byte) } else if !inQuotes { current.append(byte) }
       }
     }
     flush()

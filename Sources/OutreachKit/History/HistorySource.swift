@@ -14,7 +14,7 @@ public enum HistorySource: Sendable, Equatable {
 
   /// Reads every message's headers; `wantsText` says, by sender, whose
   /// body text to keep (read only where it is needed).
-  func messages(environment: [String: String], wantsText: (String?) -> Bool) throws -> (
+  func messages(environment: [String: String], wantsText: @Sendable (String?) -> Bool) throws -> (
     messages: [HistoryMessage], reader: IMAPHistoryReader?
   ) {
     switch self {
@@ -25,7 +25,7 @@ public enum HistorySource: Sendable, Equatable {
     }
   }
 
-  static func local(_ path: String, wantsText: (String?) -> Bool) throws -> [HistoryMessage] {
+  static func local(_ path: String, wantsText: @Sendable (String?) -> Bool) throws -> [HistoryMessage] {
     guard GMime.available else { throw GMime.missing(path: path) }
     let (files, errors) = FileWalker.expand([path], extensions: ["eml", "mbox"]) { .noEmails(folder: $0) }
     if let first = errors.first { throw first }
@@ -35,9 +35,27 @@ public enum HistorySource: Sendable, Equatable {
       let descriptor = try TextFile.open(path: file)
       defer { close(descriptor) }
       let input: MailInput = mbox ? .file(descriptor: descriptor, path: file) : .memory(try TextFile.read(path: file))
-      GMime.forEachMessage(in: input, mbox: mbox, fields: true) { parsed in
-        var message = HistoryMessage(parsed, order: out.count)
-        if !wantsText(message.from) { message.text = nil }
+      // An mbox is read in pieces (cut at From lines) on every core, as
+      // `lint` reads it; the messages stay in the file's order.
+      var info = stat()
+      fstat(descriptor, &info)
+      let pieces =
+        mbox
+        ? Linter.mboxPieces(
+          input: input, size: Int(info.st_size), cores: ProcessInfo.processInfo.activeProcessorCount,
+          pieceBytes: Linter.mboxPieceBytes) : [nil]
+      let box = ResultBox<[HistoryMessage]>(count: pieces.count)
+      DispatchQueue.concurrentPerform(iterations: pieces.count) { index in
+        var read: [HistoryMessage] = []
+        GMime.forEachMessage(in: input, mbox: mbox, range: pieces[index], fields: true) { parsed in
+          var message = HistoryMessage(parsed, order: 0)
+          if !wantsText(message.from) { message.text = nil }
+          read.append(message)
+        }
+        box.set(index, read)
+      }
+      for var message in box.values.joined() {
+        message.order = out.count
         out.append(message)
       }
     }
@@ -95,46 +113,118 @@ final class IMAPHistoryReader {
     return out
   }
 
-  /// Which of `words` the message's text holds, asked of the server
-  /// (`UID SEARCH UID n TEXT "word"`): nothing is fetched, nothing marked.
-  func mentions(_ messages: [HistoryMessage], _ words: [String]) throws -> [[Bool]] {
+  /// Which of `words` each message's text holds, asked of the server
+  /// (`UID SEARCH UID set TEXT "word"`): nothing is fetched, nothing marked.
+  /// A word is asked once a mailbox, over every message of `scope` there
+  /// (all the sender's messages), and the answer kept: a run asks each word
+  /// once, not once an account.
+  func mentions(_ messages: [HistoryMessage], _ words: [String], scope: () -> [HistoryMessage]) throws -> [[Bool]] {
     var found = messages.map { _ in words.map { _ in false } }
-    // One search a word and mailbox, over the UIDs of the messages there.
-    let byMailbox = Dictionary(grouping: messages.indices.filter { messages[$0].location != nil }) {
-      messages[$0].location!.mailbox
+    let mailboxes = Set(messages.compactMap { $0.location?.mailbox })
+    var everyone: [HistoryMessage]? = nil
+    for mailbox in mailboxes.sorted() {
+      for word in words where mentioned[mailbox]?[word] == nil {
+        if everyone == nil { everyone = scope() + messages }
+        let uids = everyone!.compactMap { $0.location?.mailbox == mailbox ? $0.location!.uid : nil }
+        if examined != mailbox { _ = try examine(mailbox) }
+        let hits = try search("UID \(Self.uidSet(uids)) TEXT \"\(Self.quotable(word))\"", doing: "search sent messages")
+        mentioned[mailbox, default: [:]][word] = Set(hits)
+      }
     }
-    for (mailbox, indices) in byMailbox {
-      if examined != mailbox { _ = try examine(mailbox) }
-      let uids = indices.map { messages[$0].location!.uid }
-      let set = uids.map(String.init).joined(separator: ",")
-      for (wordIndex, word) in words.enumerated() {
-        let quoted = word.filter { $0 != "\"" && $0 != "\\" && $0 != "\r" && $0 != "\n" }
-        let response = try session.command("UID SEARCH UID \(set) TEXT \"\(quoted)\"", doing: "search sent messages")
-        var hits = Set<Int>()
-        for line in response.split(whereSeparator: \.isNewline) where line.hasPrefix("* SEARCH") {
-          hits.formUnion(line.split(separator: " ").dropFirst(2).compactMap { Int($0) })
-        }
-        for index in indices where hits.contains(messages[index].location!.uid) { found[index][wordIndex] = true }
+    for (index, message) in messages.enumerated() {
+      guard let (mailbox, uid) = message.location else { continue }
+      for (wordIndex, word) in words.enumerated() where mentioned[mailbox]?[word]?.contains(uid) == true {
+        found[index][wordIndex] = true
       }
     }
     return found
   }
 
+  /// UIDs found by each word, by mailbox (see `mentions`).
+  private var mentioned: [String: [String: Set<Int>]] = [:]
+
   /// UIDs, by mailbox, of the messages whose References header names `id`
   /// (ENVELOPE carries In-Reply-To, not References): the server searches,
   /// nothing is fetched.
   func referencing(_ id: String) throws -> [(mailbox: String, uid: Int)] {
-    let quoted = id.filter { $0 != "\"" && $0 != "\\" && $0 != "\r" && $0 != "\n" }
     var out: [(String, Int)] = []
     for mailbox in mailboxes {
       if examined != mailbox { _ = try examine(mailbox) }
-      let response = try session.command(
-        "UID SEARCH HEADER References \"<\(quoted)>\"", doing: "look for replies in \(mailbox)")
-      for line in response.split(whereSeparator: \.isNewline) where line.hasPrefix("* SEARCH") {
-        out += line.split(separator: " ").dropFirst(2).compactMap { Int($0) }.map { (mailbox, $0) }
+      let found = try search("HEADER References \"<\(Self.quotable(id))>\"", doing: "look for replies in \(mailbox)")
+      out += found.map { (mailbox, $0) }
+    }
+    return out
+  }
+
+  /// Ids asked in one search (an OR of their References keys, about 6 KB).
+  static let referencesBatch = 100
+
+  /// For each of `ids`, the messages whose References header names it: per
+  /// mailbox, one search for a hundred ids at once (an OR of their keys),
+  /// then, for each message found, which of the ids `narrow` gives for it
+  /// (those sent to its author) it names, asked of that message alone. A
+  /// mailbox is searched a few times a run, not once an account.
+  func referencing(
+    _ ids: [String], narrow: (_ mailbox: String, _ uid: Int, _ ids: [String]) -> [String]
+  ) throws -> [String: [(mailbox: String, uid: Int)]] {
+    var out: [String: [(mailbox: String, uid: Int)]] = [:]
+    let usable = ids.filter { !Self.quotable($0).isEmpty }
+    for mailbox in mailboxes {
+      var start = 0
+      while start < usable.count {
+        let chunk = Array(usable[start..<min(usable.count, start + Self.referencesBatch)])
+        start += chunk.count
+        if examined != mailbox { _ = try examine(mailbox) }
+        let keys = chunk.map { "HEADER References \"<\(Self.quotable($0))>\"" }
+        for uid in try search(Self.anyOf(keys[...]), doing: "look for replies in \(mailbox)") {
+          for id in narrow(mailbox, uid, chunk) {
+            let named = try search(
+              "UID \(uid) HEADER References \"<\(Self.quotable(id))>\"", doing: "look for replies in \(mailbox)")
+            if named.contains(uid) { out[id, default: []].append((mailbox, uid)) }
+          }
+        }
       }
     }
     return out
+  }
+
+  /// `UID SEARCH criteria` on the examined mailbox: the UIDs found.
+  private func search(_ criteria: String, doing what: String) throws -> [Int] {
+    let response = try session.command("UID SEARCH " + criteria, doing: what)
+    var out: [Int] = []
+    for line in response.split(whereSeparator: \.isNewline) where line.hasPrefix("* SEARCH") {
+      out += line.split(separator: " ").dropFirst(2).compactMap { Int($0) }
+    }
+    return out
+  }
+
+  /// Search keys joined by OR, as a balanced tree (nesting stays shallow).
+  static func anyOf(_ keys: ArraySlice<String>) -> String {
+    guard keys.count > 1 else { return keys.first ?? "ALL" }
+    let middle = keys.startIndex + keys.count / 2
+    return "OR (\(anyOf(keys[..<middle]))) (\(anyOf(keys[middle...])))"
+  }
+
+  /// A UID set as ranges: `1:5,7,9:12`.
+  static func uidSet(_ uids: [Int]) -> String {
+    let sorted = Set(uids).sorted()
+    var parts: [String] = []
+    var index = 0
+    while index < sorted.count {
+      var end = index
+      while end + 1 < sorted.count, sorted[end + 1] == sorted[end] + 1 { end += 1 }
+      parts.append(end == index ? "\(sorted[index])" : "\(sorted[index]):\(sorted[end])")
+      index = end + 1
+    }
+    return parts.joined(separator: ",")
+  }
+
+  /// Text safe inside an IMAP quoted string: no quote, backslash or line end.
+  /// (By scalar: `\r\n` is one Character, and would pass a Character filter.)
+  static func quotable(_ text: String) -> String {
+    var out = String.UnicodeScalarView()
+    out.append(contentsOf: text.unicodeScalars.filter { $0 != "\"" && $0 != "\\" && $0.value >= 0x20 && $0.value != 0x7F })
+    return String(out)
   }
 
   /// EXAMINE (read-only) once per mailbox; the number of messages.

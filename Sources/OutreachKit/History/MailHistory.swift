@@ -123,7 +123,7 @@ public final class MailHistory: @unchecked Sendable {
         let reader = readers[message.source]
       {
         lock.lock()
-        let found = (try? reader.referencing(id)) ?? []
+        let found = namingReplies(id, source: message.source, reader: reader)
         lock.unlock()
         replied = found.contains { mailbox, uid in
           guard let other = located["\(message.source)\u{0}\(mailbox)\u{0}\(uid)"] else { return false }
@@ -200,7 +200,10 @@ public final class MailHistory: @unchecked Sendable {
     let remote = messages.indices.filter { messages[$0].text == nil && readers[messages[$0].source] != nil }
     for (source, indices) in Dictionary(grouping: remote, by: { messages[$0].source }) {
       lock.lock()
-      let searched = (try? readers[source]!.mentions(indices.map { messages[$0] }, words)) ?? []
+      let searched =
+        (try? readers[source]!.mentions(indices.map { messages[$0] }, words) {
+          self.sentIndices(source: source).map { self.messages[$0] }
+        }) ?? []
       lock.unlock()
       for (position, index) in indices.enumerated() where position < searched.count {
         out[index] = zip(out[index], searched[position]).map { $0 || $1 }
@@ -209,9 +212,62 @@ public final class MailHistory: @unchecked Sendable {
     return out
   }
 
+  /// Messages of `source` read over IMAP from the sender, worked out once
+  /// (the lock is held).
+  private func sentIndices(source: Int) -> [Int] {
+    if let known = sentBySource[source] { return known }
+    let found = Set(sentTo.values.joined()).filter { messages[$0].source == source && messages[$0].location != nil }.sorted()
+    sentBySource[source] = found
+    return found
+  }
+  private var sentBySource: [Int: [Int]] = [:]
+
+  /// Over IMAP, by source: the ids asked about in one batch (each
+  /// recipient's latest sent message, the only ones `entries` asks about),
+  /// and the replies that name them in References. The lock is held.
+  private var referencesAsked: [Int: (ids: Set<String>, found: [String: [(mailbox: String, uid: Int)]])] = [:]
+
+  /// The messages (mailbox, UID) whose References name `id`, asked of the
+  /// server for every candidate the first time one is needed. The caller
+  /// holds the lock.
+  private func namingReplies(_ id: String, source: Int, reader: IMAPHistoryReader) -> [(mailbox: String, uid: Int)] {
+    if referencesAsked[source] == nil {
+      var latest: [String: Int] = [:]
+      for (recipient, indices) in sentTo {
+        for index in indices where messages[index].source == source && messages[index].location != nil {
+          if latest[recipient].map({ Self.before(messages[$0], messages[index]) }) ?? true { latest[recipient] = index }
+        }
+      }
+      let candidates = Set(latest.values)
+      let ids = Set(candidates.compactMap { messages[$0].messageID })
+      var sentByID: [String: HistoryMessage] = [:]
+      for index in candidates { if let id = messages[index].messageID { sentByID[id] = messages[index] } }
+      // A message found is asked about only the ids sent to its author or
+      // the author's domain.
+      let found =
+        (try? reader.referencing(ids.sorted()) { mailbox, uid, chunk in
+          guard let other = located["\(source)\u{0}\(mailbox)\u{0}\(uid)"], let author = messages[other].from else {
+            return []
+          }
+          let domain = Self.domain(author)
+          return chunk.filter { id in
+            sentByID[id]?.recipients.contains { $0 == author || Self.domain($0) == domain } ?? false
+          }
+        }) ?? [:]
+      referencesAsked[source] = (ids, found)
+    }
+    if let asked = referencesAsked[source], asked.ids.contains(id) { return asked.found[id] ?? [] }
+    return (try? reader.referencing(id)) ?? []
+  }
+
   static func before(_ left: HistoryMessage, _ right: HistoryMessage) -> Bool {
-    let (a, b) = (left.date?.description ?? "", right.date?.description ?? "")
-    return a != b ? a < b : left.order < right.order
+    // No date sorts first; one day, in the order read.
+    switch (left.date, right.date) {
+    case (let a?, let b?) where a != b: return a < b
+    case (nil, _?): return true
+    case (_?, nil): return false
+    default: return left.order < right.order
+    }
   }
 
   /// The words that name each observation: the spike's event, the docs
