@@ -188,11 +188,11 @@ public enum AccountTable {
       switch field.kind {
       case .list:
         let items = text.split(separator: ";").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
-        node = .sequence(.init(items.map { .scalar(.init($0, .implicit, .singleQuoted)) }, .implicit, .block))
+        node = .sequence(.init(items.map { .scalar(.init($0, Self.implicitTag, .singleQuoted)) }, Self.implicitTag, .block))
       case .text, .date, .users:
-        node = .scalar(.init(text, .implicit, .singleQuoted))
+        node = .scalar(.init(text, Self.implicitTag, .singleQuoted))
       case .integer, .number, .flag:
-        node = .scalar(.init(text, .implicit, .plain))
+        node = .scalar(.init(text, Self.implicitTag, .plain))
       }
       // The cell read as the account file's reader reads it: a bad one is
       // a warning at its row and column, and the rest of the row is used.
@@ -239,7 +239,7 @@ public enum AccountTable {
       warnings.append(Warning(path: path, line: number, message: "no account name; skipped the row"))
       return (nil, warnings)
     }
-    if tree["users"] == nil { tree["users"] = Node.sequence(.init([], .implicit, .block)) }
+    if tree["users"] == nil { tree["users"] = Node.sequence(.init([], Self.implicitTag, .block)) }
     var row = Row(path: path, number: number, node: node(tree))
     row.joinName = (name as? Node)?.string?.trimmingSpaces.lowercased() ?? ""
     row.joinDomain = ((tree["account"] as? [String: Any])?["domain"] as? Node)?.string?.lowercased()
@@ -257,13 +257,19 @@ public enum AccountTable {
     tree[first] = child
   }
 
+  /// `Tag.implicit` builds a new resolver and constructor (a dictionary
+  /// each) for every node; the cells share one of each (neither changes).
+  nonisolated(unsafe) private static let resolver = Resolver.default
+  nonisolated(unsafe) private static let constructor = Constructor.default
+  private static var implicitTag: Tag { Tag(.implicit, resolver, constructor) }
+
   private static func node(_ tree: [String: Any]) -> Node {
     let pairs: [(Node, Node)] = tree.keys.sorted().map { key in
       let value = tree[key]!
       let child = (value as? Node) ?? node(value as? [String: Any] ?? [:])
-      return (.scalar(.init(key, .implicit, .plain)), child)
+      return (.scalar(.init(key, Self.implicitTag, .plain)), child)
     }
-    return .mapping(.init(pairs, .implicit, .block))
+    return .mapping(.init(pairs, Self.implicitTag, .block))
   }
 
   /// The header and the rows (with their numbers) of any of the formats.
