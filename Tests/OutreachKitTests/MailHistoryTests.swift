@@ -247,6 +247,28 @@ import Testing
         == ["jose@x.io", "dee@y.io", "éve@münchen.de"])
   }
 
+  /// The ledger's lines, written by hand, are JSONEncoder's bytes, and read
+  /// back as written, whatever the text holds.
+  @Test func ledgerLines() throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    let plain = Ledger.Entry(
+      messageID: "outreach.1@posthog.com", account: "Lingo Labs", domain: "lingolabs.app", stage: .checkIn,
+      to: ["ana@lingolabs.app", "bo@lingolabs.app"], subject: "$pageview jumped 6.5x: need a hand?",
+      observations: ["event-spike"], date: "2026-11-22", destination: "out")
+    var tricky = plain
+    tricky.domain = nil
+    tricky.account = "Quote \" back\\slash / tab\t nl\n cr\r bell\u{7} nul\u{0} del\u{7F} é 数据 \u{2028} 👩‍💻"
+    tricky.observations = []
+    tricky.to = []
+    let path = NSTemporaryDirectory() + "outreach-ledger-\(UUID().uuidString).jsonl"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    #expect(Ledger(path: path).record([plain, tricky]) == nil)
+    let written = try Data(contentsOf: URL(fileURLWithPath: path))
+    #expect(written == (try encoder.encode(plain)) + [0x0A] + (try encoder.encode(tricky)) + [0x0A])
+    #expect(Ledger(path: path).entries() == [plain, tricky])
+  }
+
   /// The searches that let one run ask a mailbox a few times, not once an
   /// account: UID sets as ranges, search keys ORed as a shallow tree.
   @Test func searchSyntax() {

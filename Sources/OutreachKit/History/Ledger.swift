@@ -58,15 +58,8 @@ public struct Ledger: Sendable {
     defer { close(descriptor) }
     flock(descriptor, LOCK_EX)
     defer { flock(descriptor, LOCK_UN) }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    var data = Data()
-    for entry in entries {
-      if let line = try? encoder.encode(entry) {
-        data += line
-        data.append(0x0A)
-      }
-    }
+    var data: [UInt8] = []
+    for entry in entries { entry.appendLine(to: &data) }
     _ = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
     return nil
   }
@@ -80,6 +73,66 @@ public struct Ledger: Sendable {
 }
 
 extension Ledger.Entry {
+  /// The entry as one JSON line, keys sorted, as `JSONEncoder` writes it
+  /// (and `entries()` reads it back); written by hand, since JSONEncoder
+  /// took 0.3-0.7 s for the 10,000 drafts of an export.
+  func appendLine(to out: inout [UInt8]) {
+    func string(_ text: String) {
+      out.append(0x22)
+      for byte in text.utf8 {
+        switch byte {
+        case 0x22: out += [0x5C, 0x22]
+        case 0x5C: out += [0x5C, 0x5C]
+        case 0x0A: out += [0x5C, 0x6E]
+        case 0x0D: out += [0x5C, 0x72]
+        case 0x09: out += [0x5C, 0x74]
+        case 0x08: out += [0x5C, 0x62]
+        case 0x0C: out += [0x5C, 0x66]
+        case 0..<0x20:
+          let hex = Array("0123456789abcdef".utf8)
+          out += [0x5C, 0x75, 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+        default: out.append(byte)
+        }
+      }
+      out.append(0x22)
+    }
+    func key(_ name: String, first: Bool = false) {
+      if !first { out.append(0x2C) }
+      string(name)
+      out.append(0x3A)
+    }
+    func list(_ items: [String]) {
+      out.append(0x5B)
+      for (index, item) in items.enumerated() {
+        if index > 0 { out.append(0x2C) }
+        string(item)
+      }
+      out.append(0x5D)
+    }
+    out.append(0x7B)
+    key("account", first: true)
+    string(account)
+    key("date")
+    string(date)
+    key("destination")
+    string(destination)
+    if let domain {
+      key("domain")
+      string(domain)
+    }
+    key("message_id")
+    string(messageID)
+    key("observations")
+    list(observations)
+    key("stage")
+    string(stage.rawValue)
+    key("subject")
+    string(subject)
+    key("to")
+    list(to)
+    out += [0x7D, 0x0A]
+  }
+
   /// The entry for a draft handed over on `today`.
   public init(_ draft: Draft, domain: String?, messageID: String, today: Day, destination: String) {
     self.init(
