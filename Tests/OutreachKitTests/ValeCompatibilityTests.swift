@@ -716,4 +716,53 @@ import Testing
       result.stdout == "email.md:1:5:Team.Act:'ACT test'\nemail.md:7:48:Team.Act:'ACT test'\n",
       "\(result.stdout) \(result.stderr)")
   }
+
+  /// `IgnoredClasses` and `SkippedScopes` on inline HTML: the element's
+  /// text is passed over up to its closing tag (nested ones counted), and
+  /// what follows keeps its column.
+  @Test func ignoredClassesAsVale() throws {
+    let project = makeTemporaryFolder("vale-classes")
+    _ = try makeStyle("Team", ["Todo.yml": "extends: existence\nmessage: \"'%s'\"\ntokens: [TODO]\n"], in: project + "/styles")
+    try """
+    StylesPath = styles
+    SkippedScopes = script, style, pre, figure, kbd
+    IgnoredClasses = nop
+
+    [*]
+    BasedOnStyles = Team
+    """.write(toFile: project + "/.vale.ini", atomically: true, encoding: .utf8)
+    try """
+    <span class='x nop'>TODO <span>TODO</span> TODO</span> then TODO.
+    <span class="yes">TODO</span> and <kbd>TODO</kbd> and <b CLASS=nop>TODO</b>.
+    """.write(toFile: project + "/email.md", atomically: true, encoding: .utf8)
+    let result = try runOutreach(["lint", "--no-default-rules", "--format", "line", "email.md"], in: project)
+    #expect(
+      result.stdout == "email.md:1:61:Team.Todo:'TODO'\nemail.md:2:19:Team.Todo:'TODO'\n", "\(result.stdout) \(result.stderr)")
+    #expect(HTMLTag("<span class=\"a  B\">")?.classes == ["a", "B"])
+    #expect(HTMLTag("</SPAN>").map { ($0.name, $0.closing) } ?? ("", false) == ("span", true))
+    #expect(HTMLTag("<br/>")?.selfClosing == true)
+    #expect(HTMLTag("<!-- x -->") == nil)
+  }
+
+  /// A Vale style's spelling rule names `dicpath` and `ignore` relative to
+  /// the StylesPath (Vale's spelling.go), not to the rule's own folder.
+  @Test func spellingPathsFromStylesPath() throws {
+    let project = makeTemporaryFolder("vale-dicpath")
+    _ = try makeStyle(
+      "Team",
+      [
+        "Spell.yml":
+          "extends: spelling\nmessage: \"'%s'\"\ncustom: true\ndicpath: dicts\ndictionaries: [en_US]\nignore: Team/words.txt\n"
+      ], in: project + "/styles")
+    try FileManager.default.createDirectory(atPath: project + "/styles/dicts", withIntermediateDirectories: true)
+    for ext in ["aff", "dic"] {
+      try FileManager.default.copyItem(atPath: "/usr/share/hunspell/en_US." + ext, toPath: project + "/styles/dicts/en_US." + ext)
+    }
+    try "Posthogger\n".write(toFile: project + "/styles/Team/words.txt", atomically: true, encoding: .utf8)
+    try "StylesPath = styles\n\n[*]\nBasedOnStyles = Team\n".write(
+      toFile: project + "/.vale.ini", atomically: true, encoding: .utf8)
+    try "A Posthogger wrote a lettr.\n".write(toFile: project + "/email.md", atomically: true, encoding: .utf8)
+    let result = try runOutreach(["lint", "--no-default-rules", "--format", "line", "email.md"], in: project)
+    #expect(result.stdout == "email.md:1:22:Team.Spell:'lettr'\n", "\(result.stdout) \(result.stderr)")
+  }
 }

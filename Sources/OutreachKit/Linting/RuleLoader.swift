@@ -326,8 +326,18 @@ public enum RuleLoader {
       let folder = (file as NSString).deletingLastPathComponent
       let dictionaries = try strings("dictionaries").map(\.0)
       var folders = SpellChecker.systemFolders
+      // A Vale style's rule sits in StylesPath/Style/: Vale reads `dicpath`
+      // and `ignore` relative to the StylesPath (then the current folder);
+      // outreach's own rules give them relative to the rule file.
+      let stylesPath = (folder as NSString).deletingLastPathComponent
+      func located(_ name: String, under roots: [String]) -> [String] {
+        name.hasPrefix("/") ? [name] : roots.map { ($0.isEmpty ? "." : $0) + "/" + name }
+      }
       if let dicpath = try string("dicpath") {
-        folders.insert(dicpath.hasPrefix("/") ? dicpath : folder + "/" + dicpath, at: 0)
+        let candidates = located(dicpath, under: [folder, stylesPath, FileManager.default.currentDirectoryPath])
+        var isFolder: ObjCBool = false
+        let found = candidates.first { FileManager.default.fileExists(atPath: $0, isDirectory: &isFolder) && isFolder.boolValue }
+        folders.insert(found ?? candidates[0], at: 0)
       }
       let names = dictionaries.isEmpty ? ["en_US"] : dictionaries
       if validate {
@@ -354,12 +364,13 @@ public enum RuleLoader {
       // `ignore` lists files of words (one a line), relative to the rule.
       var ignored: [String] = []
       for (name, line) in try strings("ignore") {
-        let path = name.hasPrefix("/") ? name : folder + "/" + name
+        let candidates = located(name, under: [folder, stylesPath, stylesPath + "/config/ignore"])
+        let path = candidates.first { FileManager.default.isReadableFile(atPath: $0) } ?? candidates[0]
         let text: String
         do { text = try TextFile.readText(path: path, limit: 50_000_000) } catch let error as OutreachError {
           throw fail(
             root["ignore"], "the ignore file `\(name)` (line \(line)) cannot be read: \(error.description)",
-            "fix the path (it is relative to the rule file) or remove it from `ignore:`")
+            "fix the path (relative to the rule file, or to a Vale StylesPath) or remove it from `ignore:`")
         }
         ignored += text.components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
           !$0.isEmpty && !$0.hasPrefix("#")

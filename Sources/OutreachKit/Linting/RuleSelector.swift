@@ -33,7 +33,7 @@ public final class RuleSelector: @unchecked Sendable {
     lock.unlock()
     var linter = Linter(rules: rules.filter { !gated.contains($0.id) || selection.runs($0.id) }, mail: mail)
     linter.ignores = (selection.blockIgnores + selection.tokenIgnores).map { RE2Regex.Lazy($0, captures: true) }
-    linter.ignoredInline = Set(config.ignoredScopes)
+    linter.ignoredInline = config.ignoredInline
     linter.markdownAsPlain = markdownAsPlain
     lock.lock()
     defer { lock.unlock() }

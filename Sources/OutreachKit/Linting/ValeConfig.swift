@@ -33,6 +33,18 @@ public struct ValeConfig: Sendable {
   /// `IgnoredScopes`: inline markup whose text is not linted (Vale's
   /// default, `code` and `tt`, is always so here).
   public var ignoredScopes: [String] = []
+  /// `SkippedScopes`: HTML elements whose text is not linted (Vale's
+  /// default, `script`, `style`, `pre` and `figure`, is always so here: an
+  /// HTML block in an email is never prose).
+  public var skippedScopes: [String] = []
+  /// `IgnoredClasses`: HTML elements of these classes are not linted.
+  public var ignoredClasses: [String] = []
+
+  /// What the prose writer passes over (`ProseWriter.ignoredInline`): the
+  /// ignored and skipped element names, and each class as `.name`.
+  public var ignoredInline: Set<String> {
+    Set(ignoredScopes.map { $0.lowercased() } + skippedScopes.map { $0.lowercased() } + ignoredClasses.map { "." + $0 })
+  }
 
   /// Every style any section is based on, in order.
   public var styles: [String] {
@@ -151,6 +163,10 @@ public struct ValeConfig: Sendable {
           config.vocabularies += list(value)
         case "ignoredscopes":
           config.ignoredScopes = list(value)
+        case "skippedscopes":
+          config.skippedScopes = list(value)
+        case "ignoredclasses":
+          config.ignoredClasses = list(value)
         default:
           warnings.append(Warning(path: path, line: number + 1, message: "`\(key)` is not read by outreach; it is ignored"))
         }

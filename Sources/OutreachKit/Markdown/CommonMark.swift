@@ -69,6 +69,9 @@ enum CommonMark {
     var quoteDepth = 0
     var listDepth = 0
     var forceQuoted = false
+    /// Inside an inline HTML element that is not prose (an ignored scope or
+    /// class): its name, and how many of it are open.
+    var hidden: (name: String, depth: Int)? = nil
 
     init(raw: UnsafeBufferPointer<UInt8>, source: SourceText, firstLine: Int, region: ProseRegion, limit: Int) {
       self.raw = raw
@@ -103,6 +106,7 @@ enum CommonMark {
         case CMARK_NODE_LIST:
           listDepth += entering ? 1 : -1
         case CMARK_NODE_PARAGRAPH, CMARK_NODE_HEADING:
+          hidden = nil
           if entering {
             let start = lineStart(cmark_node_get_start_line(node))
             cursor = min(start + max(0, Int(cmark_node_get_start_column(node)) - 1), limit)
@@ -125,11 +129,14 @@ enum CommonMark {
             facts.codeLines.append(first...last)
           }
         case CMARK_NODE_TEXT:
-          if let literal = cmark_node_get_literal(node) { text(literal, writer: &writer) }
+          if let literal = cmark_node_get_literal(node) {
+            if hidden != nil { skipLiteral(literal) } else { text(literal, writer: &writer) }
+          }
         case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
           writer.space(at: cursor)
         case CMARK_NODE_CODE:
-          writer.opaque(at: skipCodeSpan())
+          let end = skipCodeSpan()
+          if hidden == nil { writer.opaque(at: end) }
         case CMARK_NODE_STRONG, CMARK_NODE_EMPH:
           let names = type == CMARK_NODE_STRONG ? ["strong", "b"] : ["em", "i"]
           if entering, names.contains(where: writer.ignoredInline.contains) {
@@ -140,7 +147,21 @@ enum CommonMark {
             cmark_iter_reset(iterator, node, CMARK_EVENT_EXIT)
           }
         case CMARK_NODE_HTML_INLINE:
-          if let literal = cmark_node_get_literal(node) { skipLiteral(literal) }
+          guard let literal = cmark_node_get_literal(node) else { break }
+          if let tag = HTMLTag(String(cString: literal)) {
+            if let open = hidden, tag.name == open.name {
+              let depth = open.depth + (tag.closing ? -1 : tag.selfClosing ? 0 : 1)
+              hidden = depth > 0 ? (open.name, depth) : nil
+            } else if hidden == nil, !tag.closing, !tag.selfClosing,
+              writer.ignoredInline.contains(tag.name) || tag.classes.contains(where: { writer.ignoredInline.contains("." + $0) })
+            {
+              // An element that is not prose: one opaque character, its
+              // text passed over up to its closing tag.
+              writer.opaque(at: cursor)
+              hidden = (tag.name, 1)
+            }
+          }
+          skipLiteral(literal)
         case CMARK_NODE_LINK:
           if entering, isAutolink(node) {
             // The link text is the address itself: not prose.
@@ -499,5 +520,44 @@ extension String {
     var view = Substring(self)
     while let last = view.last, last == " " || last == "\t" { view = view.dropLast() }
     return String(view)
+  }
+}
+
+/// An inline HTML tag as CommonMark gives it (`<span class="a b">`,
+/// `</span>`, `<br/>`): its lowered name, and its classes.
+struct HTMLTag {
+  var name: String
+  var closing = false
+  var selfClosing = false
+  var classes: [String] = []
+
+  init?(_ text: String) {
+    var rest = Substring(text)
+    guard rest.hasPrefix("<") else { return nil }
+    rest = rest.dropFirst()
+    if rest.hasPrefix("/") {
+      closing = true
+      rest = rest.dropFirst()
+    }
+    let name = rest.prefix { $0.isLetter || $0.isNumber || $0 == "-" }
+    guard !name.isEmpty else { return nil }
+    self.name = name.lowercased()
+    rest = rest.dropFirst(name.count)
+    selfClosing = text.hasSuffix("/>")
+    // class="a b", class='a b' or class=a
+    let lowered = rest.lowercased()
+    guard let found = lowered.range(of: "class") else { return }
+    var value = Substring(lowered[found.upperBound...]).drop { $0 == " " || $0 == "\t" || $0 == "\n" }
+    guard value.first == "=" else { return }
+    value = value.dropFirst().drop { $0 == " " || $0 == "\t" || $0 == "\n" }
+    // The original text (classes keep their case), at the same offset.
+    let offset = lowered.distance(from: lowered.startIndex, to: value.startIndex)
+    var original = rest.dropFirst(offset)
+    if let quote = original.first, quote == "\"" || quote == "'" {
+      original = original.dropFirst().prefix { $0 != quote }
+    } else {
+      original = original.prefix { $0 != " " && $0 != ">" && $0 != "/" && $0 != "\t" && $0 != "\n" }
+    }
+    classes = original.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
   }
 }

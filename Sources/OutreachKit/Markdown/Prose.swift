@@ -52,8 +52,10 @@ public struct Prose: Sendable {
 /// Appends aligned bytes to a `Prose`, folding whitespace and apostrophes.
 struct ProseWriter {
   var prose = Prose()
-  /// Vale's `IgnoredScopes` beyond code (`strong`, `b`, `em`, `i`, `a`):
-  /// such inline markup is not prose, like a code span.
+  /// Vale's `IgnoredScopes` beyond code (`strong`, `b`, `em`, `i`, `a`) and
+  /// `SkippedScopes`, by element name, and `IgnoredClasses` as `.name`:
+  /// such inline markup (Markdown's, or an inline HTML element) is not
+  /// prose, like a code span.
   var ignoredInline: Set<String> = []
   private var blockStart = 0
   private var lastWasSpace = true

@@ -13,7 +13,7 @@ enum SpellingCheck: Check {
         // Letters and apostrophes only: numbers, code and addresses
         // (opaque in prose) are not words to spell.
         let word = run.matchText(start, end).trimmingCharacters(in: CharacterSet.letters.inverted)
-        guard word.count > 1, word.allSatisfy({ $0.isLetter || $0 == "'" || $0 == "\u{2019}" }) else { return }
+        guard !word.isEmpty, word.allSatisfy({ $0.isLetter || $0 == "'" || $0 == "\u{2019}" }) else { return }
         // Vale: a filter found anywhere in the word skips it.
         if ignored.contains(word.lowercased()) || filter?.isFound(in: word) == true { return }
         if checker.exceptions?.regex?.isFound(in: word) == true { return }
