@@ -146,4 +146,29 @@ import Testing
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stderr.contains("3 drafts for 3 accounts"), "\(result.stderr)")
   }
+
+  /// A users export over a megabyte is cut into pieces parsed on every
+  /// core: quoted fields with commas, quotes and line ends that straddle a
+  /// cut stay whole, rows stay in order, and warnings keep their row.
+  @Test func largeUsersExportReadInPieces() throws {
+    var text = "name,title,email,last_active\n"
+    for index in 0..<30_000 {
+      let email = index == 25_000 ? "not-an-address" : "p\(index)@x.io"
+      text += "\"Ruiz, \"\"\(index)\"\"\",\"Head of\nProduct \(index)\",\(email),2026-11-20\n"
+    }
+    let path = makeTemporaryFolder("users-pieces") + "/users.csv"
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    #expect(text.utf8.count > 1 << 20)
+    var warnings: [Warning] = []
+    let users = try CSVUsers.rows(path: path, joinColumns: [], warnings: &warnings)
+    #expect(users.count == 29_999)
+    #expect(warnings.map(\.line) == [25_002])
+    for (position, index) in (0..<30_000).filter({ $0 != 25_000 }).enumerated() where index % 997 == 0 || index > 24_990 {
+      let user = users[position].user
+      #expect(user.email == "p\(index)@x.io")
+      #expect(user.name == "Ruiz, \"\(index)\"")
+      #expect(user.title == "Head of\nProduct \(index)")
+      #expect(user.line == index + 2)
+    }
+  }
 }

@@ -51,14 +51,44 @@ enum CSVUsers {
     let bytes = try TextFile.read(path: path, limit: 50_000_000)
     var text = String(decoding: bytes, as: UTF8.self)
     if text.hasPrefix("\u{FEFF}") { text.removeFirst() }  // Excel's byte-order mark
-    let csv: EnumeratedCSV
-    do {
-      csv = try EnumeratedCSV(string: text, delimiter: delimiter(text), loadColumns: false)
-    } catch {
-      throw OutreachError.account(
-        path: path, line: 1, key: "users", problem: "the CSV does not parse (\(error))",
-        fix: "check that every quoted field is closed")
+    // A large export is cut at record boundaries and each piece parsed
+    // (SwiftCSV) and read on its own core; rows keep their order and numbers.
+    let separator = delimiter(text)
+    let utf8 = Array(text.utf8)
+    let headerEnd = recordStarts(utf8, delimiter: separator, every: Int.max).first ?? utf8.count
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let size = utf8.count - headerEnd
+    let bounds =
+      size > 1 << 20 && cores > 1
+      ? [headerEnd] + recordStarts(utf8, delimiter: separator, every: size / (cores * 2) + 1, from: headerEnd) + [utf8.count]
+      : [headerEnd, utf8.count]
+    let headerText = String(decoding: utf8[..<headerEnd], as: UTF8.self)
+    struct Piece: Sendable {
+      var header: [String]
+      var rows: [[String]]
     }
+    struct Failure: Error, Sendable { var text: String }
+    let parsed = ResultBox<Result<Piece, Failure>>(count: bounds.count - 1)
+    DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { index in
+      let piece = headerText + String(decoding: utf8[bounds[index]..<bounds[index + 1]], as: UTF8.self)
+      do {
+        let csv = try EnumeratedCSV(string: piece, delimiter: Self.delimiter(headerText), loadColumns: false)
+        parsed.set(index, .success(Piece(header: csv.header, rows: csv.rows)))
+      } catch {
+        parsed.set(index, .failure(Failure(text: "\(error)")))
+      }
+    }
+    var pieces: [Piece] = []
+    for result in parsed.values {
+      switch result {
+      case .success(let piece): pieces.append(piece)
+      case .failure(let error):
+        throw OutreachError.account(
+          path: path, line: 1, key: "users", problem: "the CSV does not parse (\(error.text))",
+          fix: "check that every quoted field is closed")
+      }
+    }
+    let csv = pieces[0]
     let header = csv.header.map(normalized)
     func column(_ names: [String]) -> Int? { header.firstIndex { names.contains($0) } }
     let email = column(emailColumns)
@@ -75,56 +105,112 @@ enum CSVUsers {
     let role = column(roleColumns)
     let lastActive = column(lastActiveColumns)
     let joins = joinColumns.compactMap { name in header.firstIndex(of: name) }
-    var users: [(user: AccountUser, key: String?)] = []
-    users.reserveCapacity(csv.rows.count)
-    for (index, row) in csv.rows.enumerated() {
-      let rowNumber = index + 2
-      func field(_ column: Int?) -> String {
-        guard let column, column < row.count else { return "" }
-        return row[column].trimmingSpaces
-      }
-      func skip(_ problem: String) {
-        warnings.append(Warning(path: path, line: rowNumber, message: "\(problem); skipped the row"))
-      }
-      if row.allSatisfy({ $0.trimmingSpaces.isEmpty }) { continue }
-      let address = field(email)
-      // Bytes, not `String.contains`, which goes through NSString here.
-      guard EmailAddress.isValid(address) else {
-        skip(address.isEmpty ? "no email" : "`\(address)` is not an email address")
-        continue
-      }
-      if row.contains(where: { $0.utf8.count > AccountLoader.maxTextBytes && $0.count > AccountLoader.maxTextLength }) {
-        skip("a field is over the \(AccountLoader.maxTextLength) characters a value may have")
-        continue
-      }
-      var fullName = field(name)
-      if fullName.isEmpty { fullName = [field(first), field(last)].filter { !$0.isEmpty }.joined(separator: " ") }
-      var userTitle = field(title)
-      var override: Role? = nil
-      let roleText = field(role)
-      if let parsed = Role(rawValue: roleText.lowercased()) {
-        override = parsed
-      } else if userTitle.isEmpty {
-        userTitle = roleText  // a CRM's "Role" column is often the job title
-      }
-      var seen: Day? = nil
-      let dateText = field(lastActive)
-      if !dateText.isEmpty {
-        guard let day = parseDate(dateText) else {
-          skip("last active `\(dateText)` is not a date (write 2026-11-20, 11/20/2026 or 2026-11-20 09:30:00)")
+    // Each piece's first row number, then the pieces read on every core.
+    var starts: [Int] = []
+    var next = 2
+    for piece in pieces {
+      starts.append(next)
+      next += piece.rows.count
+    }
+    let firstRows = starts
+    let all = pieces
+    let read = ResultBox<(users: [(user: AccountUser, key: String?)], warnings: [Warning])>(count: pieces.count)
+    DispatchQueue.concurrentPerform(iterations: pieces.count) { number in
+      var users: [(user: AccountUser, key: String?)] = []
+      var warnings: [Warning] = []
+      users.reserveCapacity(all[number].rows.count)
+      for (index, row) in all[number].rows.enumerated() {
+        let rowNumber = index + firstRows[number]
+        func field(_ column: Int?) -> String {
+          guard let column, column < row.count else { return "" }
+          return row[column].trimmingSpaces
+        }
+        func skip(_ problem: String) {
+          warnings.append(Warning(path: path, line: rowNumber, message: "\(problem); skipped the row"))
+        }
+        if row.allSatisfy({ $0.trimmingSpaces.isEmpty }) { continue }
+        let address = field(email)
+        // Bytes, not `String.contains`, which goes through NSString here.
+        guard EmailAddress.isValid(address) else {
+          skip(address.isEmpty ? "no email" : "`\(address)` is not an email address")
           continue
         }
-        seen = day
+        if row.contains(where: { $0.utf8.count > AccountLoader.maxTextBytes && $0.count > AccountLoader.maxTextLength }) {
+          skip("a field is over the \(AccountLoader.maxTextLength) characters a value may have")
+          continue
+        }
+        var fullName = field(name)
+        if fullName.isEmpty { fullName = [field(first), field(last)].filter { !$0.isEmpty }.joined(separator: " ") }
+        var userTitle = field(title)
+        var override: Role? = nil
+        let roleText = field(role)
+        if let parsed = Role(rawValue: roleText.lowercased()) {
+          override = parsed
+        } else if userTitle.isEmpty {
+          userTitle = roleText  // a CRM's "Role" column is often the job title
+        }
+        var seen: Day? = nil
+        let dateText = field(lastActive)
+        if !dateText.isEmpty {
+          guard let day = parseDate(dateText) else {
+            skip("last active `\(dateText)` is not a date (write 2026-11-20, 11/20/2026 or 2026-11-20 09:30:00)")
+            continue
+          }
+          seen = day
+        }
+        let key = joins.lazy.map { field($0).lowercased() }.first { !$0.isEmpty }
+        users.append(
+          (
+            AccountUser(
+              name: fullName, email: address, title: userTitle.isEmpty ? nil : userTitle, lastActive: seen, role: override,
+              line: rowNumber), key
+          ))
       }
-      let key = joins.lazy.map { field($0).lowercased() }.first { !$0.isEmpty }
-      users.append(
-        (
-          AccountUser(
-            name: fullName, email: address, title: userTitle.isEmpty ? nil : userTitle, lastActive: seen, role: override,
-            line: rowNumber), key
-        ))
+      read.set(number, (users, warnings))
+    }
+    var users: [(user: AccountUser, key: String?)] = []
+    for piece in read.values {
+      users += piece.users
+      warnings += piece.warnings
     }
     return users
+  }
+
+  /// Where records start in a CSV's bytes, about every `every` bytes from
+  /// `from` (the first start past each mark): a line end outside a quoted
+  /// field (RFC 4180: a quote opens a field only at its start, `""` inside
+  /// one is a quote).
+  static func recordStarts(_ bytes: [UInt8], delimiter: CSVDelimiter, every: Int, from: Int = 0) -> [Int] {
+    let separator = delimiter.rawValue.asciiValue ?? 0x2C
+    var starts: [Int] = []
+    var mark = every == Int.max ? from : from + every
+    var inQuotes = false
+    var atFieldStart = true
+    var index = 0
+    while index < bytes.count {
+      let byte = bytes[index]
+      if inQuotes {
+        if byte == 0x22 {
+          if index + 1 < bytes.count, bytes[index + 1] == 0x22 { index += 1 } else { inQuotes = false }
+        }
+      } else if byte == 0x22, atFieldStart {
+        inQuotes = true
+        atFieldStart = false
+      } else if byte == separator {
+        atFieldStart = true
+      } else if byte == 0x0A {
+        atFieldStart = true
+        if index + 1 >= mark, index + 1 < bytes.count {
+          starts.append(index + 1)
+          if every == Int.max { return starts }
+          mark = index + 1 + every
+        }
+      } else if byte != 0x0D {
+        atFieldStart = false
+      }
+      index += 1
+    }
+    return starts
   }
 
   /// Comma, semicolon (spreadsheets in many locales) or tab: whichever the
