@@ -259,7 +259,7 @@ public enum AccountTable {
 
   /// `Tag.implicit` builds a new resolver and constructor (a dictionary
   /// each) for every node; the cells share one of each (neither changes).
-  nonisolated(unsafe) private static let resolver = Resolver.default
+  private static let resolver = Resolver.default
   nonisolated(unsafe) private static let constructor = Constructor.default
   private static var implicitTag: Tag { Tag(.implicit, resolver, constructor) }
 
