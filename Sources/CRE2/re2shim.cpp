@@ -205,9 +205,13 @@ extern "C" int outreach_re2_find(const outreach_re2 *regex, const char *text, si
     whole[1] = spans[1];
     part[0] = whole[0];
     part[1] = whole[1];
+    const bool strict = group < 0;
+    if (strict) group = -group;
     if (group > 0 && group < found && spans[2 * group] != PCRE2_UNSET) {
       part[0] = spans[2 * group];
       part[1] = spans[2 * group + 1];
+    } else if (strict) {
+      part[1] = part[0];
     }
     pcre2_match_data_free(data);
     return 1;
@@ -221,16 +225,31 @@ extern "C" int outreach_re2_find(const outreach_re2 *regex, const char *text, si
   whole[1] = whole[0] + found.size();
   part[0] = whole[0];
   part[1] = whole[1];
+  const bool strict = group < 0;
+  if (strict) group = -group;
   int groups = regex->regex->NumberOfCapturingGroups();
+  bool took = false;
   if (group > 0 && group <= groups) {
     std::vector<re2::StringPiece> spans(group + 1);
     if (regex->regex->Match(input, whole[0], whole[1], re2::RE2::ANCHOR_BOTH, spans.data(), group + 1) &&
         spans[group].data() != nullptr) {
       part[0] = static_cast<size_t>(spans[group].data() - text);
       part[1] = part[0] + spans[group].size();
+      took = true;
     }
   }
+  if (strict && !took) part[1] = part[0];
   return 1;
+}
+
+extern "C" int outreach_re2_groups(const outreach_re2 *regex) {
+  if (regex->rest != nullptr) return outreach_re2_groups(regex->rest);
+  if (regex->backtracking != nullptr) {
+    uint32_t count = 0;
+    pcre2_pattern_info(regex->backtracking, PCRE2_INFO_CAPTURECOUNT, &count);
+    return static_cast<int>(count);
+  }
+  return regex->regex->NumberOfCapturingGroups();
 }
 
 extern "C" int outreach_re2_full(const outreach_re2 *regex, const char *text, size_t length) {

@@ -765,4 +765,45 @@ import Testing
     let result = try runOutreach(["lint", "--no-default-rules", "--format", "line", "email.md"], in: project)
     #expect(result.stdout == "email.md:1:22:Team.Spell:'lettr'\n", "\(result.stdout) \(result.stderr)")
   }
+
+  /// A conditional's `second` defines the text of every capture group
+  /// that took part (Vale's FindAllStringSubmatch), on RE2 and on PCRE2
+  /// (a backreference); `-group` gives nothing where the group took no part.
+  @Test func everyCaptureGroupOfAMatch() throws {
+    let text = Array("The National Basketball Association (NBA), and WHO: World Health.".utf8)
+    for pattern in [
+      "([A-Z]{3,5}): (?:[A-Z][a-z]+ ?)+|(?:[A-Z][a-z]+ )+\\(([A-Z]{3,5})\\)",
+      "(?=[A-Z])([A-Z]{3,5}): (?:[A-Z][a-z]+ ?)+|(?:([A-Z])[a-z]+ )+\\(([A-Z]{3,5})\\)",
+    ] {
+      let regex = try RE2Regex(pattern, captures: true)
+      var found: [String] = []
+      for group in 1...regex.groups {
+        text.withUnsafeBufferPointer { buffer in
+          regex.forEachMatch(in: buffer, group: -group) { start, end in
+            found.append(String(decoding: text[start..<end], as: UTF8.self))
+          }
+        }
+      }
+      #expect(Set(found).isSuperset(of: ["NBA", "WHO"]), "\(pattern): \(found)")
+      #expect(!found.contains { $0.contains(" ") }, "\(pattern): \(found)")
+    }
+    let project = makeTemporaryFolder("vale-conditional")
+    _ = try makeStyle(
+      "Team",
+      [
+        "Defined.yml": """
+        extends: conditional
+        message: "'%s' has no definition"
+        first: '\\b([A-Z]{3,5})\\b'
+        second: '([A-Z]{3,5}): (?:\\b[A-Z][a-z]+ )+|(?:\\b[A-Z][a-z]+ )+\\(([A-Z]{3,5})\\)'
+
+        """
+      ], in: project + "/styles")
+    try "StylesPath = styles\n\n[*]\nBasedOnStyles = Team\n".write(
+      toFile: project + "/.vale.ini", atomically: true, encoding: .utf8)
+    try "The National Basketball Association (NBA) plays. The NBA and the NFL.\n".write(
+      toFile: project + "/email.md", atomically: true, encoding: .utf8)
+    let result = try runOutreach(["lint", "--no-default-rules", "--format", "line", "email.md"], in: project)
+    #expect(result.stdout == "email.md:1:66:Team.Defined:'NFL' has no definition\n", "\(result.stdout) \(result.stderr)")
+  }
 }

@@ -19,10 +19,14 @@ void outreach_re2_free(outreach_re2 *regex);
 
 /// Finds the first match in text[start..<length]: its span in `whole`, and
 /// in `part` the span of capture `group` when above 0 and it took part (the
-/// whole match otherwise). Offsets are bytes. 1 when found, 0 when not,
-/// -2 when a backtracking pattern hit its match or depth limit.
+/// whole match otherwise; with `-group`, an empty span then). Offsets are
+/// bytes. 1 when found, 0 when not, -2 when a backtracking pattern hit its
+/// match or depth limit.
 int outreach_re2_find(const outreach_re2 *regex, const char *text, size_t length, size_t start, int group,
                       size_t whole[2], size_t part[2]);
+
+/// The number of capturing groups.
+int outreach_re2_groups(const outreach_re2 *regex);
 
 /// 1 when the whole of `text` matches.
 int outreach_re2_full(const outreach_re2 *regex, const char *text, size_t length);

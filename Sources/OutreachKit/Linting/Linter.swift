@@ -175,9 +175,12 @@ public struct Linter: Sendable {
           SharedRegex(regex: RE2Regex.Lazy("(?:" + tokens.joined(separator: "|") + ")", ignorecase: rule.ignorecase))
         ]
       case .conditional(let first, let second):
-        documentPatterns[index] = [first, second].map {
-          SharedRegex(regex: RE2Regex.Lazy("(?m)" + $0, ignorecase: rule.ignorecase, captures: true), group: 1)
-        }
+        // As Vale's conditional.go: each use of `first` is its whole match;
+        // `second` defines the text of every capture group that took part.
+        documentPatterns[index] = [
+          SharedRegex(regex: RE2Regex.Lazy("(?m)" + first, ignorecase: rule.ignorecase)),
+          SharedRegex(regex: RE2Regex.Lazy("(?m)" + second, ignorecase: rule.ignorecase, captures: true), group: 1),
+        ]
       default: break
       }
     }

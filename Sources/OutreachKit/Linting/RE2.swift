@@ -71,6 +71,9 @@ final class RE2Regex: @unchecked Sendable {
     return complete
   }
 
+  /// The number of capturing groups.
+  var groups: Int { Int(outreach_re2_groups(handle)) }
+
   /// Whether the whole of `text` matches.
   func matchesWhole(_ text: String) -> Bool {
     var copy = text

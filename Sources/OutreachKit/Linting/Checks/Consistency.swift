@@ -9,13 +9,18 @@ enum ConsistencyCheck: Check {
     run.prose.text.withUnsafeBufferPointer { text in
       for block in run.prose.blocks where run.rule.admits(block) {
         for (number, shared) in patterns.enumerated() {
-          let complete = shared.regex.regex?.forEachMatch(
-            in: UnsafeBufferPointer(rebasing: text[block.range]), group: shared.group
-          ) {
-            start, end in
-            matches.append((number, block.range.lowerBound + start, block.range.lowerBound + end))
+          guard let regex = shared.regex.regex else { continue }
+          // A conditional's `second`: every capture group that took part
+          // (Vale's FindAllStringSubmatch); otherwise the pattern's group.
+          let defining = number == 1 && shared.group > 0
+          let groups = defining ? Array(1...max(1, regex.groups)).map { -$0 } : [shared.group]
+          for group in groups {
+            let complete = regex.forEachMatch(in: UnsafeBufferPointer(rebasing: text[block.range]), group: group) {
+              start, end in
+              matches.append((number, block.range.lowerBound + start, block.range.lowerBound + end))
+            }
+            if !complete { limited = true }
           }
-          if complete == false { limited = true }
         }
       }
     }
