@@ -561,6 +561,14 @@ import Testing
       "Subject: Bill\n\nHi Ana,\n\nNotwithstanding organizational considerations, comprehensive implementation necessitates interdepartmental collaboration.\n"
     let found = try lint([style], dense).findings
     #expect(found.count == 1 && found[0].line == 3 && found[0].message.hasPrefix("Try to keep the Flesch-Kincaid grade level ("))
+    // Vale's block counts, `heading.hN` written as Vale writes it; a file
+    // with no headers gets the finding at line 1, column 1.
+    let blocks = try makeStyle(
+      "Blocks",
+      ["Count.yml": "extends: metric\nmessage: \"%s\"\nformula: heading.h2 * 100 + list * 10 + pre\ncondition: \"> 0\"\n"])
+    let markdown = "# One\n\n## Two\n\n## Three\n\n- a\n- b\n- c\n\n```\ncode\n```\n\n    more code\n"
+    let counted = try lint([blocks], markdown).findings
+    #expect(counted.map { "\($0.line):\($0.column) \($0.message)" } == ["1:1 232.00"], "\(counted)")
   }
 
   /// Vale's `repetition`: `tokens` define what repeats, `max` how many

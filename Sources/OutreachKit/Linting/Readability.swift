@@ -69,7 +69,9 @@ struct Readability {
 
 /// Vale's `metric` formulas: numbers, the variables Vale defines (words,
 /// sentences, syllables, characters, complex_words, long_words,
-/// polysyllabic_words, paragraphs), + - * /, parentheses and sqrt().
+/// polysyllabic_words, paragraphs, and the counts of the file's blocks:
+/// `heading.h1` to `heading.h6`, `list`, `blockquote`, `pre`), + - * /,
+/// parentheses and sqrt().
 public struct MetricFormula: Sendable {
   public indirect enum Node: Sendable {
     case number(Double)
@@ -81,12 +83,16 @@ public struct MetricFormula: Sendable {
 
   static let variables: Set<String> = [
     "words", "sentences", "syllables", "characters", "complex_words", "long_words", "polysyllabic_words", "paragraphs",
+    "pre", "list", "blockquote", "heading_h1", "heading_h2", "heading_h3", "heading_h4", "heading_h5", "heading_h6",
   ]
 
   let root: Node
 
   /// Parses `text`; the error names what is wrong.
   init(_ text: String) throws {
+    // `heading.h2` is Vale's name for the variable `heading_h2`.
+    var text = text
+    for level in 1...6 { text = text.replacingOccurrences(of: "heading.h\(level)", with: "heading_h\(level)") }
     var parser = Parser(characters: Array(text))
     root = try parser.expression()
     parser.skipSpaces()

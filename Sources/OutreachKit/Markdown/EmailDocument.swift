@@ -56,6 +56,8 @@ public struct EmailDocument: Sendable {
   public let prose: Prose
   public let dividers: [Int]
   public let switches: [InlineSwitch]
+  /// Fenced or indented code blocks (Vale's metric variable `pre`).
+  public let codeBlockCount: Int
   /// For a message read from a mail file: maps positions in `source` (the
   /// decoded text) back to the file as saved.
   public let locator: MailLocator?
@@ -169,6 +171,7 @@ public struct EmailDocument: Sendable {
     }
     self.prose = writer.prose
     self.dividers = facts.dividers
+    self.codeBlockCount = facts.codeLines.count
     self.switches = Self.findSwitches(source: source, from: bodyLine, skipping: facts.codeLines)
   }
 

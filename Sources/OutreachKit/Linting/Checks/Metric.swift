@@ -8,7 +8,16 @@ enum MetricCheck: Check {
     let counts = Readability(body.texts.joined(separator: "\n\n"))
     let longWords = body.texts.joined(separator: " ").split(separator: " ").filter { $0.filter(\.isLetter).count >= 7 }
       .count
-    let value = formula.evaluate(counts.values(paragraphs: body.texts.count, longWords: longWords))
+    var values = counts.values(paragraphs: body.texts.count, longWords: longWords)
+    // The file's blocks, as Vale counts its tags: headings by level, list
+    // items, quoted paragraphs, code blocks.
+    for level in 1...6 {
+      values["heading_h\(level)"] = Double(run.prose.blocks.filter { $0.kind == .heading && $0.level == level }.count)
+    }
+    values["list"] = Double(run.prose.blocks.filter { $0.inList && !$0.quoted }.count)
+    values["blockquote"] = Double(run.prose.blocks.filter(\.quoted).count)
+    values["pre"] = Double(run.document.codeBlockCount)
+    let value = formula.evaluate(values)
     let met: Bool
     switch comparison {
     case ">": met = value > threshold
@@ -19,7 +28,9 @@ enum MetricCheck: Check {
     }
     if met {
       let shown = String(format: "%.2f", value)
-      run.add(body.offset, formatMessage(run.rule.message, [shown]), shown)
+      // About the whole body: at its start in an email with headers, else
+      // at the file's start (line 1, column 1, as Vale puts it).
+      run.add(run.document.hasHeaderBlock ? body.offset : 0, formatMessage(run.rule.message, [shown]), shown)
     }
   }
 }

@@ -8,7 +8,9 @@ enum ReadabilityCheck: Check {
     let score = Readability(body.texts.joined(separator: "\n\n")).grade(metrics)
     if score > grade {
       let value = String(format: "%.2f", score)
-      run.add(body.offset, formatMessage(run.rule.message, [value]), value)
+      // About the whole body: at its start in an email with headers, else
+      // at the file's start (line 1, column 1, as Vale puts it).
+      run.add(run.document.hasHeaderBlock ? body.offset : 0, formatMessage(run.rule.message, [value]), value)
     }
   }
 }
