@@ -544,6 +544,8 @@ import Testing
     let formula = try MetricFormula("(0.39 * (words / sentences)) + (11.8 * (syllables / words)) - 15.59")
     #expect(abs(formula.evaluate(["words": 3, "sentences": 1, "syllables": 3]) - (-2.62)) < 0.0001)
     #expect(abs(try MetricFormula("sqrt(16) + -2 * 3").evaluate([:]) - (-2)) < 0.0001)
+    #expect(abs(try MetricFormula("math.sqrt(16) + math.abs(-2) * math.log10(100)").evaluate([:]) - 8) < 0.0001)
+    #expect(throws: MetricError.self) { try MetricFormula("math.nope(2)") }
     #expect(throws: MetricError.self) { try MetricFormula("words / nope") }
     let style = try makeStyle(
       "Team",

@@ -57,4 +57,26 @@ import Testing
       #expect(lines.isEmpty, "\(name): \(lines)")
     }
   }
+
+  /// The Readability style (its repository is not kept here; Vale's
+  /// testdata holds a copy, `math.sqrt` in SMOG's formula included) loads
+  /// with no load error and no warning.
+  @Test(.enabled(if: repository != nil, "set VALE_REPO to a clone of errata-ai/vale"))
+  func readabilityStyleLoads() throws {
+    let folder = makeTemporaryFolder("readability-style")
+    let archive = try runProcess(
+      "sh",
+      [
+        "-c",
+        "git --git-dir '\(Self.repository!)' archive bb78a321 testdata/styles/Readability | tar -x -C '\(folder)'",
+      ])
+    #expect(archive.status == 0, "\(archive.stderr)")
+    let email = folder + "/email.md"
+    try "Subject: Your flags\n\nHi Ana,\n\nThe stale flags cost your team forty minutes a week.\n".write(
+      toFile: email, atomically: true, encoding: .utf8)
+    let result = try runOutreach(["lint", "--no-default-rules", "--rules", folder + "/testdata/styles/Readability", email])
+    #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
+    let lines = result.stderr.split(separator: "\n").filter { !$0.contains(" in 1 file") }
+    #expect(lines.isEmpty, "\(lines)")
+  }
 }

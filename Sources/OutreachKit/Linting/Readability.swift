@@ -71,7 +71,8 @@ struct Readability {
 /// sentences, syllables, characters, complex_words, long_words,
 /// polysyllabic_words, paragraphs, and the counts of the file's blocks:
 /// `heading.h1` to `heading.h6`, `list`, `blockquote`, `pre`), + - * /,
-/// parentheses and sqrt().
+/// parentheses, sqrt() and the other one-number functions of Tengo's
+/// `math` module that a formula may name as `math.sqrt()`.
 public struct MetricFormula: Sendable {
   public indirect enum Node: Sendable {
     case number(Double)
@@ -85,6 +86,9 @@ public struct MetricFormula: Sendable {
     "words", "sentences", "syllables", "characters", "complex_words", "long_words", "polysyllabic_words", "paragraphs",
     "pre", "list", "blockquote", "heading_h1", "heading_h2", "heading_h3", "heading_h4", "heading_h5", "heading_h6",
   ]
+
+  /// Functions of one number, as `f(x)` or Tengo's `math.f(x)`.
+  static let functions: Set<String> = ["sqrt", "abs", "cbrt", "ceil", "floor", "trunc", "exp", "log", "log10", "log2"]
 
   let root: Node
 
@@ -106,7 +110,20 @@ public struct MetricFormula: Sendable {
       switch node {
       case .number(let value): return value
       case .variable(let name): return values[name] ?? 0
-      case .call(_, let argument): return eval(argument).squareRoot()
+      case .call(let name, let argument):
+        let value = eval(argument)
+        switch name {
+        case "abs": return abs(value)
+        case "cbrt": return Foundation.cbrt(value)
+        case "ceil": return value.rounded(.up)
+        case "floor": return value.rounded(.down)
+        case "trunc": return value.rounded(.towardZero)
+        case "exp": return Foundation.exp(value)
+        case "log": return Foundation.log(value)
+        case "log10": return Foundation.log10(value)
+        case "log2": return Foundation.log2(value)
+        default: return value.squareRoot()
+        }
       case .negate(let inner): return -eval(inner)
       case .binary(let operation, let left, let right):
         let (a, b) = (eval(left), eval(right))
@@ -176,9 +193,21 @@ public struct MetricFormula: Sendable {
         while index < characters.count, characters[index].isLetter || characters[index].isNumber || characters[index] == "_" {
           index += 1
         }
-        let name = String(characters[start..<index])
+        var name = String(characters[start..<index])
+        // Vale's formulas run in Tengo, whose `math` module is there too:
+        // `math.sqrt(x)` is `sqrt(x)`.
+        if name == "math", index < characters.count, characters[index] == "." {
+          index += 1
+          let function = index
+          while index < characters.count, characters[index].isLetter || characters[index].isNumber { index += 1 }
+          name = String(characters[function..<index])
+          guard MetricFormula.functions.contains(name) else {
+            throw MetricError(
+              reason: "unknown function `math.\(name)`; use \(MetricFormula.functions.sorted().joined(separator: ", "))")
+          }
+        }
         skipSpaces()
-        if name == "sqrt", index < characters.count, characters[index] == "(" {
+        if MetricFormula.functions.contains(name), index < characters.count, characters[index] == "(" {
           return .call(name, try factor())
         }
         guard MetricFormula.variables.contains(name) else {
