@@ -816,4 +816,19 @@ import Testing
     let result = try runOutreach(["lint", "--no-default-rules", "--format", "line", "email.md"], in: project)
     #expect(result.stdout == "email.md:1:66:Team.Defined:'NFL' has no definition\n", "\(result.stdout) \(result.stderr)")
   }
+
+  /// Image alt text is the sender's text, a block of its own: `text` rules
+  /// read it (at its column), `scope: alt` reads only it, a quoted reply's
+  /// stays unlinted, and it is not part of the email's length.
+  @Test func altTextIsABlockOfItsOwn() throws {
+    let style = try makeStyle(
+      "Team",
+      [
+        "Todo.yml": "extends: existence\nmessage: \"'%s'\"\ntokens: [TODO]\n",
+        "Alt.yml": "extends: existence\nmessage: \"alt '%s'\"\nscope: alt\ntokens: [chart]\n",
+      ])
+    let text = "Subject: Hi\n\nSee ![the TODO chart](x.png) here, chart.\n\n> ![TODO](y.png)\n"
+    let found = try lint([style], text).findings.map { "\($0.line):\($0.column) \($0.message)" }
+    #expect(found == ["3:11 'TODO'", "3:16 alt 'chart'"], "\(found)")
+  }
 }

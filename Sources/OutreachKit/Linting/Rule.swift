@@ -21,6 +21,8 @@ public enum Scope: String, Sendable, CaseIterable {
   case subject, body, signature, heading, paragraph, list
   /// Quoted replies (block quotes).
   case quote
+  /// Image alt text (Vale's `alt`).
+  case alt
 
   func admits(_ block: ProseBlock) -> Bool {
     switch self {
@@ -32,6 +34,7 @@ public enum Scope: String, Sendable, CaseIterable {
     case .paragraph: return block.kind == .paragraph && !block.inList && !block.quoted && block.region == .body
     case .list: return block.inList && !block.quoted
     case .quote: return block.quoted
+    case .alt: return block.kind == .alt && !block.quoted
     }
   }
 }

@@ -160,9 +160,9 @@ public enum RuleLoader {
         // `sentence`, `summary` and `raw` read the same prose here as `text`.
         case "sentence", "summary", "raw": scope = .text
         case "blockquote": scope = .quote
-        // Vale scopes an email has none of: image alt text, tables, titles
-        // and captions of other formats. They match nothing here.
-        case "alt", "table", "title", "figure": scope = nil
+        // Vale scopes an email has none of: tables, titles and captions of
+        // other formats. They match nothing here.
+        case "table", "title", "figure": scope = nil
         default:
           guard let known = Scope(rawValue: base) else {
             throw OutreachError.rule(
@@ -181,8 +181,8 @@ public enum RuleLoader {
       selectors.append(ScopeSelector(terms: terms))
     }
     if scopes.isEmpty, !needsSelectors { scopes = [.text] }
-    // Vale checks each block of a heading, list or quote scope on its own.
-    if countPer == .email, scopes.contains(where: { [.heading, .list, .quote].contains($0) }) { countPer = .block }
+    // Vale checks each block of a heading, list, quote or alt scope on its own.
+    if countPer == .email, scopes.contains(where: { [.heading, .list, .quote, .alt].contains($0) }) { countPer = .block }
 
     // Patterns are RE2 (Go's syntax, as Vale's): linear time, so a pattern
     // RE2 rejects, such as a backreference or a lookaround, is an error.

@@ -72,6 +72,9 @@ enum CommonMark {
     /// Inside an inline HTML element that is not prose (an ignored scope or
     /// class): its name, and how many of it are open.
     var hidden: (name: String, depth: Int)? = nil
+    /// Images met in the current block (the node, the cursor at it): their
+    /// alt text becomes a block of its own when the block ends.
+    var images: [(node: OpaquePointer, cursor: Int)] = []
 
     init(raw: UnsafeBufferPointer<UInt8>, source: SourceText, firstLine: Int, region: ProseRegion, limit: Int) {
       self.raw = raw
@@ -118,6 +121,7 @@ enum CommonMark {
               quoted: quoteDepth > 0 || forceQuoted, inList: listDepth > 0,
               level: type == CMARK_NODE_HEADING ? Int(cmark_node_get_heading_level(node)) : 0)
             if type == CMARK_NODE_HEADING { noteSetextDivider(node, facts: &facts) }
+            writeAltTexts(writer: &writer)
           }
         case CMARK_NODE_THEMATIC_BREAK:
           let start = lineStart(cmark_node_get_start_line(node))
@@ -173,6 +177,7 @@ enum CommonMark {
         case CMARK_NODE_IMAGE:
           if entering {
             writer.opaque(at: cursor)
+            if hidden == nil { images.append((node, cursor)) }
             cmark_iter_reset(iterator, node, CMARK_EVENT_EXIT)
             skipDestination()
           }
@@ -288,6 +293,36 @@ enum CommonMark {
         }
       }
       return start
+    }
+
+    /// The alt text of each image of the block just ended, a block each
+    /// (Vale lints alt text, in its `alt` scope and as text). The cursor
+    /// goes back to each image to find its text in the source.
+    mutating func writeAltTexts(writer: inout ProseWriter) {
+      let pending = images
+      images.removeAll()
+      let end = cursor
+      for (image, start) in pending {
+        cursor = start
+        guard let inner = cmark_iter_new(image) else { continue }
+        defer { cmark_iter_free(inner) }
+        writer.beginBlock()
+        while case let event = cmark_iter_next(inner), event != CMARK_EVENT_DONE {
+          guard let child = cmark_iter_get_node(inner), event == CMARK_EVENT_ENTER else { continue }
+          switch cmark_node_get_type(child) {
+          case CMARK_NODE_TEXT:
+            if let literal = cmark_node_get_literal(child) { text(literal, writer: &writer) }
+          case CMARK_NODE_CODE:
+            writer.opaque(at: skipCodeSpan())
+          case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+            writer.space(at: cursor)
+          default:
+            break
+          }
+        }
+        writer.endBlock(kind: .alt, region: region, quoted: quoteDepth > 0 || forceQuoted, inList: false)
+      }
+      cursor = end
     }
 
     /// Moves the cursor past the text and code of `node`'s descendants.

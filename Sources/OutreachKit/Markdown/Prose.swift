@@ -5,7 +5,12 @@ public enum ProseRegion: Sendable, Equatable {
 
 /// One block of prose (the subject, a paragraph, a heading) inside `Prose`.
 public struct ProseBlock: Sendable {
-  public enum Kind: Sendable, Equatable { case subject, paragraph, heading }
+  public enum Kind: Sendable, Equatable {
+    case subject, paragraph, heading
+    /// An image's alt text (Markdown `![alt](url)`), a block of its own
+    /// after the paragraph that holds the image.
+    case alt
+  }
   /// Byte range in `Prose.text`.
   public var range: Range<Int>
   public var kind: Kind

@@ -60,7 +60,11 @@ struct CheckRun {
   /// The body paragraphs the rule reads, and where the first starts
   /// (readability and metric score the body as a whole).
   func bodyText() -> (texts: [String], offset: Int)? {
-    let blocks = prose.blocks.filter { rule.admits($0) && $0.region == .body }
+    // The body as read: alt text (shown only when images are not) is left
+    // out, unless the rule reads alt text alone.
+    let blocks = prose.blocks.filter {
+      rule.admits($0) && $0.region == .body && ($0.kind != .alt || rule.scopes == [.alt])
+    }
     guard let first = blocks.first else { return nil }
     return (blocks.map { String(decoding: prose.text[$0.range], as: UTF8.self) }, Int(prose.offsets[first.range.lowerBound]))
   }
