@@ -831,4 +831,16 @@ import Testing
     let found = try lint([style], text).findings.map { "\($0.line):\($0.column) \($0.message)" }
     #expect(found == ["3:11 'TODO'", "3:16 alt 'chart'"], "\(found)")
   }
+
+  /// `scope: sentence` reads each sentence on its own (`^` and `$` are
+  /// its ends), not headings, and the message quotes the text as written
+  /// (a curly apostrophe stays curly).
+  @Test func sentenceScopeReadsEachSentence() throws {
+    let style = try makeStyle(
+      "Team", ["Sentence.yml": "extends: existence\nmessage: \"'%s'\"\nscope: sentence\nraw: ^.*$\n"])
+    let found = try lint([style], "# Title here\n\nIt runs at 2 A max. The device\u{2019}s support ends!\n").findings
+    #expect(
+      found.map { "\($0.line):\($0.column) \($0.message)" }
+        == ["3:1 'It runs at 2 A max.'", "3:21 'The device\u{2019}s support ends!'"], "\(found)")
+  }
 }

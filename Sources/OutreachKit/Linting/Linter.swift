@@ -269,22 +269,28 @@ public struct Linter: Sendable {
         // The automaton reports in text order, but a block can come back.
         var blocks = triggered[unitIndex]
         if zip(blocks, blocks.dropFirst()).contains(where: { $0 >= $1 }) { blocks = Array(Set(blocks)).sorted() }
+        // A rule scoped to `sentence` reads each sentence on its own (its
+        // `^` and `$` are the sentence's), as Vale's does.
+        let bySentence = rules[unit.rule].countPer == .sentence
         for blockIndex in blocks {
-          let range = prose.blocks[blockIndex].range
-          // RE2 reads the block's UTF-8 bytes in place: offsets are bytes.
-          let complete = unit.regex.regex.regex?.forEachMatch(
-            in: UnsafeBufferPointer(rebasing: text[range]), group: unit.regex.group
-          ) { start, end in
-            if isChunk {
-              chunkHits.append(
-                ChunkHit(rule: unit.rule, unit: unitIndex, start: range.lowerBound + start, end: range.lowerBound + end))
-            } else {
-              flat.append(
-                RuleHit(
-                  rule: unit.rule, hit: Hit(payload: unit.payload, start: range.lowerBound + start, end: range.lowerBound + end)))
+          let block = prose.blocks[blockIndex].range
+          for range in bySentence ? Self.sentences(text, in: block) : [block] {
+            // RE2 reads the block's UTF-8 bytes in place: offsets are bytes.
+            let complete = unit.regex.regex.regex?.forEachMatch(
+              in: UnsafeBufferPointer(rebasing: text[range]), group: unit.regex.group
+            ) { start, end in
+              if isChunk {
+                chunkHits.append(
+                  ChunkHit(rule: unit.rule, unit: unitIndex, start: range.lowerBound + start, end: range.lowerBound + end))
+              } else {
+                flat.append(
+                  RuleHit(
+                    rule: unit.rule,
+                    hit: Hit(payload: unit.payload, start: range.lowerBound + start, end: range.lowerBound + end)))
+              }
             }
+            if complete == false { limited.insert(unit.rule) }
           }
-          if complete == false { limited.insert(unit.rule) }
         }
       }
     }
@@ -383,6 +389,30 @@ public struct Linter: Sendable {
       message:
         "rule `\(rule)`: a pattern with a lookaround or backreference hit its backtracking limit; its matches past that point are missing"
     )
+  }
+}
+
+extension Linter {
+  /// The sentences of a block: each ends at `.`, `!` or `?` before a space
+  /// or the block's end (the rule `occurrence` counts sentences by), its
+  /// leading spaces left out.
+  static func sentences(_ text: UnsafeBufferPointer<UInt8>, in block: Range<Int>) -> [Range<Int>] {
+    var out: [Range<Int>] = []
+    var start = block.lowerBound
+    var index = block.lowerBound
+    while index < block.upperBound {
+      let byte = text[index]
+      if byte == 0x2E || byte == 0x21 || byte == 0x3F, index + 1 >= block.upperBound || text[index + 1] == 0x20 {
+        out.append(start..<(index + 1))
+        start = index + 1
+        while start < block.upperBound, text[start] == 0x20 { start += 1 }
+        index = start
+        continue
+      }
+      index += 1
+    }
+    if start < block.upperBound { out.append(start..<block.upperBound) }
+    return out
   }
 }
 

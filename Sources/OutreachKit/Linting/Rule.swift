@@ -160,6 +160,8 @@ public struct Rule: Sendable {
   public var file: String
 
   public func admits(_ block: ProseBlock) -> Bool {
+    // Vale's `sentence` scope is the sentences of the text, not headings.
+    if countPer == .sentence, block.kind == .heading { return false }
     if !selectors.isEmpty { return selectors.contains { $0.admits(block) } }
     return scopes.contains { $0.admits(block) }
   }

@@ -57,6 +57,28 @@ struct CheckRun {
     String(decoding: prose.text[start..<end], as: UTF8.self).trimmingSpaces
   }
 
+  /// The match as a message shows it: as `matchText`, with the curly
+  /// apostrophes the prose made straight put back as written (Vale quotes
+  /// the text as written).
+  func shownText(_ start: Int, _ end: Int) -> String {
+    guard prose.text[start..<end].contains(0x27) else { return matchText(start, end) }
+    let source = document.source.bytes
+    var out: [UInt8] = []
+    out.reserveCapacity(end - start + 8)
+    for index in start..<end {
+      let byte = prose.text[index]
+      let at = Int(prose.offsets[index])
+      if byte == 0x27, at >= 0, at + 2 < source.count, source[at] == 0xE2, source[at + 1] == 0x80,
+        source[at + 2] == 0x98 || source[at + 2] == 0x99
+      {
+        out += source[at...(at + 2)]
+      } else {
+        out.append(byte)
+      }
+    }
+    return String(decoding: out, as: UTF8.self).trimmingSpaces
+  }
+
   /// The body paragraphs the rule reads, and where the first starts
   /// (readability and metric score the body as a whole).
   func bodyText() -> (texts: [String], offset: Int)? {

@@ -21,7 +21,7 @@ enum ExistenceCheck: Check {
     for hit in run.hits {
       let text = run.matchText(hit.start, hit.end)
       if let fix = run.actionFix { run.fixes[run.findings.count] = fix }
-      run.add(Int(run.prose.offsets[hit.start]), formatMessage(run.rule.message, [text]), text)
+      run.add(Int(run.prose.offsets[hit.start]), formatMessage(run.rule.message, [run.shownText(hit.start, hit.end)]), text)
     }
   }
 }
