@@ -182,6 +182,25 @@ import Testing
     #expect(entries.first?["replied"] as? Bool == true)
   }
 
+  /// A folder of saved `.eml` files as mail clients write them: an 8-bit
+  /// Latin-1 message is history like any other (it was refused as "not
+  /// valid UTF-8", and the whole read with it).
+  @Test func historyFromAFolderOfEightBitEmails() throws {
+    let folder = makeTemporaryFolder("history-eml")
+    try FileManager.default.createDirectory(atPath: folder + "/mail", withIntermediateDirectories: true)
+    let latin1 =
+      "From: Alex <alex@posthog.com>\nTo: ana@lingolabs.app\nSubject: Caf\u{E9} notes\nDate: Tue, 10 Nov 2026 09:30:00 +0000\n"
+      + "Message-ID: <x1@posthog.com>\nContent-Type: text/plain; charset=iso-8859-1\n\nCaf\u{E9} and feature flags.\n"
+    try latin1.data(using: .isoLatin1)!.write(to: URL(fileURLWithPath: folder + "/mail/a.eml"))
+    try "account: {name: Lingo Labs, domain: lingolabs.app}\nusers:\n  - {name: Ana Ruiz, email: ana@lingolabs.app, title: CTO}\n"
+      .write(toFile: folder + "/lingo.yml", atomically: true, encoding: .utf8)
+    let result = try runOutreach(
+      ["history", "--format", "json", "--history", folder + "/mail", folder + "/lingo.yml"],
+      environment: ["OUTREACH_LEDGER": "off"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("\"sent\" : \"2026-11-10\""), "\(result.stdout)")
+  }
+
   /// The same from a real IMAP server: INBOX and the mailbox flagged \Sent,
   /// filled by Python's imaplib, read with one login, and every message
   /// keeps its flags.

@@ -26,35 +26,16 @@ public enum HistorySource: Sendable, Equatable {
   }
 
   static func local(_ path: String, wantsText: @Sendable (String?) -> Bool) throws -> [HistoryMessage] {
-    guard GMime.available else { throw GMime.missing(path: path) }
     let (files, errors) = FileWalker.expand([path], extensions: ["eml", "mbox"]) { .noEmails(folder: $0) }
     if let first = errors.first { throw first }
     var out: [HistoryMessage] = []
     for file in files {
-      let mbox = EmailKind.of(path: file) == .mbox
-      let descriptor = try TextFile.open(path: file)
-      defer { close(descriptor) }
-      let input: MailInput = mbox ? .file(descriptor: descriptor, path: file) : .memory(try TextFile.read(path: file))
-      // An mbox is read in pieces (cut at From lines) on every core, as
-      // `lint` reads it; the messages stay in the file's order.
-      var info = stat()
-      fstat(descriptor, &info)
-      let pieces =
-        mbox
-        ? Linter.mboxPieces(
-          input: input, size: Int(info.st_size), cores: ProcessInfo.processInfo.activeProcessorCount,
-          pieceBytes: Linter.mboxPieceBytes) : [nil]
-      let box = ResultBox<[HistoryMessage]>(count: pieces.count)
-      DispatchQueue.concurrentPerform(iterations: pieces.count) { index in
-        var read: [HistoryMessage] = []
-        GMime.forEachMessage(in: input, mbox: mbox, range: pieces[index], fields: true) { parsed in
-          var message = HistoryMessage(parsed, order: 0)
-          if !wantsText(message.from) { message.text = nil }
-          read.append(message)
-        }
-        box.set(index, read)
+      let read = try GMime.messages(ofFile: file, fields: true) { parsed in
+        var message = HistoryMessage(parsed, order: 0)
+        if !wantsText(message.from) { message.text = nil }
+        return message
       }
-      for var message in box.values.joined() {
+      for var message in read {
         message.order = out.count
         out.append(message)
       }

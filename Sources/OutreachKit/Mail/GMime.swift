@@ -95,6 +95,38 @@ enum GMime {
       path: path, problem: "reading mail needs GMime 3 (libgmime-3.0.so.0), which is not installed",
       fix: "install it: sudo apt-get install libgmime-3.0-0")
   }
+  /// Every message of the `.eml` or `.mbox` file at `path`, each made a
+  /// `T`, in the file's order. An mbox is read as `lint` reads one: cut at
+  /// real From lines into pieces parsed on every core; a `.eml` is read
+  /// whole, 8-bit bytes and all (mail need not be UTF-8).
+  static func messages<T: Sendable>(
+    ofFile path: String, fields: Bool = false, _ transform: @Sendable (ParsedMessage) -> T
+  ) throws -> [T] {
+    guard available else { throw missing(path: path) }
+    guard EmailKind.of(path: path) == .mbox else {
+      var out: [T] = []
+      forEachMessage(in: .memory(try TextFile.read(path: path, validate: false)), mbox: false, fields: fields) {
+        out.append(transform($0))
+      }
+      return out
+    }
+    let descriptor = try TextFile.open(path: path)
+    defer { close(descriptor) }
+    let input = MailInput.file(descriptor: descriptor, path: path)
+    var info = stat()
+    fstat(descriptor, &info)
+    let pieces = Linter.mboxPieces(
+      input: input, size: Int(info.st_size), cores: ProcessInfo.processInfo.activeProcessorCount,
+      pieceBytes: Linter.mboxPieceBytes)
+    let box = ResultBox<[T]>(count: pieces.count)
+    DispatchQueue.concurrentPerform(iterations: pieces.count) { index in
+      var read: [T] = []
+      forEachMessage(in: input, mbox: true, range: pieces[index], fields: fields) { read.append(transform($0)) }
+      box.set(index, read)
+    }
+    return Array(box.values.joined())
+  }
+
   /// Calls `body` for each message in `input`, in order: one for a single
   /// message, every message for an mbox. Memory stays bounded by the
   /// largest message, not the file.
