@@ -42,6 +42,19 @@ struct DraftOptions: ParsableArguments {
       sources: sources, sender: sender, ledger: Ledger(), environment: ProcessInfo.processInfo.environment)
   }
 
+  /// What `draft`, `recipients` and `history` start from: the rule
+  /// session, the drafter (linting what it drafts when `lintDrafts`), and
+  /// the run over accounts.
+  func start(_ ruleOptions: RuleOptions, lintDrafts: Bool = false) throws -> (
+    session: LintSession, drafter: Drafter, run: DraftRun
+  ) {
+    let session = try ruleOptions.session()
+    let drafter = Drafter(
+      templates: try templateSet(), configuration: session.configuration, today: try todayValue(),
+      linter: lintDrafts ? session.linter : nil)
+    return (session, drafter, DraftRun(drafter: drafter, linter: session.linter))
+  }
+
   func todayValue() throws -> Day {
     guard let today else { return Day(date: Date()) }
     guard let day = Day(today) else { throw ValidationError("--today \(today) is not a date; write it like 2026-11-22") }
@@ -104,11 +117,7 @@ struct DraftCommand: ParsableCommand {
   }
 
   func run() throws {
-    let session = try ruleOptions.session()
-    let drafter = Drafter(
-      templates: try draftOptions.templateSet(), configuration: session.configuration, today: try draftOptions.todayValue(),
-      linter: session.linter)
-    let run = DraftRun(drafter: drafter, linter: session.linter)
+    let (session, drafter, run) = try draftOptions.start(ruleOptions, lintDrafts: true)
     let mail = format == .eml || imap != nil
     if mail { try Draft.requireMailSupport() }
     let team = drafter.templates.team
@@ -200,10 +209,7 @@ struct RecipientsCommand: ParsableCommand {
   @OptionGroup var ruleOptions: RuleOptions
 
   func run() throws {
-    let session = try ruleOptions.session()
-    let drafter = Drafter(
-      templates: try draftOptions.templateSet(), configuration: session.configuration, today: try draftOptions.todayValue())
-    let run = DraftRun(drafter: drafter, linter: session.linter)
+    let (session, drafter, run) = try draftOptions.start(ruleOptions)
     var result = DraftRun.Result()
     var all: [Recipient] = []
     var count = 0
@@ -258,11 +264,8 @@ struct HistoryCommand: ParsableCommand {
   @OptionGroup var ruleOptions: RuleOptions
 
   func run() throws {
-    let session = try ruleOptions.session()
-    let drafter = Drafter(
-      templates: try draftOptions.templateSet(), configuration: session.configuration, today: try draftOptions.todayValue())
+    let (session, drafter, run) = try draftOptions.start(ruleOptions)
     let history = try draftOptions.mailHistory(configuration: session.configuration, team: drafter.templates.team)
-    let run = DraftRun(drafter: drafter, linter: session.linter)
     var result = DraftRun.Result()
     var all: [(name: String, file: String, entries: [HistoryEntry])] = []
     run.forEachAccount(
