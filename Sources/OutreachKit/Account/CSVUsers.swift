@@ -55,7 +55,7 @@ enum CSVUsers {
     // (SwiftCSV) and read on its own core; rows keep their order and numbers.
     let separator = delimiter(text)
     let utf8 = Array(text.utf8)
-    let headerEnd = recordStarts(utf8, delimiter: separator, every: Int.max).first ?? utf8.count
+    let headerEnd = recordStarts(utf8, delimiter: separator, every: 0, limit: 1).first ?? utf8.count
     let cores = ProcessInfo.processInfo.activeProcessorCount
     let size = utf8.count - headerEnd
     let bounds =
@@ -180,13 +180,16 @@ enum CSVUsers {
   /// `from` (the first start past each mark): a line end outside a quoted
   /// field (RFC 4180: a quote opens a field only at its start, `""` inside
   /// one is a quote).
-  static func recordStarts(_ bytes: [UInt8], delimiter: CSVDelimiter, every: Int, from: Int = 0) -> [Int] {
+  /// `from` is itself a record's start (or 0); at most `limit` are found.
+  static func recordStarts(
+    _ bytes: [UInt8], delimiter: CSVDelimiter, every: Int, from: Int = 0, limit: Int = .max
+  ) -> [Int] {
     let separator = delimiter.rawValue.asciiValue ?? 0x2C
     var starts: [Int] = []
-    var mark = every == Int.max ? from : from + every
+    var mark = from + every
     var inQuotes = false
     var atFieldStart = true
-    var index = 0
+    var index = from
     while index < bytes.count {
       let byte = bytes[index]
       if inQuotes {
@@ -202,7 +205,7 @@ enum CSVUsers {
         atFieldStart = true
         if index + 1 >= mark, index + 1 < bytes.count {
           starts.append(index + 1)
-          if every == Int.max { return starts }
+          if starts.count == limit { return starts }
           mark = index + 1 + every
         }
       } else if byte != 0x0D {

@@ -105,7 +105,8 @@ final class IMAPHistoryReader {
     var everyone: [HistoryMessage]? = nil
     for mailbox in mailboxes.sorted() {
       for word in words where mentioned[mailbox]?[word] == nil {
-        if everyone == nil { everyone = scope() + messages }
+        // `messages` are among the sender's: the scope holds them.
+        if everyone == nil { everyone = scope() }
         let uids = everyone!.compactMap { $0.location?.mailbox == mailbox ? $0.location!.uid : nil }
         if examined != mailbox { _ = try examine(mailbox) }
         let hits = try search("UID \(Self.uidSet(uids)) TEXT \"\(Self.quotable(word))\"", doing: "search sent messages")
@@ -123,19 +124,6 @@ final class IMAPHistoryReader {
 
   /// UIDs found by each word, by mailbox (see `mentions`).
   private var mentioned: [String: [String: Set<Int>]] = [:]
-
-  /// UIDs, by mailbox, of the messages whose References header names `id`
-  /// (ENVELOPE carries In-Reply-To, not References): the server searches,
-  /// nothing is fetched.
-  func referencing(_ id: String) throws -> [(mailbox: String, uid: Int)] {
-    var out: [(String, Int)] = []
-    for mailbox in mailboxes {
-      if examined != mailbox { _ = try examine(mailbox) }
-      let found = try search("HEADER References \"<\(Self.quotable(id))>\"", doing: "look for replies in \(mailbox)")
-      out += found.map { (mailbox, $0) }
-    }
-    return out
-  }
 
   /// Ids asked in one search (an OR of their References keys, about 6 KB).
   static let referencesBatch = 100

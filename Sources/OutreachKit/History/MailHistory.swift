@@ -222,10 +222,12 @@ public final class MailHistory: @unchecked Sendable {
   }
   private var sentBySource: [Int: [Int]] = [:]
 
-  /// Over IMAP, by source: the ids asked about in one batch (each
-  /// recipient's latest sent message, the only ones `entries` asks about),
-  /// and the replies that name them in References. The lock is held.
-  private var referencesAsked: [Int: (ids: Set<String>, found: [String: [(mailbox: String, uid: Int)]])] = [:]
+  /// Over IMAP, by source: the replies that name, in References, each
+  /// recipient's latest sent message. `entries` asks only about an
+  /// account's latest email, and that is the latest sent to one of the
+  /// account's addresses, so every id it asks about was asked in the batch.
+  /// The lock is held.
+  private var referencesAsked: [Int: [String: [(mailbox: String, uid: Int)]]] = [:]
 
   /// The messages (mailbox, UID) whose References name `id`, asked of the
   /// server for every candidate the first time one is needed. The caller
@@ -254,10 +256,9 @@ public final class MailHistory: @unchecked Sendable {
             sentByID[id]?.recipients.contains { $0 == author || Self.domain($0) == domain } ?? false
           }
         }) ?? [:]
-      referencesAsked[source] = (ids, found)
+      referencesAsked[source] = found
     }
-    if let asked = referencesAsked[source], asked.ids.contains(id) { return asked.found[id] ?? [] }
-    return (try? reader.referencing(id)) ?? []
+    return referencesAsked[source]?[id] ?? []
   }
 
   static func before(_ left: HistoryMessage, _ right: HistoryMessage) -> Bool {

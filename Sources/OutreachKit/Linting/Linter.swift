@@ -179,7 +179,7 @@ public struct Linter: Sendable {
         // `second` defines the text of every capture group that took part.
         documentPatterns[index] = [
           SharedRegex(regex: RE2Regex.Lazy("(?m)" + first, ignorecase: rule.ignorecase)),
-          SharedRegex(regex: RE2Regex.Lazy("(?m)" + second, ignorecase: rule.ignorecase, captures: true), group: 1),
+          SharedRegex(regex: RE2Regex.Lazy("(?m)" + second, ignorecase: rule.ignorecase, captures: true)),
         ]
       default: break
       }

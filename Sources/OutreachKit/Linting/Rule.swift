@@ -23,6 +23,8 @@ public enum Scope: String, Sendable, CaseIterable {
   case quote
   /// Image alt text (Vale's `alt`).
   case alt
+  /// Vale's `sentence`: the sentences of the text, headings not among them.
+  case sentence
 
   func admits(_ block: ProseBlock) -> Bool {
     switch self {
@@ -35,6 +37,7 @@ public enum Scope: String, Sendable, CaseIterable {
     case .list: return block.inList && !block.quoted
     case .quote: return block.quoted
     case .alt: return block.kind == .alt && !block.quoted
+    case .sentence: return block.kind != .heading && !block.quoted
     }
   }
 }
@@ -114,9 +117,6 @@ public struct Rule: Sendable {
 
   public enum LengthUnit: String, Sendable { case words, characters }
 
-  /// What an `occurrence` rule counts in: the whole email (outreach's
-  /// default), or, as Vale does for `scope: sentence` and `scope: paragraph`,
-  /// each sentence or paragraph.
   /// What an `occurrence` rule counts in: the whole email (outreach's own
   /// rules), each paragraph or sentence, or (as Vale runs a check on each
   /// block of its scope) each heading, list item or quote.
@@ -160,8 +160,6 @@ public struct Rule: Sendable {
   public var file: String
 
   public func admits(_ block: ProseBlock) -> Bool {
-    // Vale's `sentence` scope is the sentences of the text, not headings.
-    if countPer == .sentence, block.kind == .heading { return false }
     if !selectors.isEmpty { return selectors.contains { $0.admits(block) } }
     return scopes.contains { $0.admits(block) }
   }

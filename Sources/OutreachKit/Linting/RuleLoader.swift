@@ -157,8 +157,8 @@ public enum RuleLoader {
         }
         let scope: Scope?
         switch base {
-        // `sentence`, `summary` and `raw` read the same prose here as `text`.
-        case "sentence", "summary", "raw": scope = .text
+        // `summary` and `raw` read the same prose here as `text`.
+        case "summary", "raw": scope = .text
         case "blockquote": scope = .quote
         // Vale scopes an email has none of: tables, titles and captions of
         // other formats. They match nothing here.

@@ -188,12 +188,12 @@ public struct ValeConfig: Sendable {
         config.vocabularies += list(value)
       } else if ["blockignores", "ignorepatterns", "tokenignores"].contains(lowered) {
         // Vale splits these at commas too (go-ini's `Strings(",")`).
-        let patterns = list(value)
-        for pattern in patterns where (try? RE2Regex(pattern)) == nil {
+        let valid = list(value).filter { pattern in
+          guard (try? RE2Regex(pattern)) == nil else { return true }
           warnings.append(
             Warning(path: path, line: number + 1, message: "`\(pattern)` in \(key) is not a pattern RE2 reads; it is ignored"))
+          return false
         }
-        let valid = patterns.filter { (try? RE2Regex($0)) != nil }
         if lowered == "tokenignores" { update { $0.tokenIgnores += valid } } else { update { $0.blockIgnores += valid } }
       } else if sectionOptions.contains(lowered) {
         warnings.append(Warning(path: path, line: number + 1, message: "`\(key)` is not read by outreach; it is ignored"))

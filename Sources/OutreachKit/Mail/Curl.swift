@@ -21,7 +21,7 @@ public final class IMAPSession {
   public let display: String
 
   private let handle: UnsafeMutableRawPointer
-  let mailboxURL: String
+  private let mailboxURL: String
   /// curl writes its error text here; it must outlive every call, so it is
   /// allocated once rather than borrowed from an array.
   private let errorBuffer: UnsafeMutablePointer<CChar>

@@ -79,14 +79,17 @@ struct CheckRun {
     return String(decoding: out, as: UTF8.self).trimmingSpaces
   }
 
+  /// Whether a rule that measures the email (its length, readability,
+  /// metrics) counts `block`: alt text, shown only when images are not, is
+  /// left out unless the rule reads alt text alone.
+  func measures(_ block: ProseBlock) -> Bool {
+    rule.admits(block) && (block.kind != .alt || rule.scopes == [.alt])
+  }
+
   /// The body paragraphs the rule reads, and where the first starts
   /// (readability and metric score the body as a whole).
   func bodyText() -> (texts: [String], offset: Int)? {
-    // The body as read: alt text (shown only when images are not) is left
-    // out, unless the rule reads alt text alone.
-    let blocks = prose.blocks.filter {
-      rule.admits($0) && $0.region == .body && ($0.kind != .alt || rule.scopes == [.alt])
-    }
+    let blocks = prose.blocks.filter { measures($0) && $0.region == .body }
     guard let first = blocks.first else { return nil }
     return (blocks.map { String(decoding: prose.text[$0.range], as: UTF8.self) }, Int(prose.offsets[first.range.lowerBound]))
   }

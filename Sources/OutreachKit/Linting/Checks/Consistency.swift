@@ -6,14 +6,15 @@ enum ConsistencyCheck: Check {
     let patterns = run.linter.documentPatterns[run.index] ?? []
     var matches: [(pattern: Int, start: Int, end: Int)] = []
     var limited = false
+    var defining = false
+    if case .conditional = run.rule.kind { defining = true }
     run.prose.text.withUnsafeBufferPointer { text in
       for block in run.prose.blocks where run.rule.admits(block) {
         for (number, shared) in patterns.enumerated() {
           guard let regex = shared.regex.regex else { continue }
           // A conditional's `second`: every capture group that took part
           // (Vale's FindAllStringSubmatch); otherwise the pattern's group.
-          let defining = number == 1 && shared.group > 0
-          let groups = defining ? Array(1...max(1, regex.groups)).map { -$0 } : [shared.group]
+          let groups = defining && number == 1 ? Array(1...max(1, regex.groups)).map { -$0 } : [shared.group]
           for group in groups {
             let complete = regex.forEachMatch(in: UnsafeBufferPointer(rebasing: text[block.range]), group: group) {
               start, end in

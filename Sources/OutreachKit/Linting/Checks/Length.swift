@@ -4,8 +4,7 @@ enum LengthCheck: Check {
     guard case .length(let unit, let maximum) = run.rule.kind else { return }
     var count = 0
     var crossing: Int? = nil
-    // Alt text is not part of the email's length.
-    for block in run.prose.blocks where run.rule.admits(block) && block.kind != .alt {
+    for block in run.prose.blocks where run.measures(block) {
       if unit == .words {
         forEachWord(run.prose.text, in: block.range) { start, _ in
           count += 1

@@ -53,25 +53,26 @@ enum OccurrenceCheck: Check {
       // first match of a unit that holds too many.
       var units: [[Hit]] = []
       var lastKey: (block: Int, sentence: Int)? = nil
-      // Sentence ends counted forward from the last hit (hits come in
-      // order), not from the block's start for each: linear in the block.
-      var scan = (block: -1, index: 0, sentence: 0)
+      // Each block's sentences cut once (as the matcher cuts them for a
+      // sentence-scoped rule); a hit's sentence found by binary search.
+      var cut: (block: Int, ends: [Int]) = (-1, [])
       for hit in run.hits {
         guard let block = run.prose.blockIndex(at: hit.start) else { continue }
         var sentence = 0
         if run.rule.countPer == .sentence {
-          let range = run.prose.blocks[block].range
-          if scan.block != block || scan.index > hit.start { scan = (block, range.lowerBound, 0) }
-          while scan.index < hit.start {
-            let byte = run.prose.text[scan.index]
-            if byte == 0x2E || byte == 0x21 || byte == 0x3F,
-              scan.index + 1 >= range.upperBound || run.prose.text[scan.index + 1] == 0x20
-            {
-              scan.sentence += 1
+          if cut.block != block {
+            let ends = run.prose.text.withUnsafeBufferPointer {
+              Linter.sentences($0, in: run.prose.blocks[block].range).map(\.upperBound)
             }
-            scan.index += 1
+            cut = (block, ends)
           }
-          sentence = scan.sentence
+          // The sentences that end at or before the hit.
+          var (low, high) = (0, cut.ends.count)
+          while low < high {
+            let middle = (low + high) / 2
+            if cut.ends[middle] <= hit.start { low = middle + 1 } else { high = middle }
+          }
+          sentence = low
         }
         if let last = lastKey, last.block == block, last.sentence == sentence {
           units[units.count - 1].append(hit)
