@@ -65,7 +65,7 @@ public final class DraftDestination {
       destination = "imap"
     }
     handed += 1
-    entries.append(Ledger.Entry(draft, domain: draft.domain, messageID: messageID, today: today, destination: destination))
+    entries.append(Ledger.Entry(draft, messageID: messageID, today: today, destination: destination))
   }
 
   /// Ends the run: the JSON array is printed, and the ledger written.

@@ -134,9 +134,9 @@ extension Ledger.Entry {
   }
 
   /// The entry for a draft handed over on `today`.
-  public init(_ draft: Draft, domain: String?, messageID: String, today: Day, destination: String) {
+  public init(_ draft: Draft, messageID: String, today: Day, destination: String) {
     self.init(
-      messageID: messageID, account: draft.account, domain: domain, stage: draft.stage,
+      messageID: messageID, account: draft.account, domain: draft.domain, stage: draft.stage,
       to: draft.to.map { $0.email.lowercased() }, subject: draft.subject, observations: draft.observations,
       date: today.description, destination: destination)
   }
