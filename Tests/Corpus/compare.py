@@ -2,7 +2,8 @@
 """Reads every message of the public mail corpora (.ci/corpus.sh) twice:
 with `outreach read` and with Python's email package (policy.default,
 get_body preferring plain, the independent reader), and compares the
-decoded subject and the text a recipient reads.
+decoded subject, the text a recipient reads, and the sender and
+recipients mail history reads (against email.utils.getaddresses).
 
 Whitespace is folded before comparing (line breaks, format=flowed joins
 and trailing spaces are layout, not text). An HTML body is compared as the
@@ -18,6 +19,7 @@ Prints one line per unexpected difference, then a summary line
 """
 import email
 import email.policy
+import email.utils
 import html.parser
 import json
 import mailbox
@@ -84,6 +86,27 @@ def python_read(message):
     return subject, content, is_html
 
 
+ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+
+
+def python_people(message):
+    """(sender, recipients) as mail history reads them, by Python's
+    email.utils.getaddresses: the first From, To and Cc, lowered, plain
+    addresses only."""
+
+    def addresses(name):
+        try:
+            values = message.get_all(name) or []
+            value = str(values[0]) if values else ""
+        except Exception:
+            return []
+        found = [address.strip().lower() for _, address in email.utils.getaddresses([value])]
+        return [address for address in found if ADDRESS.fullmatch(address)]
+
+    senders = addresses("from")
+    return (senders[0] if senders else None), addresses("to") + addresses("cc")
+
+
 def python_messages(path):
     if path.endswith(".mbox") or path.endswith(".mbx"):
         box = mailbox.mbox(path, factory=lambda f: email.message_from_binary_file(f, policy=email.policy.default), create=False)
@@ -126,6 +149,10 @@ def main():
             subject, text, is_html = python_read(message)
             if fold(subject) != fold(item.get("subject")):
                 problems.append(f"message {index + 1}: subject {fold(item.get('subject'))!r}, Python {fold(subject)!r}")
+            sender, recipients = python_people(message)
+            if sender != item.get("from") or recipients != item.get("to"):
+                problems.append(
+                    f"message {index + 1}: people {item.get('from')!r} {item.get('to')!r}, Python {sender!r} {recipients!r}")
             if text is None:
                 continue
             want = visible_words(text) if is_html else fold(text)

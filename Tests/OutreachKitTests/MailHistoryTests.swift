@@ -264,6 +264,10 @@ import Testing
     #expect(
       HeaderValues.addresses("José Ñ <jose@x.io>,\r\n 'dee@y.io', Empty:;, <ÉVE@münchen.de>")
         == ["jose@x.io", "dee@y.io", "éve@münchen.de"])
+    // Comments, as older clients and lists write them (cpython's corpus).
+    #expect(
+      HeaderValues.addresses("bbb@ddd.com (John X. Doe), Ann (work (main)) <ann@x.io>, \"(not) a comment\" <c@y.io>")
+        == ["bbb@ddd.com", "ann@x.io", "c@y.io"])
   }
 
   /// The ledger's lines, written by hand, are JSONEncoder's bytes, and read

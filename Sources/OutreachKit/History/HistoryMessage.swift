@@ -57,8 +57,14 @@ enum HeaderValues {
       current.removeAll(keepingCapacity: true)
       angle.removeAll(keepingCapacity: true)
     }
+    // RFC 5322 comments, `bo@x.io (Bo Lind)`, nested or not, are nothing.
+    var comment = 0
     for var byte in value.utf8 {
       if byte == 0x0D || byte == 0x0A { byte = 0x20 }
+      if !inQuotes, byte == 0x28 || comment > 0 {
+        if byte == 0x28 { comment += 1 } else if byte == 0x29 { comment -= 1 }
+        continue
+      }
       switch byte {
       case 0x22 where !inAngle: inQuotes.toggle()
       case 0x3C where !inQuotes:
@@ -133,8 +139,7 @@ extension HistoryMessage {
   /// From a message GMime read with its history fields.
   init(_ parsed: ParsedMessage, order: Int) {
     messageID = parsed.messageID
-    from = HeaderValues.addresses(parsed.fields["from"]).first
-    recipients = HeaderValues.addresses(parsed.fields["to"]) + HeaderValues.addresses(parsed.fields["cc"])
+    (from, recipients) = parsed.people
     subject = parsed.subject ?? ""
     date = HeaderValues.day(parsed.fields["date"])
     answers = HeaderValues.messageIDs(parsed.fields["in-reply-to"]) + HeaderValues.messageIDs(parsed.fields["references"])
@@ -145,5 +150,16 @@ extension HistoryMessage {
       }
     }
     self.order = order
+  }
+}
+
+extension ParsedMessage {
+  /// The sender and the recipients (To, then Cc), lowered, from the fields
+  /// read for history (`fields: true`).
+  var people: (from: String?, recipients: [String]) {
+    (
+      HeaderValues.addresses(fields["from"]).first,
+      HeaderValues.addresses(fields["to"]) + HeaderValues.addresses(fields["cc"])
+    )
   }
 }

@@ -11,11 +11,15 @@ public struct ReadMessage: Encodable, Sendable {
   public var subject: String?
   public var text: String
   public var warnings: [String]
+  /// The sender and the recipients (To, then Cc), as mail history reads
+  /// them (lowered addresses).
+  public var from: String?
+  public var to: [String]
 
   enum CodingKeys: String, CodingKey {
     case path
     case messageID = "message_id"
-    case subject, text, warnings
+    case subject, text, warnings, from, to
   }
 }
 
@@ -31,27 +35,28 @@ extension Linter {
       let text = document.source.bytes
       // The document is "Subject: ...", a blank line, then the body text.
       let body = text.firstRange(of: [0x0A, 0x0A]).map { Array(text[$0.upperBound...]) } ?? []
+      let people = message.people
       out.append(
         ReadMessage(
           path: path, messageID: message.messageID, subject: message.subject, text: String(decoding: body, as: UTF8.self),
-          warnings: message.warnings))
+          warnings: message.warnings, from: people.from, to: people.recipients))
     }
     if EmailKind.of(path: path) == .mbox {
       // Streamed from the file, as `lint` reads an mbox of any size.
       let descriptor = try TextFile.open(path: path)
       defer { close(descriptor) }
-      GMime.forEachMessage(in: .file(descriptor: descriptor, path: path), mbox: true, collect)
+      GMime.forEachMessage(in: .file(descriptor: descriptor, path: path), mbox: true, fields: true, collect)
       return out
     }
     let bytes = try TextFile.read(path: path, validate: false)
     let mbox = EmailKind.of(path: path) == nil && EmailKind.detect(bytes) == .mbox
-    GMime.forEachMessage(in: .memory(bytes), mbox: mbox, collect)
+    GMime.forEachMessage(in: .memory(bytes), mbox: mbox, fields: true, collect)
     if out.isEmpty, !mbox, TextFile.firstInvalidUTF8(bytes) == nil {
       // No header block: all of it is the body, as `lint` reads it.
       out.append(
         ReadMessage(
           path: path, messageID: nil, subject: nil, text: String(decoding: bytes, as: UTF8.self),
-          warnings: ["the message has no header block, so no subject; read it all as the body"]))
+          warnings: ["the message has no header block, so no subject; read it all as the body"], from: nil, to: []))
     }
     return out
   }
