@@ -79,9 +79,32 @@ import Testing
     ("JEAN-LUC PICARD", "jl@acme.io", "Jean-Luc"),
     ("DeShawn McKenzie", "d@acme.io", "DeShawn"),
     ("Ruiz, Jr.", "r@acme.io", "Ruiz"),
+    ("Ruiz,\u{2003}Ana", "r@acme.io", "Ana"),
+    ("\"Ana\" Ruiz", "r@acme.io", "Ana"),
+    ("(Ana) Ruiz", "r@acme.io", "Ana"),
+    ("\u{00A0}José Núñez", "j@acme.io", "José"),
   ])
   func greetsByTheFirstName(name: String, email: String, expected: String) {
     #expect(Names.firstName(name: name, email: email) == expected)
+  }
+
+  @Test(arguments: [
+    ("a  \n\n\n b\n\n", "a\n\n b\n"),
+    ("\n\n  \na\nb \n", "a\nb\n"),
+    ("", "\n"),
+    ("x\r\ny  ", "x\r\ny\n"),
+    ("Hi Ana,\n\n\n\nThanks.\n\n", "Hi Ana,\n\nThanks.\n"),
+  ])
+  func renderedTextIsTidied(text: String, expected: String) {
+    #expect(Drafter.tidy(text) == expected)
+  }
+
+  @Test(arguments: [
+    ("Export Co 12", "Export Co 12"), ("snake_case", "snake_case"), ("_lead", "\\_lead"), ("acme.io", "acme\\.io"),
+    ("a [b] {c}", "a (b) (c)"), ("Zoë & co", "Zoë \\& co"), ("$pageview", "$pageview"),
+  ])
+  func accountTextIsEscapedForMarkdown(text: String, expected: String) {
+    #expect(Escaping.markdown(text) == expected)
   }
 
   @Test func aCRMExportNameIsGreetedByTheFirstName() throws {

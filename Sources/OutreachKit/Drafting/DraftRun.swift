@@ -80,14 +80,15 @@ public struct DraftRun: Sendable {
       result.errors += errors
       inputs += files.map(AccountInput.file)
     }
+    // Chunks of accounts are read and drafted on every core while the
+    // chunk before is delivered on this thread (named, written, emitted in
+    // order), so no core waits for the writing.
     let chunkSize = 64
-    var start = 0
-    while start < inputs.count {
-      let chunk = Array(inputs[start..<min(start + chunkSize, inputs.count)])
-      start += chunkSize
+    typealias Outcome = (Swift.Result<Value, OutreachError>, [Warning])
+    @Sendable func draft(_ chunk: [AccountInput]) -> ResultBox<Outcome> {
       // Each account's warnings are kept whether or not it then fails (a
       // skipped user, then nobody left to write to).
-      let box = ResultBox<(Swift.Result<Value, OutreachError>, [Warning])>(count: chunk.count)
+      let box = ResultBox<Outcome>(count: chunk.count)
       DispatchQueue.concurrentPerform(iterations: chunk.count) { index in
         var warnings: [Warning] = []
         let label: String
@@ -109,6 +110,9 @@ public struct DraftRun: Sendable {
           box.set(index, (.failure(.unreadable(path: label, reason: "\(error)")), warnings))
         }
       }
+      return box
+    }
+    func deliver(_ box: ResultBox<Outcome>) {
       for (outcome, warnings) in box.values {
         result.warnings += warnings
         switch outcome {
@@ -120,6 +124,20 @@ public struct DraftRun: Sendable {
         }
       }
     }
+    let chunks = stride(from: 0, to: inputs.count, by: chunkSize).map {
+      Array(inputs[$0..<min($0 + chunkSize, inputs.count)])
+    }
+    guard !chunks.isEmpty else { return }
+    var ready = draft(chunks[0])
+    for next in chunks.dropFirst() {
+      let drafting = DispatchGroup()
+      let box = PendingBox<Outcome>()
+      DispatchQueue.global().async(group: drafting) { box.value = draft(next) }
+      deliver(ready)
+      drafting.wait()
+      ready = box.value!
+    }
+    deliver(ready)
   }
 
   public func run(_ paths: [String], options: Options, emit: (Draft) -> Void) -> Result {

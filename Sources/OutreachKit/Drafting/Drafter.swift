@@ -42,6 +42,7 @@ public struct Drafter: Sendable {
   /// When set, every draft is linted, and a draft with findings is drafted
   /// again without its optional parts (see `optionalParts`) until it is clean.
   public let linter: Linter?
+  let reasonTexts = RenderedTexts()
 
   public init(templates: TemplateSet, configuration: Configuration, today: Day, linter: Linter? = nil) {
     self.templates = templates
@@ -144,11 +145,17 @@ public struct Drafter: Sendable {
     let spike = observations.first { $0.id == "event-spike" }?.facts["event"]
     return try picked.map { recipient in
       var recipient = recipient
-      if let template = templates.reasons[recipient.reasonKey] ?? templates.reasons["fill"] {
-        var facts: [String: Any] = ["role": recipient.role.rawValue, "title": recipient.title.map { $0 as Any } ?? false]
-        if let days = recipient.daysSinceActive { facts["days_since_active"] = "\(days)" }
-        facts["event"] = spike ?? false
-        recipient.reason = template.render(facts, library: templates.library)
+      let key = templates.reasons[recipient.reasonKey] == nil ? "fill" : recipient.reasonKey
+      if let template = templates.reasons[key] {
+        let days = recipient.daysSinceActive.map { "\($0)" }
+        // A reason depends on these facts alone: rendered once a run.
+        let memo = [key, recipient.role.rawValue, recipient.title ?? "\u{1}", days ?? "\u{1}", spike ?? "\u{1}"]
+        recipient.reason = reasonTexts.text(memo.joined(separator: "\u{0}")) {
+          var facts: [String: Any] = ["role": recipient.role.rawValue, "title": recipient.title.map { $0 as Any } ?? false]
+          if let days { facts["days_since_active"] = days }
+          facts["event"] = spike ?? false
+          return template.render(facts, library: templates.library)
+        }
       }
       return recipient
     }
@@ -424,15 +431,41 @@ public struct Drafter: Sendable {
 
   /// One blank line between paragraphs, no trailing spaces, one final newline.
   static func tidy(_ text: String) -> String {
-    var lines: [String] = []
-    for line in text.components(separatedBy: "\n") {
+    var out = ""
+    out.reserveCapacity(text.utf8.count + 1)
+    var blankBefore = false
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
       var trimmed = line
-      while trimmed.hasSuffix(" ") { trimmed.removeLast() }
-      if trimmed.isEmpty, lines.last?.isEmpty ?? true { continue }
-      lines.append(trimmed)
+      while trimmed.utf8.last == UInt8(ascii: " ") { trimmed.removeLast() }
+      if trimmed.isEmpty {
+        blankBefore = !out.isEmpty
+        continue
+      }
+      if !out.isEmpty { out += blankBefore ? "\n\n" : "\n" }
+      out += trimmed
+      blankBefore = false
     }
-    while lines.last?.isEmpty == true { lines.removeLast() }
-    return lines.joined(separator: "\n") + "\n"
+    return out + "\n"
+  }
+}
+
+/// Texts rendered from a template by a key that names everything the text
+/// depends on, shared by the threads of a run.
+final class RenderedTexts: @unchecked Sendable {
+  private var texts: [String: String] = [:]
+  private let lock = NSLock()
+
+  func text(_ key: String, render: () -> String) -> String {
+    lock.lock()
+    let known = texts[key]
+    lock.unlock()
+    if let known { return known }
+    let text = render()
+    lock.lock()
+    // Bounded: a run with more distinct reasons than this renders the rest.
+    if texts.count < 4096 { texts[key] = text }
+    lock.unlock()
+    return text
   }
 }
 

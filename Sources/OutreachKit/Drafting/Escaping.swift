@@ -51,6 +51,8 @@ public enum Escaping {
   /// and the dots and colons that make an address clickable.
   public static func markdown(_ text: String) -> String {
     let clean = defang(softened(sanitize(bracketsAsParentheses(text))))
+    // Most values are ASCII with nothing to escape: kept as they are.
+    if clean.utf8.allSatisfy({ $0 < 0x80 && !markdownSpecials[Int($0)] }) { return clean }
     var out = ""
     let scalars = Array(clean.unicodeScalars)
     for (index, scalar) in scalars.enumerated() {
@@ -77,6 +79,9 @@ public enum Escaping {
     return out
   }
 
+  /// The ASCII bytes `markdown` may escape.
+  static let markdownSpecials: [Bool] = (0..<128).map { "\\`*[]<>{}|~&#!@_.:".utf8.contains(UInt8($0)) }
+
   /// Breaks what a mail client or GitHub-flavoured Markdown would turn into
   /// a link: `scheme://`, `www.`, `mailto:` and bare email addresses.
   /// (A bare domain like Monday.com is left alone: it is how companies are named.)
@@ -96,7 +101,7 @@ public enum Escaping {
   /// `[BUG]` in a ticket title would read as an unfilled placeholder, and
   /// braces as template syntax: data shows them as parentheses.
   static func bracketsAsParentheses(_ text: String) -> String {
-    guard text.contains(where: { "[]{}".contains($0) }) else { return text }
+    guard text.utf8.contains(where: { $0 == 0x5B || $0 == 0x5D || $0 == 0x7B || $0 == 0x7D }) else { return text }
     return String(
       text.map { character -> Character in
         switch character {

@@ -6,17 +6,17 @@ enum Names {
   /// Ana; with no name, `yuki.nakamura@` is Yuki and `dev@` is nobody.
   /// Returns "" when there is no name to greet by.
   static func firstName(name: String, email: String) -> String {
-    let clean = Escaping.sanitize(name).trimmingCharacters(in: .whitespaces)
+    let clean = Escaping.sanitize(name).trimmingScalars(where: \.isHorizontalSpace)
     var given = clean
     // "Last, First [Middle]": the part after the comma holds the first name.
     let commaParts = clean.split(separator: ",", omittingEmptySubsequences: true).map {
-      $0.trimmingCharacters(in: .whitespaces)
+      $0.trimmingScalars(where: \.isHorizontalSpace)
     }
     if commaParts.count == 2, !commaParts[1].isEmpty, !suffixes.contains(commaParts[1].lowercased()) {
       given = commaParts[1]
     }
     var first = given.split(separator: " ").first.map(String.init) ?? ""
-    first = first.trimmingCharacters(in: CharacterSet(charactersIn: ",;:.\"'()<>[]"))
+    first = first.trimmingScalars { ",;:.\"'()<>[]".unicodeScalars.contains($0) }
     if first.contains(where: \.isLetter) { return cased(first) }
     return fromAddress(email)
   }

@@ -106,3 +106,8 @@ final class ResultBox<Value: Sendable>: @unchecked Sendable {
   }
   var values: [Value] { storage.map { $0! } }
 }
+
+/// A value one thread sets and another reads after waiting on a group.
+final class PendingBox<Value: Sendable>: @unchecked Sendable {
+  var value: ResultBox<Value>?
+}

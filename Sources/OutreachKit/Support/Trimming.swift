@@ -1,0 +1,28 @@
+extension StringProtocol {
+  /// The text without the leading and trailing scalars `drop` accepts:
+  /// `trimmingCharacters(in:)` without building a `CharacterSet`, which on
+  /// Linux costs more than the trimming.
+  func trimmingScalars(where drop: (Unicode.Scalar) -> Bool) -> String {
+    let scalars = unicodeScalars
+    var start = scalars.startIndex
+    var end = scalars.endIndex
+    while start < end, drop(scalars[start]) { scalars.formIndex(after: &start) }
+    while end > start {
+      let before = scalars.index(before: end)
+      guard drop(scalars[before]) else { break }
+      end = before
+    }
+    if start == scalars.startIndex, end == scalars.endIndex, let whole = self as? String { return whole }
+    var kept = String.UnicodeScalarView()
+    kept.append(contentsOf: scalars[start..<end])
+    return String(kept)
+  }
+}
+
+extension Unicode.Scalar {
+  /// `CharacterSet.whitespaces`: a tab, or a space separator (Zs).
+  var isHorizontalSpace: Bool {
+    if value < 0x80 { return self == " " || self == "\t" }
+    return properties.generalCategory == .spaceSeparator
+  }
+}
