@@ -601,6 +601,24 @@ import Testing
     #expect(found == ["4:14", "7:6"], "\(found)")
   }
 
+  /// A `substitution` with `scope: raw` matches the file as written: a code
+  /// span keeps its backticks in the match, `$1` and the message.
+  @Test func rawScopeSubstitutionQuotesCodeAsWritten() throws {
+    let style = try makeStyle(
+      "Team",
+      [
+        "Dir.yml":
+          "extends: substitution\nmessage: \"Use '%s' instead of '%s'.\"\nscope: raw\ncapitalize: true\nignorecase: true\naction:\n  name: replace\nswap:\n  \"change in(?: )?to the (.*) directory\": change to the $1 directory\n"
+      ])
+    let text = "Hi Ana,\n\nChange into the `/etc` directory.\n\n```\nchange into the /tmp directory\n```\n"
+    let found = try lint([style], text).findings.map { "\($0.line):\($0.column):\($0.message)" }
+    #expect(
+      found == [
+        "3:1:Use 'Change to the `/etc` directory' instead of 'Change into the `/etc` directory'.",
+        "6:1:Use 'change to the /tmp directory' instead of 'change into the /tmp directory'.",
+      ], "\(found)")
+  }
+
   /// Section names as Vale's `internal/glob` reads them.
   @Test func sectionGlobsMatchAsVales() {
     let cases: [(String, String, Bool)] = [

@@ -166,6 +166,13 @@ public struct Linter: Sendable {
         let pattern = Matching.valeRegex(
           tokens: tokens, raw: rule.raw, ignorecase: rule.ignorecase, nonword: rule.nonword, append: rule.append)
         documentPatterns[index] = [SharedRegex(regex: RE2Regex.Lazy(pattern))]
+      case .substitution(let swap) where rule.rawScope:
+        documentPatterns[index] = swap.map {
+          SharedRegex(
+            regex: RE2Regex.Lazy(
+              Matching.valeRegex(
+                tokens: [$0.pattern], raw: [], ignorecase: rule.ignorecase, nonword: rule.nonword, append: false)))
+        }
       case .occurrence(let token, _, _) where rule.rawScope:
         let pattern = Matching.valeRegex(
           tokens: [token], raw: [], ignorecase: rule.ignorecase, nonword: true, append: false)

@@ -425,7 +425,7 @@ public enum RuleLoader {
     if root["vocab"] != nil { rule.vocab = try bool("vocab") }
     if case .substitution = kind { rule.capitalize = try bool("capitalize") }
     switch kind {
-    case .existence: rule.rawScope = rawScope
+    case .existence, .substitution: rule.rawScope = rawScope
     case .occurrence:
       rule.rawScope = rawScope
       // Vale's occurrence pattern is `(?:token)`, no word boundaries.

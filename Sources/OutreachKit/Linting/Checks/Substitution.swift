@@ -3,36 +3,75 @@
 enum SubstitutionCheck: Check {
   static func check(_ run: inout CheckRun) {
     guard case .substitution(let swap) = run.rule.kind else { return }
-    for hit in run.hits {
-      let text = run.matchText(hit.start, hit.end)
-      var expected = swap[hit.payload].replacement
-      // As Vale's `subMsg`: `$1` in the replacement is the match's group 1.
-      if expected.contains("$") {
-        expected = ValeText.expandGroups(
-          expected, pattern: swap[hit.payload].pattern, observed: text, ignorecase: run.rule.ignorecase)
-      }
-      if run.rule.capitalize, text == ValeText.capitalizedFirst(text) { expected = ValeText.capitalizedFirst(expected) }
-      // Nothing to say when the text already is the replacement.
-      let pattern = run.linter.replacementPatterns[run.index]?[hit.payload] ?? nil
-      if ValeText.matchToken(expected: expected, observed: text, pattern: pattern) { continue }
-      var message = run.rule.message
-      // One replacement is a safe fix; alternatives are the writer's call.
-      // Another action (`suggest`, `edit`) means the swap is advice.
-      if let fix = run.actionFix {
-        run.fixes[run.findings.count] = fix
-      } else if run.rule.actionName == nil || run.rule.actionName == "replace",
-        !expected.contains(where: { "|\\^$*+?()[]{}".contains($0) })
-      {
-        run.fixes[run.findings.count] = expected
-      }
-      if run.rule.actionName == "replace", run.rule.actionParams.isEmpty {
-        // As Vale: `a|b` offers each, "'a' or 'b'", quoted once.
-        var offered = expected.split(separator: "|").map(String.init)
-        if run.rule.capitalize, text == ValeText.capitalizedFirst(text) { offered = offered.map(ValeText.capitalizedFirst) }
-        expected = ValeText.sentence(offered, joiner: "or")
-        message = ValeText.unquoteFirst(message)
-      }
-      run.add(Int(run.prose.offsets[hit.start]), formatMessage(message, [expected, text]), text)
+    if run.rule.rawScope {
+      checkRaw(&run, swap: swap)
+      return
     }
+    for hit in run.hits {
+      report(&run, swap: swap, entry: hit.payload, text: run.matchText(hit.start, hit.end), at: Int(run.prose.offsets[hit.start]))
+    }
+  }
+
+  /// `scope: raw`: the swaps match the file as written (code spans with
+  /// their backticks, link targets), leftmost first as Vale's one
+  /// alternation of them does; a match inside an earlier one is not reported.
+  static func checkRaw(_ run: inout CheckRun, swap: [(pattern: String, replacement: String)]) {
+    guard let patterns = run.linter.documentPatterns[run.index] else { return }
+    var matches: [(start: Int, end: Int, entry: Int)] = []
+    var complete = true
+    run.document.source.bytes.withUnsafeBufferPointer { bytes in
+      for (entry, pattern) in patterns.enumerated() {
+        let done = pattern.regex.regex?.forEachMatch(in: bytes) { start, end in
+          if end > start { matches.append((start, end, entry)) }
+        }
+        if done == false { complete = false }
+      }
+    }
+    if !complete { run.limited = true }
+    matches.sort { ($0.start, $0.entry) < ($1.start, $1.entry) }
+    var reachedEnd = 0
+    let source = run.document.source.bytes
+    for match in matches where match.start >= reachedEnd {
+      reachedEnd = match.end
+      // A line break in the match reads as a space, as in Vale's message.
+      let text = String(
+        decoding: source[match.start..<match.end].filter { $0 != 0x0D }.map { $0 == 0x0A ? 0x20 : $0 }, as: UTF8.self
+      ).trimmingSpaces
+      guard !text.isEmpty else { continue }
+      report(&run, swap: swap, entry: match.entry, text: text, at: match.start)
+    }
+  }
+
+  static func report(
+    _ run: inout CheckRun, swap: [(pattern: String, replacement: String)], entry: Int, text: String, at offset: Int
+  ) {
+    var expected = swap[entry].replacement
+    // As Vale's `subMsg`: `$1` in the replacement is the match's group 1.
+    if expected.contains("$") {
+      expected = ValeText.expandGroups(
+        expected, pattern: swap[entry].pattern, observed: text, ignorecase: run.rule.ignorecase)
+    }
+    if run.rule.capitalize, text == ValeText.capitalizedFirst(text) { expected = ValeText.capitalizedFirst(expected) }
+    // Nothing to say when the text already is the replacement.
+    let pattern = run.linter.replacementPatterns[run.index]?[entry] ?? nil
+    if ValeText.matchToken(expected: expected, observed: text, pattern: pattern) { return }
+    var message = run.rule.message
+    // One replacement is a safe fix; alternatives are the writer's call.
+    // Another action (`suggest`, `edit`) means the swap is advice.
+    if let fix = run.actionFix {
+      run.fixes[run.findings.count] = fix
+    } else if run.rule.actionName == nil || run.rule.actionName == "replace",
+      !expected.contains(where: { "|\\^$*+?()[]{}".contains($0) })
+    {
+      run.fixes[run.findings.count] = expected
+    }
+    if run.rule.actionName == "replace", run.rule.actionParams.isEmpty {
+      // As Vale: `a|b` offers each, "'a' or 'b'", quoted once.
+      var offered = expected.split(separator: "|").map(String.init)
+      if run.rule.capitalize, text == ValeText.capitalizedFirst(text) { offered = offered.map(ValeText.capitalizedFirst) }
+      expected = ValeText.sentence(offered, joiner: "or")
+      message = ValeText.unquoteFirst(message)
+    }
+    run.add(offset, formatMessage(message, [expected, text]), text)
   }
 }
