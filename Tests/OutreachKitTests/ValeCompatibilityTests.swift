@@ -619,6 +619,28 @@ import Testing
       ], "\(found)")
   }
 
+  /// A code span reads as Vale's `*` mask: a word in a heading's case, and
+  /// a character each for a length token.
+  @Test func codeSpansReadAsValesMask() throws {
+    let style = try makeStyle(
+      "Team",
+      [
+        "Sentence.yml":
+          "extends: capitalization\nmessage: \"'%s' should be sentence-cased\"\nscope: heading\nmatch: $sentence\n",
+        "Chars.yml": "extends: occurrence\nmessage: \"Too long (%s).\"\nscope: heading\nmax: 20\ntoken: .\n",
+      ])
+    let text = "# `this` is fine\n\n# this is not\n\n# `a long code span` and more\n\nBody.\n"
+    let found = try lint([style], text).findings.map { "\($0.rule):\($0.line):\($0.column):\($0.message)" }
+    #expect(
+      found == [
+        "Team.Sentence:3:3:'this is not' should be sentence-cased",
+        "Team.Chars:5:22:Too long (25).",
+      ], "\(found)")
+    #expect(Prose.codeSpanWidth(Array("`` a`b ``".utf8), at: 0) == 3)
+    #expect(Prose.codeSpanWidth(Array("`x\ny`".utf8), at: 0) == 3)
+    #expect(Prose.codeSpanWidth(Array("`open".utf8), at: 0) == nil)
+  }
+
   /// Section names as Vale's `internal/glob` reads them.
   @Test func sectionGlobsMatchAsVales() {
     let cases: [(String, String, Bool)] = [

@@ -55,6 +55,42 @@ public struct Prose: Sendable {
 }
 
 /// Appends aligned bytes to a `Prose`, folding whitespace and apostrophes.
+extension Prose {
+  /// The characters of the code span that opens at `offset` in `source`
+  /// (its backticks excluded, as CommonMark reads it: line ends as spaces,
+  /// one space each side dropped when both are there), or nil when no code
+  /// span opens there. Vale masks a code span with a `*` for each.
+  static func codeSpanWidth(_ source: [UInt8], at offset: Int) -> Int? {
+    guard offset >= 0, offset < source.count, source[offset] == 0x60 else { return nil }
+    var index = offset
+    var run = 0
+    while index < source.count, source[index] == 0x60 {
+      run += 1
+      index += 1
+    }
+    let start = index
+    while index < source.count {
+      guard source[index] == 0x60 else {
+        index += 1
+        continue
+      }
+      let closing = index
+      var count = 0
+      while index < source.count, source[index] == 0x60 {
+        count += 1
+        index += 1
+      }
+      guard count == run else { continue }
+      var content = Array(source[start..<closing]).filter { $0 != 0x0D }.map { $0 == 0x0A ? 0x20 : $0 }
+      if content.count >= 2, content.first == 0x20, content.last == 0x20, content.contains(where: { $0 != 0x20 }) {
+        content = Array(content.dropFirst().dropLast())
+      }
+      return String(decoding: content, as: UTF8.self).unicodeScalars.count
+    }
+    return nil
+  }
+}
+
 struct ProseWriter {
   var prose = Prose()
   /// Vale's `IgnoredScopes` beyond code (`strong`, `b`, `em`, `i`, `a`) and

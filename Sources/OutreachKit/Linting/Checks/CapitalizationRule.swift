@@ -9,7 +9,7 @@ enum CapitalizationRuleCheck: Check {
     }
     for block in run.prose.blocks where run.rule.admits(block) && block.region != .subject {
       units.append(
-        (Int(run.prose.offsets[block.range.lowerBound]), run.matchText(block.range.lowerBound, block.range.upperBound)))
+        (Int(run.prose.offsets[block.range.lowerBound]), run.valeText(block.range.lowerBound, block.range.upperBound)))
     }
     guard let check = run.linter.capitalizationChecks[run.index] else { return }
     for unit in units where !unit.text.isEmpty {

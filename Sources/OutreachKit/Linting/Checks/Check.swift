@@ -53,6 +53,23 @@ struct CheckRun {
     findings.append(CheckFinding(offset: offset, message: message, match: match))
   }
 
+  /// The text as Vale reads it: as `matchText`, with each code span a `*`
+  /// for each of its characters (where outreach's prose has one opaque
+  /// character).
+  func valeText(_ start: Int, _ end: Int) -> String {
+    guard prose.text[start..<end].contains(Prose.opaque) else { return matchText(start, end) }
+    var out: [UInt8] = []
+    for index in start..<end {
+      let byte = prose.text[index]
+      if byte == Prose.opaque, let width = Prose.codeSpanWidth(document.source.bytes, at: Int(prose.offsets[index])) {
+        out += repeatElement(UInt8(ascii: "*"), count: width)
+      } else {
+        out.append(byte)
+      }
+    }
+    return String(decoding: out, as: UTF8.self).trimmingSpaces
+  }
+
   func matchText(_ start: Int, _ end: Int) -> String {
     String(decoding: prose.text[start..<end], as: UTF8.self).trimmingSpaces
   }

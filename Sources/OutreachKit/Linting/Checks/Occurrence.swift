@@ -33,18 +33,34 @@ enum OccurrenceCheck: Check {
       for hit in run.hits {
         if let block = run.prose.blockIndex(at: hit.start) { byBlock[block, default: []].append(hit) }
       }
+      // Vale reads a code span as a `*` for each of its characters: where
+      // the token matches one `*`, a code span counts that many times.
+      // (Asked only when a code span is a match.)
+      var perStar: Bool? = nil
+      let rule = run.rule
+      func weight(_ hit: Hit) -> Int {
+        guard hit.end == hit.start + 1, run.prose.text[hit.start] == Prose.opaque,
+          let width = Prose.codeSpanWidth(run.document.source.bytes, at: Int(run.prose.offsets[hit.start]))
+        else { return 1 }
+        if perStar == nil, case .occurrence(let token, _, _) = rule.kind {
+          let pattern = Matching.valeRegex(tokens: [token], raw: [], ignorecase: rule.ignorecase, nonword: true, append: false)
+          perStar = (try? RE2Regex("^(?:" + pattern + ")$"))?.isFound(in: "*") ?? false
+        }
+        return perStar == true ? width : 1
+      }
       for (blockIndex, block) in run.prose.blocks.enumerated() where run.rule.admits(block) {
         let hits = byBlock[blockIndex] ?? []
-        let tooMany = maximum.map { hits.count > $0 } ?? false
-        let tooFew = minimum.map { hits.count < $0 } ?? false
+        let count = hits.reduce(0) { $0 + weight($1) }
+        let tooMany = maximum.map { count > $0 } ?? false
+        let tooFew = minimum.map { count < $0 } ?? false
         guard tooMany || tooFew else { continue }
         let first = hits.first { hit in
           !run.prose.text[hit.start..<hit.end].contains(Prose.opaque) && !run.matchText(hit.start, hit.end).isEmpty
         }
         let offset = Int(run.prose.offsets[first?.start ?? block.range.lowerBound])
         let text = first.map { run.matchText($0.start, $0.end) } ?? ""
-        let counts = ["count": hits.count, "max": maximum ?? 0, "min": minimum ?? 0]
-        run.add(offset, fillCounts(formatMessage(run.rule.message, [String(hits.count)]), counts), text)
+        let counts = ["count": count, "max": maximum ?? 0, "min": minimum ?? 0]
+        run.add(offset, fillCounts(formatMessage(run.rule.message, [String(count)]), counts), text)
       }
       return
     }
