@@ -641,6 +641,35 @@ import Testing
     #expect(Prose.codeSpanWidth(Array("`open".utf8), at: 0) == nil)
   }
 
+  /// A word-run token (`\b(\w+)\b`, every style's sentence-length rule) is
+  /// matched by a byte scan: the same matches as RE2 gives the equivalent
+  /// pattern it runs itself, on text with non-ASCII letters, apostrophes,
+  /// digits and underscores.
+  @Test func wordRunTokensMatchAsRE2Does() throws {
+    func matches(_ regex: RE2Regex, _ text: String, group: Int) -> [Range<Int>] {
+      var found: [Range<Int>] = []
+      var copy = text
+      copy.withUTF8 { buffer in _ = regex.forEachMatch(in: buffer, group: group) { found.append($0..<$1) } }
+      return found
+    }
+    let alphabet = ["a", "Z", "_", "9", " ", "-", "é", "ß", "\u{2019}", "'", "\n", ".", "日", "\u{301}"]
+    var generator = SystemRandomNumberGenerator()
+    let pairs: [(String, String, Int)] = [
+      (#"(?m)(?:\b(\w+)\b)"#, #"(?m)(?:\b([\w]+)\b)"#, 1), (#"(?i)(?m)\w+"#, #"(?i)(?m)[\w]+"#, 0),
+      (#"\b\w+\b"#, #"\b[\w]+\b"#, 0),
+    ]
+    for (fast, slow, group) in pairs {
+      let scanned = try RE2Regex(fast, captures: group > 0)
+      let searched = try RE2Regex(slow, captures: group > 0)
+      #expect(RE2Regex.wordRunGroups(fast) != nil && RE2Regex.wordRunGroups(slow) == nil)
+      for _ in 0..<300 {
+        let text = (0..<Int.random(in: 0...40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+          .joined()
+        #expect(matches(scanned, text, group: group) == matches(searched, text, group: group), "\(fast) on \(text)")
+      }
+    }
+  }
+
   /// Section names as Vale's `internal/glob` reads them.
   @Test func sectionGlobsMatchAsVales() {
     let cases: [(String, String, Bool)] = [

@@ -329,60 +329,67 @@ public struct Linter: Sendable {
     active.formUnion(structuralRules)
 
     var findings: [Finding] = []
-    for index in active.sorted() {
-      let rule = rules[index]
-      // Vale's `action`: `replace` with one param, or `remove`.
-      let actionFix: String? =
-        rule.actionName == "remove"
-        ? "" : rule.actionName == "replace" && rule.actionParams.count == 1 ? rule.actionParams[0] : nil
-      func matchText(_ start: Int, _ end: Int) -> String {
-        String(decoding: prose.text[start..<end], as: UTF8.self).trimmingSpaces
-      }
-      // Scope: the hits in blocks the rule admits.
-      var ruleHits: [Hit] = []
-      if let range = runs[index] {
-        ruleHits.reserveCapacity(range.count)
-        for entry in flat[range] where prose.block(at: entry.hit.start).map({ rule.admits($0) }) ?? false {
-          ruleHits.append(entry.hit)
+    // The checks borrow the linter and the document (see `CheckRun`).
+    withUnsafePointer(to: self) { linterPointer in
+      withUnsafePointer(to: document) { documentPointer in
+        rules.withUnsafeBufferPointer { rules in
+          for index in active.sorted() {
+            // Vale's `action`: `replace` with one param, or `remove`.
+            let actionFix: String? =
+              rules[index].actionName == "remove"
+              ? ""
+              : rules[index].actionName == "replace" && rules[index].actionParams.count == 1 ? rules[index].actionParams[0] : nil
+            func matchText(_ start: Int, _ end: Int) -> String {
+              String(decoding: prose.text[start..<end], as: UTF8.self).trimmingSpaces
+            }
+            // Scope: the hits in blocks the rule admits.
+            var ruleHits: [Hit] = []
+            if let range = runs[index] {
+              ruleHits.reserveCapacity(range.count)
+              for entry in flat[range] where prose.block(at: entry.hit.start).map({ rules[index].admits($0) }) ?? false {
+                ruleHits.append(entry.hit)
+              }
+            }
+            if !rules[index].exceptions.isEmpty {
+              // Vale's exceptions are regular expressions; a match holding one
+              // of them as a word is not a finding.
+              let exceptions = exceptionPatterns[index]?.regex.regex
+              ruleHits.removeAll { ValeText.isExempt(exceptions, matchText($0.start, $0.end)) }
+            }
+            ruleHits.sort { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end }
+            // Keep the longest of overlapping matches.
+            var kept: [Hit] = []
+            kept.reserveCapacity(ruleHits.count)
+            for hit in ruleHits where kept.last.map({ hit.start >= $0.end }) ?? true { kept.append(hit) }
+
+            // Check: the rule's kind decides.
+            var run = CheckRun(
+              linter: linterPointer, document: documentPointer, index: index, hits: kept, actionFix: actionFix)
+            rules[index].kind.check.check(&run)
+            if run.limited { limited.insert(index) }
+            let ruleFindings = run.findings
+            let fixes = run.fixes
+            if ruleFindings.isEmpty { continue }
+
+            // In offset order, so that the cursors count each line once.
+            let order = ruleFindings.indices.sorted { ruleFindings[$0].offset < ruleFindings[$1].offset }
+            for number in order {
+              let item = ruleFindings[number]
+              let position = cursor.position(of: item.offset)
+              if document.isDisabled(rule: rules[index].id, line: position.line - 1) { continue }
+              let location =
+                document.locator.map { $0.locate(item.offset, position: position, cursor: windowCursor!) }
+                ?? Location(line: position.line, column: position.column)
+              var finding = Finding(
+                path: document.source.path, line: location.line, column: location.column, rule: rules[index].id,
+                severity: rules[index].level, message: item.message, match: item.match, link: rules[index].link)
+              finding.decodedLine = location.decodedLine
+              finding.decodedColumn = location.decodedColumn
+              finding.replacement = fixes[number]
+              findings.append(finding)
+            }
+          }
         }
-      }
-      if !rule.exceptions.isEmpty {
-        // Vale's exceptions are regular expressions; a match holding one
-        // of them as a word is not a finding.
-        let exceptions = exceptionPatterns[index]?.regex.regex
-        ruleHits.removeAll { ValeText.isExempt(exceptions, matchText($0.start, $0.end)) }
-      }
-      ruleHits.sort { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end }
-      // Keep the longest of overlapping matches.
-      var kept: [Hit] = []
-      kept.reserveCapacity(ruleHits.count)
-      for hit in ruleHits where kept.last.map({ hit.start >= $0.end }) ?? true { kept.append(hit) }
-
-      // Check: the rule's kind decides.
-      var run = CheckRun(
-        linter: self, document: document, prose: prose, rule: rule, index: index, hits: kept, actionFix: actionFix)
-      rule.kind.check.check(&run)
-      if run.limited { limited.insert(index) }
-      let ruleFindings = run.findings
-      let fixes = run.fixes
-      if ruleFindings.isEmpty { continue }
-
-      // In offset order, so that the cursors count each line once.
-      let order = ruleFindings.indices.sorted { ruleFindings[$0].offset < ruleFindings[$1].offset }
-      for number in order {
-        let item = ruleFindings[number]
-        let position = cursor.position(of: item.offset)
-        if document.isDisabled(rule: rule.id, line: position.line - 1) { continue }
-        let location =
-          document.locator.map { $0.locate(item.offset, position: position, cursor: windowCursor!) }
-          ?? Location(line: position.line, column: position.column)
-        var finding = Finding(
-          path: document.source.path, line: location.line, column: location.column, rule: rule.id,
-          severity: rule.level, message: item.message, match: item.match, link: rule.link)
-        finding.decodedLine = location.decodedLine
-        finding.decodedColumn = location.decodedColumn
-        finding.replacement = fixes[number]
-        findings.append(finding)
       }
     }
     findings.sort { ($0.line, $0.column, $0.rule) < ($1.line, $1.column, $1.rule) }

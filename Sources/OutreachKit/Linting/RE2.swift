@@ -40,9 +40,33 @@ final class RE2Regex: @unchecked Sendable {
     }
     handle = compiled
     self.pattern = pattern
+    wordRunGroups = Self.wordRunGroups(pattern)
   }
 
   deinit { outreach_re2_free(handle) }
+
+  /// For a pattern that is a run of word characters (`\b(\w+)\b`, the token
+  /// of every style's sentence-length rule, `\w+`, ...): its capture groups
+  /// (0 or 1). Such a pattern is matched by a byte scan with RE2's own
+  /// meaning of `\w` and `\b` (ASCII `[0-9A-Za-z_]`), not by a call into
+  /// RE2 for each word. Nil for any other pattern.
+  private let wordRunGroups: Int?
+
+  static func wordRunGroups(_ pattern: String) -> Int? {
+    var inner = Substring(pattern)
+    while let flag = ["(?i)", "(?m)", "(?s)"].first(where: { inner.hasPrefix($0) }) { inner = inner.dropFirst(flag.count) }
+    if inner.hasPrefix("(?:"), inner.hasSuffix(")") { inner = inner.dropFirst(3).dropLast() }
+    switch inner {
+    case #"\w+"#, #"\b\w+\b"#, #"\b(?:\w+)\b"#: return 0
+    case #"(\w+)"#, #"\b(\w+)\b"#: return 1
+    default: return nil
+    }
+  }
+
+  /// RE2's `\w`: ASCII letters, digits and `_`.
+  private static let wordByte: [Bool] = (0..<256).map { byte in
+    (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x5F
+  }
 
   /// Every non-overlapping match in `text` (UTF-8 bytes), as byte ranges:
   /// the span of capture `group` when above 0 and it took part, else the
@@ -52,6 +76,20 @@ final class RE2Regex: @unchecked Sendable {
   @discardableResult
   func forEachMatch(in text: UnsafeBufferPointer<UInt8>, group: Int = 0, _ body: (Int, Int) -> Void) -> Bool {
     guard let base = text.baseAddress else { return true }
+    if let groups = wordRunGroups, group <= groups {
+      // Each maximal run of word bytes, as RE2 finds `\b(\w+)\b`.
+      var index = 0
+      while index < text.count {
+        guard Self.wordByte[Int(text[index])] else {
+          index += 1
+          continue
+        }
+        let runStart = index
+        while index < text.count, Self.wordByte[Int(text[index])] { index += 1 }
+        body(runStart, index)
+      }
+      return true
+    }
     var start = 0
     var whole = [Int](repeating: 0, count: 2)
     var part = [Int](repeating: 0, count: 2)

@@ -30,11 +30,17 @@ extension Rule.Kind {
 /// One rule's check in one email: what it reads, and the findings it gives
 /// (offsets in the prose, or in the file for `scope: raw`).
 struct CheckRun {
+  /// The linter and the document are borrowed, not copied: a check runs a
+  /// rule on a document many times a file (`Linter.lintDocument` holds both
+  /// for the run's whole life), and a copy of either is a retain of each
+  /// of its many references and a release after.
+  private let linterPointer: UnsafePointer<Linter>
+  private let documentPointer: UnsafePointer<EmailDocument>
   /// The compiled patterns, dictionaries and checks, built once.
-  let linter: Linter
-  let document: EmailDocument
-  let prose: Prose
-  let rule: Rule
+  var linter: Linter { _read { yield linterPointer.pointee } }
+  var document: EmailDocument { _read { yield documentPointer.pointee } }
+  var prose: Prose { _read { yield documentPointer.pointee.prose } }
+  var rule: Rule { _read { yield linterPointer.pointee.rules[index] } }
   /// The rule's index in `linter.rules` (its compiled state's key).
   let index: Int
   /// The rule's token matches in the blocks it admits, exceptions out, the
@@ -43,6 +49,18 @@ struct CheckRun {
   /// Vale's `action`: `replace` with one param, or `remove`.
   let actionFix: String?
   var findings: [CheckFinding] = []
+
+  /// Valid while `linter` and `document` are: inside `Linter.lintDocument`.
+  init(
+    linter: UnsafePointer<Linter>, document: UnsafePointer<EmailDocument>, index: Int, hits: [Hit], actionFix: String?
+  ) {
+    linterPointer = linter
+    documentPointer = document
+    self.index = index
+    self.hits = hits
+    self.actionFix = actionFix
+  }
+
   /// The fix a finding carries, by its index in `findings`.
   var fixes: [Int: String] = [:]
   /// Whether a backtracking pattern of the rule hit its limit.
