@@ -105,6 +105,15 @@ final class ResultBox<Value: Sendable>: @unchecked Sendable {
     lock.unlock()
   }
   var values: [Value] { storage.map { $0! } }
+  /// The value at `index`, left out of the box (so that it is the only
+  /// copy, and mutating it copies nothing).
+  func take(_ index: Int) -> Value {
+    lock.lock()
+    defer { lock.unlock() }
+    let value = storage[index]!
+    storage[index] = nil
+    return value
+  }
 }
 
 /// A value one thread sets and another reads after waiting on a group.

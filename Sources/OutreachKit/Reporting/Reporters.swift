@@ -58,9 +58,10 @@ public enum Reporters {
   }
 
   public static func summary(_ findings: [Finding], files: Int, failures: Int) -> String {
-    // One pass, no copies of the findings.
+    // One pass, no copies of the findings (by index: a `for` over the
+    // array copies each finding).
     var bySeverity: [Severity: Int] = [:]
-    for finding in findings { bySeverity[finding.severity, default: 0] += 1 }
+    for index in findings.indices { bySeverity[findings[index].severity, default: 0] += 1 }
     let counts = Severity.allCases.reversed().compactMap { severity -> String? in
       let count = bySeverity[severity] ?? 0
       return count == 0 ? nil : "\(count) \(severity.rawValue)\(count == 1 ? "" : "s")"
