@@ -57,6 +57,16 @@ public struct LintSession: Sendable {
         builtInVale.insert(rule.id)
       }
     }
+    // The styles of `.vale.ini` read Markdown as Vale does: a `>`
+    // blockquote is text to them (unless `SkippedScopes` names it).
+    let styleFolders = valeFolders.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+    let skipsBlockquotes = vale?.skippedScopes.contains { $0.lowercased() == "blockquote" } ?? false
+    for index in ruleSet.rules.indices where !skipsBlockquotes {
+      let rule = ruleSet.rules[index]
+      if builtInVale.contains(rule.id) || styleFolders.contains(where: { rule.file.hasPrefix($0) }) {
+        ruleSet.rules[index].readsBlockquotes = true
+      }
+    }
     if let vale { ruleSet.rules = vale.apply(to: ruleSet.rules, warnings: &warnings) }
     self.configuration = configuration
     self.ruleSet = ruleSet

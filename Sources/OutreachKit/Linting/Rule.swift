@@ -35,7 +35,7 @@ public enum Scope: String, Sendable, CaseIterable {
     case .heading: return block.kind == .heading && !block.quoted
     case .paragraph: return block.kind == .paragraph && !block.inList && !block.quoted && block.region == .body
     case .list: return block.inList && !block.quoted
-    case .quote: return block.quoted
+    case .quote: return block.quoted || block.blockquote
     case .alt: return block.kind == .alt && !block.quoted
     case .sentence: return block.kind != .heading && !block.quoted
     }
@@ -158,8 +158,15 @@ public struct Rule: Sendable {
   public var bad: [RuleExample]
   /// The file the rule came from, or `(built-in)/Rules/NAME.yml`.
   public var file: String
+  /// A rule of a Vale style a `.vale.ini` names: it reads a Markdown
+  /// file's `>` blockquotes as text, as Vale does. The built-in rules and
+  /// a team's `Rules/` never do (in an email, `>` is someone else's words).
+  public var readsBlockquotes = false
 
   public func admits(_ block: ProseBlock) -> Bool {
+    var block = block
+    // Vale reads a Markdown blockquote as text; quoted history never is.
+    if readsBlockquotes, block.blockquote { block.quoted = false }
     if !selectors.isEmpty { return selectors.contains { $0.admits(block) } }
     return scopes.contains { $0.admits(block) }
   }

@@ -119,7 +119,8 @@ enum CommonMark {
             writer.endBlock(
               kind: type == CMARK_NODE_HEADING ? .heading : .paragraph, region: region,
               quoted: quoteDepth > 0 || forceQuoted, inList: listDepth > 0,
-              level: type == CMARK_NODE_HEADING ? Int(cmark_node_get_heading_level(node)) : 0)
+              level: type == CMARK_NODE_HEADING ? Int(cmark_node_get_heading_level(node)) : 0,
+              blockquote: quoteDepth > 0 && !forceQuoted)
             if type == CMARK_NODE_HEADING { noteSetextDivider(node, facts: &facts) }
             writeAltTexts(writer: &writer)
           }
@@ -320,7 +321,9 @@ enum CommonMark {
             break
           }
         }
-        writer.endBlock(kind: .alt, region: region, quoted: quoteDepth > 0 || forceQuoted, inList: false)
+        writer.endBlock(
+          kind: .alt, region: region, quoted: quoteDepth > 0 || forceQuoted, inList: false,
+          blockquote: quoteDepth > 0 && !forceQuoted)
       }
       cursor = end
     }

@@ -20,6 +20,9 @@ public struct ProseBlock: Sendable {
   public var inList: Bool
   /// A heading's level (1 for `#`), 0 for other blocks.
   public var level: Int = 0
+  /// A Markdown `>` blockquote of a Markdown file, not quoted history
+  /// (no attribution line): text to the rules of a Vale style, as in Vale.
+  public var blockquote = false
 }
 
 /// The prose of an email: the text a reader reads, with markup, code, HTML
@@ -111,7 +114,9 @@ struct ProseWriter {
     lastWasSpace = true
   }
 
-  mutating func endBlock(kind: ProseBlock.Kind, region: ProseRegion, quoted: Bool, inList: Bool, level: Int = 0) {
+  mutating func endBlock(
+    kind: ProseBlock.Kind, region: ProseRegion, quoted: Bool, inList: Bool, level: Int = 0, blockquote: Bool = false
+  ) {
     collapseAddresses()
     // Drop a trailing folded space.
     if prose.text.count > blockStart, prose.text.last == 0x20 {
@@ -121,7 +126,8 @@ struct ProseWriter {
     guard prose.text.count > blockStart || kind == .subject else { return }
     prose.blocks.append(
       ProseBlock(
-        range: blockStart..<prose.text.count, kind: kind, region: region, quoted: quoted, inList: inList, level: level))
+        range: blockStart..<prose.text.count, kind: kind, region: region, quoted: quoted, inList: inList, level: level,
+        blockquote: blockquote))
     prose.text.append(Prose.blockBreak)
     prose.offsets.append(prose.offsets.last ?? 0)
   }
