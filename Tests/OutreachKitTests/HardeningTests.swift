@@ -65,6 +65,19 @@ import Testing
     #expect(people.allSatisfy { $0.title != nil && ($0.daysSinceActive ?? 99) <= 6 })
   }
 
+  /// A regular file is read in one `read`; a file whose size reads 0 (a
+  /// /proc file, handed out a page a read) is still read to its end.
+  @Test func filesAreReadWhole() throws {
+    let maps = String(decoding: try TextFile.read(path: "/proc/self/maps", validate: false), as: UTF8.self)
+    #expect(maps.contains("[stack]") && maps.hasSuffix("\n"), "\(maps.suffix(200))")
+    let folder = makeTemporaryFolder("read-whole")
+    for size in [1, 4095, 4096, 70_000] {
+      let text = String(repeating: "a", count: size - 1) + "\n"
+      try text.write(toFile: folder + "/f.txt", atomically: true, encoding: .utf8)
+      #expect(try TextFile.read(path: folder + "/f.txt", validate: false) == Array(text.utf8))
+    }
+  }
+
   @Test func oversizedEmailIsRefused() throws {
     let folder = makeTemporaryFolder()
     let path = folder + "/big.md"

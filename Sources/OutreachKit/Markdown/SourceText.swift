@@ -118,6 +118,11 @@ public enum TextFile {
   /// is refused at once, never waited on. The file is opened without
   /// blocking and checked with `fstat` before a byte is read.
   public static func open(path: String) throws -> Int32 {
+    try openWithInfo(path: path).descriptor
+  }
+
+  /// `open`, with the `fstat` it made (a reader needs the size too).
+  static func openWithInfo(path: String) throws -> (descriptor: Int32, info: stat) {
     let descriptor = Foundation.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard descriptor >= 0 else {
       switch errno {
@@ -148,9 +153,10 @@ public enum TextFile {
       close(descriptor)
       throw OutreachError.notRegular(path, mode: type)
     }
-    // Reads block again: a pipe given on purpose is read to its end.
-    _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
-    return descriptor
+    // Reads block again: a pipe given on purpose is read to its end (a
+    // regular file never blocks: no call for it).
+    if type == S_IFIFO { _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK) }
+    return (descriptor, info)
   }
 
   /// `/dev/stdin`, `/dev/fd/N` and `/proc/self/fd/N`: a pipe the shell
@@ -169,21 +175,21 @@ public enum TextFile {
   /// device or anything else whose size is unknown is read to its end,
   /// up to `limit`.
   public static func read(path: String, limit: Int = defaultLimit, validate check: Bool = true) throws -> [UInt8] {
-    let descriptor = try open(path: path)
+    // One `open`, one `fstat` and, for a regular file, one `read`.
+    let (descriptor, info) = try openWithInfo(path: path)
     defer { close(descriptor) }
-    var info = stat()
-    guard fstat(descriptor, &info) == 0 else {
-      throw OutreachError.unreadable(path: path, reason: String(cString: strerror(errno)))
-    }
     let regular = (info.st_mode & S_IFMT) == S_IFREG
     let size = Int(info.st_size)
     if regular, size > limit { throw OutreachError.tooLarge(path: path, bytes: size, limit: limit) }
-    let bytes = try readAll(descriptor, path: path, expected: regular ? size : 1 << 16, limit: limit)
+    let bytes = try readAll(descriptor, path: path, expected: regular ? size : 1 << 16, limit: limit, regular: regular)
     return check ? try validate(path: path, bytes: bytes) : bytes
   }
 
   /// Reads until the end, or throws once more than `limit` bytes came.
-  public static func readAll(_ descriptor: Int32, path: String, expected: Int, limit: Int) throws -> [UInt8] {
+  /// A regular file read whole in one short read needs no second `read`.
+  public static func readAll(
+    _ descriptor: Int32, path: String, expected: Int, limit: Int, regular: Bool = false
+  ) throws -> [UInt8] {
     // One byte more than expected, so that the read that finds the end
     // needs no larger buffer (growing it cost every file 64 KB).
     var bytes = [UInt8](repeating: 0, count: max(expected, 0) + 1)
@@ -201,6 +207,9 @@ public enum TextFile {
       }
       if count == 0 { break }
       total += count
+      // All the size `fstat` gave, in a read that had room for more: the
+      // end (a /proc file, whose size reads 0, is read to a 0 instead).
+      if regular, total == expected, count < room { break }
     }
     if total > limit { throw OutreachError.tooLarge(path: path, bytes: total, limit: limit) }
     bytes.removeLast(bytes.count - total)
