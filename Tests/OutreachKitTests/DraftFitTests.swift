@@ -79,6 +79,13 @@ import Testing
       finding("b.md", 1, 5, "z"),
     ]
     let expected = ["b.md:1:5", "b.md:3:14", "b.md:3:66", "a.md:9:1"]
+    func places(_ findings: [Finding]) -> [String] { findings.map { "\($0.path):\($0.line):\($0.column)" } }
+    #expect(places(Reporters.ordered(unordered)) == expected)
+    // In order already: as it is. A file that comes back is grouped with its first findings.
+    let inOrder = [finding("b.md", 1, 5, "z"), finding("b.md", 1, 5, "a"), finding("a.md", 2, 1, "x")]
+    #expect(Reporters.ordered(inOrder).map(\.rule) == ["z", "a", "x"])
+    let comesBack = [finding("b.md", 1, 5, "z"), finding("a.md", 2, 1, "x"), finding("b.md", 3, 1, "y")]
+    #expect(places(Reporters.ordered(comesBack)) == ["b.md:1:5", "b.md:3:1", "a.md:2:1"])
     let text = Reporters.render(.text, findings: unordered, rules: [])
     #expect(text.split(separator: "\n").map { $0.split(separator: ":").prefix(3).joined(separator: ":") } == expected)
     let json = try JSONSerialization.jsonObject(with: Data(Reporters.render(.json, findings: unordered, rules: []).utf8))

@@ -75,7 +75,13 @@ extension Linter {
     DispatchQueue.concurrentPerform(iterations: files.count) { index in
       let result: Result<FileLint, OutreachError>
       do {
-        result = .success(try (selector?.linter(for: files[index]) ?? self).lintFile(path: files[index]))
+        // `self` unless a Vale section picks another linter for the file
+        // (`?? self` would copy the linter, a retain of each of its parts).
+        if let chosen = selector?.linter(for: files[index]) {
+          result = .success(try chosen.lintFile(path: files[index]))
+        } else {
+          result = .success(try lintFile(path: files[index]))
+        }
       } catch let error as OutreachError {
         result = .failure(error)
       } catch {

@@ -1,6 +1,9 @@
 /// Vale's `substitution`: a match of a swap's left side is a finding that
 /// suggests its right side, unless the text already is the replacement.
 enum SubstitutionCheck: Check {
+  /// Bytes that make a replacement a pattern, not text to put in.
+  static let regexSyntax = Set("|\\^$*+?()[]{}".utf8)
+
   static func check(_ run: inout CheckRun) {
     guard case .substitution(let swap) = run.rule.kind else { return }
     if run.rule.rawScope {
@@ -47,7 +50,7 @@ enum SubstitutionCheck: Check {
   ) {
     var expected = swap[entry].replacement
     // As Vale's `subMsg`: `$1` in the replacement is the match's group 1.
-    if expected.contains("$") {
+    if expected.utf8.contains(UInt8(ascii: "$")) {
       expected = ValeText.expandGroups(
         expected, pattern: swap[entry].pattern, observed: text, ignorecase: run.rule.ignorecase)
     }
@@ -61,7 +64,7 @@ enum SubstitutionCheck: Check {
     if let fix = run.actionFix {
       run.fixes[run.findings.count] = fix
     } else if run.rule.actionName == nil || run.rule.actionName == "replace",
-      !expected.contains(where: { "|\\^$*+?()[]{}".contains($0) })
+      !expected.utf8.contains(where: { Self.regexSyntax.contains($0) })
     {
       run.fixes[run.findings.count] = expected
     }
