@@ -670,6 +670,20 @@ import Testing
     }
   }
 
+  /// Vale's format-specific scopes: `text.md` reads a Markdown email,
+  /// `paragraph.rst` (reStructuredText only) reads nothing here.
+  @Test func formatSpecificScopes() throws {
+    let style = try makeStyle(
+      "Team",
+      [
+        "Md.yml": "extends: existence\nmessage: \"'%s' (md)\"\nscope: text.md\ntokens: [TODO]\n",
+        "Rst.yml": "extends: existence\nmessage: \"'%s' (rst)\"\nscope: paragraph.rst\ntokens: [TODO]\n",
+        "Level.yml": "extends: existence\nmessage: \"'%s' (h2)\"\nscope: heading.h2\ntokens: [TODO]\n",
+      ])
+    let found = try lint([style], "## A TODO\n\nOne TODO here.\n").findings.map { "\($0.rule):\($0.line)" }
+    #expect(found == ["Team.Level:1", "Team.Md:1", "Team.Md:3"], "\(found)")
+  }
+
   /// Section names as Vale's `internal/glob` reads them.
   @Test func sectionGlobsMatchAsVales() {
     let cases: [(String, String, Bool)] = [

@@ -155,8 +155,14 @@ public enum RuleLoader {
         {
           level = number
         }
+        // Vale's format-specific scopes (`paragraph.rst`, `text.md`): only
+        // Markdown and plain text are linted here, so a scope for another
+        // format reads nothing.
+        let format = pieces.count > 1 && level == nil ? pieces.last.map { $0.lowercased() } : nil
+        let otherFormat = format.map { !["md", "markdown", "txt", "text"].contains($0) } ?? false
         let scope: Scope?
-        switch base {
+        switch otherFormat ? "" : base {
+        case "": scope = nil
         // `summary` and `raw` read the same prose here as `text`.
         case "summary", "raw": scope = .text
         case "blockquote": scope = .quote
