@@ -242,6 +242,10 @@ extern "C" int outreach_re2_find(const outreach_re2 *regex, const char *text, si
   return 1;
 }
 
+extern "C" int outreach_re2_is_linear(const outreach_re2 *regex) {
+  return regex->regex != nullptr && regex->rest == nullptr && regex->backtracking == nullptr ? 1 : 0;
+}
+
 extern "C" int outreach_re2_groups(const outreach_re2 *regex) {
   if (regex->rest != nullptr) return outreach_re2_groups(regex->rest);
   if (regex->backtracking != nullptr) {

@@ -684,6 +684,31 @@ import Testing
     #expect(found == ["Team.Level:1", "Team.Md:1", "Team.Md:3"], "\(found)")
   }
 
+  /// A pattern with no literal to look for runs over the whole prose in one
+  /// search: `^`, `$` and `\b` still hold at each paragraph's ends, and no
+  /// match runs from one paragraph into the next.
+  @Test func wholeProseSearchKeepsParagraphsApart() throws {
+    let style = try makeStyle(
+      "Team",
+      [
+        "First.yml": "extends: existence\nmessage: \"first '%s'\"\nnonword: true\ntokens: ['^\\w+']\n",
+        "Last.yml": "extends: existence\nmessage: \"last '%s'\"\nnonword: true\ntokens: ['\\w+[.!]?$']\n",
+        "Across.yml": "extends: existence\nmessage: \"across '%s'\"\nnonword: true\ntokens: ['end\\s+start']\n",
+        // No literal to look for, and a match could run on into the next
+        // paragraph (`d` + break + `s`): searched a paragraph at a time.
+        "Pair.yml": "extends: existence\nmessage: \"pair '%s'\"\nnonword: true\ntokens: ['[a-z]\\s+[a-z]']\n",
+      ])
+    let text = "Alpha one end\n\nstart two end start.\n\n- Gamma three\n"
+    let found = try lint([style], text).findings.map { "\($0.line):\($0.column):\($0.message)" }.sorted()
+    #expect(
+      found
+        == [
+          "1:1:first 'Alpha'", "1:11:last 'end'", "3:1:first 'start'", "3:11:across 'end start'", "3:15:last 'start.'",
+          "5:3:first 'Gamma'", "5:9:last 'three'", "1:5:pair 'a o'", "1:9:pair 'e e'", "3:5:pair 't t'",
+          "3:9:pair 'o e'", "3:13:pair 'd s'", "5:7:pair 'a t'",
+        ].sorted(), "\(found)")
+  }
+
   /// Section names as Vale's `internal/glob` reads them.
   @Test func sectionGlobsMatchAsVales() {
     let cases: [(String, String, Bool)] = [

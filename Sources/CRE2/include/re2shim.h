@@ -27,6 +27,9 @@ int outreach_re2_find(const outreach_re2 *regex, const char *text, size_t length
 
 /// The number of capturing groups.
 int outreach_re2_groups(const outreach_re2 *regex);
+/// 1 when RE2 runs the pattern (no lookaround or backreference): a match
+/// then depends on no text outside the span searched.
+int outreach_re2_is_linear(const outreach_re2 *regex);
 
 /// 1 when the whole of `text` matches.
 int outreach_re2_full(const outreach_re2 *regex, const char *text, size_t length);

@@ -34,6 +34,9 @@ public struct Linter: Sendable {
   /// Each spelling rule's dictionary, loaded on first use.
   let spellCheckers: [Int: LazySpellChecker]
   private let alwaysRunRegexes: [Int]
+  /// Per regex unit: whether its pattern holds at a block's ends as it does
+  /// alone in a search of the whole prose (no `\A`, `\z` or `-m`).
+  private let unitSearchesWhole: [Bool]
   /// Rules whose regex tokens were split over several patterns.
   private let chunkedRules: Set<Int>
 
@@ -125,6 +128,11 @@ public struct Linter: Sendable {
     self.chunkedRules = chunked
     self.regexes = regexes
     self.alwaysRunRegexes = alwaysRun
+    self.unitSearchesWhole = regexes.map { entry in
+      let pattern = entry.2.regex.pattern
+      return !pattern.contains("\\A") && !pattern.contains("\\z") && !pattern.contains("\\Z") && !pattern.contains("-m")
+        && (pattern.hasPrefix("(?i)(?m)") || pattern.hasPrefix("(?m)"))
+    }
     var genericSubjects: [Int: Set<String>] = [:]
     var subjectPatterns: [Int: RE2Regex.Lazy] = [:]
     var subjectPrefixes: [Int: [[UInt8]]] = [:]
@@ -279,6 +287,37 @@ public struct Linter: Sendable {
         // A rule scoped to `sentence` reads each sentence on its own (its
         // `^` and `$` are the sentence's), as Vale's does.
         let bySentence = rules[unit.rule].countPer == .sentence
+        func found(_ start: Int, _ end: Int) {
+          if isChunk {
+            chunkHits.append(ChunkHit(rule: unit.rule, unit: unitIndex, start: start, end: end))
+          } else {
+            flat.append(RuleHit(rule: unit.rule, hit: Hit(payload: unit.payload, start: start, end: end)))
+          }
+        }
+        // A pattern for every block: one search of the whole prose, not one
+        // a block (each call into RE2 has a cost of its own). Blocks are
+        // lines and the pattern is `(?m)`, so `^`, `$` and `\b` hold at each
+        // block's ends as they do alone; a match that takes in a block break
+        // sends the unit back to a search a block.
+        if !bySentence, unit.regex.group == 0, blocks.count > 1, blocks.count == prose.blocks.count,
+          unitSearchesWhole[unitIndex], let regex = unit.regex.regex.regex, regex.isLinear,
+          let first = prose.blocks.first?.range.lowerBound, let last = prose.blocks.last?.range.upperBound
+        {
+          var matches: [Int] = []
+          var crosses = false
+          _ = regex.forEachMatch(in: UnsafeBufferPointer(rebasing: text[first..<last])) { start, end in
+            guard !crosses else { return }
+            if text[(first + start)..<(first + end)].contains(Prose.blockBreak) {
+              crosses = true
+            } else {
+              matches += [first + start, first + end]
+            }
+          }
+          if !crosses {
+            for pair in stride(from: 0, to: matches.count, by: 2) { found(matches[pair], matches[pair + 1]) }
+            continue
+          }
+        }
         for blockIndex in blocks {
           let block = prose.blocks[blockIndex].range
           for range in bySentence ? Self.sentences(text, in: block) : [block] {
@@ -286,15 +325,7 @@ public struct Linter: Sendable {
             let complete = unit.regex.regex.regex?.forEachMatch(
               in: UnsafeBufferPointer(rebasing: text[range]), group: unit.regex.group
             ) { start, end in
-              if isChunk {
-                chunkHits.append(
-                  ChunkHit(rule: unit.rule, unit: unitIndex, start: range.lowerBound + start, end: range.lowerBound + end))
-              } else {
-                flat.append(
-                  RuleHit(
-                    rule: unit.rule,
-                    hit: Hit(payload: unit.payload, start: range.lowerBound + start, end: range.lowerBound + end)))
-              }
+              found(range.lowerBound + start, range.lowerBound + end)
             }
             if complete == false { limited.insert(unit.rule) }
           }

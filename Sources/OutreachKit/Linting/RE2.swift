@@ -109,6 +109,10 @@ final class RE2Regex: @unchecked Sendable {
     return complete
   }
 
+  /// Whether RE2 runs the pattern (no lookaround or backreference, which
+  /// PCRE2 runs and whose lookbehind reads text before the span searched).
+  var isLinear: Bool { outreach_re2_is_linear(handle) == 1 }
+
   /// The number of capturing groups.
   var groups: Int { Int(outreach_re2_groups(handle)) }
 
