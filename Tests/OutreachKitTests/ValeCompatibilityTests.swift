@@ -636,9 +636,19 @@ import Testing
         "Team.Sentence:3:3:'this is not' should be sentence-cased",
         "Team.Chars:5:22:Too long (25).",
       ], "\(found)")
-    #expect(Prose.codeSpanWidth(Array("`` a`b ``".utf8), at: 0) == 3)
-    #expect(Prose.codeSpanWidth(Array("`x\ny`".utf8), at: 0) == 3)
-    #expect(Prose.codeSpanWidth(Array("`open".utf8), at: 0) == nil)
+    // The widths are CommonMark's reading of each span, kept where the
+    // span's opaque byte lands (also after an address collapsed before it).
+    func widths(_ text: String) -> [Int] {
+      let prose = EmailDocument(path: "a.md", text: text).prose
+      return prose.codeWidths.keys.sorted().map { key in
+        #expect(prose.text[key] == Prose.opaque)
+        return prose.codeWidths[key]!
+      }
+    }
+    #expect(widths("`` a`b `` here.\n") == [3])
+    #expect(widths("`x\ny` here.\n") == [3])
+    #expect(widths("`open here.\n").isEmpty)
+    #expect(widths("See https://acme.io/x and `abcd` or ana@acme.io then `ef`.\n") == [4, 2])
   }
 
   /// A word-run token (`\b(\w+)\b`, every style's sentence-length rule) is

@@ -85,10 +85,9 @@ public struct DraftRun: Sendable {
     // order), so no core waits for the writing.
     let chunkSize = 64
     typealias Outcome = (Swift.Result<Value, OutreachError>, [Warning])
-    @Sendable func draft(_ chunk: [AccountInput]) -> ResultBox<Outcome> {
+    @Sendable func draft(_ chunk: [AccountInput], into box: ResultBox<Outcome>) {
       // Each account's warnings are kept whether or not it then fails (a
       // skipped user, then nobody left to write to).
-      let box = ResultBox<Outcome>(count: chunk.count)
       DispatchQueue.concurrentPerform(iterations: chunk.count) { index in
         var warnings: [Warning] = []
         let label: String
@@ -110,7 +109,6 @@ public struct DraftRun: Sendable {
           box.set(index, (.failure(.unreadable(path: label, reason: "\(error)")), warnings))
         }
       }
-      return box
     }
     func deliver(_ box: ResultBox<Outcome>) {
       for (outcome, warnings) in box.values {
@@ -128,14 +126,15 @@ public struct DraftRun: Sendable {
       Array(inputs[$0..<min($0 + chunkSize, inputs.count)])
     }
     guard !chunks.isEmpty else { return }
-    var ready = draft(chunks[0])
+    var ready = ResultBox<Outcome>(count: chunks[0].count)
+    draft(chunks[0], into: ready)
     for next in chunks.dropFirst() {
       let drafting = DispatchGroup()
-      let box = PendingBox<Outcome>()
-      DispatchQueue.global().async(group: drafting) { box.value = draft(next) }
+      let box = ResultBox<Outcome>(count: next.count)
+      DispatchQueue.global().async(group: drafting) { draft(next, into: box) }
       deliver(ready)
       drafting.wait()
-      ready = box.value!
+      ready = box
     }
     deliver(ready)
   }

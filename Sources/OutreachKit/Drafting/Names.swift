@@ -6,11 +6,12 @@ enum Names {
   /// Ana; with no name, `yuki.nakamura@` is Yuki and `dev@` is nobody.
   /// Returns "" when there is no name to greet by.
   static func firstName(name: String, email: String) -> String {
-    let clean = Escaping.sanitize(name).trimmingScalars(where: \.isHorizontalSpace)
+    // `sanitize` folds every kind of white space to one " ".
+    let clean = Escaping.sanitize(name).trimmingSpaces
     var given = clean
     // "Last, First [Middle]": the part after the comma holds the first name.
     let commaParts = clean.split(separator: ",", omittingEmptySubsequences: true).map {
-      $0.trimmingScalars(where: \.isHorizontalSpace)
+      String($0).trimmingSpaces
     }
     if commaParts.count == 2, !commaParts[1].isEmpty, !suffixes.contains(commaParts[1].lowercased()) {
       given = commaParts[1]

@@ -121,8 +121,3 @@ final class ResultBox<Value: Sendable>: @unchecked Sendable {
     return value
   }
 }
-
-/// A value one thread sets and another reads after waiting on a group.
-final class PendingBox<Value: Sendable>: @unchecked Sendable {
-  var value: ResultBox<Value>?
-}

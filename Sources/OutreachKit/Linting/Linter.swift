@@ -31,6 +31,10 @@ public struct Linter: Sendable {
   let documentPatterns: [Int: [SharedRegex]]
   /// Each substitution rule's replacements as patterns, for "already right".
   let replacementPatterns: [Int: [RE2Regex.Lazy?]]
+  /// Each `occurrence` rule: whether its token matches one `*` (Vale's mask
+  /// of a code span's characters), so that a code span counts a match for
+  /// each of its characters. Asked once, when a code span first matches.
+  let countsCodeCharacters: [Int: MadeOnce<Bool>]
   /// Each spelling rule's dictionary, loaded on first use.
   let spellCheckers: [Int: LazySpellChecker]
   private let alwaysRunRegexes: [Int]
@@ -209,6 +213,13 @@ public struct Linter: Sendable {
       }
     }
     self.replacementPatterns = replacementPatterns
+    var countsCodeCharacters: [Int: MadeOnce<Bool>] = [:]
+    for (index, rule) in rules.enumerated() {
+      guard case .occurrence(let token, _, _) = rule.kind else { continue }
+      let pattern = Matching.valeRegex(tokens: [token], raw: [], ignorecase: rule.ignorecase, nonword: true, append: false)
+      countsCodeCharacters[index] = MadeOnce { (try? RE2Regex("^(?:" + pattern + ")$"))?.isFound(in: "*") }
+    }
+    self.countsCodeCharacters = countsCodeCharacters
     var spellCheckers: [Int: LazySpellChecker] = [:]
     for (index, rule) in rules.enumerated() {
       if case .spelling(let dictionaries, let folders, _, let filters) = rule.kind {

@@ -161,8 +161,8 @@ public enum RuleLoader {
         let format = pieces.count > 1 && level == nil ? pieces.last.map { $0.lowercased() } : nil
         let otherFormat = format.map { !["md", "markdown", "txt", "text"].contains($0) } ?? false
         let scope: Scope?
-        switch otherFormat ? "" : base {
-        case "": scope = nil
+        switch base {
+        case _ where otherFormat: scope = nil
         // `summary` and `raw` read the same prose here as `text`.
         case "summary", "raw": scope = .text
         case "blockquote": scope = .quote

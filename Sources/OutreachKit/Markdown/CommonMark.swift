@@ -141,7 +141,7 @@ enum CommonMark {
           writer.space(at: cursor)
         case CMARK_NODE_CODE:
           let end = skipCodeSpan()
-          if hidden == nil { writer.opaque(at: end) }
+          if hidden == nil { writer.code(at: end, literal: cmark_node_get_literal(node)) }
         case CMARK_NODE_STRONG, CMARK_NODE_EMPH:
           let names = type == CMARK_NODE_STRONG ? ["strong", "b"] : ["em", "i"]
           if entering, names.contains(where: writer.ignoredInline.contains) {
@@ -314,7 +314,7 @@ enum CommonMark {
           case CMARK_NODE_TEXT:
             if let literal = cmark_node_get_literal(child) { text(literal, writer: &writer) }
           case CMARK_NODE_CODE:
-            writer.opaque(at: skipCodeSpan())
+            writer.code(at: skipCodeSpan(), literal: cmark_node_get_literal(child))
           case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
             writer.space(at: cursor)
           default:

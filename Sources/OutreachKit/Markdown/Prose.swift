@@ -39,6 +39,10 @@ public struct Prose: Sendable {
   public var text: [UInt8] = []
   public var offsets: [Int32] = []
   public var blocks: [ProseBlock] = []
+  /// Each code span's opaque byte (its index in `text`) and the span's
+  /// characters, as CommonMark reads them: Vale masks a code span with a
+  /// `*` for each.
+  public var codeWidths: [Int: Int] = [:]
 
   /// The block holding byte `index` of `text`.
   public func block(at index: Int) -> ProseBlock? {
@@ -58,42 +62,6 @@ public struct Prose: Sendable {
 }
 
 /// Appends aligned bytes to a `Prose`, folding whitespace and apostrophes.
-extension Prose {
-  /// The characters of the code span that opens at `offset` in `source`
-  /// (its backticks excluded, as CommonMark reads it: line ends as spaces,
-  /// one space each side dropped when both are there), or nil when no code
-  /// span opens there. Vale masks a code span with a `*` for each.
-  static func codeSpanWidth(_ source: [UInt8], at offset: Int) -> Int? {
-    guard offset >= 0, offset < source.count, source[offset] == 0x60 else { return nil }
-    var index = offset
-    var run = 0
-    while index < source.count, source[index] == 0x60 {
-      run += 1
-      index += 1
-    }
-    let start = index
-    while index < source.count {
-      guard source[index] == 0x60 else {
-        index += 1
-        continue
-      }
-      let closing = index
-      var count = 0
-      while index < source.count, source[index] == 0x60 {
-        count += 1
-        index += 1
-      }
-      guard count == run else { continue }
-      var content = Array(source[start..<closing]).filter { $0 != 0x0D }.map { $0 == 0x0A ? 0x20 : $0 }
-      if content.count >= 2, content.first == 0x20, content.last == 0x20, content.contains(where: { $0 != 0x20 }) {
-        content = Array(content.dropFirst().dropLast())
-      }
-      return String(decoding: content, as: UTF8.self).unicodeScalars.count
-    }
-    return nil
-  }
-}
-
 struct ProseWriter {
   var prose = Prose()
   /// Vale's `IgnoredScopes` beyond code (`strong`, `b`, `em`, `i`, `a`) and
@@ -198,6 +166,14 @@ struct ProseWriter {
     offsets += prose.offsets[index..<end]
     prose.text.replaceSubrange(blockStart..<end, with: text)
     prose.offsets.replaceSubrange(blockStart..<end, with: offsets)
+    // A code span after an address moved back by the bytes it lost (an
+    // address stops at a code span, so none is inside one).
+    let moved = prose.codeWidths.filter { (blockStart..<end).contains($0.key) }
+    for old in moved.keys { prose.codeWidths[old] = nil }
+    for (old, width) in moved {
+      let lost = spans.reduce(0) { $1.upperBound <= old ? $0 + $1.count - 1 : $0 }
+      prose.codeWidths[old - lost] = width
+    }
   }
 
   /// Where a bare address ends: at white space, `<` or an opaque byte,
@@ -247,6 +223,12 @@ struct ProseWriter {
     prose.text.append(Prose.opaque)
     prose.offsets.append(Int32(truncatingIfNeeded: offset))
     lastWasSpace = false
+  }
+
+  /// A code span: one opaque byte, its characters noted (`codeWidths`).
+  mutating func code(at offset: Int, literal: UnsafePointer<CChar>?) {
+    if let literal { prose.codeWidths[prose.text.count] = String(cString: literal).unicodeScalars.count }
+    opaque(at: offset)
   }
 
   mutating func byte(_ byte: UInt8, at offset: Int) {

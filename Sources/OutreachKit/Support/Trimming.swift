@@ -18,11 +18,3 @@ extension StringProtocol {
     return String(kept)
   }
 }
-
-extension Unicode.Scalar {
-  /// `CharacterSet.whitespaces`: a tab, or a space separator (Zs).
-  var isHorizontalSpace: Bool {
-    if value < 0x80 { return self == " " || self == "\t" }
-    return properties.generalCategory == .spaceSeparator
-  }
-}

@@ -79,13 +79,20 @@ struct CheckRun {
     var out: [UInt8] = []
     for index in start..<end {
       let byte = prose.text[index]
-      if byte == Prose.opaque, let width = Prose.codeSpanWidth(document.source.bytes, at: Int(prose.offsets[index])) {
+      if byte == Prose.opaque, let width = prose.codeWidths[index] {
         out += repeatElement(UInt8(ascii: "*"), count: width)
       } else {
         out.append(byte)
       }
     }
     return String(decoding: out, as: UTF8.self).trimmingSpaces
+  }
+
+  /// A match of a `scope: raw` rule, in the file as written: a line break
+  /// in it reads as a space, as in Vale's message.
+  func sourceText(_ start: Int, _ end: Int) -> String {
+    String(
+      decoding: document.source.bytes[start..<end].filter { $0 != 0x0D }.map { $0 == 0x0A ? 0x20 : $0 }, as: UTF8.self)
   }
 
   func matchText(_ start: Int, _ end: Int) -> String {

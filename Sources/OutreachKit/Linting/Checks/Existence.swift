@@ -7,9 +7,7 @@ enum ExistenceCheck: Check {
       let exceptions = run.linter.exceptionPatterns[run.index]?.regex.regex
       let complete = run.document.source.bytes.withUnsafeBufferPointer { bytes in
         run.linter.documentPatterns[run.index]?.first?.regex.regex?.forEachMatch(in: bytes) { start, end in
-          // A line break in the match reads as a space in the message, as
-          // in Vale's (the match is otherwise as written).
-          let text = String(decoding: bytes[start..<end].filter { $0 != 0x0D }.map { $0 == 0x0A ? 0x20 : $0 }, as: UTF8.self)
+          let text = run.sourceText(start, end)
           guard !text.trimmingSpaces.isEmpty, !ValeText.isExempt(exceptions, text) else { return }
           if let fix = run.actionFix { run.fixes[run.findings.count] = fix }
           run.add(start, formatMessage(run.rule.message, [text]), text)

@@ -35,18 +35,11 @@ enum OccurrenceCheck: Check {
       }
       // Vale reads a code span as a `*` for each of its characters: where
       // the token matches one `*`, a code span counts that many times.
-      // (Asked only when a code span is a match.)
-      var perStar: Bool? = nil
-      let rule = run.rule
       func weight(_ hit: Hit) -> Int {
-        guard hit.end == hit.start + 1, run.prose.text[hit.start] == Prose.opaque,
-          let width = Prose.codeSpanWidth(run.document.source.bytes, at: Int(run.prose.offsets[hit.start]))
+        guard hit.end == hit.start + 1, let width = run.prose.codeWidths[hit.start],
+          run.linter.countsCodeCharacters[run.index]?.value == true
         else { return 1 }
-        if perStar == nil, case .occurrence(let token, _, _) = rule.kind {
-          let pattern = Matching.valeRegex(tokens: [token], raw: [], ignorecase: rule.ignorecase, nonword: true, append: false)
-          perStar = (try? RE2Regex("^(?:" + pattern + ")$"))?.isFound(in: "*") ?? false
-        }
-        return perStar == true ? width : 1
+        return width
       }
       for (blockIndex, block) in run.prose.blocks.enumerated() where run.rule.admits(block) {
         let hits = byBlock[blockIndex] ?? []

@@ -33,13 +33,9 @@ enum SubstitutionCheck: Check {
     if !complete { run.limited = true }
     matches.sort { ($0.start, $0.entry) < ($1.start, $1.entry) }
     var reachedEnd = 0
-    let source = run.document.source.bytes
     for match in matches where match.start >= reachedEnd {
       reachedEnd = match.end
-      // A line break in the match reads as a space, as in Vale's message.
-      let text = String(
-        decoding: source[match.start..<match.end].filter { $0 != 0x0D }.map { $0 == 0x0A ? 0x20 : $0 }, as: UTF8.self
-      ).trimmingSpaces
+      let text = run.sourceText(match.start, match.end).trimmingSpaces
       guard !text.isEmpty else { continue }
       report(&run, swap: swap, entry: match.entry, text: text, at: match.start)
     }
