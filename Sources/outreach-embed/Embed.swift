@@ -1,7 +1,12 @@
 import Foundation
+import Yams
 
 // Writes a Swift file holding every file under Rules/ and Templates/ as a
-// (relative path, contents) pair. Run by the EmbedDefaults build plugin.
+// (relative path, contents) pair, and each YAML file under Rules/ parsed,
+// as the numbers `EmbeddedNode.decode` reads (see EmbeddedNode.swift), so
+// that the built-in rules are not parsed at every start. Run by the
+// EmbedDefaults build plugin; a built-in YAML file that does not parse
+// stops the build, naming the file and line.
 @main
 enum Embed {
   static func main() {
@@ -33,12 +38,68 @@ enum Embed {
     for (path, text) in entries {
       source += "    (\(literal(path)), \(literal(text))),\n"
     }
+    source += "  ]\n\n"
+    source += "  static let trees: [(path: String, strings: [String], codes: [Int32])] = [\n"
+    for (path, text) in entries where path.hasPrefix("Rules/") && (path.hasSuffix(".yml") || path.hasSuffix(".yaml")) {
+      let node: Node?
+      do {
+        node = try Yams.compose(yaml: text, .basic, .default, .utf8)
+      } catch {
+        FileHandle.standardError.write(Data("\(path): error: not valid YAML: \(error)\n".utf8))
+        exit(1)
+      }
+      guard let node else { continue }
+      var tree = Tree()
+      tree.add(node)
+      source += "    (\(literal(path)), [\(tree.strings.map(literal).joined(separator: ", "))],\n"
+      source += "     [\(tree.codes.map(String.init).joined(separator: ","))]),\n"
+    }
     source += "  ]\n}\n"
     do {
       try source.write(toFile: arguments[2], atomically: true, encoding: .utf8)
     } catch {
       FileHandle.standardError.write(Data("outreach-embed: cannot write \(arguments[2]): \(error)\n".utf8))
       exit(1)
+    }
+  }
+
+  /// A node as `EmbeddedNode.decode` reads it.
+  struct Tree {
+    var strings: [String] = []
+    var index: [String: Int] = [:]
+    var codes: [Int] = []
+
+    mutating func string(_ text: String) -> Int {
+      if let known = index[text] { return known }
+      strings.append(text)
+      index[text] = strings.count - 1
+      return strings.count - 1
+    }
+
+    mutating func add(_ node: Node) {
+      let line = node.mark?.line ?? 1
+      switch node {
+      case .scalar(let scalar):
+        codes += [0, string(scalar.string), line, scalar.style == .plain ? 1 : 0]
+      case .mapping(let mapping):
+        codes += [1, mapping.count, line]
+        for pair in mapping {
+          let name: String
+          switch pair.key {
+          case .scalar(let scalar): name = scalar.string
+          case .mapping: name = "(a mapping used as a key)"
+          case .sequence: name = "(a list used as a key)"
+          case .alias: name = "(an alias used as a key)"
+          }
+          codes += [string(name), pair.key.mark?.line ?? line]
+          add(pair.value)
+        }
+      case .sequence(let sequence):
+        codes += [2, sequence.count, line]
+        for item in sequence { add(item) }
+      case .alias:
+        codes += [3, line]
+      }
     }
   }
 

@@ -60,51 +60,62 @@ struct Lint: ParsableCommand {
     if fix && diff { throw ValidationError("--diff shows the fixes without writing; use it or --fix, not both") }
   }
 
-  func run() throws {
-    let session = try ruleOptions.session(minAlertLevel: minAlertLevel, tolerateBrokenRules: true)
+  var options: LintOptions {
+    LintOptions(
+      paths: paths, format: format, minAlertLevel: minAlertLevel, glob: glob, ext: ext, ignoreSyntax: ignoreSyntax,
+      failOn: failOn, fix: fix, diff: diff, ruleFolders: ruleOptions.ruleFolders, config: ruleOptions.config,
+      noDefaultRules: ruleOptions.noDefaultRules)
+  }
+
+  func run() throws { try Lint.run(options) }
+
+  static func run(_ options: LintOptions) throws {
+    let session = try LintSession(
+      ruleFolders: options.ruleFolders, configPath: options.config, noDefaultRules: options.noDefaultRules,
+      minAlertLevel: options.minAlertLevel, tolerateBrokenRules: true)
     for warning in session.warnings { Terminal.note(warning.description) }
     var linter = session.linter
-    linter.markdownAsPlain = ignoreSyntax
-    linter.selector?.markdownAsPlain = ignoreSyntax
-    var report = linter.lint(paths: paths, glob: glob.map(ValeGlob.init), inputExtension: ext)
+    linter.markdownAsPlain = options.ignoreSyntax
+    linter.selector?.markdownAsPlain = options.ignoreSyntax
+    var report = linter.lint(paths: options.paths, glob: options.glob.map(ValeGlob.init), inputExtension: options.ext)
     // A rule file that did not load: its findings are missing, so the run
     // is incomplete (exit 2), but every other rule ran.
     report.errors = session.ruleSet.failures + report.errors
-    if fix || diff {
+    if options.fix || options.diff {
       // Files in order; each fixed file is linted again, so what is left
       // (findings with no safe fix) is what gets reported.
       var fixed: [String] = []
       for path in report.findings.map(\.path).uniqued() {
         do {
-          let result = try Fixer.fix(path: path, findings: report.findings.filter { $0.path == path }, write: fix)
-          if diff {
+          let result = try Fixer.fix(path: path, findings: report.findings.filter { $0.path == path }, write: options.fix)
+          if options.diff {
             Terminal.writeReport(result.diff)
           } else {
             for change in result.changes { Terminal.write(change.description + "\n") }
           }
-          if fix, !result.changes.isEmpty { fixed.append(path) }
+          if options.fix, !result.changes.isEmpty { fixed.append(path) }
         } catch let error as OutreachError {
           report.errors.append(error)
         }
       }
-      if fix, !fixed.isEmpty {
+      if options.fix, !fixed.isEmpty {
         let again = session.linter.lint(paths: fixed)
         let order = report.findings.map(\.path).uniqued()
         var byPath = Dictionary(grouping: report.findings, by: \.path)
         for path in fixed { byPath[path] = again.findings.filter { $0.path == path } }
         report.findings = order.flatMap { byPath[$0] ?? [] }
       }
-      if diff {
+      if options.diff {
         for error in report.errors { Terminal.error(error.description) }
         Terminal.note(Reporters.summary(report.findings, files: report.filesLinted, errors: report.errors))
-        throw ExitCode(report.exitCode(failOn: failOn))
+        throw ExitCode(report.exitCode(failOn: options.failOn))
       }
     }
-    Terminal.report(format, findings: report.findings, rules: session.linter.rules)
+    Terminal.report(options.format, findings: report.findings, rules: session.linter.rules)
     for warning in report.warnings { Terminal.note(warning.description) }
     for error in report.errors { Terminal.error(error.description) }
     Terminal.note(Reporters.summary(report.findings, files: report.filesLinted, errors: report.errors))
-    throw ExitCode(report.exitCode(failOn: failOn))
+    throw ExitCode(report.exitCode(failOn: options.failOn))
   }
 }
 

@@ -107,6 +107,12 @@ enum Terminal {
 enum Main {
   static func main() {
     do {
+      // `outreach lint` with plain arguments skips ArgumentParser (see
+      // LintOptions.init(quick:)); anything else goes through it.
+      let arguments = CommandLine.arguments.dropFirst()
+      if arguments.first == "lint", let options = LintOptions(quick: arguments.dropFirst()) {
+        try Lint.run(options)
+      }
       var command = try Outreach.parseAsRoot()
       try command.run()
     } catch let exit as ExitCode {

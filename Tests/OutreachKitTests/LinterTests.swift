@@ -174,8 +174,8 @@ import Testing
     let root = try #require(
       try YAMLValue.parse("a: yes\nb: Off\nc: TRUE\nd: maybe\ne: 12\nf: '12'\ng: 0x1F\nh: 2.5\n", file: "t.yml"))
     #expect(["a", "b", "c", "d"].map { root[$0]?.bool } == [true, false, true, nil])
-    #expect(root["e"]?.node.int == 12 && root["f"]?.isQuotedString == true && root["g"]?.node.int == 31)
-    #expect(root["h"]?.node.float == 2.5 && root["e"]?.scalarText == "12")
+    #expect(root["e"]?.int == 12 && root["f"]?.isQuotedString == true && root["g"]?.int == 31)
+    #expect(root["h"]?.float == 2.5 && root["e"]?.scalarText == "12")
     let folder = makeTemporaryFolder()
     try "default_rules: Yes\nrules:\n  em-dash: no\n".write(
       toFile: folder + "/.outreach.yml", atomically: true, encoding: .utf8)

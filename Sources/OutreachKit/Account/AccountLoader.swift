@@ -93,7 +93,7 @@ public enum AccountLoader {
 
     func int(_ value: YAMLValue?) throws -> Int? {
       guard let value, !value.isNull else { return nil }
-      guard let number = value.node.int, !value.isQuotedString else {
+      guard let number = value.int, !value.isQuotedString else {
         throw fail(value, "must be a whole number", "write digits only, like 6")
       }
       guard number >= 0 else { throw fail(value, "must not be negative", "write 0 or more") }
@@ -103,7 +103,7 @@ public enum AccountLoader {
 
     func double(_ value: YAMLValue?) throws -> Double? {
       guard let value, !value.isNull else { return nil }
-      guard let number = value.node.float, number.isFinite, !value.isQuotedString else {
+      guard let number = value.float, number.isFinite, !value.isQuotedString else {
         throw fail(value, "must be a number", "write it like 4.2")
       }
       try inRange(number, value)

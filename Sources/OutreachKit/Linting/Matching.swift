@@ -7,6 +7,29 @@ enum Matching {
   /// The literal text a token stands for, or nil when it is a real regex.
   /// `chat\?` is the literal `chat?`.
   static func literal(_ token: String) -> String? {
+    if token.utf8.allSatisfy({ $0 < 0x80 }) {
+      // ASCII (nearly every token): the same steps on bytes. An ASCII
+      // character that is punctuation or a symbol is any printable one
+      // that is not a letter, a digit or a space.
+      var out: [UInt8] = []
+      out.reserveCapacity(token.utf8.count)
+      var escaped = false
+      for byte in token.utf8 {
+        if escaped {
+          let isLetterOrDigit = (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+          guard byte == 0x20 || ((0x21...0x7E).contains(byte) && !isLetterOrDigit) else { return nil }
+          out.append(byte)
+          escaped = false
+        } else if byte == UInt8(ascii: "\\") {
+          escaped = true
+        } else if "^$.|?*+()[]{}".utf8.contains(byte) {
+          return nil
+        } else {
+          out.append(byte)
+        }
+      }
+      return escaped || out.isEmpty ? nil : String(decoding: out, as: UTF8.self)
+    }
     var out = ""
     var escaped = false
     for character in token {

@@ -42,52 +42,54 @@ struct PhraseMatcher: Sendable {
     classOf = classes
     classCount = Int(next)
 
-    // Trie.
-    var children: [[UInt16: Int32]] = [[:]]
+    // Trie, straight into the dense transition table (one row of
+    // `classCount` entries a state; 0 is "no child", as no edge leads back
+    // to the root). A dictionary a state had cost more than the rest of
+    // the build, at every start.
+    let width = Int(next)
+    var table = [Int32](repeating: 0, count: width)
     var ends: [[Int32]] = [[]]
+    var stateCount = 1
     for (index, pattern) in patterns.enumerated() where !pattern.bytes.isEmpty {
-      var state: Int32 = 0
+      var state = 0
       for byte in pattern.bytes {
-        let cls = classes[Int(byte)]
-        if let child = children[Int(state)][cls] {
-          state = child
+        let slot = state * width + Int(classes[Int(byte)])
+        if table[slot] != 0 {
+          state = Int(table[slot])
         } else {
-          children.append([:])
+          table.append(contentsOf: repeatElement(0, count: width))
           ends.append([])
-          let child = Int32(children.count - 1)
-          children[Int(state)][cls] = child
-          state = child
+          table[slot] = Int32(stateCount)
+          state = stateCount
+          stateCount += 1
         }
       }
-      ends[Int(state)].append(Int32(index))
+      ends[state].append(Int32(index))
     }
 
-    // Breadth-first: failure links, then the full transition table.
-    let stateCount = children.count
-    var table = [Int32](repeating: 0, count: stateCount * classCount)
+    // Breadth-first: failure links, and each missing edge filled with the
+    // failure state's edge.
     var fail = [Int32](repeating: 0, count: stateCount)
     var queue: [Int32] = []
-    for (cls, child) in children[0] {
-      table[Int(cls)] = child
-      queue.append(child)
-    }
+    for cls in 1..<max(width, 1) where table[cls] != 0 { queue.append(table[cls]) }
     var head = 0
     while head < queue.count {
-      let state = queue[head]
+      let state = Int(queue[head])
       head += 1
-      ends[Int(state)] += ends[Int(fail[Int(state)])]
-      for cls in 0..<classCount {
-        let fallback = table[Int(fail[Int(state)]) * classCount + cls]
-        if let child = children[Int(state)][UInt16(cls)] {
-          fail[Int(child)] = fallback
-          table[Int(state) * classCount + cls] = child
+      ends[state] += ends[Int(fail[state])]
+      let row = state * width
+      let failRow = Int(fail[state]) * width
+      for cls in 1..<width {
+        let child = table[row + cls]
+        if child != 0 {
+          fail[Int(child)] = table[failRow + cls]
           queue.append(child)
         } else {
-          table[Int(state) * classCount + cls] = fallback
+          table[row + cls] = table[failRow + cls]
         }
       }
       // Class 0 (bytes in no phrase) always goes back to the root.
-      table[Int(state) * classCount] = 0
+      table[row] = 0
     }
     // A state where some pattern ends is stored with its sign bit set, so
     // that the scan needs one load a byte until something may match.

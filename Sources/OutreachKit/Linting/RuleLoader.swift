@@ -56,7 +56,14 @@ public enum RuleLoader {
   public static func load(id: String, file: String, text: String, warnings: inout [Warning], validate: Bool = true) throws
     -> Rule
   {
-    guard let root = try YAMLValue.parse(text, file: file), let entries = root.entries else {
+    try load(id: id, file: file, root: YAMLValue.parse(text, file: file), warnings: &warnings, validate: validate)
+  }
+
+  /// Loads one rule from its parsed file (a built-in one comes parsed).
+  static func load(id: String, file: String, root: YAMLValue?, warnings: inout [Warning], validate: Bool = true) throws
+    -> Rule
+  {
+    guard let root, let entries = root.entries else {
       throw OutreachError.rule(
         path: file, line: 1, problem: "a rule file must be a YAML mapping",
         fix: "start it with `extends: existence` (or another kind) and `message:`")
@@ -101,7 +108,7 @@ public enum RuleLoader {
     }
     func int(_ key: String) throws -> Int? {
       guard let value = root[key] else { return nil }
-      guard let number = value.node.int, number >= 0 else {
+      guard let number = value.int, number >= 0 else {
         throw fail(value, "`\(key)` must be a whole number", "write for example `\(key): 3`")
       }
       return number
@@ -141,7 +148,7 @@ public enum RuleLoader {
       if name == "sentence" { countPer = .sentence } else if name == "paragraph", countPer == .email { countPer = .paragraph }
       var terms: [ScopeSelector.Term] = []
       for rawPart in name.split(separator: "&") {
-        var part = Substring(rawPart.trimmingCharacters(in: .whitespaces))
+        var part = Substring(rawPart.trimmingWhitespace())
         var negated = false
         if part.hasPrefix("~") {
           negated = true
@@ -286,7 +293,7 @@ public enum RuleLoader {
           path: file, line: line, problem: "unknown metric `\(metric)`",
           fix: "use \(Readability.metrics.joined(separator: ", "))")
       }
-      guard let grade = root["grade"]?.node.float else {
+      guard let grade = root["grade"]?.float else {
         throw fail(root["grade"], "a readability rule needs a numeric `grade`", "add `grade: 8`, say")
       }
       if metrics.isEmpty { throw fail(nil, "a readability rule needs `metrics`", "list one or more, like `- Flesch-Kincaid`") }
@@ -300,9 +307,9 @@ public enum RuleLoader {
         throw fail(
           root["formula"], "the formula does not read: \(error.reason)", "write it with numbers, variables, + - * / and ( )")
       }
-      let parts = condition.trimmingCharacters(in: .whitespaces)
+      let parts = condition.trimmingWhitespace()
       let comparison = [">=", "<=", "==", ">", "<"].first { parts.hasPrefix($0) }
-      guard let comparison, let threshold = Double(parts.dropFirst(comparison.count).trimmingCharacters(in: .whitespaces))
+      guard let comparison, let threshold = Double(parts.dropFirst(comparison.count).trimmingWhitespace())
       else {
         throw fail(root["condition"], "`condition` must be a comparison and a number", "write `condition: \"> 8\"`")
       }
@@ -317,7 +324,7 @@ public enum RuleLoader {
       spec.style = try string("style") == "Chicago" ? .chicago : .ap
       if root["indicators"] != nil { spec.indicators = try strings("indicators").map(\.0) }
       if let value = root["threshold"] {
-        guard let threshold = value.node.float, threshold >= 0, threshold <= 1 else {
+        guard let threshold = value.float, threshold >= 0, threshold <= 1 else {
           throw fail(value, "`threshold` must be a number from 0 to 1", "write `threshold: 0.8` (Vale's default)")
         }
         // Vale reads 0 as "not set": the rule would never fire otherwise.
@@ -378,7 +385,7 @@ public enum RuleLoader {
             root["ignore"], "the ignore file `\(name)` (line \(line)) cannot be read: \(error.description)",
             "fix the path (relative to the rule file, or to a Vale StylesPath) or remove it from `ignore:`")
         }
-        ignored += text.components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+        ignored += text.components(separatedBy: "\n").map { $0.trimmingWhitespace() }.filter {
           !$0.isEmpty && !$0.hasPrefix("#")
         }
       }

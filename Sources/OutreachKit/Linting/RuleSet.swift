@@ -66,7 +66,7 @@ public struct Configuration: Sendable {
         }
         configuration.internalDomains = items.compactMap { $0.scalarText?.lowercased() }
       case "inactive_days", "max_recipients":
-        guard let number = entry.value.node.int, number > 0 else {
+        guard let number = entry.value.int, number > 0 else {
           throw OutreachError.config(
             path: path, line: entry.value.line, problem: "`\(entry.key)` must be a whole number above 0",
             fix: "write `\(entry.key): 60`, say")
@@ -109,7 +109,7 @@ public struct Configuration: Sendable {
         }
         level = parsed
       case "max":
-        guard let number = entry.value.node.int, number >= 0 else {
+        guard let number = entry.value.int, number >= 0 else {
           throw OutreachError.config(
             path: path, line: entry.value.line, problem: "`max` for `\(value.keyPath)` must be a whole number",
             fix: "write `max: 150`, say")
@@ -168,16 +168,8 @@ public struct RuleSet: Sendable {
   }
 
   /// Finds `name` (a folder or file) in `start` or the nearest folder above it.
-  public static func findUpward(_ name: String, from start: String = FileManager.default.currentDirectoryPath) -> String? {
-    var directory = URL(fileURLWithPath: start).standardizedFileURL
-    for _ in 0..<64 {
-      let candidate = directory.appendingPathComponent(name).path
-      if FileManager.default.fileExists(atPath: candidate) { return candidate }
-      let parent = directory.deletingLastPathComponent()
-      if parent.path == directory.path { break }
-      directory = parent
-    }
-    return nil
+  public static func findUpward(_ name: String, from start: String = PathSearch.currentFolder) -> String? {
+    PathSearch.upward([name], from: start)
   }
 
   /// Loads the rules: built-in ones unless turned off, then every folder in
@@ -206,12 +198,12 @@ public struct RuleSet: Sendable {
         throw OutreachError.notFound(path: folder)
       }
       let isFolder = isDirectory.boolValue
-      let styleName = URL(fileURLWithPath: folder).standardizedFileURL.lastPathComponent
+      let styleName = PathSearch.lastComponent(folder)
       let files = try (isFolder ? ruleFiles(in: folder) : [folder]).map { file in
         let relative =
           isFolder
-          ? String(file.dropFirst(folder.count)).trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-          : URL(fileURLWithPath: file).lastPathComponent
+          ? String(file.dropFirst(folder.count).drop { $0 == "/" })
+          : String(file.split(separator: "/").last ?? Substring(file))
         // The path without its extension, `/` as `.` (no NSString on the
         // way: this runs for every rule file at every start).
         var stem = Substring(relative)
@@ -231,10 +223,15 @@ public struct RuleSet: Sendable {
     let replaced = Set(listed.flatMap { $0.files.map(\.id) })
     var deferred: [(id: String, file: (path: String, contents: String))] = []
     @Sendable func builtIn(_ id: String, _ file: (path: String, contents: String), _ warnings: inout [Warning]) throws -> Rule {
-      try RuleLoader.load(id: id, file: "(built-in)/\(file.path)", text: file.contents, warnings: &warnings, validate: false)
+      let path = "(built-in)/\(file.path)"
+      let root = try EmbeddedNode.builtIn(file.path, file: path) ?? YAMLValue.parse(file.contents, file: path)
+      return try RuleLoader.load(id: id, file: path, root: root, warnings: &warnings, validate: false)
     }
     if useDefaults && configuration.defaultRules {
-      let files = builtInFiles.map { (id: URL(fileURLWithPath: $0.path).deletingPathExtension().lastPathComponent, file: $0) }
+      let files = builtInFiles.map { file in
+        let name = file.path.split(separator: "/").last ?? Substring(file.path)
+        return (id: String(name.lastIndex(of: ".").map { name[..<$0] } ?? name), file: file)
+      }
       let parsed = files.filter { !replaced.contains($0.id) }
       let box = ResultBox<Result<(Rule, [Warning]), OutreachError>>(count: parsed.count)
       DispatchQueue.concurrentPerform(iterations: parsed.count) { index in
@@ -267,7 +264,7 @@ public struct RuleSet: Sendable {
     for (folder, isFolder, files) in listed {
       if isFolder {
         // `_mail.yml` holds settings, not a rule.
-        let settings = (folder as NSString).appendingPathComponent(MailSettings.fileName)
+        let settings = PathSearch.joined(folder, MailSettings.fileName)
         if FileManager.default.fileExists(atPath: settings) {
           let bytes = try TextFile.read(path: settings, limit: 1_000_000)
           mail = try MailSettings.load(path: settings, text: String(decoding: bytes, as: UTF8.self), warnings: &warnings)
@@ -322,17 +319,9 @@ public struct RuleSet: Sendable {
   }
 
   static func ruleFiles(in folder: String) throws -> [String] {
-    guard let walker = FileManager.default.enumerator(atPath: folder) else {
+    guard let files = PathSearch.ruleFiles(in: folder) else {
       throw OutreachError.unreadable(path: folder, reason: "cannot list the folder")
     }
-    var files: [String] = []
-    while let item = walker.nextObject() as? String {
-      if item.hasSuffix(".yml") || item.hasSuffix(".yaml") {
-        let path = (folder as NSString).appendingPathComponent(item)
-        if item.split(separator: "/").contains(where: { $0.hasPrefix(".") || $0.hasPrefix("_") }) { continue }
-        files.append(path)
-      }
-    }
-    return files.sorted()
+    return files
   }
 }

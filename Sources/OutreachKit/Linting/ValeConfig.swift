@@ -75,8 +75,9 @@ public struct ValeConfig: Sendable {
   public static func builtInStyle(warnings: inout [Warning]) throws -> [Rule] {
     try EmbeddedDefaults.files.filter { $0.path.hasPrefix("Rules/_vale/") && $0.path.hasSuffix(".yml") }.map { file in
       let name = ((file.path as NSString).lastPathComponent as NSString).deletingPathExtension
-      return try RuleLoader.load(
-        id: "Vale." + name, file: "(built-in)/" + file.path, text: file.contents, warnings: &warnings, validate: false)
+      let path = "(built-in)/" + file.path
+      let root = try EmbeddedNode.builtIn(file.path, file: path) ?? YAMLValue.parse(file.contents, file: path)
+      return try RuleLoader.load(id: "Vale." + name, file: path, root: root, warnings: &warnings, validate: false)
     }
   }
 
@@ -86,21 +87,8 @@ public struct ValeConfig: Sendable {
   /// The closest Vale configuration from `start` upward: at each folder the
   /// first of `fileNames` that is a file (a `.vale/` folder of styles is not
   /// one), as Vale takes the closest.
-  public static func find(from start: String = FileManager.default.currentDirectoryPath) -> String? {
-    var directory = URL(fileURLWithPath: start).standardizedFileURL
-    for _ in 0..<64 {
-      for name in fileNames {
-        let candidate = directory.appendingPathComponent(name).path
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), !isDirectory.boolValue {
-          return candidate
-        }
-      }
-      let parent = directory.deletingLastPathComponent()
-      if parent.path == directory.path { break }
-      directory = parent
-    }
-    return nil
+  public static func find(from start: String = PathSearch.currentFolder) -> String? {
+    PathSearch.upward(fileNames, from: start, kind: .file)
   }
 
   /// Whether `--config PATH` names a Vale configuration rather than an

@@ -25,8 +25,9 @@ public struct MailSettings: Sendable {
   public static let builtIn: MailSettings = {
     guard let file = EmbeddedDefaults.files.first(where: { $0.path == "Rules/\(fileName)" }) else { return MailSettings() }
     var warnings: [Warning] = []
-    return (try? load(path: "(built-in)/Rules/\(fileName)", text: file.contents, warnings: &warnings, validate: false))
-      ?? MailSettings()
+    let path = "(built-in)/Rules/\(fileName)"
+    let root = EmbeddedNode.builtIn(file.path, file: path) ?? (try? YAMLValue.parse(file.contents, file: path))
+    return (try? load(path: path, root: root, warnings: &warnings, validate: false)) ?? MailSettings()
   }()
 
   /// - Parameter validate: compile each pattern now to report a bad one
@@ -34,8 +35,14 @@ public struct MailSettings: Sendable {
   public static func load(path: String, text: String, warnings: inout [Warning], validate: Bool = true) throws
     -> MailSettings
   {
+    try load(path: path, root: YAMLValue.parse(text, file: path), warnings: &warnings, validate: validate)
+  }
+
+  static func load(path: String, root: YAMLValue?, warnings: inout [Warning], validate: Bool = true) throws
+    -> MailSettings
+  {
     var settings = MailSettings()
-    guard let root = try YAMLValue.parse(text, file: path), let entries = root.entries else {
+    guard let root, let entries = root.entries else {
       throw OutreachError.rule(
         path: path, line: 1, problem: "mail settings must be a YAML mapping",
         fix: "write `closings:`, `attributions:` and the other keys at the top level")
@@ -74,7 +81,7 @@ public struct MailSettings: Sendable {
       case "attributions": settings.attributions = try regexes(entry.value, entry.key)
       case "history_markers": settings.historyMarkers = try regexes(entry.value, entry.key)
       case "signature_lines", "signature_line_length":
-        guard let number = entry.value.node.int, number > 0 else {
+        guard let number = entry.value.int, number > 0 else {
           throw OutreachError.rule(
             path: path, line: entry.value.line, problem: "`\(entry.key)` must be a whole number above 0",
             fix: "write `\(entry.key): 6`, say")
@@ -219,7 +226,7 @@ struct EmailStructure {
       while let first = kept.first, first == 0x20 || first == 0x09 { kept.removeFirst() }
       while let last = kept.last, last == 0x20 || last == 0x09 { kept.removeLast() }
       var string = String(decoding: kept, as: UTF8.self)
-      if kept.contains(where: { $0 >= 0x80 }) { string = string.trimmingCharacters(in: .whitespaces) }
+      if kept.contains(where: { $0 >= 0x80 }) { string = string.trimmingWhitespace() }
       return candidates.contains { $0.regex.regex.regex?.isFound(in: string) ?? false }
     }
     // Lines holding a literal of some pattern; the rest cannot match.
@@ -337,7 +344,7 @@ struct EmailStructure {
   private func isReplyHeader(_ line: Int, text: (Int) -> String, settings: MailSettings, count: Int) -> Bool {
     func name(_ string: String) -> String? {
       guard let colon = string.firstIndex(of: ":") else { return nil }
-      let name = string[..<colon].lowercased().trimmingCharacters(in: .whitespaces)
+      let name = string[..<colon].lowercased().trimmingWhitespace()
       return name.isEmpty || name.count > 20 ? nil : name
     }
     guard let first = name(text(line)), settings.replyFrom.contains(first) else { return false }

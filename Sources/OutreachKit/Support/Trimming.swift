@@ -18,3 +18,11 @@ extension StringProtocol {
     return String(kept)
   }
 }
+
+extension StringProtocol {
+  /// `trimmingCharacters(in: .whitespaces)`: tabs and the space separators
+  /// (Unicode Zs), without building the `CharacterSet`.
+  func trimmingWhitespace() -> String {
+    trimmingScalars { $0 == " " || $0 == "\t" || ($0.value >= 0x80 && $0.properties.generalCategory == .spaceSeparator) }
+  }
+}

@@ -2,16 +2,39 @@ import Foundation
 import Yams
 
 /// A YAML (or JSON) document read with Yams, kept as nodes with line marks so
-/// that every error and warning can name the file, line and key path.
+/// that every error and warning can name the file, line and key path. The
+/// built-in files of `Rules/` come already parsed, as `EmbeddedNode`s the
+/// build plugin wrote (no YAML is parsed for them at start).
 struct YAMLValue {
-  let node: Node
+  enum Storage {
+    case yams(Node)
+    case embedded(EmbeddedNode)
+  }
+  let storage: Storage
   let file: String
   let keyPath: String
   /// A tree built from a table's row (an export) has no marks: every value
   /// in it is at the row's line.
   var rowLine: Int? = nil
 
-  var line: Int { rowLine ?? node.mark?.line ?? 1 }
+  init(node: Node, file: String, keyPath: String, rowLine: Int? = nil) {
+    self.init(storage: .yams(node), file: file, keyPath: keyPath, rowLine: rowLine)
+  }
+
+  init(storage: Storage, file: String, keyPath: String, rowLine: Int? = nil) {
+    self.storage = storage
+    self.file = file
+    self.keyPath = keyPath
+    self.rowLine = rowLine
+  }
+
+  var line: Int {
+    if let rowLine { return rowLine }
+    switch storage {
+    case .yams(let node): return node.mark?.line ?? 1
+    case .embedded(let node): return node.line
+    }
+  }
 
   /// Reads `text` as one YAML document. JSON is read by the same parser.
   static func parse(_ text: String, file: String, maxNodes: Int = 2_000_000) throws -> YAMLValue? {
@@ -132,61 +155,96 @@ struct YAMLValue {
 
   func child(_ key: String) -> String { keyPath.isEmpty ? key : "\(keyPath).\(key)" }
 
+  private func value(_ storage: Storage, key: String) -> YAMLValue {
+    YAMLValue(storage: storage, file: file, keyPath: child(key), rowLine: rowLine)
+  }
+
   /// The mapping's entries in file order, or nil when this is not a mapping.
   var entries: [(key: String, value: YAMLValue, keyLine: Int)]? {
-    guard case .mapping(let mapping) = node else { return nil }
-    return mapping.map { pair in
-      // Never `Node.any` on a key: Yams force-unwraps inside it for some
-      // complex keys (found by fuzzing).
-      let name: String
-      switch pair.key {
-      case .scalar(let scalar): name = scalar.string
-      case .mapping: name = "(a mapping used as a key)"
-      case .sequence: name = "(a list used as a key)"
-      case .alias: name = "(an alias used as a key)"
+    switch storage {
+    case .yams(let node):
+      guard case .mapping(let mapping) = node else { return nil }
+      return mapping.map { pair in
+        let name = EmbeddedNode.keyName(pair.key)
+        return (name, value(.yams(pair.value), key: name), rowLine ?? pair.key.mark?.line ?? line)
       }
-      return (
-        name, YAMLValue(node: pair.value, file: file, keyPath: child(name), rowLine: rowLine),
-        rowLine ?? pair.key.mark?.line ?? line
-      )
+    case .embedded(let node):
+      guard case .mapping(let pairs, _) = node else { return nil }
+      return pairs.map { pair in (pair.key, value(.embedded(pair.value), key: pair.key), rowLine ?? pair.keyLine) }
     }
   }
 
   subscript(key: String) -> YAMLValue? {
-    guard case .mapping(let mapping) = node, let value = mapping[key] else { return nil }
-    return YAMLValue(node: value, file: file, keyPath: child(key), rowLine: rowLine)
+    switch storage {
+    case .yams(let node):
+      guard case .mapping(let mapping) = node, let found = mapping[key] else { return nil }
+      return value(.yams(found), key: key)
+    case .embedded(let node):
+      // As Yams' subscript: the last pair with the key.
+      guard case .mapping(let pairs, _) = node, let found = pairs.last(where: { $0.key == key }) else { return nil }
+      return value(.embedded(found.value), key: key)
+    }
   }
 
   var items: [YAMLValue]? {
-    guard case .sequence(let sequence) = node else { return nil }
-    return sequence.enumerated().map { YAMLValue(node: $1, file: file, keyPath: "\(keyPath)[\($0)]", rowLine: rowLine) }
+    let children: [Storage]
+    switch storage {
+    case .yams(let node):
+      guard case .sequence(let sequence) = node else { return nil }
+      children = sequence.map { .yams($0) }
+    case .embedded(let node):
+      guard case .sequence(let sequence, _) = node else { return nil }
+      children = sequence.map { .embedded($0) }
+    }
+    return children.enumerated().map {
+      YAMLValue(storage: $1, file: file, keyPath: "\(keyPath)[\($0)]", rowLine: rowLine)
+    }
+  }
+
+  /// The scalar's text and whether it was written plain (not quoted).
+  private var scalar: (text: String, plain: Bool)? {
+    switch storage {
+    case .yams(let node):
+      if case .scalar(let scalar) = node { return (scalar.string, scalar.style == .plain) }
+    case .embedded(let node):
+      if case .scalar(let text, let plain, _) = node { return (text, plain) }
+    }
+    return nil
   }
 
   var isNull: Bool {
-    if case .scalar(let scalar) = node {
-      return scalar.string == "~" || scalar.string == "null" || (scalar.string.isEmpty && scalar.style == .plain)
-    }
-    return false
+    guard let scalar else { return false }
+    return scalar.text == "~" || scalar.text == "null" || (scalar.text.isEmpty && scalar.plain)
   }
 
   /// The scalar's text, for strings, numbers and booleans alike.
-  var scalarText: String? {
-    if case .scalar(let scalar) = node { return scalar.string }
-    return nil
+  var scalarText: String? { scalar?.text }
+
+  /// The scalar as a plain or quoted Yams scalar, with `tag`, for Yams'
+  /// own readings (`Node.int`, `Node.float`, `Bool.construct`).
+  private func yamsScalar(_ tag: Tag) -> Node.Scalar? {
+    guard let scalar else { return nil }
+    return Node.Scalar(scalar.text, tag, scalar.plain ? .plain : .singleQuoted)
   }
+  nonisolated(unsafe) private static let boolTag = Tag(.bool, .basic, .default)
+  nonisolated(unsafe) private static let numberTag = Tag(.int, .basic, .default)
 
   /// A scalar read as YAML 1.1 reads a boolean (`true`, `yes`, `on`,
   /// `false`, `no`, `off`, any case), as Yams' `Node.bool` does; nil for
   /// anything else. (Callers that refuse quoted text check `isQuotedString`.)
-  var bool: Bool? {
-    guard case .scalar(let scalar) = node else { return nil }
-    return Bool.construct(from: Node.Scalar(scalar.string, Tag(.bool, .basic, .default), scalar.style))
+  var bool: Bool? { yamsScalar(Self.boolTag).flatMap(Bool.construct(from:)) }
+  /// A scalar read as an integer, as Yams' `Node.int` does.
+  var int: Int? {
+    if case .yams(let node) = storage { return node.int }
+    return yamsScalar(Self.numberTag).flatMap(Int.construct(from:))
+  }
+  /// A scalar read as a number, as Yams' `Node.float` does.
+  var float: Double? {
+    if case .yams(let node) = storage { return node.float }
+    return yamsScalar(Self.numberTag).flatMap(Double.construct(from:))
   }
 
-  var isQuotedString: Bool {
-    if case .scalar(let scalar) = node { return scalar.style != .plain }
-    return false
-  }
+  var isQuotedString: Bool { scalar.map { !$0.plain } ?? false }
 }
 
 /// Closest match among `candidates`, for "did you mean" hints.
