@@ -2,7 +2,7 @@ import Foundation
 
 /// Turning rule tokens into something that can be matched.
 enum Matching {
-  static let metacharacters: Set<Character> = ["\\", "^", "$", ".", "|", "?", "*", "+", "(", ")", "[", "]", "{", "}"]
+  static let metacharacters = "\\^$.|?*+()[]{}"
 
   /// The literal text a token stands for, or nil when it is a real regex.
   /// `chat\?` is the literal `chat?`.

@@ -47,8 +47,12 @@ struct PhraseMatcher: Sendable {
     // to the root). A dictionary a state had cost more than the rest of
     // the build, at every start.
     let width = Int(next)
-    var table = [Int32](repeating: 0, count: width)
+    // Rows for the most states there can be (one a phrase byte, and the
+    // root), cut to those used after.
+    let most = 1 + patterns.reduce(0) { $0 + $1.bytes.count }
+    var table = [Int32](repeating: 0, count: most * width)
     var ends: [[Int32]] = [[]]
+    ends.reserveCapacity(most)
     var stateCount = 1
     for (index, pattern) in patterns.enumerated() where !pattern.bytes.isEmpty {
       var state = 0
@@ -57,7 +61,6 @@ struct PhraseMatcher: Sendable {
         if table[slot] != 0 {
           state = Int(table[slot])
         } else {
-          table.append(contentsOf: repeatElement(0, count: width))
           ends.append([])
           table[slot] = Int32(stateCount)
           state = stateCount
@@ -66,6 +69,7 @@ struct PhraseMatcher: Sendable {
       }
       ends[state].append(Int32(index))
     }
+    table.removeLast((most - stateCount) * width)
 
     // Breadth-first: failure links, and each missing edge filled with the
     // failure state's edge.

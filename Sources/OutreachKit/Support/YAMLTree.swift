@@ -220,28 +220,42 @@ struct YAMLValue {
   /// The scalar's text, for strings, numbers and booleans alike.
   var scalarText: String? { scalar?.text }
 
-  /// The scalar as a plain or quoted Yams scalar, with `tag`, for Yams'
-  /// own readings (`Node.int`, `Node.float`, `Bool.construct`).
-  private func yamsScalar(_ tag: Tag) -> Node.Scalar? {
-    guard let scalar else { return nil }
-    return Node.Scalar(scalar.text, tag, scalar.plain ? .plain : .singleQuoted)
-  }
-  nonisolated(unsafe) private static let boolTag = Tag(.bool, .basic, .default)
   nonisolated(unsafe) private static let numberTag = Tag(.int, .basic, .default)
 
   /// A scalar read as YAML 1.1 reads a boolean (`true`, `yes`, `on`,
-  /// `false`, `no`, `off`, any case), as Yams' `Node.bool` does; nil for
-  /// anything else. (Callers that refuse quoted text check `isQuotedString`.)
-  var bool: Bool? { yamsScalar(Self.boolTag).flatMap(Bool.construct(from:)) }
+  /// `false`, `no`, `off`, any case), as Yams' `Bool.construct` does for a
+  /// scalar not tagged `!!str`; nil for anything else. (Callers that refuse
+  /// quoted text check `isQuotedString`.)
+  var bool: Bool? {
+    switch scalar?.text.lowercased() {
+    case "true", "yes", "on": return true
+    case "false", "no", "off": return false
+    default: return nil
+    }
+  }
   /// A scalar read as an integer, as Yams' `Node.int` does.
   var int: Int? {
-    if case .yams(let node) = storage { return node.int }
-    return yamsScalar(Self.numberTag).flatMap(Int.construct(from:))
+    switch storage {
+    case .yams(let node): return node.int
+    case .embedded:
+      guard let scalar else { return nil }
+      // Plain digits (every number in the built-in files) need no Yams.
+      if scalar.plain, let first = scalar.text.utf8.first, first != UInt8(ascii: "0") || scalar.text == "0",
+        scalar.text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let value = Int(scalar.text)
+      {
+        return value
+      }
+      return Int.construct(from: Node.Scalar(scalar.text, Self.numberTag, scalar.plain ? .plain : .singleQuoted))
+    }
   }
   /// A scalar read as a number, as Yams' `Node.float` does.
   var float: Double? {
-    if case .yams(let node) = storage { return node.float }
-    return yamsScalar(Self.numberTag).flatMap(Double.construct(from:))
+    switch storage {
+    case .yams(let node): return node.float
+    case .embedded:
+      guard let scalar else { return nil }
+      return Double.construct(from: Node.Scalar(scalar.text, Self.numberTag, scalar.plain ? .plain : .singleQuoted))
+    }
   }
 
   var isQuotedString: Bool { scalar.map { !$0.plain } ?? false }
