@@ -47,39 +47,48 @@ enum Terminal {
   /// ends outreach as a closed pipe ends any Unix tool (SIGPIPE), never
   /// with a crash report.
   static func emit(_ descriptor: Int32, _ data: Data) {
-    data.withUnsafeBytes { raw in
-      var offset = 0
-      while offset < raw.count {
-        let count = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-        if count < 0 {
-          if errno == EINTR { continue }
-          if errno == EPIPE {
-            signal(SIGPIPE, SIG_DFL)
-            raise(SIGPIPE)
-          }
-          return
+    data.withUnsafeBytes { emit(descriptor, $0) }
+  }
+
+  /// Text as its UTF-8 bytes, with no `Data` on the way (lint's output).
+  static func emit(_ descriptor: Int32, _ text: String) {
+    var text = text
+    text.withUTF8 { emit(descriptor, UnsafeRawBufferPointer($0)) }
+  }
+
+  static func emit(_ descriptor: Int32, _ raw: UnsafeRawBufferPointer) {
+    guard let base = raw.baseAddress else { return }
+    var offset = 0
+    while offset < raw.count {
+      let count = Glibc.write(descriptor, base + offset, raw.count - offset)
+      if count < 0 {
+        if errno == EINTR { continue }
+        if errno == EPIPE {
+          signal(SIGPIPE, SIG_DFL)
+          raise(SIGPIPE)
         }
-        offset += count
+        return
       }
+      offset += count
     }
   }
 
   static func error(_ text: String) {
-    emit(STDERR_FILENO, Data("outreach: error: \(TerminalText.safe(text))\n".utf8))
+    emit(STDERR_FILENO, "outreach: error: \(TerminalText.safe(text))\n")
   }
   static func note(_ text: String) {
-    emit(STDERR_FILENO, Data((TerminalText.safe(text) + "\n").utf8))
+    emit(STDERR_FILENO, TerminalText.safe(text) + "\n")
   }
   /// Several lines on standard error (findings of drafts).
   static func noteLines(_ text: String) {
-    emit(STDERR_FILENO, Data((TerminalText.safe(text, lines: true) + "\n").utf8))
+    emit(STDERR_FILENO, TerminalText.safe(text, lines: true) + "\n")
   }
   /// JSON on standard output.
   static func writeJSON(_ json: String) {
-    emit(STDOUT_FILENO, Data(TerminalText.safeJSON(json).utf8))
+    emit(STDOUT_FILENO, TerminalText.safeJSON(json))
   }
   static func write(_ text: String) {
-    emit(STDOUT_FILENO, Data(TerminalText.safe(text, lines: true).utf8))
+    emit(STDOUT_FILENO, TerminalText.safe(text, lines: true))
   }
   /// Findings in `format`: text escapes each field itself (and keeps its
   /// colour codes), JSON and SARIF escape inside their strings.
@@ -94,7 +103,7 @@ enum Terminal {
   /// Output whose untrusted parts were escaped where it was made: a text
   /// report with its colour codes, a diff (whose file lines are the file's).
   static func writeReport(_ text: String) {
-    emit(STDOUT_FILENO, Data(text.utf8))
+    emit(STDOUT_FILENO, text)
   }
   static var colorOnStandardOutput: Bool {
     // getenv, not ProcessInfo.environment (which copies every variable).

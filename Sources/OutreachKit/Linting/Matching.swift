@@ -47,7 +47,9 @@ enum Matching {
     }
     if escaped || out.isEmpty { return nil }
     // Curly apostrophes match straight ones, as prose is folded that way.
-    return out.replacingOccurrences(of: "\u{2019}", with: "'").replacingOccurrences(of: "\u{2018}", with: "'")
+    var folded = String.UnicodeScalarView()
+    for scalar in out.unicodeScalars { folded.append(scalar == "\u{2019}" || scalar == "\u{2018}" ? "'" : scalar) }
+    return String(folded)
   }
 
   /// Vale's way of building a rule regex from its tokens.

@@ -78,10 +78,12 @@ public enum Reporters {
   public static func summary(_ findings: [Finding], files: Int, failures: Int) -> String {
     // One pass, no copies of the findings (by index: a `for` over the
     // array copies each finding).
-    var bySeverity: [Severity: Int] = [:]
-    for index in findings.indices { bySeverity[findings[index].severity, default: 0] += 1 }
+    // Counted by rank, not in a dictionary (whose first use at start costs
+    // a scan of every conformance record).
+    var bySeverity = [0, 0, 0]
+    for index in findings.indices { bySeverity[findings[index].severity.rank] += 1 }
     let counts = Severity.allCases.reversed().compactMap { severity -> String? in
-      let count = bySeverity[severity] ?? 0
+      let count = bySeverity[severity.rank]
       return count == 0 ? nil : "\(count) \(severity.rawValue)\(count == 1 ? "" : "s")"
     }
     var line =

@@ -7,7 +7,9 @@ import Yams
 /// build plugin wrote (no YAML is parsed for them at start).
 struct YAMLValue {
   enum Storage {
-    case yams(Node)
+    // Boxed: a value of the embedded kind then never needs the layout of
+    // Yams' nodes (whose generic parts cost conformance scans at start).
+    indirect case yams(Node)
     case embedded(EmbeddedNode)
   }
   let storage: Storage
