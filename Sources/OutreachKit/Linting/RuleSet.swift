@@ -262,18 +262,29 @@ public struct RuleSet: Sendable {
     }
     var mail: MailSettings? = nil
     for (folder, isFolder, files) in listed {
-      if isFolder {
-        // `_mail.yml` holds settings, not a rule.
-        let settings = PathSearch.joined(folder, MailSettings.fileName)
-        if FileManager.default.fileExists(atPath: settings) {
-          let bytes = try TextFile.read(path: settings, limit: 1_000_000)
-          mail = try MailSettings.load(path: settings, text: String(decoding: bytes, as: UTF8.self), warnings: &warnings)
-        }
-      }
+      // `_mail.yml` holds settings, not a rule. It is read (and its
+      // patterns checked) on a core of its own, beside the rule files.
+      let settings = PathSearch.joined(folder, MailSettings.fileName)
+      let hasSettings = isFolder && FileManager.default.fileExists(atPath: settings)
+      let mailBox = ResultBox<Result<(MailSettings, [Warning]), OutreachError>>(count: 1)
       // Rule files are read and parsed on every core; the first error in
       // file order is the one reported.
       let box = ResultBox<Result<(Rule?, [Warning]), OutreachError>>(count: files.count)
-      DispatchQueue.concurrentPerform(iterations: files.count) { index in
+      DispatchQueue.concurrentPerform(iterations: files.count + (hasSettings ? 1 : 0)) { index in
+        if index == files.count {
+          do {
+            let bytes = try TextFile.read(path: settings, limit: 1_000_000)
+            var mailWarnings: [Warning] = []
+            let loaded = try MailSettings.load(
+              path: settings, text: String(decoding: bytes, as: UTF8.self), warnings: &mailWarnings)
+            mailBox.set(0, .success((loaded, mailWarnings)))
+          } catch let error as OutreachError {
+            mailBox.set(0, .failure(error))
+          } catch {
+            mailBox.set(0, .failure(.unreadable(path: settings, reason: "\(error)")))
+          }
+          return
+        }
         let (file, id) = files[index]
         do {
           let bytes = try TextFile.read(path: file, limit: 5_000_000)
@@ -288,6 +299,11 @@ public struct RuleSet: Sendable {
         } catch {
           box.set(index, .failure(.unreadable(path: file, reason: "\(error)")))
         }
+      }
+      if hasSettings {
+        let (loaded, mailWarnings) = try mailBox.take(0).get()
+        mail = loaded
+        warnings += mailWarnings
       }
       for outcome in box.values {
         switch outcome {
