@@ -174,7 +174,9 @@ import Yams
       let text = (0..<Int.random(in: 0...80, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
       var found: [[Int]] = []
       text.withUnsafeBufferPointer { buffer in
-        PhraseMatcher(patterns: patterns).scan(buffer) { found.append([$0, $1, $2]) }
+        let matcher = PhraseMatcher(patterns: patterns)
+        #expect(matcher.isNarrow)
+        matcher.scan(buffer) { found.append([$0, $1, $2]) }
       }
       var expected: [[Int]] = []
       for end in 1...max(text.count, 1) where end <= text.count {
@@ -192,5 +194,34 @@ import Yams
         "round \(round): \(patterns.map { String(decoding: $0.bytes, as: UTF8.self) }) in \(String(decoding: text, as: UTF8.self))"
       )
     }
+    // Over 32,767 states the table is 32-bit: the same answers.
+    let letters = Array("abcdefghijklmnopqrstuvwxyz".utf8)
+    var words: [[UInt8]] = []
+    var seed: UInt64 = 7
+    for _ in 0..<5_000 {
+      words.append(
+        (0..<10).map { _ in
+          seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+          return letters[Int(seed >> 33) % letters.count]
+        })
+    }
+    let patterns = words.enumerated().map {
+      PhraseMatcher.Pattern(bytes: $1, ignorecase: true, wordBounded: false, rule: $0, payload: 0)
+    }
+    let joined = words[17] + Array(" x".utf8) + words[4_321] + words[99].prefix(5) + words[2_500]
+    let text = Array(String(decoding: joined, as: UTF8.self).uppercased().utf8)
+    var found: [[Int]] = []
+    let wide = PhraseMatcher(patterns: patterns)
+    #expect(!wide.isNarrow)
+    text.withUnsafeBufferPointer { buffer in wide.scan(buffer) { found.append([$0, $1, $2]) } }
+    var expected: [[Int]] = []
+    for end in 10...text.count {
+      for (index, word) in words.enumerated() where zip(text[(end - 10)..<end], word).allSatisfy({ ($0 | 0x20) == $1 }) {
+        expected.append([index, end - 10, end])
+      }
+    }
+    let order: ([Int], [Int]) -> Bool = { $0.lexicographicallyPrecedes($1) }
+    #expect(found.count >= 3)
+    #expect(found.sorted(by: order) == expected.sorted(by: order))
   }
 }

@@ -16,6 +16,10 @@ struct PhraseMatcher: Sendable {
   private var classOf = [UInt16](repeating: 0, count: 256)
   private var classCount = 1
   private var table: [Int32] = []
+  /// The same table in 16 bits (the top one for "a pattern ends here"),
+  /// used instead when there are fewer than 32,768 states: half the bytes
+  /// to keep in cache, as a style's hundreds of phrases make it large.
+  private var narrowTable: [UInt16] = []
   /// For each state, the patterns that end there: `outputs[outputStart[s]..<outputStart[s+1]]`.
   private var outputStart: [Int32] = []
   private var outputs: [Int32] = []
@@ -100,7 +104,11 @@ struct PhraseMatcher: Sendable {
     for (index, target) in table.enumerated() where !ends[Int(target)].isEmpty {
       table[index] = target | Int32.min
     }
-    self.table = table
+    if stateCount < 0x8000 {
+      narrowTable = table.map { UInt16(truncatingIfNeeded: $0 & Int32.max) | ($0 < 0 ? 0x8000 : 0) }
+    } else {
+      self.table = table
+    }
     var start: [Int32] = [0]
     var flat: [Int32] = []
     for list in ends {
@@ -112,42 +120,61 @@ struct PhraseMatcher: Sendable {
   }
 
   var isEmpty: Bool { patterns.isEmpty }
+  /// Whether the 16-bit table is the one in use.
+  var isNarrow: Bool { !narrowTable.isEmpty }
 
   /// Calls `visit(pattern, start, end)` for every match in `text`, checking
   /// case and word boundaries.
   func scan(_ text: UnsafeBufferPointer<UInt8>, _ visit: (Int, Int, Int) -> Void) {
     guard !patterns.isEmpty else { return }
-    table.withUnsafeBufferPointer { table in
-      classOf.withUnsafeBufferPointer { classOf in
-        var state = 0
-        let classCount = self.classCount
-        for index in 0..<text.count {
-          let next = table[state &* classCount &+ Int(classOf[Int(text[index])])]
-          state = Int(next & Int32.max)
-          if next >= 0 { continue }
-          let first = Int(outputStart[state])
-          let last = Int(outputStart[state + 1])
-          for slot in first..<last {
-            let patternIndex = Int(outputs[slot])
-            let pattern = patterns[patternIndex]
-            let end = index + 1
-            let start = end - pattern.bytes.count
-            if !pattern.ignorecase {
-              var same = true
-              for offset in 0..<pattern.bytes.count where text[start + offset] != pattern.bytes[offset] {
-                same = false
-                break
-              }
-              if !same { continue }
-            }
-            if pattern.wordBounded {
-              if isWordByte(pattern.bytes.first!), start > 0, endsWithWordCharacter(text, before: start) { continue }
-              if isWordByte(pattern.bytes.last!), end < text.count, startsWithWordCharacter(text, at: end) { continue }
-            }
-            visit(patternIndex, start, end)
+    let classCount = self.classCount
+    classOf.withUnsafeBufferPointer { classOf in
+      var state = 0
+      if !narrowTable.isEmpty {
+        narrowTable.withUnsafeBufferPointer { table in
+          for index in 0..<text.count {
+            let next = table[state &* classCount &+ Int(classOf[Int(text[index])])]
+            state = Int(next & 0x7FFF)
+            if next & 0x8000 != 0 { report(state, endingAt: index, in: text, visit) }
+          }
+        }
+      } else {
+        table.withUnsafeBufferPointer { table in
+          for index in 0..<text.count {
+            let next = table[state &* classCount &+ Int(classOf[Int(text[index])])]
+            state = Int(next & Int32.max)
+            if next < 0 { report(state, endingAt: index, in: text, visit) }
           }
         }
       }
+    }
+  }
+
+  /// The patterns that end at `state`, checked for case and word boundaries.
+  @inline(__always)
+  private func report(
+    _ state: Int, endingAt index: Int, in text: UnsafeBufferPointer<UInt8>, _ visit: (Int, Int, Int) -> Void
+  ) {
+    let first = Int(outputStart[state])
+    let last = Int(outputStart[state + 1])
+    for slot in first..<last {
+      let patternIndex = Int(outputs[slot])
+      let pattern = patterns[patternIndex]
+      let end = index + 1
+      let start = end - pattern.bytes.count
+      if !pattern.ignorecase {
+        var same = true
+        for offset in 0..<pattern.bytes.count where text[start + offset] != pattern.bytes[offset] {
+          same = false
+          break
+        }
+        if !same { continue }
+      }
+      if pattern.wordBounded {
+        if isWordByte(pattern.bytes.first!), start > 0, endsWithWordCharacter(text, before: start) { continue }
+        if isWordByte(pattern.bytes.last!), end < text.count, startsWithWordCharacter(text, at: end) { continue }
+      }
+      visit(patternIndex, start, end)
     }
   }
 }
