@@ -1,5 +1,18 @@
 #include <hunspell/hunspell.h>
 #include <dlfcn.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/// An anonymous file in memory (memfd_create, close-on-exec), for a
+/// dictionary built into outreach: Hunspell reads dictionaries by path, and
+/// `/proc/self/fd/N` is one with nothing written to disk. -1 on failure.
+static inline int outreach_memory_file(const char *_Nonnull name) {
+#ifdef SYS_memfd_create
+  return (int)syscall(SYS_memfd_create, name, 1u);
+#else
+  return -1;
+#endif
+}
 
 // Hunspell (Debian libhunspell-1.7-0, dictionaries from hunspell-en-us) is
 // loaded on first use by a `spelling` rule, not when outreach starts.

@@ -417,6 +417,20 @@ import Testing
     #expect(result.status == 2 && result.stderr.contains("Spelling.yml:3: no dictionary `xx_XX`"), "\(result.stderr)")
   }
 
+  /// As in Vale, a spelling rule with no `dictionaries` uses Vale's own
+  /// word list (en_US-web, built in), which knows words Hunspell's en_US
+  /// does not; `append: true` adds it to the dictionaries named.
+  @Test func spellingDefaultsToValesOwnWordList() throws {
+    let text = "Our webhooks send backtick blocks; the dashbord is new.\n"
+    let byDefault = try makeStyle("Default", ["Spelling.yml": "extends: spelling\nmessage: \"'%s'?\"\n"])
+    #expect(try lint([byDefault], text).findings.map(\.match) == ["dashbord"])
+    let named = try makeStyle("Named", ["Spelling.yml": "extends: spelling\nmessage: \"'%s'?\"\ndictionaries: [en_US]\n"])
+    #expect(try lint([named], text).findings.map(\.match).contains("webhooks"))
+    let appended = try makeStyle(
+      "Appended", ["Spelling.yml": "extends: spelling\nmessage: \"'%s'?\"\ndictionaries: [en_US]\nappend: true\n"])
+    #expect(try lint([appended], text).findings.map(\.match) == ["dashbord"])
+  }
+
   /// Vale's `capitalization` on headings (its documentation's `$title`
   /// example) and, in email, on the subject (`$sentence`).
   @Test func capitalizationChecksHeadingsAndSubjects() throws {

@@ -354,7 +354,10 @@ public enum RuleLoader {
         let found = candidates.first { FileManager.default.fileExists(atPath: $0, isDirectory: &isFolder) && isFolder.boolValue }
         folders.insert(found ?? candidates[0], at: 0)
       }
-      let names = dictionaries.isEmpty ? ["en_US"] : dictionaries
+      // As Vale: no `dictionaries` means Vale's own word list, and
+      // `append: true` adds it to those named.
+      var names = dictionaries.isEmpty ? [SpellChecker.builtInName] : dictionaries
+      if try bool("append") == true, !names.contains(SpellChecker.builtInName) { names.append(SpellChecker.builtInName) }
       if validate {
         guard SpellChecker.available else {
           throw fail(

@@ -15,7 +15,44 @@ final class SpellChecker: @unchecked Sendable {
   private let api: UnsafePointer<outreach_hunspell_api>
   private let lock = NSLock()
 
-  /// The `.aff`/`.dic` pair of `name` in `folders`, or why not.
+  /// Vale's own word list, which Vale builds into its binary and outreach
+  /// into its own (`Rules/_vale/dictionary/`): what a spelling rule with no
+  /// `dictionaries` (or with `append: true`) uses, as in Vale.
+  static let builtInName = "en_US-web"
+
+  /// The built-in pair as paths Hunspell can open (it reads dictionaries by
+  /// path): anonymous files in memory, made once a run, nothing on disk.
+  private static let builtInFiles: (aff: String, dic: String)? = {
+    func memoryFile(_ suffix: String) -> String? {
+      let path = "Rules/_vale/dictionary/\(builtInName).\(suffix)"
+      guard let embedded = EmbeddedDefaults.files.first(where: { $0.path == path }) else { return nil }
+      let descriptor = outreach_memory_file("\(builtInName).\(suffix)")
+      guard descriptor >= 0 else { return nil }
+      var text = embedded.contents
+      let written = text.withUTF8 { buffer -> Bool in
+        var offset = 0
+        while offset < buffer.count {
+          let count = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+          if count < 0 {
+            if errno == EINTR { continue }
+            return false
+          }
+          offset += count
+        }
+        return true
+      }
+      guard written else {
+        close(descriptor)
+        return nil
+      }
+      return "/proc/self/fd/\(descriptor)"
+    }
+    guard let aff = memoryFile("aff"), let dic = memoryFile("dic") else { return nil }
+    return (aff, dic)
+  }()
+
+  /// The `.aff`/`.dic` pair of `name` in `folders` (or, for Vale's own
+  /// word list, built in), or nil.
   static func find(_ name: String, in folders: [String]) -> (aff: String, dic: String)? {
     for folder in folders {
       let base = folder + "/" + name
@@ -23,7 +60,7 @@ final class SpellChecker: @unchecked Sendable {
         return (base + ".aff", base + ".dic")
       }
     }
-    return nil
+    return name == builtInName ? builtInFiles : nil
   }
 
   /// Why Hunspell cannot use the pair, or nil: each must be a regular,
