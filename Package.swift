@@ -51,7 +51,20 @@ let package = Package(
     .systemLibrary(name: "CHunspell"),
     // RE2 (Debian: libre2-dev): rule patterns run in linear time, as Vale's
     // Go regular expressions do. A small C API over its C++ one.
-    .target(name: "CRE2", linkerSettings: [.linkedLibrary("re2"), .linkedLibrary("pcre2-8")]),
+    // A release build on Linux links their archives (libre2.a,
+    // libpcre2-8.a, from the same -dev packages) into the binary, so that
+    // the loader does not map and bind two more libraries at every start.
+    .target(
+      name: "CRE2",
+      linkerSettings: [
+        .linkedLibrary("re2", .when(configuration: .debug)),
+        .linkedLibrary("pcre2-8", .when(configuration: .debug)),
+        .linkedLibrary("re2", .when(platforms: [.macOS, .windows], configuration: .release)),
+        .linkedLibrary("pcre2-8", .when(platforms: [.macOS, .windows], configuration: .release)),
+        .unsafeFlags(
+          ["-Xlinker", "-Bstatic", "-Xlinker", "-lre2", "-Xlinker", "-lpcre2-8", "-Xlinker", "-Bdynamic"],
+          .when(platforms: [.linux], configuration: .release)),
+      ]),
     // Turns Rules/ and Templates/ into Swift source at build time, so the
     // installed binary carries the defaults and works from any directory.
     // It parses the YAML of Rules/ with Yams at build time, as outreach
