@@ -25,7 +25,7 @@ extension LintOptions {
   /// `--name=value`, with a valid value. Anything else (`--help`, `--fix`,
   /// `--diff`, `--`, a repeated or unknown option, a path that starts with
   /// `-`, a bad value) gives nil, and ArgumentParser reads the whole line,
-  /// with its errors and help as always. `CLITests.quickArgumentsMatchArgumentParser`
+  /// with its errors and help as always. `StartupTests.quickArgumentsMatchArgumentParser`
   /// holds the two readings to the same output.
   init?(quick arguments: ArraySlice<String>) {
     self.init()
