@@ -417,6 +417,17 @@ import Testing
     #expect(result.status == 2 && result.stderr.contains("Spelling.yml:3: no dictionary `xx_XX`"), "\(result.stderr)")
   }
 
+  /// A hyphenated word is one word, as Vale reads it: Vale's default
+  /// filters skip it, and with `custom: true` it is checked whole (Hunspell
+  /// would check `human` and `friendly` apart, and know both).
+  @Test func spellingReadsAHyphenatedWordWhole() throws {
+    let text = "It is as human-friendly as before.\n"
+    let filtered = try makeStyle("Filtered", ["Spelling.yml": "extends: spelling\nmessage: \"'%s'?\"\n"])
+    #expect(try lint([filtered], text).findings.isEmpty)
+    let custom = try makeStyle("Custom", ["Spelling.yml": "extends: spelling\nmessage: \"'%s'?\"\ncustom: true\n"])
+    #expect(try lint([custom], text).findings.map(\.match) == ["human-friendly"])
+  }
+
   /// As in Vale, a spelling rule with no `dictionaries` uses Vale's own
   /// word list (en_US-web, built in), which knows words Hunspell's en_US
   /// does not; `append: true` adds it to the dictionaries named.

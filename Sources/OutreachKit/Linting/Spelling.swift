@@ -23,33 +23,55 @@ final class SpellChecker: @unchecked Sendable {
   /// The built-in pair as paths Hunspell can open (it reads dictionaries by
   /// path): anonymous files in memory, made once a run, nothing on disk.
   private static let builtInFiles: (aff: String, dic: String)? = {
-    func memoryFile(_ suffix: String) -> String? {
+    func embedded(_ suffix: String) -> String? {
       let path = "Rules/_vale/dictionary/\(builtInName).\(suffix)"
-      guard let embedded = EmbeddedDefaults.files.first(where: { $0.path == path }) else { return nil }
-      let descriptor = outreach_memory_file("\(builtInName).\(suffix)")
-      guard descriptor >= 0 else { return nil }
-      var text = embedded.contents
-      let written = text.withUTF8 { buffer -> Bool in
-        var offset = 0
-        while offset < buffer.count {
-          let count = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-          if count < 0 {
-            if errno == EINTR { continue }
-            return false
-          }
-          offset += count
-        }
-        return true
-      }
-      guard written else {
-        close(descriptor)
-        return nil
-      }
-      return "/proc/self/fd/\(descriptor)"
+      guard let file = EmbeddedDefaults.files.first(where: { $0.path == path }) else { return nil }
+      return memoryFile("\(builtInName).\(suffix)", file.contents)
     }
-    guard let aff = memoryFile("aff"), let dic = memoryFile("dic") else { return nil }
+    guard let aff = embedded("aff"), let dic = embedded("dic") else { return nil }
     return (aff, dic)
   }()
+
+  /// `text` as an anonymous file in memory, by a path any reader can open
+  /// (`/proc/self/fd/N`, open for the rest of the run); nil where there are
+  /// no such files.
+  static func memoryFile(_ name: String, _ text: String) -> String? {
+    let descriptor = outreach_memory_file(name)
+    guard descriptor >= 0 else { return nil }
+    var text = text
+    let written = text.withUTF8 { buffer -> Bool in
+      var offset = 0
+      while offset < buffer.count {
+        let count = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+        if count < 0 {
+          if errno == EINTR { continue }
+          return false
+        }
+        offset += count
+      }
+      return true
+    }
+    guard written else {
+      close(descriptor)
+      return nil
+    }
+    return "/proc/self/fd/\(descriptor)"
+  }
+
+  /// The affix file as Vale's checker reads it: Vale checks a word with a
+  /// hyphen whole (`human-friendly`), where Hunspell splits it at `BREAK`
+  /// points (by default at each hyphen). `BREAK 0` in place of any `BREAK`
+  /// lines makes Hunspell take it whole too. Nil when the file cannot be
+  /// read or no memory file made (Hunspell then reads the file as it is).
+  static func wholeWordAffix(_ path: String) -> String? {
+    guard let bytes = try? TextFile.read(path: path, limit: 20_000_000, validate: false) else { return nil }
+    var lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+    lines.removeAll { line in
+      let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+      return fields.first == "BREAK"
+    }
+    return memoryFile("whole-words.aff", lines.joined(separator: "\n") + "\nBREAK 0\n")
+  }
 
   /// The `.aff`/`.dic` pair of `name` in `folders` (or, for Vale's own
   /// word list, built in), or nil.
@@ -90,7 +112,7 @@ final class SpellChecker: @unchecked Sendable {
   /// Nil when Hunspell is not installed or a dictionary is missing.
   init?(dictionaries: [String], folders: [String]) {
     guard let api = Self.library, let first = dictionaries.first, let files = Self.find(first, in: folders),
-      let handle = api.pointee.Hunspell_create(files.aff, files.dic)
+      let handle = api.pointee.Hunspell_create(Self.wholeWordAffix(files.aff) ?? files.aff, files.dic)
     else { return nil }
     self.api = api
     self.handle = handle

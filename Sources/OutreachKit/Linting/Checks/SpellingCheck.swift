@@ -13,7 +13,11 @@ enum SpellingCheck: Check {
         // Letters and apostrophes only: numbers, code and addresses
         // (opaque in prose) are not words to spell.
         let word = run.matchText(start, end).trimmingCharacters(in: CharacterSet.letters.inverted)
-        guard !word.isEmpty, word.allSatisfy({ $0.isLetter || $0 == "'" || $0 == "\u{2019}" }) else { return }
+        // A hyphenated word is one word, as Vale reads it: its default
+        // filters skip it, and with `custom: true` it is checked whole.
+        guard !word.isEmpty, word.allSatisfy({ $0.isLetter || $0 == "'" || $0 == "\u{2019}" || $0 == "-" }) else {
+          return
+        }
         // Vale: a filter found anywhere in the word skips it.
         if ignored.contains(word.lowercased()) || filter?.isFound(in: word) == true { return }
         if checker.exceptions?.regex?.isFound(in: word) == true { return }
