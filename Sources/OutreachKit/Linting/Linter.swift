@@ -35,6 +35,9 @@ public struct Linter: Sendable {
   /// of a code span's characters), so that a code span counts a match for
   /// each of its characters. Asked once, when a code span first matches.
   let countsCodeCharacters: [Int: MadeOnce<Bool>]
+  /// Each rule's Vale `action` as a fix: `replace` with one param gives
+  /// it, `remove` gives nothing in its place; nil for any other rule.
+  let actionFixes: [String?]
   /// Each spelling rule's dictionary, loaded on first use.
   let spellCheckers: [Int: LazySpellChecker]
   private let alwaysRunRegexes: [Int]
@@ -221,6 +224,10 @@ public struct Linter: Sendable {
       countsCodeCharacters[index] = MadeOnce { (try? RE2Regex("^(?:" + pattern + ")$"))?.isFound(in: "*") }
     }
     self.countsCodeCharacters = countsCodeCharacters
+    self.actionFixes = rules.map { rule in
+      rule.actionName == "remove"
+        ? "" : rule.actionName == "replace" && rule.actionParams.count == 1 ? rule.actionParams[0] : nil
+    }
     var spellCheckers: [Int: LazySpellChecker] = [:]
     for (index, rule) in rules.enumerated() {
       if case .spelling(let dictionaries, let folders, _, let filters) = rule.kind {
@@ -377,11 +384,6 @@ public struct Linter: Sendable {
       withUnsafePointer(to: document) { documentPointer in
         rules.withUnsafeBufferPointer { rules in
           for index in active.sorted() {
-            // Vale's `action`: `replace` with one param, or `remove`.
-            let actionFix: String? =
-              rules[index].actionName == "remove"
-              ? ""
-              : rules[index].actionName == "replace" && rules[index].actionParams.count == 1 ? rules[index].actionParams[0] : nil
             func matchText(_ start: Int, _ end: Int) -> String {
               String(decoding: prose.text[start..<end], as: UTF8.self).trimmingSpaces
             }
@@ -407,7 +409,7 @@ public struct Linter: Sendable {
 
             // Check: the rule's kind decides.
             var run = CheckRun(
-              linter: linterPointer, document: documentPointer, index: index, hits: kept, actionFix: actionFix)
+              linter: linterPointer, document: documentPointer, index: index, hits: kept)
             rules[index].kind.check.check(&run)
             if run.limited { limited.insert(index) }
             let ruleFindings = run.findings

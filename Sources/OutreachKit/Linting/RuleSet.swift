@@ -222,10 +222,10 @@ public struct RuleSet: Sendable {
     }
     let replaced = Set(listed.flatMap { $0.files.map(\.id) })
     var deferred: [(id: String, file: (path: String, contents: String))] = []
-    @Sendable func builtIn(_ id: String, _ file: (path: String, contents: String), _ warnings: inout [Warning]) throws -> Rule {
-      let path = "(built-in)/\(file.path)"
-      let root = try EmbeddedNode.builtIn(file.path, file: path) ?? YAMLValue.parse(file.contents, file: path)
-      return try RuleLoader.load(id: id, file: path, root: root, warnings: &warnings, validate: false)
+    func builtIn(_ id: String, _ file: (path: String, contents: String), _ warnings: inout [Warning]) throws -> Rule {
+      try RuleLoader.load(
+        id: id, file: "(built-in)/\(file.path)", root: EmbeddedNode.builtInDocument(file), warnings: &warnings,
+        validate: false)
     }
     if useDefaults && configuration.defaultRules {
       let files = builtInFiles.map { file in

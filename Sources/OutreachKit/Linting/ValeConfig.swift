@@ -75,9 +75,9 @@ public struct ValeConfig: Sendable {
   public static func builtInStyle(warnings: inout [Warning]) throws -> [Rule] {
     try EmbeddedDefaults.files.filter { $0.path.hasPrefix("Rules/_vale/") && $0.path.hasSuffix(".yml") }.map { file in
       let name = ((file.path as NSString).lastPathComponent as NSString).deletingPathExtension
-      let path = "(built-in)/" + file.path
-      let root = try EmbeddedNode.builtIn(file.path, file: path) ?? YAMLValue.parse(file.contents, file: path)
-      return try RuleLoader.load(id: "Vale." + name, file: path, root: root, warnings: &warnings, validate: false)
+      return try RuleLoader.load(
+        id: "Vale." + name, file: "(built-in)/" + file.path, root: EmbeddedNode.builtInDocument(file),
+        warnings: &warnings, validate: false)
     }
   }
 

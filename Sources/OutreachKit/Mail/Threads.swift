@@ -25,9 +25,9 @@ public struct MailSettings: Sendable {
   public static let builtIn: MailSettings = {
     guard let file = EmbeddedDefaults.files.first(where: { $0.path == "Rules/\(fileName)" }) else { return MailSettings() }
     var warnings: [Warning] = []
-    let path = "(built-in)/Rules/\(fileName)"
-    let root = EmbeddedNode.builtIn(file.path, file: path) ?? (try? YAMLValue.parse(file.contents, file: path))
-    return (try? load(path: path, root: root, warnings: &warnings, validate: false)) ?? MailSettings()
+    let root = try? EmbeddedNode.builtInDocument(file)
+    return (try? load(path: "(built-in)/\(file.path)", root: root ?? nil, warnings: &warnings, validate: false))
+      ?? MailSettings()
   }()
 
   /// - Parameter validate: compile each pattern now to report a bad one

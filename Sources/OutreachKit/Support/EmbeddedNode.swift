@@ -84,4 +84,12 @@ indirect enum EmbeddedNode {
     guard let node = decode(tree.codes, strings: tree.strings, at: &position) else { return nil }
     return YAMLValue(storage: .embedded(node), file: file, keyPath: "")
   }
+
+  /// A built-in file's document, named `(built-in)/PATH` in what it
+  /// reports: the tree the build embedded, or (should there be none) its
+  /// text parsed now.
+  static func builtInDocument(_ file: (path: String, contents: String)) throws -> YAMLValue? {
+    let name = "(built-in)/" + file.path
+    return try builtIn(file.path, file: name) ?? YAMLValue.parse(file.contents, file: name)
+  }
 }

@@ -46,19 +46,18 @@ struct CheckRun {
   /// The rule's token matches in the blocks it admits, exceptions out, the
   /// longest of overlapping ones kept, in order.
   let hits: [Hit]
-  /// Vale's `action`: `replace` with one param, or `remove`.
-  let actionFix: String?
+  /// Vale's `action` as a fix (`Linter.actionFixes`).
+  var actionFix: String? { linter.actionFixes[index] }
   var findings: [CheckFinding] = []
 
   /// Valid while `linter` and `document` are: inside `Linter.lintDocument`.
   init(
-    linter: UnsafePointer<Linter>, document: UnsafePointer<EmailDocument>, index: Int, hits: [Hit], actionFix: String?
+    linter: UnsafePointer<Linter>, document: UnsafePointer<EmailDocument>, index: Int, hits: [Hit]
   ) {
     linterPointer = linter
     documentPointer = document
     self.index = index
     self.hits = hits
-    self.actionFix = actionFix
   }
 
   /// The fix a finding carries, by its index in `findings`.
