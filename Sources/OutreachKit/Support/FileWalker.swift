@@ -49,22 +49,13 @@ public enum FileWalker {
     var seen = visited
     seen.insert(real)
     // readdir gives each entry's type without a stat call per file.
-    guard let directory = opendir(folder) else {
+    guard var entries = PathSearch.entries(of: folder) else {
       errors.append(.unreadable(path: folder, reason: "cannot list the folder"))
       return
     }
-    var entries: [(name: String, type: UInt8)] = []
-    while let entry = readdir(directory) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-      }
-      if name.hasPrefix(".") { continue }
-      entries.append((name, entry.pointee.d_type))
-    }
-    closedir(directory)
     entries.sort { $0.name < $1.name }
     for (name, type) in entries {
-      let path = folder.hasSuffix("/") ? folder + name : folder + "/" + name
+      let path = PathSearch.joined(folder, name)
       var isDirectory = type == UInt8(DT_DIR)
       var isRegular = type == UInt8(DT_REG)
       if type == UInt8(DT_LNK) || type == UInt8(DT_UNKNOWN) {

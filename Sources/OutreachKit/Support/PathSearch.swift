@@ -80,16 +80,27 @@ public enum PathSearch {
     return files.sorted()
   }
 
-  private static func list(_ folder: String, into files: inout [String]) -> Bool {
-    guard let directory = opendir(folder) else { return false }
+  /// The names in `folder` that do not start with `.`, each with the type
+  /// `readdir` gives (no `stat` a file); nil when it cannot be listed.
+  static func entries(of folder: String) -> [(name: String, type: UInt8)]? {
+    guard let directory = opendir(folder) else { return nil }
     defer { closedir(directory) }
+    var entries: [(name: String, type: UInt8)] = []
     while let entry = readdir(directory) {
       let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
         String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
       }
-      guard let first = name.utf8.first, first != UInt8(ascii: "."), first != UInt8(ascii: "_") else { continue }
+      if name.hasPrefix(".") { continue }
+      entries.append((name, entry.pointee.d_type))
+    }
+    return entries
+  }
+
+  private static func list(_ folder: String, into files: inout [String]) -> Bool {
+    guard let entries = entries(of: folder) else { return false }
+    for (name, listedType) in entries where !name.hasPrefix("_") {
       let path = joined(folder, name)
-      var type = entry.pointee.d_type
+      var type = listedType
       if type == UInt8(DT_UNKNOWN) {
         var info = stat()
         guard lstat(path, &info) == 0 else { continue }
