@@ -598,6 +598,24 @@ import Testing
     #expect(counted.map { "\($0.line):\($0.column) \($0.message)" } == ["1:1 232.00"], "\(counted)")
   }
 
+  /// A `metric` counts as Vale's `summarize` package does: words are its
+  /// word tokens (an initialism, or letters, digits and apostrophes), a long
+  /// word has more than six bytes, and headings are not in the summary.
+  @Test func metricCountsWordsAsValeDoes() throws {
+    #expect(
+      Readability.words(in: "The U.S. well-known 1940s don't (say) café—ok").map(String.init) == [
+        "The", "U.S.", "well", "known", "1940s", "don't", "say", "café", "ok",
+      ])
+    let counts = Readability("Résumé checked. Extraordinary well-known results!")
+    #expect(counts.words == 6 && counts.sentences == 2 && counts.longWords == 4, "\(counts)")
+    let style = try makeStyle(
+      "Team",
+      ["LIX.yml": "extends: metric\nmessage: \"%s\"\nformula: words * 100 + long_words\ncondition: \"> 0\"\n"])
+    // The heading's two words, one of them long, are not counted.
+    let found = try lint([style], "# Introductory words\n\nThe cat sat on an ottoman.\n").findings
+    #expect(found.map { "\($0.line):\($0.column) \($0.message)" } == ["1:1 601.00"], "\(found)")
+  }
+
   /// Vale's `repetition`: `tokens` define what repeats, `max` how many
   /// repeats pass, `ignorecase` whether case counts, and a sentence end in
   /// between is not a repeat.

@@ -12,25 +12,67 @@ struct Readability {
   var polysyllables = 0
   var letters = 0
   var characters = 0
+  /// Words of more than six bytes of UTF-8 (Vale's `long_words`).
+  var longWords = 0
 
   init(_ text: String) {
     var inSentence = false
     for raw in text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }) {
-      let word = raw.filter { $0.isLetter || $0.isNumber || $0 == "'" || $0 == "-" }
-      guard word.contains(where: \.isLetter) || word.contains(where: \.isNumber) else { continue }
-      words += 1
-      inSentence = true
-      let count = Self.syllables(in: String(word))
-      syllables += count
-      if count >= 3 { polysyllables += 1 }
-      letters += word.filter(\.isLetter).count
-      characters += word.count
-      if let last = raw.last, ".!?".contains(last) {
+      for word in Self.words(in: raw) {
+        words += 1
+        inSentence = true
+        let count = Self.syllables(in: String(word))
+        syllables += count
+        if count >= 3 { polysyllables += 1 }
+        letters += word.unicodeScalars.filter(\.properties.isAlphabetic).count
+        characters += word.unicodeScalars.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }.count
+        if word.utf8.count > 6 { longWords += 1 }
+      }
+      if let last = raw.last, ".!?".contains(last), inSentence {
         sentences += 1
         inSentence = false
       }
     }
     if inSentence || sentences == 0 { sentences += 1 }
+  }
+
+  /// The words of `text` as Vale's readability counts them (the word
+  /// tokenizer of its `summarize` package, `(?:[A-Z]\.){2,}|[\p{N}\p{L}']+`):
+  /// an initialism such as `U.S.`, or a run of letters, digits and
+  /// apostrophes. `well-known` is two words, `1940s` one.
+  static func words(in text: Substring) -> [Substring] {
+    let scalars = text.unicodeScalars
+    func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+      scalar == "'" || scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+    }
+    func isCapital(_ scalar: Unicode.Scalar) -> Bool { ("A"..."Z").contains(scalar) }
+    var result: [Substring] = []
+    var index = scalars.startIndex
+    while index < scalars.endIndex {
+      // An initialism: two or more capital-and-period pairs.
+      var pairs = 0
+      var end = index
+      while end < scalars.endIndex, isCapital(scalars[end]) {
+        let dot = scalars.index(after: end)
+        guard dot < scalars.endIndex, scalars[dot] == "." else { break }
+        end = scalars.index(after: dot)
+        pairs += 1
+      }
+      if pairs >= 2 {
+        result.append(Substring(scalars[index..<end]))
+        index = end
+        continue
+      }
+      guard isWordScalar(scalars[index]) else {
+        index = scalars.index(after: index)
+        continue
+      }
+      end = index
+      while end < scalars.endIndex, isWordScalar(scalars[end]) { end = scalars.index(after: end) }
+      result.append(Substring(scalars[index..<end]))
+      index = end
+    }
+    return result
   }
 
   /// Vowel groups, less a silent final e; at least one.
@@ -224,7 +266,7 @@ struct MetricError: Error { var reason: String }
 
 extension Readability {
   /// The values a metric formula reads.
-  func values(paragraphs: Int, longWords: Int) -> [String: Double] {
+  func values(paragraphs: Int) -> [String: Double] {
     [
       "words": Double(words), "sentences": Double(sentences), "syllables": Double(syllables),
       "characters": Double(characters), "complex_words": Double(polysyllables), "polysyllabic_words": Double(polysyllables),

@@ -128,9 +128,11 @@ struct CheckRun {
   }
 
   /// The body paragraphs the rule reads, and where the first starts
-  /// (readability and metric score the body as a whole).
+  /// (readability and metric score the body as a whole). Headings are left
+  /// out, as from Vale's `summary` scope: its paragraphs, list items and
+  /// quotes.
   func bodyText() -> (texts: [String], offset: Int)? {
-    let blocks = prose.blocks.filter { measures($0) && $0.region == .body }
+    let blocks = prose.blocks.filter { measures($0) && $0.region == .body && $0.kind != .heading }
     guard let first = blocks.first else { return nil }
     return (blocks.map { String(decoding: prose.text[$0.range], as: UTF8.self) }, Int(prose.offsets[first.range.lowerBound]))
   }

@@ -6,9 +6,7 @@ enum MetricCheck: Check {
     guard case .metric(let formula, let comparison, let threshold) = run.rule.kind else { return }
     guard let body = run.bodyText() else { return }
     let counts = Readability(body.texts.joined(separator: "\n\n"))
-    let longWords = body.texts.joined(separator: " ").split(separator: " ").filter { $0.filter(\.isLetter).count >= 7 }
-      .count
-    var values = counts.values(paragraphs: body.texts.count, longWords: longWords)
+    var values = counts.values(paragraphs: body.texts.count)
     // The file's blocks, as Vale counts its tags: headings by level, list
     // items, quoted paragraphs, code blocks.
     for level in 1...6 {
