@@ -88,6 +88,14 @@ import Testing
     #expect(findings(text).isEmpty, "\(findings(text))")
   }
 
+  /// An entity for a no-break space or a curly apostrophe (several bytes of
+  /// text from one entity) keeps the positions after it on their columns.
+  @Test func entitiesKeepThePositionsAfterThem() {
+    #expect(at("Hi&nbsp;Ana, we are circling back.", rule: "vibe-killer") == ["1:21"])
+    #expect(at("We&rsquo;re circling back, and we&#8217;re circling back.", rule: "vibe-killer") == ["1:13", "1:44"])
+    #expect(at("Hi\u{A0}Ana, we are circling back.", rule: "vibe-killer") == ["1:16"])
+  }
+
   @Test func phraseAcrossInlineMarkupAndLineBreak() {
     #expect(at("We are just *touching* base.", rule: "vibe-killer") == ["1:8"])
     #expect(at("We are just **touching**\nbase.", rule: "vibe-killer") == ["1:8"])

@@ -229,8 +229,10 @@ enum CommonMark {
           }
           let special = writer.specialWidth(bytes, index)
           if special > 0 {
-            let offset = align(bytes, index).offset
-            for extra in 1..<special { _ = align(bytes, index + extra) }
+            // One entity (`&nbsp;`, `&rsquo;`) may stand for all its bytes.
+            let (first, offset) = align(bytes, index)
+            var covered = first
+            while covered < special { covered += align(bytes, index + covered).count }
             if special == 3 { writer.byte(0x27, at: offset) } else { writer.space(at: offset) }
             index += special
             continue
