@@ -94,6 +94,9 @@ import Testing
     #expect(at("Hi&nbsp;Ana, we are circling back.", rule: "vibe-killer") == ["1:21"])
     #expect(at("We&rsquo;re circling back, and we&#8217;re circling back.", rule: "vibe-killer") == ["1:13", "1:44"])
     #expect(at("Hi\u{A0}Ana, we are circling back.", rule: "vibe-killer") == ["1:16"])
+    // Any of HTML5's named entities, and a name that is none (kept as text).
+    #expect(at("Hi M&uuml;ller, we are circling back.", rule: "vibe-killer") == ["1:24"])
+    #expect(at("M&Uuml;ller &frac12; &hellip; &nope; we are circling back.", rule: "vibe-killer") == ["1:45"])
   }
 
   @Test func phraseAcrossInlineMarkupAndLineBreak() {

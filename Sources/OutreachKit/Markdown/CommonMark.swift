@@ -265,6 +265,16 @@ enum CommonMark {
           cursor += length
           return (decoded.count, cursor - length)
         }
+        if byte == 0x26, wanted >= 0x80, let length = Entities.namedLength(raw, at: cursor, limit: blockLimit) {
+          // A named entity this table lacks (`&uuml;`), which cmark decoded
+          // (HTML5 has 2,000 of them): it stands for the literal's next
+          // character.
+          let width = wanted >= 0xF0 ? 4 : wanted >= 0xE0 ? 3 : 2
+          if index + width <= literal.count {
+            cursor += length
+            return (width, cursor - length)
+          }
+        }
         cursor += 1
       }
       return (1, max(0, min(blockLimit, raw.count) - 1))
@@ -429,6 +439,17 @@ enum Entities {
     "middot": "\u{B7}", "bull": "\u{2022}", "minus": "\u{2212}", "times": "\u{D7}",
     "eacute": "\u{E9}", "shy": "\u{AD}", "thinsp": "\u{2009}", "ensp": "\u{2002}", "emsp": "\u{2003}",
   ]
+
+  /// The length of a named entity's reference at `start` (`&uuml;`: a
+  /// letter, then letters and digits, then `;`), or nil.
+  static func namedLength(_ raw: UnsafeBufferPointer<UInt8>, at start: Int, limit: Int) -> Int? {
+    let isLetter = { (byte: UInt8) in (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) }
+    guard start + 2 < limit, isLetter(raw[start + 1]) else { return nil }
+    var index = start + 2
+    while index < limit, index - start < 34, isLetter(raw[index]) || (0x30...0x39).contains(raw[index]) { index += 1 }
+    guard index < limit, raw[index] == 0x3B else { return nil }
+    return index - start + 1
+  }
 
   static func decode(_ raw: UnsafeBufferPointer<UInt8>, at start: Int, limit: Int) -> ([UInt8], Int)? {
     var index = start + 1
