@@ -99,6 +99,15 @@ import Testing
     #expect(at("M&Uuml;ller &frac12; &hellip; &nope; we are circling back.", rule: "vibe-killer") == ["1:45"])
   }
 
+  /// A code span, an address or an image inside a match is quoted as
+  /// written, never as the control character that stands for it in the
+  /// prose.
+  @Test func matchesQuoteCodeAndAddressesAsWritten() {
+    let found = findings("Hi Ana, see [the `x` thing] here and [see https://x.com now] too.")
+    #expect(found.map(\.match) == ["[the `x` thing]", "[see https://x.com now]"], "\(found.map(\.match))")
+    #expect(found.allSatisfy { !$0.message.unicodeScalars.contains("\u{1A}") && $0.message.contains($0.match) })
+  }
+
   @Test func phraseAcrossInlineMarkupAndLineBreak() {
     #expect(at("We are just *touching* base.", rule: "vibe-killer") == ["1:8"])
     #expect(at("We are just **touching**\nbase.", rule: "vibe-killer") == ["1:8"])

@@ -94,8 +94,34 @@ struct CheckRun {
       decoding: document.source.bytes[start..<end].filter { $0 != 0x0D }.map { $0 == 0x0A ? 0x20 : $0 }, as: UTF8.self)
   }
 
+  /// The match as the prose reads it, each opaque byte (a code span, an
+  /// address, an image) put back as written, never as the control
+  /// character that stands for it.
   func matchText(_ start: Int, _ end: Int) -> String {
-    String(decoding: prose.text[start..<end], as: UTF8.self).trimmingSpaces
+    let slice = prose.text[start..<end]
+    guard slice.contains(Prose.opaque) else { return String(decoding: slice, as: UTF8.self).trimmingSpaces }
+    var out: [UInt8] = []
+    for index in start..<end {
+      if prose.text[index] == Prose.opaque { out += opaqueSource(index) } else { out.append(prose.text[index]) }
+    }
+    return String(decoding: out, as: UTF8.self).trimmingSpaces
+  }
+
+  /// What the opaque byte at `index` stands for, as written: the source
+  /// from where it starts to where the next prose byte comes from, on its
+  /// line, trailing white space left out.
+  func opaqueSource(_ index: Int) -> ArraySlice<UInt8> {
+    let source = document.source.bytes
+    let from = Int(prose.offsets[index])
+    guard from >= 0, from < source.count else { return [] }
+    var to = source.count
+    if index + 1 < prose.text.count, prose.text[index + 1] != Prose.blockBreak, Int(prose.offsets[index + 1]) > from {
+      to = min(Int(prose.offsets[index + 1]), source.count)
+    }
+    var stop = from
+    while stop < to, source[stop] != 0x0A, stop - from < 256 { stop += 1 }
+    while stop > from, source[stop - 1] == 0x20 || source[stop - 1] == 0x09 || source[stop - 1] == 0x0D { stop -= 1 }
+    return source[from..<stop]
   }
 
   /// The match as a message shows it: as `matchText`, with the curly
