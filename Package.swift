@@ -5,7 +5,7 @@ import PackageDescription
 // when it first reads or writes a message (see Sources/CGMime/shim.h), so
 // that `outreach lint email.md` starts in 4 ms, not 11. Their headers are
 // still needed to build, from the Debian packages in .ci/deps.sh; these are
-// the include paths `pkg-config --cflags gmime-3.0 libxml-2.0` gives there.
+// the include paths `pkg-config --cflags gmime-3.0 libxml-2.0 libgsf-1` gives there.
 #if arch(arm64)
   let multiarch = "aarch64-linux-gnu"
 #else
@@ -14,7 +14,7 @@ import PackageDescription
 let mailHeaders: [SwiftSetting] = [
   .unsafeFlags([
     "-Xcc", "-I/usr/include/gmime-3.0", "-Xcc", "-I/usr/include/glib-2.0",
-    "-Xcc", "-I/usr/lib/\(multiarch)/glib-2.0/include", "-Xcc", "-I/usr/include/libxml2",
+    "-Xcc", "-I/usr/lib/\(multiarch)/glib-2.0/include", "-Xcc", "-I/usr/include/libxml2", "-Xcc", "-I/usr/include/libgsf-1",
   ])
 ]
 
@@ -43,6 +43,9 @@ let package = Package(
     // only, loaded with dlopen (see mailHeaders above).
     .systemLibrary(name: "CGMime"),
     .systemLibrary(name: "CLibXML2"),
+    // libgsf, for Outlook's .msg files (OLE2 compound files; Debian:
+    // libgsf-1-dev): headers only, loaded with dlopen on the first .msg.
+    .systemLibrary(name: "CGsf"),
     // libcurl, for IMAP (Debian: libcurl4-openssl-dev for the headers).
     // Not linked: loaded with dlopen by `draft --imap` only (CCurl/shim.h).
     .systemLibrary(name: "CCurl"),
@@ -84,6 +87,7 @@ let package = Package(
         "CRE2",
         "CGMime",
         "CLibXML2",
+        "CGsf",
         "CCurl",
         "CHunspell",
         .product(name: "Yams", package: "Yams"),
@@ -113,7 +117,7 @@ let package = Package(
     .executableTarget(name: "outreach-fuzz", dependencies: ["OutreachKit"], swiftSettings: mailHeaders),
     .testTarget(
       name: "OutreachKitTests",
-      dependencies: ["OutreachKit", "DovecotHarness"],
+      dependencies: ["OutreachKit", "DovecotHarness", "CGsf"],
       exclude: ["Fixtures"],
       swiftSettings: mailHeaders
     ),

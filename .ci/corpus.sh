@@ -5,6 +5,10 @@
 #   gmime    tests/data                (Debian source package gmime)
 #   notmuch  test/corpora              (Debian source package notmuch)
 #   talon    tests/fixtures            (PyPI sdist talon 1.4.4)
+# and Outlook's .msg files:
+#   outlook-poi   test-data/hsmf       (Debian source package libapache-poi-java)
+#   outlook-perl  t/files              (Debian source package libemail-outlook-message-perl)
+#   outlook-msg-parser tests/files     (PyPI sdist msg_parser 1.2.0)
 # Run by `make test` (through .ci/deps.sh); it does nothing once the corpus
 # is there. Nothing fetched is committed.
 set -e
@@ -22,9 +26,13 @@ printf 'deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http:
 mkdir -p lists/partial
 apt="-o Dir::Etc::sourcelist=$work/sources.list -o Dir::Etc::sourceparts=- -o Dir::State::Lists=$work/lists -o APT::Sandbox::User=root"
 apt-get $apt update -qq >/dev/null
-apt-get $apt source --download-only -qq gmime notmuch >/dev/null 2>&1
+apt-get $apt source --download-only -qq gmime notmuch libapache-poi-java >/dev/null 2>&1
+# Only its upstream tarball is used (a mirror may lack the Debian part).
+apt-get $apt source --download-only -qq libemail-outlook-message-perl >/dev/null 2>&1 ||
+  ls libemail-outlook-message-perl_*.orig.tar.gz >/dev/null
 apt-get download -qq libpython3.11-testsuite python3.11 >/dev/null 2>&1
 python3 -m pip download -q --no-deps --no-binary :all: talon==1.4.4 -d . >/dev/null 2>&1
+python3 -m pip download -q --no-deps --no-binary :all: msg_parser==1.2.0 -d . >/dev/null 2>&1
 
 corpus="$OLDPWD/$out"
 tar xJf gmime_*.orig.tar.xz
@@ -55,5 +63,16 @@ find talon-1.4.4/tests/fixtures -type f -name '*.eml' | while read -r f; do
   cp "$f" "$corpus/talon/$(echo "$f" | sed 's|^talon-1.4.4/tests/fixtures/||; s|/|_|g')"
 done
 
+mkdir -p "$corpus/outlook-poi" "$corpus/outlook-perl" "$corpus/outlook-msg-parser"
+tar xJf libapache-poi-java_*.orig.tar.xz --wildcards '*/legal/LICENSE' '*/legal/NOTICE' '*/test-data/hsmf/*.msg'
+cp apache-poi-*/legal/LICENSE apache-poi-*/legal/NOTICE "$corpus/outlook-poi/"
+cp apache-poi-*/test-data/hsmf/*.msg "$corpus/outlook-poi/"
+tar xzf libemail-outlook-message-perl_*.orig.tar.gz
+cp Email-Outlook-Message-*/README "$corpus/outlook-perl/COPYING"
+cp Email-Outlook-Message-*/t/files/*.msg "$corpus/outlook-perl/"
+tar xzf msg_parser-1.2.0.tar.gz
+cp msg_parser-1.2.0/LICENSE "$corpus/outlook-msg-parser/"
+cp msg_parser-1.2.0/tests/files/*.msg "$corpus/outlook-msg-parser/"
+
 touch "$corpus/.complete"
-echo "corpus: $(find "$corpus" -type f ! -name COPYING ! -name LICENSE ! -name .complete | wc -l) files in $out" >&2
+echo "corpus: $(find "$corpus" -type f ! -name COPYING ! -name LICENSE ! -name NOTICE ! -name .complete | wc -l) files in $out" >&2

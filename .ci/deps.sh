@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs what outreach needs to build when it is missing: libcmark-dev
 # (the CommonMark parser), libgmime-3.0-dev (MIME messages), libxml2-dev
-# (HTML bodies), libcurl4-openssl-dev (IMAP for draft --imap), libre2-dev
+# (HTML bodies), libgsf-1-dev (Outlook's .msg files), libcurl4-openssl-dev (IMAP for draft --imap), libre2-dev
 # (rule patterns in linear time), libpcre2-dev (Vale patterns with a
 # lookaround or a backreference, with hard limits), libhunspell-dev and hunspell-en-us (Vale's
 # spelling rules), and for the
@@ -12,6 +12,7 @@ need=""
 pkg-config --exists libcmark 2>/dev/null || need="$need libcmark-dev"
 pkg-config --exists gmime-3.0 2>/dev/null || need="$need libgmime-3.0-dev"
 pkg-config --exists libxml-2.0 2>/dev/null || need="$need libxml2-dev"
+pkg-config --exists libgsf-1 2>/dev/null || need="$need libgsf-1-dev"
 pkg-config --exists libcurl 2>/dev/null || need="$need libcurl4-openssl-dev"
 [ -f /usr/include/re2/re2.h ] || need="$need libre2-dev"
 pkg-config --exists libpcre2-8 2>/dev/null || need="$need libpcre2-dev"
@@ -27,6 +28,13 @@ if ! command -v pre-commit >/dev/null 2>&1; then
   echo "Installing: pre-commit (pip)" >&2
   python3 -m pip install -q pre-commit >/dev/null 2>&1 || pip install -q pre-commit >/dev/null 2>&1 || \
     echo "outreach's hook tests need pre-commit: python3 -m pip install pre-commit" >&2
+fi
+# The corpus test reads Outlook's .msg files with extract-msg (PyPI) too,
+# the independent reader.
+if ! python3 -c "import extract_msg" >/dev/null 2>&1; then
+  echo "Installing: extract-msg (pip)" >&2
+  python3 -m pip install -q extract-msg >/dev/null 2>&1 || \
+    echo "outreach's corpus test needs extract-msg: python3 -m pip install extract-msg" >&2
 fi
 # The public mail corpora the corpus test reads (Debian and PyPI).
 corpus() { sh "$(dirname "$0")/corpus.sh" || echo "outreach's corpus test needs the public mail corpora: sh .ci/corpus.sh (fetches from Debian and PyPI)" >&2; }

@@ -149,9 +149,10 @@ struct Rules: ParsableCommand {
 struct Read: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "read",
-    abstract: "Print what lint reads of each message of .eml and .mbox files: the decoded subject and body text, as JSON lines.")
+    abstract:
+      "Print what lint reads of each message of .eml, .msg and .mbox files: the decoded subject and body text, as JSON lines.")
 
-  @Argument(help: ArgumentHelp("Mail files (.eml, .mbox).", valueName: "path"))
+  @Argument(help: ArgumentHelp("Mail files (.eml, .msg, .mbox).", valueName: "path"))
   var paths: [String]
 
   func run() throws {

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Reads every message of the public mail corpora (.ci/corpus.sh) twice:
 with `outreach read` and with Python's email package (policy.default,
-get_body preferring plain, the independent reader), and compares the
+get_body preferring plain, the independent reader; for Outlook's .msg,
+extract-msg, its plain body), and compares the
 decoded subject, the text a recipient reads, and the sender and
 recipients mail history reads (against email.utils.getaddresses).
 
@@ -64,6 +65,10 @@ def visible_words(markup):
 
 def python_read(message):
     """(subject, text, is_html) as Python's email package reads them."""
+    if isinstance(message, Outlook):
+        if message.body:
+            return message.subject, message.body, False
+        return message.subject, message.html, message.html is not None
     try:
         subject = str(message["subject"]) if message["subject"] is not None else None
     except Exception:
@@ -107,7 +112,34 @@ def python_people(message):
     return (senders[0] if senders else None), addresses("to") + addresses("cc")
 
 
+class Outlook:
+    """An Outlook .msg as extract-msg (PyPI), the independent reader of the
+    format, reads it: subject and plain body, as python_read gives them."""
+
+    def __init__(self, path):
+        import logging
+        import warnings
+
+        import extract_msg
+
+        logging.disable(logging.CRITICAL)
+        warnings.filterwarnings("ignore")
+        message = extract_msg.openMsg(path, strict=False)
+        try:
+            strip = lambda text: text.replace("\x00", "") if isinstance(text, str) else text
+            self.subject = strip(message.subject)
+            self.body = strip(message.body)
+            self.html = None
+            if not self.body:
+                html = getattr(message, "htmlBody", None)
+                self.html = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
+        finally:
+            message.close()
+
+
 def python_messages(path):
+    if path.lower().endswith(".msg"):
+        return [Outlook(path)]
     if path.endswith(".mbox") or path.endswith(".mbx"):
         box = mailbox.mbox(path, factory=lambda f: email.message_from_binary_file(f, policy=email.policy.default), create=False)
         return list(box)
@@ -128,7 +160,7 @@ def main():
     paths = []
     for root, _, files in os.walk(folder):
         for name in sorted(files):
-            if name.endswith((".eml", ".mbox", ".mbx")):
+            if name.endswith((".eml", ".mbox", ".mbx", ".msg")):
                 paths.append(os.path.join(root, name))
     paths.sort()
     result = subprocess.run([outreach, "read", *paths], capture_output=True, text=True)
@@ -149,7 +181,8 @@ def main():
             subject, text, is_html = python_read(message)
             if fold(subject) != fold(item.get("subject")):
                 problems.append(f"message {index + 1}: subject {fold(item.get('subject'))!r}, Python {fold(subject)!r}")
-            sender, recipients = python_people(message)
+            # Mail history reads senders from .eml and .mbox, not from .msg.
+            sender, recipients = (item.get("from"), item.get("to")) if isinstance(message, Outlook) else python_people(message)
             if sender != item.get("from") or recipients != item.get("to"):
                 problems.append(
                     f"message {index + 1}: people {item.get('from')!r} {item.get('to')!r}, Python {sender!r} {recipients!r}")

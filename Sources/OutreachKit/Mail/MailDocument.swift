@@ -166,7 +166,7 @@ public enum EmailKind: String, Sendable {
     switch String(decoding: lowered, as: UTF8.self) {
     case "md", "markdown": return .markdown
     case "txt", "text": return .plain
-    case "eml", "msg.txt": return .message
+    case "eml", "msg.txt", "msg": return .message
     case "mbox", "mbx": return .mbox
     default: return nil
     }
@@ -177,6 +177,7 @@ public enum EmailKind: String, Sendable {
   /// headers; anything else is a Markdown email.
   public static func detect(_ bytes: [UInt8]) -> EmailKind {
     if bytes.starts(with: Array("From ".utf8)) { return .mbox }
+    if OutlookMessage.isOutlook(bytes) { return .message }
     let mailOnly: Set<String> = [
       "mime-version", "content-type", "content-transfer-encoding", "received", "message-id", "return-path",
       "dkim-signature", "delivered-to", "x-unsent",
@@ -213,7 +214,7 @@ extension Linter {
       defer { close(descriptor) }
       return try lintMail(path: path, input: .file(descriptor: descriptor, path: path), mbox: true)
     }
-    let bytes = try TextFile.read(path: path, validate: false)
+    let bytes = try TextFile.read(path: path, limit: OutlookMessage.limit(path: path), validate: false)
     return try lint(path: path, bytes: bytes, kind: named)
   }
 
@@ -278,6 +279,11 @@ extension Linter {
     case .message, .mbox:
       if bytes.isEmpty || bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
         throw OutreachError.empty(path: path)
+      }
+      if kind == .message, OutlookMessage.isOutlook(bytes) || path.lowercased().hasSuffix(".msg") {
+        // Outlook's .msg: read as the message it stands for.
+        guard GMime.available else { throw GMime.missing(path: path) }
+        return try lintMail(path: path, input: .memory(try OutlookMessage.message(path: path, bytes: bytes)), mbox: false)
       }
       do {
         return try lintMail(path: path, input: .memory(bytes), mbox: kind == .mbox)

@@ -48,7 +48,10 @@ extension Linter {
       GMime.forEachMessage(in: .file(descriptor: descriptor, path: path), mbox: true, fields: true, collect)
       return out
     }
-    let bytes = try TextFile.read(path: path, validate: false)
+    var bytes = try TextFile.read(path: path, limit: OutlookMessage.limit(path: path), validate: false)
+    if OutlookMessage.isOutlook(bytes) || path.lowercased().hasSuffix(".msg") {
+      bytes = try OutlookMessage.message(path: path, bytes: bytes)
+    }
     let mbox = EmailKind.of(path: path) == nil && EmailKind.detect(bytes) == .mbox
     GMime.forEachMessage(in: .memory(bytes), mbox: mbox, fields: true, collect)
     if out.isEmpty, !mbox, TextFile.firstInvalidUTF8(bytes) == nil {

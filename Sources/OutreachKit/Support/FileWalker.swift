@@ -3,7 +3,7 @@ import Foundation
 /// Expands paths (files and folders) into the files to work on, in a stable
 /// order, reporting what cannot be read rather than stopping.
 public enum FileWalker {
-  public static let emailExtensions: Set<String> = ["md", "markdown", "txt", "eml", "mbox"]
+  public static let emailExtensions: Set<String> = ["md", "markdown", "txt", "eml", "msg", "mbox"]
   public static let accountExtensions: Set<String> = ["yml", "yaml", "json"]
 
   public static func expand(_ paths: [String], extensions: Set<String>, emptyFolder: (String) -> OutreachError) -> (

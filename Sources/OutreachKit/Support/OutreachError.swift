@@ -73,7 +73,7 @@ public enum OutreachError: Error, Equatable, CustomStringConvertible, Sendable {
     case .unreadable(let path, let reason):
       return "\(path): cannot read (\(reason)); check its permissions"
     case .noEmails(let folder):
-      return "\(folder): no email files here (.md, .markdown, .txt, .eml, .mbox); point at a file or another folder"
+      return "\(folder): no email files here (.md, .markdown, .txt, .eml, .msg, .mbox); point at a file or another folder"
     case .noAccounts(let folder):
       return "\(folder): no account files here (.yml, .yaml, .json); point at a file or another folder"
     case .invalidUTF8(let path, let line):
