@@ -67,6 +67,22 @@ import Testing
     #expect((item?["text"] as? String)?.contains("We are circling back on the flags.") == true, "\(read.stdout)")
   }
 
+  /// The hook lints a staged .msg, from the index, as any email.
+  @Test func theHookLintsAStagedMessage() throws {
+    let repository = makeTemporaryFolder()
+    defer { try? FileManager.default.removeItem(atPath: repository) }
+    try git(["init", "-q"], in: repository)
+    let message = try Self.makeMessage([
+      ("__substg1.0_0037001F", Self.utf16("Your flags: 12 are stale")),
+      ("__substg1.0_1000001F", Self.utf16("Hi Ana,\r\n\r\nJust touching base on the flags.\r\n")),
+    ])
+    try Data(message).write(to: URL(fileURLWithPath: repository + "/note.msg"))
+    try git(["add", "note.msg"], in: repository)
+    let hook = try runOutreach(["hook", "run"], in: repository)
+    #expect(hook.status == 1, "\(hook.stdout)\(hook.stderr)")
+    #expect(hook.stdout.contains("note.msg:5:1:") && hook.stdout.contains("[vibe-killer]"), "\(hook.stdout)")
+  }
+
   /// 8-bit strings in the message's code page; an HTML body when there is
   /// no plain one.
   @Test func codePagesAndHTMLBodies() throws {
