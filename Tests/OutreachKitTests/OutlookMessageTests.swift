@@ -58,6 +58,9 @@ import Testing
       lint.stdout.split(separator: "\n").map { $0.split(separator: ":").dropFirst().prefix(3).joined(separator: ":") } == [
         "1:10:generic-subject", "5:8:vibe-killer",
       ], "\(lint.stdout)")
+    // `--fix` never rewrites one.
+    _ = try runOutreach(["lint", "--fix", folder + "/Re flags.msg"])
+    #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/Re flags.msg")) == Data(message))
     // A folder's .msg files are linted with the rest.
     let inFolder = try runOutreach(["lint", folder])
     #expect(inFolder.stderr.contains("in 1 file"), "\(inFolder.stderr)")
