@@ -3,7 +3,7 @@ import Foundation
 /// What the fuzz targets run (`.ci/fuzz`), shared with the tests that replay
 /// every input the fuzzer ever found a problem with.
 public enum FuzzEntry {
-  public static let targets = ["email", "account", "rule", "hook", "fix"]
+  public static let targets = ["email", "account", "rule", "hook", "fix", "outlook"]
 
   private static let linter = Linter(rules: (try? RuleSet.load(folders: [], configuration: Configuration()).rules) ?? [])
   // Built once: parsing every template for each fuzz input would measure the wrong thing.
@@ -49,6 +49,10 @@ public enum FuzzEntry {
         precondition(changes.isEmpty || fixed == text || !diff.isEmpty, "a change with no diff")
         precondition(Fixer.apply([], to: text, path: path).text == text, "no finding, no change")
       }
+    case "outlook":
+      // Outlook's .msg: libgsf opens the compound file, outreach reads its
+      // property streams and lints the message they make.
+      _ = try? linter.lint(path: "fuzz.msg", bytes: bytes, kind: .message)
     case "rule":
       guard let valid = try? TextFile.validate(path: "fuzz.yml", bytes: bytes) else { return }
       var warnings: [Warning] = []
