@@ -616,6 +616,47 @@ import Testing
     #expect(found.map { "\($0.line):\($0.column) \($0.message)" } == ["1:1 601.00"], "\(found)")
   }
 
+  /// An `occurrence` rule whose token is a run of word characters (every
+  /// style's sentence length) counts the words itself: it finds what the
+  /// same rule with the token spelled another way (matched and gathered as
+  /// any token is) finds, on random text with sentences, paragraphs, code,
+  /// links and non-ASCII words.
+  @Test func wordCountsMatchTheGatheredMatches() throws {
+    func rule(_ token: String, _ scope: String) -> String {
+      "extends: occurrence\nmessage: \"Too long at '%s'.\"\nscope: \(scope)\nlevel: suggestion\nmax: 6\ntoken: '\(token)'\n"
+    }
+    let style = try makeStyle(
+      "Team",
+      [
+        "Fast.yml": rule(#"\b(\w+)\b"#, "sentence"), "Slow.yml": rule(#"\b([A-Za-z0-9_]+)\b"#, "sentence"),
+        "FastP.yml": rule(#"\w+"#, "paragraph"), "SlowP.yml": rule(#"[A-Za-z0-9_]+"#, "paragraph"),
+      ])
+    // The word runs are counted by the check; the other spellings, gathered.
+    let rules = try RuleSet.load(folders: [style], configuration: Configuration(), useDefaults: false).rules
+    let counted = Linter(rules: rules).wordCountRules.map { rules[$0].id }.sorted()
+    #expect(counted == ["Team.Fast", "Team.FastP"], "\(counted)")
+    let words = ["flags", "stale", "Ana", "rollout", "x_1", "café", "`code span`", "[docs](https://x.com/a_b)", "e.g.", "9:30"]
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<40 {
+      var text = "# Heading with several words here\n\n"
+      for _ in 0..<Int.random(in: 1...4, using: &generator) {
+        var paragraph: [String] = []
+        for _ in 0..<Int.random(in: 3...30, using: &generator) {
+          var word = words.randomElement(using: &generator)!
+          if Int.random(in: 0..<6, using: &generator) == 0 { word += [".", "!", "?"].randomElement(using: &generator)! }
+          paragraph.append(word)
+        }
+        text += paragraph.joined(separator: " ") + "\n\n"
+      }
+      let found = try lint([style], text).findings
+      func shown(_ id: String) -> [String] {
+        found.filter { $0.rule == id }.map { "\($0.line):\($0.column) \($0.message)" }
+      }
+      #expect(shown("Team.Fast") == shown("Team.Slow"), "\(text)")
+      #expect(shown("Team.FastP") == shown("Team.SlowP"), "\(text)")
+    }
+  }
+
   /// Vale's `repetition`: `tokens` define what repeats, `max` how many
   /// repeats pass, `ignorecase` whether case counts, and a sentence end in
   /// between is not a repeat.

@@ -46,6 +46,10 @@ public struct Linter: Sendable {
   private let unitSearchesWhole: [Bool]
   /// Rules whose regex tokens were split over several patterns.
   private let chunkedRules: Set<Int>
+  /// `occurrence` rules counted per sentence or paragraph whose token is a
+  /// run of word characters (`\b(\w+)\b`, every style's sentence length):
+  /// the check counts the words itself, no match of them is gathered.
+  let wordCountRules: Set<Int>
 
   /// The most regex tokens of one rule joined into one pattern.
   static let tokensPerRegex = 256
@@ -56,6 +60,7 @@ public struct Linter: Sendable {
     var patterns: [PhraseMatcher.Pattern] = []
     var regexes: [(Int, Int, SharedRegex)] = []
     var chunked = Set<Int>()
+    var wordCounted = Set<Int>()
     func add(_ tokens: [String], rule index: Int, payloads: [Int]? = nil) {
       let rule = rules[index]
       var regexTokens: [(String, Int)] = []
@@ -112,8 +117,16 @@ public struct Linter: Sendable {
         }
       case .substitution(let swap):
         add(swap.map(\.pattern), rule: index, payloads: Array(swap.indices))
-      case .occurrence(let token, _, _):
-        add([token], rule: index, payloads: [0])
+      case .occurrence(let token, _, let minimum):
+        let pattern = Matching.valeRegex(
+          tokens: [token], raw: [], ignorecase: rule.ignorecase, nonword: rule.nonword, append: false)
+        if minimum == nil, rule.exceptions.isEmpty, rule.group == 0, rule.countPer == .sentence || rule.countPer == .paragraph,
+          RE2Regex.wordRunGroups(pattern) != nil
+        {
+          wordCounted.insert(index)
+        } else {
+          add([token], rule: index, payloads: [0])
+        }
       default:
         break
       }
@@ -133,6 +146,7 @@ public struct Linter: Sendable {
     }
     self.matcher = PhraseMatcher(patterns: patterns)
     self.chunkedRules = chunked
+    self.wordCountRules = wordCounted
     self.regexes = regexes
     self.alwaysRunRegexes = alwaysRun
     self.unitSearchesWhole = regexes.map { entry in
@@ -244,7 +258,7 @@ public struct Linter: Sendable {
       if rules[index].rawScope { return true }
       switch rules[index].kind {
       case .existence, .substitution: return false
-      case .occurrence(_, _, let minimum): return minimum != nil
+      case .occurrence(_, _, let minimum): return minimum != nil || wordCounted.contains(index)
       default: return true
       }
     }
@@ -391,8 +405,17 @@ public struct Linter: Sendable {
             var ruleHits: [Hit] = []
             if let range = runs[index] {
               ruleHits.reserveCapacity(range.count)
-              for entry in flat[range] where prose.block(at: entry.hit.start).map({ rules[index].admits($0) }) ?? false {
-                ruleHits.append(entry.hit)
+              // Hits come mostly in text order: the block of the last one,
+              // and whether the rule admits it, is asked again only when a
+              // hit falls outside it.
+              var current: (range: Range<Int>, admitted: Bool)? = nil
+              for entry in flat[range] {
+                let start = entry.hit.start
+                if current.map({ !$0.range.contains(start) }) ?? true {
+                  guard let block = prose.block(at: start) else { continue }
+                  current = (block.range, rules[index].admits(block))
+                }
+                if current?.admitted == true { ruleHits.append(entry.hit) }
               }
             }
             if !rules[index].exceptions.isEmpty {

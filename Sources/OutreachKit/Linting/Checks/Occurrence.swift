@@ -57,10 +57,46 @@ enum OccurrenceCheck: Check {
       }
       return
     }
+    if run.linter.wordCountRules.contains(run.index), let maximum {
+      // A run of word characters as the token: the words of each sentence
+      // or paragraph the rule admits, counted here (RE2's `\w`, ASCII),
+      // the same units and first matches as below without gathering them.
+      // Units that hold too many: the first word's range, and the count.
+      var over: [UnitSpan] = []
+      run.prose.text.withUnsafeBufferPointer { text in
+        for block in run.prose.blocks where run.rule.admits(block) {
+          let units = run.rule.countPer == .sentence ? Linter.sentences(text, in: block.range) : [block.range]
+          for unit in units {
+            var count = 0
+            var first: Range<Int>? = nil
+            var index = unit.lowerBound
+            while index < unit.upperBound {
+              guard isRE2WordByte(text[index]) else {
+                index += 1
+                continue
+              }
+              let start = index
+              while index < unit.upperBound, isRE2WordByte(text[index]) { index += 1 }
+              count += 1
+              if first == nil { first = start..<index }
+            }
+            if count > maximum, let first { over.append(UnitSpan(first: first, count: count)) }
+          }
+        }
+      }
+      for unit in over {
+        let text = run.matchText(unit.first.lowerBound, unit.first.upperBound)
+        let message = fillCounts(formatMessage(run.rule.message, [text]), ["count": unit.count, "max": maximum])
+        run.add(Int(run.prose.offsets[unit.first.lowerBound]), message, text)
+      }
+      return
+    }
     if run.rule.countPer != .email {
       // As Vale: counted in each sentence or paragraph; a finding at the
       // first match of a unit that holds too many.
-      var units: [[Hit]] = []
+      // Each unit's first hit and count (a sentence can hold hundreds); a
+      // struct, not a tuple, whose array type would be looked up at run time.
+      var units: [UnitCount] = []
       var lastKey: (block: Int, sentence: Int)? = nil
       // Each block's sentences cut once (as the matcher cuts them for a
       // sentence-scoped rule); a hit's sentence found by binary search.
@@ -84,17 +120,17 @@ enum OccurrenceCheck: Check {
           sentence = low
         }
         if let last = lastKey, last.block == block, last.sentence == sentence {
-          units[units.count - 1].append(hit)
+          units[units.count - 1].count += 1
         } else {
-          units.append([hit])
+          units.append(UnitCount(first: hit, count: 1))
         }
         lastKey = (block, sentence)
       }
       for unit in units {
         if let maximum, unit.count > maximum {
-          let text = run.matchText(unit[0].start, unit[0].end)
+          let text = run.matchText(unit.first.start, unit.first.end)
           let message = fillCounts(formatMessage(run.rule.message, [text]), ["count": unit.count, "max": maximum])
-          run.add(Int(run.prose.offsets[unit[0].start]), message, text)
+          run.add(Int(run.prose.offsets[unit.first.start]), message, text)
         }
       }
       return
@@ -110,4 +146,22 @@ enum OccurrenceCheck: Check {
       run.add(Int(run.prose.offsets[block.range.lowerBound]), message, "")
     }
   }
+}
+
+/// A sentence's or paragraph's first match and how many it holds.
+struct UnitCount {
+  var first: Hit
+  var count: Int
+}
+
+/// A unit's first word and how many words it holds.
+struct UnitSpan {
+  var first: Range<Int>
+  var count: Int
+}
+
+/// RE2's `\w`: an ASCII letter, digit or `_`.
+@inline(__always)
+func isRE2WordByte(_ byte: UInt8) -> Bool {
+  (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x5F
 }
