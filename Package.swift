@@ -117,7 +117,7 @@ let package = Package(
     .executableTarget(name: "outreach-fuzz", dependencies: ["OutreachKit"], swiftSettings: mailHeaders),
     .testTarget(
       name: "OutreachKitTests",
-      dependencies: ["OutreachKit", "DovecotHarness", "CGsf"],
+      dependencies: ["OutreachKit", "DovecotHarness", "CGsf", "CRE2"],
       exclude: ["Fixtures"],
       swiftSettings: mailHeaders
     ),

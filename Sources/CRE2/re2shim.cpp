@@ -9,10 +9,13 @@
 #include <pcre2.h>
 #include <re2/re2.h>
 
+#include <atomic>
 #include <cstring>
 #include <new>
 #include <string>
 #include <vector>
+
+static size_t closingParen(const char *pattern, size_t length);
 
 struct outreach_re2 {
   re2::RE2 *regex;
@@ -25,7 +28,89 @@ struct outreach_re2 {
   outreach_re2 *rest;
   pcre2_code *behind;
   int negative;
+  /// For a backtracking pattern: RE2 on a pattern that matches wherever it
+  /// matches and more (`supersetPattern`), which finds the places worth a
+  /// backtracking match anchored there; nil when there is none.
+  re2::RE2 *prefilter;
 };
+
+/// Whether backtracking patterns get an RE2 prefilter (the tests turn it
+/// off to compare).
+static std::atomic<int> usePrefilter{1};
+
+extern "C" void outreach_re2_set_prefilter(int on) { usePrefilter.store(on); }
+
+extern "C" int outreach_re2_has_prefilter(const outreach_re2 *regex) { return regex->prefilter != nullptr; }
+
+/// A pattern for RE2 that matches at every place the backtracking pattern
+/// does, and maybe more: lookarounds dropped, `\b` and `\B` dropped, and
+/// `\s`, `\w`, `\d` widened to what they mean to PCRE2 with UCP (Unicode
+/// spaces, letters and digits; RE2's are ASCII). Empty when it cannot be
+/// made (a backreference, an atomic group, a possessive quantifier, a POSIX
+/// class, a conditional, an escape it does not know).
+static std::string supersetPattern(const char *pattern, size_t length) {
+  std::string out;
+  bool inClass = false, negated = false;
+  for (size_t i = 0; i < length; i++) {
+    char c = pattern[i];
+    if (c == '\\') {
+      if (i + 1 >= length) return "";
+      char e = pattern[++i];
+      const char *space = "\\s\\p{Z}\\x{85}\\x{180E}";
+      const char *word = "\\w\\p{L}\\p{N}\\p{Mn}\\p{Pc}";
+      if (e == 's' || e == 'w' || e == 'd') {
+        const char *wide = e == 's' ? space : e == 'w' ? word : "\\p{Nd}";
+        if (inClass && negated) {
+          out += '\\';
+          out += e;
+        } else if (inClass) {
+          out += wide;
+        } else {
+          out += std::string("[") + wide + "]";
+        }
+      } else if (e == 'b' || e == 'B') {
+        if (inClass) return "";
+      } else if (e >= '1' && e <= '9') {
+        return "";
+      } else if (std::strchr("gkRXKGZhvHVCNc", e) != nullptr) {
+        return "";
+      } else {
+        out += '\\';
+        out += e;
+      }
+      continue;
+    }
+    if (inClass) {
+      if (c == '[' && i + 1 < length && pattern[i + 1] == ':') return "";
+      if (c == ']') inClass = false;
+      out += c;
+      continue;
+    }
+    if (c == '[') {
+      inClass = true;
+      negated = i + 1 < length && pattern[i + 1] == '^';
+      out += c;
+      if (negated) out += pattern[++i];
+      // A `]` first in a class is a character.
+      if (i + 1 < length && pattern[i + 1] == ']') out += pattern[++i];
+      continue;
+    }
+    if (c == '(' && i + 2 < length && pattern[i + 1] == '?') {
+      char kind = pattern[i + 2];
+      bool behind = kind == '<' && i + 3 < length && (pattern[i + 3] == '=' || pattern[i + 3] == '!');
+      if (kind == '=' || kind == '!' || behind) {
+        size_t close = closingParen(pattern + i, length - i);
+        if (close == 0) return "";
+        i += close;
+        continue;
+      }
+      if (kind == '>' || kind == '(' || kind == '|' || kind == 'R' || kind == '&' || (kind >= '0' && kind <= '9')) return "";
+    }
+    if ((c == '+' || c == '*' || c == '?' || c == '}') && i + 1 < length && pattern[i + 1] == '+') return "";
+    out += c;
+  }
+  return out;
+}
 
 /// Where the group opening at `pattern[0]` closes (escapes and character
 /// classes skipped), or 0 when it does not.
@@ -104,7 +189,7 @@ static outreach_re2 *compileBacktracking(const char *pattern, size_t length, int
           pcre2_match_context *context = pcre2_match_context_create(nullptr);
           pcre2_set_match_limit(context, kMatchLimit);
           pcre2_set_depth_limit(context, kDepthLimit);
-          return new (std::nothrow) outreach_re2{nullptr, nullptr, context, rest, behind, pattern[at + 3] == '!'};
+          return new (std::nothrow) outreach_re2{nullptr, nullptr, context, rest, behind, pattern[at + 3] == '!', nullptr};
         }
         if (behind != nullptr) {
           pcre2_code_free(behind);
@@ -126,7 +211,23 @@ static outreach_re2 *compileBacktracking(const char *pattern, size_t length, int
   pcre2_match_context *context = pcre2_match_context_create(nullptr);
   pcre2_set_match_limit(context, kMatchLimit);
   pcre2_set_depth_limit(context, kDepthLimit);
-  return new (std::nothrow) outreach_re2{nullptr, compiled, context, nullptr, nullptr, 0};
+  // Most places cannot start a match: RE2 finds the ones that can (a
+  // pattern that matches the empty string finds every place, so none).
+  re2::RE2 *prefilter = nullptr;
+  std::string wide = usePrefilter.load() ? supersetPattern(pattern, length) : "";
+  if (!wide.empty()) {
+    re2::RE2::Options options;
+    options.set_log_errors(false);
+    options.set_case_sensitive(!ignorecase);
+    options.set_max_mem(64 << 20);
+    options.set_never_capture(true);
+    prefilter = new (std::nothrow) re2::RE2(wide, options);
+    if (prefilter != nullptr && (!prefilter->ok() || re2::RE2::PartialMatch("", *prefilter))) {
+      delete prefilter;
+      prefilter = nullptr;
+    }
+  }
+  return new (std::nothrow) outreach_re2{nullptr, compiled, context, nullptr, nullptr, 0, prefilter};
 }
 
 extern "C" outreach_re2 *outreach_re2_new(const char *pattern, size_t length, int ignorecase, int captures,
@@ -151,7 +252,7 @@ extern "C" outreach_re2 *outreach_re2_new(const char *pattern, size_t length, in
     delete regex;
     return nullptr;
   }
-  return new (std::nothrow) outreach_re2{regex, nullptr, nullptr, nullptr, nullptr, 0};
+  return new (std::nothrow) outreach_re2{regex, nullptr, nullptr, nullptr, nullptr, 0, nullptr};
 }
 
 extern "C" void outreach_re2_free(outreach_re2 *regex) {
@@ -161,6 +262,7 @@ extern "C" void outreach_re2_free(outreach_re2 *regex) {
   if (regex->context != nullptr) pcre2_match_context_free(regex->context);
   if (regex->rest != nullptr) outreach_re2_free(regex->rest);
   if (regex->behind != nullptr) pcre2_code_free(regex->behind);
+  delete regex->prefilter;
   delete regex;
 }
 
@@ -190,8 +292,28 @@ extern "C" int outreach_re2_find(const outreach_re2 *regex, const char *text, si
   if (regex->backtracking != nullptr) {
     pcre2_match_data *data = pcre2_match_data_create_from_pattern(regex->backtracking, nullptr);
     if (data == nullptr) return 0;
-    int found = pcre2_match(regex->backtracking, reinterpret_cast<PCRE2_SPTR>(text), length, start, PCRE2_NO_UTF_CHECK,
-                            data, regex->context);
+    int found;
+    if (regex->prefilter != nullptr) {
+      // Each place RE2 finds, leftmost first, tried by PCRE2 anchored
+      // there: the first that matches is the match an unanchored search
+      // finds, since every place it could start is one of them.
+      re2::StringPiece input(text, length);
+      re2::StringPiece candidate;
+      size_t from = start;
+      found = PCRE2_ERROR_NOMATCH;
+      while (from <= length &&
+             regex->prefilter->Match(input, from, length, re2::RE2::UNANCHORED, &candidate, 1)) {
+        size_t at = static_cast<size_t>(candidate.data() - text);
+        found = pcre2_match(regex->backtracking, reinterpret_cast<PCRE2_SPTR>(text), length, at,
+                            PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED, data, regex->context);
+        if (found != PCRE2_ERROR_NOMATCH) break;
+        from = at + 1;
+        while (from < length && (static_cast<unsigned char>(text[from]) & 0xC0) == 0x80) from++;
+      }
+    } else {
+      found = pcre2_match(regex->backtracking, reinterpret_cast<PCRE2_SPTR>(text), length, start, PCRE2_NO_UTF_CHECK,
+                          data, regex->context);
+    }
     if (found == PCRE2_ERROR_MATCHLIMIT || found == PCRE2_ERROR_DEPTHLIMIT || found == PCRE2_ERROR_HEAPLIMIT) {
       pcre2_match_data_free(data);
       return -2;

@@ -1,3 +1,4 @@
+import CRE2
 import Foundation
 import Testing
 
@@ -196,6 +197,46 @@ import Testing
     #expect(colonFindings == [5], "\(colonFindings)")
     let found = try lint([style], text).findings.map { "\($0.rule) \($0.column) \($0.match)" }
     #expect(found == ["Team.Behind 32 entrance", "Team.Ahead 46 flags", "Team.Twice 85 is is"], "\(found)")
+  }
+
+  /// A pattern with a lookaround runs on PCRE2 only where RE2, on the same
+  /// pattern with its lookarounds and `\b` dropped and `\s`, `\w`, `\d`
+  /// widened to Unicode, can match: the matches are the ones an unanchored
+  /// PCRE2 search finds, on random text with Unicode spaces, letters and
+  /// digits.
+  @Test func backtrackingPrefilterFindsWhatPCREFinds() throws {
+    let patterns = [
+      #"(?i)(?m)(?:(?:^|\s)I(?=\s)|(?:^|\s)I(?=,\s))"#, #"\b\w+(?=ing\b)"#, #"(?<!\w)we(?=\s)"#, #"\d+(?=%)"#,
+      #"(?i)\bwe(?!'re)\b"#, #"[\s,]x(?=\W)"#, #"foo(?!bar)"#, #"(?<=\s)\w+(?=\.)"#, #"[^\s\d]+(?=\d)"#,
+      #"(?i)é\w*(?=\s|$)"#, #"(?m)^\w+(?=:)"#, #"(\w)\1"#, #"a(?=b)|c(?=d)"#, #"[[:alpha:]]+(?=!)"#,
+    ]
+    let pieces = [
+      "I", "i", "we", "We're", "foo", "foobar", "x", "ing", "sing", "12", "٣", "%", "!", ",", ".", ":", "é", "É", "ab", "cd",
+      " ", " ", "\u{A0}", "\u{2003}", "\n", "\t", "\u{85}", "aa", "_",
+    ]
+    var generator = SystemRandomNumberGenerator()
+    for pattern in patterns {
+      outreach_re2_set_prefilter(1)
+      let filtered = try RE2Regex(pattern)
+      outreach_re2_set_prefilter(0)
+      let plain = try RE2Regex(pattern)
+      outreach_re2_set_prefilter(1)
+      #expect(!filtered.isLinear && !plain.hasPrefilter)
+      // Those it cannot widen (a backreference, a POSIX class) go without.
+      #expect(filtered.hasPrefilter == !(pattern.contains("\\1") || pattern.contains("[:")), "\(pattern)")
+      for _ in 0..<150 {
+        let text = (0..<Int.random(in: 0...40, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }
+          .joined()
+        func matches(_ regex: RE2Regex) -> [Int] {
+          var out: [Int] = []
+          Array(text.utf8).withUnsafeBufferPointer { buffer in
+            _ = regex.forEachMatch(in: buffer) { out += [$0, $1] }
+          }
+          return out
+        }
+        #expect(matches(filtered) == matches(plain), "\(pattern) on \(text.debugDescription)")
+      }
+    }
   }
 
   /// No pattern makes lint super-linear: each catastrophic pattern known,

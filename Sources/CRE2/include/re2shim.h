@@ -25,6 +25,12 @@ void outreach_re2_free(outreach_re2 *regex);
 int outreach_re2_find(const outreach_re2 *regex, const char *text, size_t length, size_t start, int group,
                       size_t whole[2], size_t part[2]);
 
+/// Whether patterns compiled from now on for the backtracking engine get
+/// an RE2 prefilter (1, the default); the tests compare both.
+void outreach_re2_set_prefilter(int on);
+/// 1 when the pattern runs on the backtracking engine behind an RE2 prefilter.
+int outreach_re2_has_prefilter(const outreach_re2 *regex);
+
 /// The number of capturing groups.
 int outreach_re2_groups(const outreach_re2 *regex);
 /// 1 when RE2 runs the pattern (no lookaround or backreference): a match

@@ -113,6 +113,9 @@ final class RE2Regex: @unchecked Sendable {
   /// PCRE2 runs and whose lookbehind reads text before the span searched).
   var isLinear: Bool { outreach_re2_is_linear(handle) == 1 }
 
+  /// Whether it runs on the backtracking engine behind an RE2 prefilter.
+  var hasPrefilter: Bool { outreach_re2_has_prefilter(handle) == 1 }
+
   /// The number of capturing groups.
   var groups: Int { Int(outreach_re2_groups(handle)) }
 
