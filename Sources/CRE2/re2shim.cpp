@@ -138,6 +138,9 @@ static size_t closingParen(const char *pattern, size_t length) {
 /// work a start position, a few ms for a whole search that hits it.
 static const uint32_t kMatchLimit = 200000;
 static const uint32_t kDepthLimit = 5000;
+/// The most places a prefilter hands PCRE2 in one search before the rest
+/// goes to one unanchored search (each anchored try has the full limit).
+static const int kPrefilterTries = 16;
 
 /// Whether RE2 refused the pattern for what only a backtracking engine has.
 static bool needsBacktracking(const std::string &error) {
@@ -297,13 +300,22 @@ extern "C" int outreach_re2_find(const outreach_re2 *regex, const char *text, si
       // Each place RE2 finds, leftmost first, tried by PCRE2 anchored
       // there: the first that matches is the match an unanchored search
       // finds, since every place it could start is one of them.
+      // After kPrefilterTries places that did not match, the rest is one
+      // unanchored search, as without a prefilter: its match limit then
+      // bounds the work again, whatever the pattern.
       re2::StringPiece input(text, length);
       re2::StringPiece candidate;
       size_t from = start;
+      int tries = 0;
       found = PCRE2_ERROR_NOMATCH;
       while (from <= length &&
              regex->prefilter->Match(input, from, length, re2::RE2::UNANCHORED, &candidate, 1)) {
         size_t at = static_cast<size_t>(candidate.data() - text);
+        if (++tries > kPrefilterTries) {
+          found = pcre2_match(regex->backtracking, reinterpret_cast<PCRE2_SPTR>(text), length, at, PCRE2_NO_UTF_CHECK,
+                              data, regex->context);
+          break;
+        }
         found = pcre2_match(regex->backtracking, reinterpret_cast<PCRE2_SPTR>(text), length, at,
                             PCRE2_NO_UTF_CHECK | PCRE2_ANCHORED, data, regex->context);
         if (found != PCRE2_ERROR_NOMATCH) break;

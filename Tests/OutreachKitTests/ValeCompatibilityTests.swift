@@ -237,6 +237,12 @@ import Testing
         #expect(matches(filtered) == matches(plain), "\(pattern) on \(text.debugDescription)")
       }
     }
+    // More places than the prefilter hands over before one plain search.
+    let many = try RE2Regex(#"a(?=b)"#)
+    let text = Array((String(repeating: "a ", count: 40) + "ab a ab").utf8)
+    var found: [Int] = []
+    text.withUnsafeBufferPointer { buffer in _ = many.forEachMatch(in: buffer) { start, _ in found.append(start) } }
+    #expect(many.hasPrefilter && found == [80, 85], "\(found)")
   }
 
   /// No pattern makes lint super-linear: each catastrophic pattern known,
