@@ -68,6 +68,11 @@ final class RE2Regex: @unchecked Sendable {
     (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x5F
   }
 
+  /// Whether `byte` is a word character to RE2's `\w` (the word runs a
+  /// word-run pattern matches).
+  @inline(__always)
+  static func isWordByte(_ byte: UInt8) -> Bool { wordByte[Int(byte)] }
+
   /// Every non-overlapping match in `text` (UTF-8 bytes), as byte ranges:
   /// the span of capture `group` when above 0 and it took part, else the
   /// whole match. Empty matches are skipped.

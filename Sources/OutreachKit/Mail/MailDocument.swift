@@ -280,7 +280,7 @@ extension Linter {
       if bytes.isEmpty || bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
         throw OutreachError.empty(path: path)
       }
-      if kind == .message, OutlookMessage.isOutlook(bytes) || path.lowercased().hasSuffix(".msg") {
+      if kind == .message, OutlookMessage.isOutlook(path: path, bytes: bytes) {
         // Outlook's .msg: read as the message it stands for.
         guard GMime.available else { throw GMime.missing(path: path) }
         return try lintMail(path: path, input: .memory(try OutlookMessage.message(path: path, bytes: bytes)), mbox: false)

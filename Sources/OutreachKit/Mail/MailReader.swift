@@ -49,7 +49,7 @@ extension Linter {
       return out
     }
     var bytes = try TextFile.read(path: path, limit: OutlookMessage.limit(path: path), validate: false)
-    if OutlookMessage.isOutlook(bytes) || path.lowercased().hasSuffix(".msg") {
+    if OutlookMessage.isOutlook(path: path, bytes: bytes) {
       bytes = try OutlookMessage.message(path: path, bytes: bytes)
     }
     let mbox = EmailKind.of(path: path) == nil && EmailKind.detect(bytes) == .mbox

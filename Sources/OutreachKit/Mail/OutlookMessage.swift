@@ -22,9 +22,14 @@ enum OutlookMessage {
   /// larger than the 10 MB of any other email file; only its text is kept.
   static let fileLimit = 100_000_000
 
-  static func limit(path: String) -> Int {
-    path.utf8.count > 4 && path.lowercased().hasSuffix(".msg") ? fileLimit : TextFile.defaultLimit
-  }
+  /// Whether `path` names a `.msg` (in any case).
+  static func isOutlook(path: String) -> Bool { path.lowercased().hasSuffix(".msg") }
+
+  /// Whether a file is read as a `.msg`: by its name, or by the OLE2 magic
+  /// (standard input, another name).
+  static func isOutlook(path: String, bytes: [UInt8]) -> Bool { isOutlook(bytes) || isOutlook(path: path) }
+
+  static func limit(path: String) -> Int { isOutlook(path: path) ? fileLimit : TextFile.defaultLimit }
 
   /// What a `.msg` holds that outreach lints.
   struct Content: Equatable {

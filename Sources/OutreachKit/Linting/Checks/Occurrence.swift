@@ -62,7 +62,7 @@ enum OccurrenceCheck: Check {
       // or paragraph the rule admits, counted here (RE2's `\w`, ASCII),
       // the same units and first matches as below without gathering them.
       // Units that hold too many: the first word's range, and the count.
-      var over: [UnitSpan] = []
+      var over: [UnitCount] = []
       run.prose.text.withUnsafeBufferPointer { text in
         for block in run.prose.blocks where run.rule.admits(block) {
           let units = run.rule.countPer == .sentence ? Linter.sentences(text, in: block.range) : [block.range]
@@ -71,16 +71,16 @@ enum OccurrenceCheck: Check {
             var first: Range<Int>? = nil
             var index = unit.lowerBound
             while index < unit.upperBound {
-              guard isRE2WordByte(text[index]) else {
+              guard RE2Regex.isWordByte(text[index]) else {
                 index += 1
                 continue
               }
               let start = index
-              while index < unit.upperBound, isRE2WordByte(text[index]) { index += 1 }
+              while index < unit.upperBound, RE2Regex.isWordByte(text[index]) { index += 1 }
               count += 1
               if first == nil { first = start..<index }
             }
-            if count > maximum, let first { over.append(UnitSpan(first: first, count: count)) }
+            if count > maximum, let first { over.append(UnitCount(first: first, count: count)) }
           }
         }
       }
@@ -122,15 +122,15 @@ enum OccurrenceCheck: Check {
         if let last = lastKey, last.block == block, last.sentence == sentence {
           units[units.count - 1].count += 1
         } else {
-          units.append(UnitCount(first: hit, count: 1))
+          units.append(UnitCount(first: hit.start..<hit.end, count: 1))
         }
         lastKey = (block, sentence)
       }
       for unit in units {
         if let maximum, unit.count > maximum {
-          let text = run.matchText(unit.first.start, unit.first.end)
+          let text = run.matchText(unit.first.lowerBound, unit.first.upperBound)
           let message = fillCounts(formatMessage(run.rule.message, [text]), ["count": unit.count, "max": maximum])
-          run.add(Int(run.prose.offsets[unit.first.start]), message, text)
+          run.add(Int(run.prose.offsets[unit.first.lowerBound]), message, text)
         }
       }
       return
@@ -148,20 +148,9 @@ enum OccurrenceCheck: Check {
   }
 }
 
-/// A sentence's or paragraph's first match and how many it holds.
+/// A sentence's or paragraph's first match (its prose range) and how many
+/// it holds.
 struct UnitCount {
-  var first: Hit
-  var count: Int
-}
-
-/// A unit's first word and how many words it holds.
-struct UnitSpan {
   var first: Range<Int>
   var count: Int
-}
-
-/// RE2's `\w`: an ASCII letter, digit or `_`.
-@inline(__always)
-func isRE2WordByte(_ byte: UInt8) -> Bool {
-  (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x5F
 }
