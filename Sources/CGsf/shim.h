@@ -18,20 +18,20 @@
   X(gsf_infile_name_by_index) X(gsf_infile_child_by_index) X(gsf_input_size) X(gsf_input_read) \
   X(g_object_unref) X(g_error_free)
 
-typedef struct {
+// One field, and one dlsym, per function of a table (both tables below).
 #define OUTREACH_GSF_FIELD(name) __typeof__(name) *_Nonnull name;
+#define OUTREACH_GSF_LOOKUP(name) \
+  if (!(api->name = (__typeof__(name) *)dlsym(library, #name))) return 0;
+
+typedef struct {
   OUTREACH_GSF_FUNCTIONS(OUTREACH_GSF_FIELD)
-#undef OUTREACH_GSF_FIELD
 } outreach_gsf_api;
 
 /// Fills `api`; 1 when libgsf (libgsf-1.so.114) and every function are there.
 static inline int outreach_gsf_load(outreach_gsf_api *api) {
   void *library = dlopen("libgsf-1.so.114", RTLD_NOW | RTLD_LOCAL);
   if (!library) return 0;
-#define OUTREACH_GSF_LOOKUP(name) \
-  if (!(api->name = (__typeof__(name) *)dlsym(library, #name))) return 0;
   OUTREACH_GSF_FUNCTIONS(OUTREACH_GSF_LOOKUP)
-#undef OUTREACH_GSF_LOOKUP
   return 1;
 }
 
@@ -41,18 +41,13 @@ static inline int outreach_gsf_load(outreach_gsf_api *api) {
   X(gsf_outfile_msole_new) X(gsf_outfile_new_child) X(gsf_output_write) X(gsf_output_close) X(g_object_unref)
 
 typedef struct {
-#define OUTREACH_GSF_FIELD(name) __typeof__(name) *_Nonnull name;
   OUTREACH_GSF_WRITER_FUNCTIONS(OUTREACH_GSF_FIELD)
-#undef OUTREACH_GSF_FIELD
 } outreach_gsf_writer_api;
 
 static inline int outreach_gsf_writer_load(outreach_gsf_writer_api *api) {
   void *library = dlopen("libgsf-1.so.114", RTLD_NOW | RTLD_LOCAL);
   if (!library) return 0;
-#define OUTREACH_GSF_LOOKUP(name) \
-  if (!(api->name = (__typeof__(name) *)dlsym(library, #name))) return 0;
   OUTREACH_GSF_WRITER_FUNCTIONS(OUTREACH_GSF_LOOKUP)
-#undef OUTREACH_GSF_LOOKUP
   return 1;
 }
 
