@@ -87,7 +87,7 @@ enum OutlookMessage {
       for index in 0..<max(0, Int(gsf.gsf_infile_num_children(infile))) {
         guard let namePointer = gsf.gsf_infile_name_by_index(infile, Int32(index)) else { continue }
         let name = String(cString: namePointer)
-        // The top-level properties this reads: subject, Message-ID, bodies
+        // The top-level properties this reads: the subject and the bodies
         // (each `__substg1.0_` + property id + type), and the fixed-size
         // properties (the code page).
         guard name == "__properties_version1.0" || Self.wanted.contains(where: { name.hasPrefix("__substg1.0_" + $0) })
