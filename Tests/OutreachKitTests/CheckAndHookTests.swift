@@ -178,6 +178,44 @@ func replace(_ old: String, with new: String, in path: String) throws {
 /// The real pre-commit framework, with this repository as the hook source
 /// (`language: swift`: pre-commit builds the package itself).
 @Suite(.serialized) struct PreCommitFrameworkTests {
+  /// The pre-commit framework picks files by the `files` and `exclude`
+  /// patterns of `.pre-commit-hooks.yaml`, read with Python's `re` as
+  /// pre-commit reads them; they must pick what `outreach hook run` lints,
+  /// or a file gets past one hook and not the other.
+  @Test func preCommitPatternsPickWhatTheGitHookLints() throws {
+    let names = [
+      "welcome.md", "Welcome.MD", "notes/Reply.Markdown", "a.txt", "b.TXT", "c.eml", "d.EML", "e.msg", "F.MSG",
+      "archive.mbox", "x.mdx", "x.md.bak", "README.md", "readme.md", "docs/ReadMe.txt", "CHANGELOG.md",
+      "LICENSE.txt", "contributing.md", "Templates/welcome.md", "Rules/x.md", "notes/Templates/a.md",
+      "templates/a.md", "naïve.md", "-y.md", "q\"uote.md",
+    ]
+    let script = """
+      import json, re, sys, yaml
+      hooks = {h["id"]: h for h in yaml.safe_load(open(sys.argv[1]))}
+      names = json.load(sys.stdin)
+      out = {}
+      for hook in ("outreach-lint", "outreach-lint-system"):
+          files, exclude = re.compile(hooks[hook]["files"]), re.compile(hooks[hook]["exclude"])
+          out[hook] = [bool(files.search(n)) and not exclude.search(n) for n in names]
+      print(json.dumps(out))
+      """
+    let input = String(decoding: try JSONEncoder().encode(names), as: UTF8.self)
+    let result = try runProcess(
+      "python3", ["-c", script, packageRoot + "/.pre-commit-hooks.yaml"], stdin: input)
+    #expect(result.status == 0, "\(result.stderr)")
+    let picked = try JSONDecoder().decode([String: [Bool]].self, from: Data(result.stdout.utf8))
+    let lints = names.map {
+      GitHook.isEmail(GitHook.StagedFile(path: $0, blob: String(repeating: "0", count: 40), mode: "100644"))
+    }
+    #expect(lints.filter { $0 }.count == 14, "\(Array(zip(names, lints)))")
+    for hook in ["outreach-lint", "outreach-lint-system"] {
+      #expect(picked[hook]?.count == names.count, "\(hook) missing")
+      for (index, name) in names.enumerated() where picked[hook]?[index] != lints[index] {
+        Issue.record("\(hook) picks \(name): \(picked[hook]?[index] ?? false); outreach hook run lints it: \(lints[index])")
+      }
+    }
+  }
+
   @Test func preCommitHooksFromThisRepository() throws {
     let version = try runProcess("pre-commit", ["--version"])
     #expect(version.status == 0, "pre-commit is not installed; `make test` installs it with pip")
@@ -211,6 +249,16 @@ func replace(_ old: String, with new: String, in path: String) throws {
     #expect(typo.status != 0)
     #expect((typo.stdout + typo.stderr).contains("lead.dyas"))
     try git(["checkout", "HEAD", "--", "Templates"], in: team)
+
+    // An extension in capitals is an email too, as `outreach hook run` reads it.
+    try "Subject: Quick question\n\nJust circling back on this.\n".write(
+      toFile: team + "/Welcome.MD", atomically: true, encoding: .utf8)
+    try git(["add", "-A"], in: team)
+    let capitals = try git(["commit", "-m", "capitals"], in: team, environment: home)
+    #expect(capitals.status != 0, "\(capitals.stdout)\(capitals.stderr)")
+    #expect((capitals.stdout + capitals.stderr).contains("Welcome.MD:3:6: error: 'circling back'"))
+    try git(["rm", "-q", "--cached", "Welcome.MD"], in: team)
+    try FileManager.default.removeItem(atPath: team + "/Welcome.MD")
 
     try "Hi Ana, twelve flags are stale. Want to take a look together?\n".write(
       toFile: team + "/email.md", atomically: true, encoding: .utf8)
