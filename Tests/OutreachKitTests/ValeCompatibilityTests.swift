@@ -1123,3 +1123,34 @@ import Testing
         == ["3:1 'It runs at 2 A max.'", "3:21 'The device\u{2019}s support ends!'"], "\(found)")
   }
 }
+
+/// Message formatting as Vale's `fmt.Sprintf` use gives it, and the count
+/// placeholders of outreach's own rules: each case's text as written.
+@Suite struct MessageFormattingTests {
+  @Test func percentDirectivesAreFilledAsValeFillsThem() {
+    let cases: [(String, [String], String)] = [
+      ("Use '%s' instead of '%s'.", ["a", "b"], "Use 'a' instead of 'b'."),
+      ("%[2]s before %[1]s", ["one", "two"], "two before one"),
+      ("100%% sure about '%s'", ["x"], "100% sure about 'x'"),
+      ("a trailing %", ["x"], "a trailing %"),
+      ("%d and %[x]s stay", ["x"], "%d and %[x]s stay"),
+      ("Évitez « %s » ici", ["déjà"], "Évitez « déjà » ici"),
+      ("%s%s%s", ["a"], "a"),
+      ("no directive at all", ["x"], "no directive at all"),
+      ("%[9]s is empty", ["x"], " is empty"),
+    ]
+    for (template, values, expected) in cases {
+      #expect(formatMessage(template, values) == expected, "\(template)")
+    }
+  }
+
+  @Test func countPlaceholdersAreFilledByName() {
+    let values = ["count": 212, "max": 150]
+    #expect(fillCounts("{count} words; keep it under {max}.", values) == "212 words; keep it under 150.")
+    #expect(fillCounts("{unknown} stays, {count} goes", values) == "{unknown} stays, 212 goes")
+    #expect(fillCounts("an open { brace and {max}", values) == "an open { brace and 150")
+    #expect(fillCounts("Über {max} Wörter", values) == "Über 150 Wörter")
+    #expect(fillCounts("no braces", values) == "no braces")
+    #expect(fillCounts("{count", values) == "{count")
+  }
+}

@@ -501,6 +501,11 @@ extension Linter {
 /// Calls `body(start, end)` for each whitespace-separated word in `range`
 /// that holds a letter or digit (code spans count as one word).
 func forEachWord(_ text: [UInt8], in range: Range<Int>, _ body: (Int, Int) -> Void) {
+  text.withUnsafeBufferPointer { forEachWord($0, in: range, body) }
+}
+
+@inline(__always)
+func forEachWord(_ text: UnsafeBufferPointer<UInt8>, in range: Range<Int>, _ body: (Int, Int) -> Void) {
   var index = range.lowerBound
   while index < range.upperBound {
     while index < range.upperBound, text[index] == 0x20 { index += 1 }

@@ -77,58 +77,72 @@ struct SharedRegex: @unchecked Sendable {
 
 /// Formats a rule message the way Vale does: `%s` in order, or `%[N]s`.
 func formatMessage(_ template: String, _ values: [String]) -> String {
-  let bytes = Array(template.utf8)
-  guard bytes.contains(0x25) else { return template }
-  var out: [UInt8] = []
-  out.reserveCapacity(bytes.count + 32)
-  var index = 0
-  var next = 0
-  func value(_ position: Int) -> [UInt8] { position >= 0 && position < values.count ? Array(values[position].utf8) : [] }
-  while index < bytes.count {
-    let byte = bytes[index]
-    guard byte == 0x25, index + 1 < bytes.count else {
-      out.append(byte)
-      index += 1
-      continue
+  var template = template
+  // The text between `%` directives is copied a stretch at a time.
+  let formatted: String? = template.withUTF8 { bytes in
+    guard var index = bytes.firstIndex(of: 0x25) else { return nil }
+    var out = String()
+    out.reserveCapacity(bytes.count + values.reduce(0) { $0 + $1.utf8.count })
+    func copy(_ range: Range<Int>) {
+      if !range.isEmpty { out += String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
     }
-    let following = bytes[index + 1]
-    if following == 0x73 {  // %s
-      out += value(next)
-      next += 1
-      index += 2
-    } else if following == 0x25 {  // %%
-      out.append(0x25)
-      index += 2
-    } else if following == 0x5B, let close = bytes[(index + 2)...].firstIndex(of: 0x5D), close + 1 < bytes.count,
-      bytes[close + 1] == 0x73, let number = Int(String(decoding: bytes[(index + 2)..<close], as: UTF8.self))
-    {  // %[N]s
-      out += value(number - 1)
-      index = close + 2
-    } else {
-      out.append(byte)
-      index += 1
+    func value(_ position: Int) { if position >= 0, position < values.count { out += values[position] } }
+    copy(0..<index)
+    var next = 0
+    while index < bytes.count {
+      let percent = bytes[index...].firstIndex(of: 0x25) ?? bytes.count
+      copy(index..<percent)
+      index = percent
+      guard index < bytes.count else { break }
+      guard index + 1 < bytes.count else {
+        out += "%"
+        break
+      }
+      let following = bytes[index + 1]
+      if following == 0x73 {  // %s
+        value(next)
+        next += 1
+        index += 2
+      } else if following == 0x25 {  // %%
+        out += "%"
+        index += 2
+      } else if following == 0x5B, let close = bytes[(index + 2)...].firstIndex(of: 0x5D), close + 1 < bytes.count,
+        bytes[close + 1] == 0x73,
+        let number = Int(String(decoding: UnsafeBufferPointer(rebasing: bytes[(index + 2)..<close]), as: UTF8.self))
+      {  // %[N]s
+        value(number - 1)
+        index = close + 2
+      } else {
+        out += "%"
+        index += 1
+      }
     }
+    return out
   }
-  return String(decoding: out, as: UTF8.self)
+  return formatted ?? template
 }
 
 /// Fills `{count}`, `{max}` and `{min}` in a message; text without braces
 /// comes back untouched.
 func fillCounts(_ template: String, _ values: [String: Int]) -> String {
   guard template.utf8.contains(0x7B) else { return template }
-  var out = ""
-  var rest = Substring(template)
-  while let open = rest.firstIndex(of: "{") {
-    out += rest[..<open]
-    guard let close = rest[open...].firstIndex(of: "}"), let value = values[String(rest[rest.index(after: open)..<close])] else {
-      out.append("{")
-      rest = rest[rest.index(after: open)...]
-      continue
+  // By bytes: `{` and `}` are ASCII, and a name is looked up as written.
+  let bytes = Array(template.utf8)
+  var out: [UInt8] = []
+  out.reserveCapacity(bytes.count + 16)
+  var index = 0
+  while index < bytes.count {
+    if bytes[index] == 0x7B, let close = bytes[(index + 1)...].firstIndex(of: 0x7D),
+      let value = values[String(decoding: bytes[(index + 1)..<close], as: UTF8.self)]
+    {
+      out += String(value).utf8
+      index = close + 1
+    } else {
+      out.append(bytes[index])
+      index += 1
     }
-    out += String(value)
-    rest = rest[rest.index(after: close)...]
   }
-  return out + rest
+  return String(decoding: out, as: UTF8.self)
 }
 
 /// Vale's small text rules for substitution and exceptions, as its

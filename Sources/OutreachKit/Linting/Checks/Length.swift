@@ -4,20 +4,21 @@ enum LengthCheck: Check {
     guard case .length(let unit, let maximum) = run.rule.kind else { return }
     var count = 0
     var crossing: Int? = nil
-    for block in run.prose.blocks where run.measures(block) {
-      if unit == .words {
-        forEachWord(run.prose.text, in: block.range) { start, _ in
-          count += 1
-          if count == maximum + 1 { crossing = start }
-        }
-      } else {
-        var index = block.range.lowerBound
-        while index < block.range.upperBound {
-          if run.prose.text[index] & 0xC0 != 0x80 {
+    // The text once, not through the run's accessors at every byte.
+    let text = run.prose.text
+    let blocks = run.prose.blocks
+    text.withUnsafeBufferPointer { text in
+      for block in blocks where run.measures(block) {
+        if unit == .words {
+          forEachWord(text, in: block.range) { start, _ in
+            count += 1
+            if count == maximum + 1 { crossing = start }
+          }
+        } else {
+          for index in block.range where text[index] & 0xC0 != 0x80 {
             count += 1
             if count == maximum + 1 { crossing = index }
           }
-          index += 1
         }
       }
     }
