@@ -382,22 +382,35 @@ public struct Linter: Sendable {
     // Each rule's hits: a run of `flat`, sorted by rule (the standard
     // library's sort is stable: the order they were found in stays).
     flat.sort { $0.rule < $1.rule }
-    var runs: [Int: Range<Int>] = [:]
+    // By rule index, in arrays: a dictionary and a set cost more to build
+    // than the handful of rules with hits in one email.
+    var runs = [Range<Int>?](repeating: nil, count: rules.count)
+    var matched: [Int] = []
     var runStart = 0
     for index in flat.indices where index + 1 == flat.count || flat[index + 1].rule != flat[index].rule {
       runs[flat[index].rule] = runStart..<(index + 1)
+      matched.append(flat[index].rule)
       runStart = index + 1
     }
-    // Rules that read the document whether or not a token matched.
-    var active = Set(runs.keys)
-    active.formUnion(structuralRules)
+    // Rules that read the document whether or not a token matched, and
+    // those with hits, each once, in rule order (both lists are sorted).
+    var active: [Int] = []
+    active.reserveCapacity(matched.count + structuralRules.count)
+    var next = (matched: 0, structural: 0)
+    while next.matched < matched.count || next.structural < structuralRules.count {
+      let fromMatched = next.matched < matched.count ? matched[next.matched] : Int.max
+      let fromStructural = next.structural < structuralRules.count ? structuralRules[next.structural] : Int.max
+      active.append(min(fromMatched, fromStructural))
+      if fromMatched <= fromStructural { next.matched += 1 }
+      if fromStructural <= fromMatched { next.structural += 1 }
+    }
 
     var findings: [Finding] = []
     // The checks borrow the linter and the document (see `CheckRun`).
     withUnsafePointer(to: self) { linterPointer in
       withUnsafePointer(to: document) { documentPointer in
         rules.withUnsafeBufferPointer { rules in
-          for index in active.sorted() {
+          for index in active {
             func matchText(_ start: Int, _ end: Int) -> String {
               String(decoding: prose.text[start..<end], as: UTF8.self).trimmingSpaces
             }
@@ -534,6 +547,9 @@ enum SubjectText {
     prefixes.map { $0.lowercased() }.filter { !$0.trimmingSpaces.isEmpty }.map { Array($0.utf8) }
   }
 
+  /// `.!?…:;,-` and the space.
+  private static let closingScalars: [UInt32] = [0x2E, 0x21, 0x3F, 0x2026, 0x3A, 0x3B, 0x2C, 0x2D, 0x20]
+
   static func normalize(_ subject: String, loweredPrefixes: [[UInt8]]) -> String {
     // Words split at spaces, tabs and CRs, joined by one space; a typed
     // apostrophe (U+2019) is a straight one.
@@ -592,10 +608,19 @@ enum SubjectText {
         }
       }
     }
-    var result = String(decoding: text[start...], as: UTF8.self)
     // Closing punctuation and emoji ("Checking in 👋") say nothing either.
+    // ASCII punctuation after ASCII is its own character: dropped by bytes.
+    var end = text.count
+    while end > start, [0x2E, 0x21, 0x3F, 0x3A, 0x3B, 0x2C, 0x2D, 0x20].contains(text[end - 1]),
+      end - 1 == start || text[end - 2] < 0x80
+    {
+      end -= 1
+    }
+    var result = String(decoding: text[start..<end], as: UTF8.self)
+    // (A character of one scalar is one of these only if it is that
+    // scalar: none of them has another way of being written.)
     while let last = result.last,
-      ".!?…:;,-".contains(last) || last == " "
+      last.unicodeScalars.count == 1 && closingScalars.contains(last.unicodeScalars.first!.value)
         || last.unicodeScalars.contains(where: { !$0.isASCII && ($0.properties.isEmojiPresentation || $0.value == 0xFE0F) })
     {
       result.removeLast()

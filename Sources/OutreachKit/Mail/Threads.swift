@@ -12,7 +12,11 @@ public struct MailSettings: Sendable {
   var historyMarkers: [LinePattern] = []
   public var replyFrom: Set<String> = []
   public var replyOthers: Set<String> = []
-  public var subjectPrefixes: [String] = []
+  public var subjectPrefixes: [String] = [] {
+    didSet { subjectPrefixBytes = subjectPrefixes.map { Array($0.utf8) } }
+  }
+  /// `subjectPrefixes` as UTF-8, for `subjectNoise` (read for every email).
+  private(set) var subjectPrefixBytes: [[UInt8]] = []
   /// Every literal of every line pattern, in one automaton: a line is tried
   /// against the patterns only when one of them is in it.
   var lineLiterals = PhraseMatcher(patterns: [])
@@ -117,6 +121,18 @@ public struct MailSettings: Sendable {
 
   /// How many bytes at the start of a subject are reply prefixes and
   /// bracketed tags (`RE: [EXTERNAL] `), not the sender's words.
+  /// Whether `bytes` starts with `prefix`, ASCII letters in either case.
+  @inline(__always)
+  static func startsCaseless(_ bytes: ArraySlice<UInt8>, _ prefix: [UInt8]) -> Bool {
+    guard bytes.count >= prefix.count else { return false }
+    var index = bytes.startIndex
+    for byte in prefix {
+      if bytes[index] | 0x20 != byte | 0x20 { return false }
+      index += 1
+    }
+    return true
+  }
+
   public func subjectNoise(_ subject: ArraySlice<UInt8>) -> Int {
     var index = subject.startIndex
     var sawPrefix = false
@@ -124,10 +140,8 @@ public struct MailSettings: Sendable {
     while true {
       skipSpaces()
       let rest = subject[index...]
-      if let prefix = subjectPrefixes.first(where: { prefix in
-        rest.count > prefix.utf8.count && zip(rest, prefix.utf8).allSatisfy { $0 | 0x20 == $1 | 0x20 }
-      }) {
-        index += prefix.utf8.count
+      if let prefix = subjectPrefixBytes.first(where: { rest.count > $0.count && Self.startsCaseless(rest, $0) }) {
+        index += prefix.count
         sawPrefix = true
         continue
       }
@@ -139,9 +153,7 @@ public struct MailSettings: Sendable {
         // `[Fwd: ...]`. Neither is a placeholder.
         let listTag =
           !tag.isEmpty && !tag.contains(0x20) && tag.contains(where: { $0 == 0x2D || $0 == 0x2E || $0 == 0x5F })
-        let forwarded = subjectPrefixes.contains { prefix in
-          tag.count >= prefix.utf8.count && zip(tag, prefix.utf8).allSatisfy { $0 | 0x20 == $1 | 0x20 }
-        }
+        let forwarded = subjectPrefixBytes.contains { Self.startsCaseless(tag, $0) }
         if sawPrefix || capitals || listTag || forwarded {
           index = close + 1
           continue
