@@ -78,24 +78,22 @@ struct SharedRegex: @unchecked Sendable {
 /// Formats a rule message the way Vale does: `%s` in order, or `%[N]s`.
 func formatMessage(_ template: String, _ values: [String]) -> String {
   var template = template
-  // The text between `%` directives is copied a stretch at a time.
-  let formatted: String? = template.withUTF8 { bytes in
+  // Built as bytes, the text between `%` directives copied a stretch at a
+  // time, and made a string once.
+  let formatted: [UInt8]? = template.withUTF8 { bytes in
     guard var index = bytes.firstIndex(of: 0x25) else { return nil }
-    var out = String()
+    var out: [UInt8] = []
     out.reserveCapacity(bytes.count + values.reduce(0) { $0 + $1.utf8.count })
-    func copy(_ range: Range<Int>) {
-      if !range.isEmpty { out += String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
-    }
-    func value(_ position: Int) { if position >= 0, position < values.count { out += values[position] } }
-    copy(0..<index)
+    func value(_ position: Int) { if position >= 0, position < values.count { out += values[position].utf8 } }
+    out += UnsafeBufferPointer(rebasing: bytes[0..<index])
     var next = 0
     while index < bytes.count {
       let percent = bytes[index...].firstIndex(of: 0x25) ?? bytes.count
-      copy(index..<percent)
+      out += UnsafeBufferPointer(rebasing: bytes[index..<percent])
       index = percent
       guard index < bytes.count else { break }
       guard index + 1 < bytes.count else {
-        out += "%"
+        out.append(0x25)
         break
       }
       let following = bytes[index + 1]
@@ -104,7 +102,7 @@ func formatMessage(_ template: String, _ values: [String]) -> String {
         next += 1
         index += 2
       } else if following == 0x25 {  // %%
-        out += "%"
+        out.append(0x25)
         index += 2
       } else if following == 0x5B, let close = bytes[(index + 2)...].firstIndex(of: 0x5D), close + 1 < bytes.count,
         bytes[close + 1] == 0x73,
@@ -113,13 +111,13 @@ func formatMessage(_ template: String, _ values: [String]) -> String {
         value(number - 1)
         index = close + 2
       } else {
-        out += "%"
+        out.append(0x25)
         index += 1
       }
     }
     return out
   }
-  return formatted ?? template
+  return formatted.map { String(decoding: $0, as: UTF8.self) } ?? template
 }
 
 /// Fills `{count}`, `{max}` and `{min}` in a message; text without braces
