@@ -8,6 +8,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include <atomic>
 #include <cstring>
@@ -400,4 +401,54 @@ extern "C" int outreach_re2_full(const outreach_re2 *regex, const char *text, si
     return found == 1 && whole[0] == 0 && whole[1] == length ? 1 : 0;
   }
   return re2::RE2::FullMatch(re2::StringPiece(text, length), *regex->regex) ? 1 : 0;
+}
+
+struct outreach_re2_set {
+  re2::RE2::Set set;
+  size_t count;
+  outreach_re2_set(const re2::RE2::Options &options, size_t count) : set(options, re2::RE2::UNANCHORED), count(count) {}
+};
+
+extern "C" outreach_re2_set *outreach_re2_set_new(const char *const *patterns, const size_t *lengths, size_t count) {
+  re2::RE2::Options options;
+  options.set_log_errors(false);
+  options.set_max_mem(64 << 20);
+  options.set_never_capture(true);
+  auto *made = new (std::nothrow) outreach_re2_set(options, count);
+  if (made == nullptr) return nullptr;
+  for (size_t i = 0; i < count; i++) {
+    std::string error;
+    // Add gives each pattern the next index, so index i is pattern i.
+    if (made->set.Add(re2::StringPiece(patterns[i], lengths[i]), &error) != static_cast<int>(i)) {
+      delete made;
+      return nullptr;
+    }
+  }
+  if (!made->set.Compile()) {
+    delete made;
+    return nullptr;
+  }
+  return made;
+}
+
+extern "C" void outreach_re2_set_free(outreach_re2_set *set) { delete set; }
+
+extern "C" int outreach_re2_set_match(const outreach_re2_set *set, const char *text, size_t length,
+                                      unsigned char *matched) {
+  std::memset(matched, 0, set->count);
+  std::vector<int> found;
+  re2::RE2::Set::ErrorInfo info;
+  if (!set->set.Match(re2::StringPiece(text, length), &found, &info)) {
+    // No match is `false` with no error; anything else means RE2 could not
+    // tell.
+    if (info.kind != re2::RE2::Set::kNoError) {
+      std::memset(matched, 1, set->count);
+      return 0;
+    }
+    return 1;
+  }
+  for (int index : found) {
+    if (index >= 0 && static_cast<size_t>(index) < set->count) matched[index] = 1;
+  }
+  return 1;
 }

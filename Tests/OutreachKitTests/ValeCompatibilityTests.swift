@@ -1154,3 +1154,84 @@ import Testing
     #expect(fillCounts("{count", values) == "{count")
   }
 }
+
+@Suite struct TrimmingTests {
+  /// Trimming by bytes gives what trimming by characters gives, on random
+  /// text built from spaces, tabs, CR, LF, ASCII, combining marks, ZWJ,
+  /// prepend marks and emoji.
+  @Test func trimmingByBytesMatchesTrimmingByCharacters() {
+    let pieces = [" ", "\t", "\r", "\n", "\r\n", "a", ".", "é", "\u{301}", "\u{200D}", "\u{600}", "👋", "\u{FE0F}", "x y"]
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<20_000 {
+      let text = (0..<Int.random(in: 0...6, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }
+        .joined()
+      #expect(text.trimmingSpaces == text.trimmingSpacesByCharacter, "\(Array(text.unicodeScalars))")
+    }
+  }
+}
+
+/// Regex units asked together first (RE2's Set): a unit with no match in
+/// the email is skipped, and nothing else changes.
+@Suite struct UnitSetTests {
+  @Test func setTellsWhatEachPatternTells() throws {
+    let patterns = [
+      #"(?m)\bcolou?r\b"#, #"(?i)(?m)\banaly[sz]e\b"#, #"(?m)^Hi\b"#, #"(?m)\d+%"#, #"(?m)e-?mail"#, #"(?m)\bé\w*"#,
+      #"(?m)[A-Z]{3,5}"#, #"(?m)\.$"#, #"(?m)\s{2,}"#, #"(?m)\bthe the\b"#,
+    ]
+    let set = try #require(RE2Set(patterns))
+    let singles = try patterns.map { try RE2Regex($0) }
+    let pieces = [
+      "color", "colour", "Analyse", "analyze", "Hi", "hi", "50%", "email", "e-mail", "été", "NASA", "the", ".", " ", "  ", "\n",
+      "x",
+    ]
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<2_000 {
+      let text = (0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined(
+        separator: Bool.random(using: &generator) ? " " : "")
+      let bytes = Array(text.utf8)
+      let together = bytes.withUnsafeBufferPointer { set.matches(in: $0) }
+      let alone = singles.map { $0.isFound(in: text) }
+      #expect(together == alone, "\(text.debugDescription)")
+    }
+    #expect(RE2Set([#"(?<=a)b"#]) == nil, "a lookbehind is not RE2's: no set")
+  }
+
+  /// A style with more regex units than the minimum, on random emails:
+  /// the same findings with the set as without it.
+  @Test func lintFindsTheSameWithAndWithoutTheSet() throws {
+    var warnings: [Warning] = []
+    let swaps = (0..<12).map { "  '\\b(?:word\($0)|w\($0)rd)s?\\b': term\($0)" }.joined(separator: "\n")
+    let files = [
+      ("Test.Swap", "extends: substitution\nmessage: \"Use '%s' instead of '%s'.\"\nlevel: warning\nswap:\n\(swaps)\n"),
+      (
+        "Test.Caps",
+        "extends: existence\nmessage: \"'%s' is shouted.\"\nscope: paragraph\ntokens:\n  - '[A-Z]{4,}'\n  - 'x{2,}y'\n"
+      ),
+      ("Test.Lists", "extends: existence\nmessage: \"'%s' in a list.\"\nscope: list\ntokens:\n  - 'item\\d'\n  - 'z+q'\n"),
+      ("Test.Heads", "extends: existence\nmessage: \"'%s' in a heading.\"\nscope: heading\ntokens:\n  - 'head\\w+'\n"),
+      ("Test.Start", "extends: existence\nmessage: \"'%s' starts a line.\"\ntokens:\n  - '^Start\\w*'\n"),
+    ]
+    let rules = try files.map { try RuleLoader.load(id: $0.0, file: $0.0 + ".yml", text: $0.1, warnings: &warnings) }
+    let withSet = Linter(rules: rules, mail: .builtIn, unitSetMinimum: 8)
+    let without = Linter(rules: rules, mail: .builtIn, unitSetMinimum: Int.max)
+    let words = [
+      "word3", "w7rd", "words", "WORD5", "LOUD", "xxy", "item4", "zzq", "heading", "Start", "Starting", "plain", "text",
+    ]
+    let shapes = ["", "# ", "- ", "> ", "1. "]
+    var generator = SystemRandomNumberGenerator()
+    var found = 0
+    for _ in 0..<300 {
+      var email = "Subject: \(words.randomElement(using: &generator)!) notes\n\n"
+      for _ in 0..<Int.random(in: 1...6, using: &generator) {
+        let line = (0..<Int.random(in: 1...6, using: &generator)).map { _ in words.randomElement(using: &generator)! }
+        email += shapes.randomElement(using: &generator)! + line.joined(separator: " ") + "\n\n"
+      }
+      let a = try withSet.lint(path: "e.md", bytes: Array(email.utf8), kind: .markdown).findings
+      let b = try without.lint(path: "e.md", bytes: Array(email.utf8), kind: .markdown).findings
+      func lines(_ findings: [Finding]) -> [String] { findings.map { "\($0.line):\($0.column):\($0.rule):\($0.message)" } }
+      #expect(lines(a) == lines(b), "\(email)")
+      found += a.count
+    }
+    #expect(found > 300, "the emails have findings to compare: \(found)")
+  }
+}

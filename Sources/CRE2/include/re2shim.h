@@ -40,6 +40,18 @@ int outreach_re2_is_linear(const outreach_re2 *regex);
 /// 1 when the whole of `text` matches.
 int outreach_re2_full(const outreach_re2 *regex, const char *text, size_t length);
 
+/// Patterns searched together in one pass (RE2::Set, unanchored): which of
+/// them match somewhere in a text. Each pattern as RE2 takes it (case
+/// folding as `(?i)` in it). NULL when RE2 rejects one of them or cannot
+/// build the set.
+typedef struct outreach_re2_set outreach_re2_set;
+outreach_re2_set *outreach_re2_set_new(const char *const *patterns, const size_t *lengths, size_t count);
+void outreach_re2_set_free(outreach_re2_set *set);
+/// Sets `matched[i]` to 1 for each pattern i that matches in `text`, 0 for
+/// the others. 1 when done; 0 when RE2 could not tell (its DFA outgrew its
+/// memory): then any pattern may match.
+int outreach_re2_set_match(const outreach_re2_set *set, const char *text, size_t length, unsigned char *matched);
+
 #ifdef __cplusplus
 }
 #endif

@@ -29,6 +29,8 @@ public struct Linter: Sendable {
   let exceptionPatterns: [Int: SharedRegex]
   /// Patterns of rules that read the whole email (consistency, conditional).
   let documentPatterns: [Int: [SharedRegex]]
+  /// Per document pattern: `searchesWhole` of it.
+  let documentPatternsSearchWhole: [Int: [Bool]]
   /// Each substitution rule's replacements as patterns, for "already right".
   let replacementPatterns: [Int: [RE2Regex.Lazy?]]
   /// Each `occurrence` rule: whether its token matches one `*` (Vale's mask
@@ -44,6 +46,18 @@ public struct Linter: Sendable {
   /// Per regex unit: whether its pattern holds at a block's ends as it does
   /// alone in a search of the whole prose (no `\A`, `\z` or `-m`).
   private let unitSearchesWhole: [Bool]
+  /// The regex units that can be asked together, in one pass over an
+  /// email's prose, whether they match anywhere in it: a unit with no
+  /// match there is not searched a block at a time. Built on first use.
+  private let unitSet: MadeOnce<UnitSet>
+  struct UnitSet {
+    let set: RE2Set
+    /// Per unit, its pattern's index in `set`, or -1.
+    let slot: [Int]
+  }
+  /// Fewer units than this are searched one by one: the set's own pass
+  /// would cost about what it saves.
+  static let unitSetMinimum = 8
   /// Rules whose regex tokens were split over several patterns.
   private let chunkedRules: Set<Int>
   /// `occurrence` rules counted per sentence or paragraph whose token is a
@@ -55,6 +69,12 @@ public struct Linter: Sendable {
   static let tokensPerRegex = 256
 
   public init(rules: [Rule], mail: MailSettings = .builtIn) {
+    self.init(rules: rules, mail: mail, unitSetMinimum: Self.unitSetMinimum)
+  }
+
+  /// - Parameter unitSetMinimum: the fewest regex units asked together
+  ///   (`Int.max`: never; the tests compare both).
+  init(rules: [Rule], mail: MailSettings, unitSetMinimum: Int) {
     self.rules = rules
     self.mail = mail
     var patterns: [PhraseMatcher.Pattern] = []
@@ -149,11 +169,26 @@ public struct Linter: Sendable {
     self.wordCountRules = wordCounted
     self.regexes = regexes
     self.alwaysRunRegexes = alwaysRun
-    self.unitSearchesWhole = regexes.map { entry in
-      // By bytes: Foundation's string search costs a first use at start.
-      let pattern = Array(entry.2.regex.pattern.utf8)
-      return ["\\A", "\\z", "\\Z", "-m"].allSatisfy { !EmailDocument.contains(pattern, Array($0.utf8)) }
-        && (pattern.starts(with: "(?i)(?m)".utf8) || pattern.starts(with: "(?m)".utf8))
+    self.unitSearchesWhole = regexes.map { Self.searchesWhole($0.2.regex.pattern) }
+    // A unit whose pattern holds in the whole prose as in a block, read a
+    // block at a time (a sentence's `^` is not the prose's), on RE2: no
+    // match in the whole prose then means none in any block.
+    let setCandidates = regexes.indices.filter { index in
+      Self.searchesWhole(regexes[index].2.regex.pattern) && rules[regexes[index].0].countPer != .sentence
+        && !Matching.needsBacktracking(regexes[index].2.regex.pattern)
+    }
+    let unitCount = regexes.count
+    let setRegexes = setCandidates.map { regexes[$0].2.regex }
+    self.unitSet = MadeOnce {
+      guard setCandidates.count >= unitSetMinimum else { return nil }
+      var slot = [Int](repeating: -1, count: unitCount)
+      var patterns: [String] = []
+      for (candidate, regex) in zip(setCandidates, setRegexes) where regex.regex?.isLinear == true {
+        slot[candidate] = patterns.count
+        patterns.append(regex.pattern)
+      }
+      guard patterns.count >= unitSetMinimum, let set = RE2Set(patterns) else { return nil }
+      return UnitSet(set: set, slot: slot)
     }
     var genericSubjects: [Int: Set<String>] = [:]
     var subjectPatterns: [Int: RE2Regex.Lazy] = [:]
@@ -222,6 +257,7 @@ public struct Linter: Sendable {
       }
     }
     self.documentPatterns = documentPatterns
+    self.documentPatternsSearchWhole = documentPatterns.mapValues { $0.map { Self.searchesWhole($0.regex.pattern) } }
     var replacementPatterns: [Int: [RE2Regex.Lazy?]] = [:]
     for (index, rule) in rules.enumerated() {
       if case .substitution(let swap) = rule.kind {
@@ -262,6 +298,16 @@ public struct Linter: Sendable {
       default: return true
       }
     }
+  }
+
+  /// Whether a pattern holds at a block's ends as it does alone in a
+  /// search of the whole prose, whose blocks are lines: `(?m)`, and no
+  /// `\A`, `\z` or `-m`.
+  static func searchesWhole(_ pattern: String) -> Bool {
+    // By bytes: Foundation's string search costs a first use at start.
+    let bytes = Array(pattern.utf8)
+    return ["\\A", "\\z", "\\Z", "-m"].allSatisfy { !EmailDocument.contains(bytes, Array($0.utf8)) }
+      && (bytes.starts(with: "(?i)(?m)".utf8) || bytes.starts(with: "(?m)".utf8))
   }
 
   /// Lints one email file's text, read as its extension says (a `.eml` as
@@ -311,7 +357,16 @@ public struct Linter: Sendable {
     }
     for unit in alwaysRunRegexes { triggered[unit] = Array(prose.blocks.indices) }
     prose.text.withUnsafeBufferPointer { text in
+      // Which units match anywhere, asked of all of them in one pass.
+      var setMatches: [Bool]? = nil
+      let unitSet = unitSet.value
+      if let unitSet, let first = prose.blocks.first?.range.lowerBound, let last = prose.blocks.last?.range.upperBound,
+        triggered.indices.contains(where: { unitSet.slot[$0] >= 0 && !triggered[$0].isEmpty })
+      {
+        setMatches = unitSet.set.matches(in: UnsafeBufferPointer(rebasing: text[first..<last]))
+      }
       for unitIndex in triggered.indices where !triggered[unitIndex].isEmpty {
+        if let setMatches, let slot = unitSet?.slot[unitIndex], slot >= 0, !setMatches[slot] { continue }
         let unit = regexes[unitIndex]
         let isChunk = chunkedRules.contains(unit.rule)
         // The automaton reports in text order, but a block can come back.

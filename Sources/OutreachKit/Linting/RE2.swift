@@ -146,3 +146,51 @@ final class RE2Regex: @unchecked Sendable {
 struct RE2Error: Error {
   var reason: String
 }
+
+/// Patterns searched together in one pass (RE2's `Set`): which of them match
+/// anywhere in a text. Safe to share: it is immutable once built.
+final class RE2Set: @unchecked Sendable {
+  private let handle: OpaquePointer
+  let count: Int
+
+  /// Nil when RE2 rejects a pattern or cannot build the set.
+  init?(_ patterns: [String]) {
+    var joined: [CChar] = []
+    var offsets: [Int] = []
+    var lengths: [Int] = []
+    for pattern in patterns {
+      offsets.append(joined.count)
+      lengths.append(pattern.utf8.count)
+      joined += pattern.utf8.map { CChar(bitPattern: $0) }
+    }
+    joined.append(0)
+    let made = joined.withUnsafeBufferPointer { buffer -> OpaquePointer? in
+      let pointers: [UnsafePointer<CChar>?] = offsets.map { buffer.baseAddress! + $0 }
+      return pointers.withUnsafeBufferPointer { pointers in
+        lengths.withUnsafeBufferPointer { lengths in
+          outreach_re2_set_new(pointers.baseAddress, lengths.baseAddress, patterns.count)
+        }
+      }
+    }
+    guard let made else { return nil }
+    handle = made
+    count = patterns.count
+  }
+
+  deinit { outreach_re2_set_free(handle) }
+
+  /// For each pattern, whether it matches somewhere in `text`; nil when RE2
+  /// could not tell (its DFA outgrew its memory), and any may match.
+  func matches(in text: UnsafeBufferPointer<UInt8>) -> [Bool]? {
+    var found = [UInt8](repeating: 0, count: count)
+    let empty: [CChar] = [0]
+    let done = found.withUnsafeMutableBufferPointer { found in
+      text.withMemoryRebound(to: CChar.self) { text in
+        empty.withUnsafeBufferPointer { empty in
+          outreach_re2_set_match(handle, text.baseAddress ?? empty.baseAddress, text.count, found.baseAddress)
+        }
+      }
+    }
+    return done == 1 ? found.map { $0 != 0 } : nil
+  }
+}

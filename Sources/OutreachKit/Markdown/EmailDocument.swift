@@ -347,6 +347,35 @@ public struct EmailDocument: Sendable {
 
 extension String {
   var trimmingSpaces: String {
+    // By bytes where every character at an end is ASCII: a space, tab or
+    // CR there is a character of its own (one next to a non-ASCII scalar
+    // could join it, so that case goes by characters).
+    var copy = self
+    let trimmed: String?? = copy.withUTF8 { bytes -> String?? in
+      func isTrimmed(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
+      var start = 0
+      var end = bytes.count
+      // (CR LF is one character, and not a trimmed one.)
+      while start < end, isTrimmed(bytes[start]), !(bytes[start] == 0x0D && start + 1 < end && bytes[start + 1] == 0x0A) {
+        start += 1
+      }
+      if start > 0, start < end, bytes[start] >= 0x80 { return .some(nil) }
+      while end > start, isTrimmed(bytes[end - 1]) { end -= 1 }
+      if end < bytes.count, end > start, bytes[end - 1] >= 0x80 { return .some(nil) }
+      if start == 0, end == bytes.count { return .none }
+      return .some(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+    }
+    switch trimmed {
+    case .none: return self
+    case .some(.some(let text)): return text
+    case .some(.none): return trimmingSpacesByCharacter
+    }
+  }
+
+  /// `trimmingSpaces` one character at a time, for text where a space at
+  /// an end may join a non-ASCII scalar (and for the test that holds the
+  /// two equal).
+  var trimmingSpacesByCharacter: String {
     var view = Substring(self)
     while let first = view.first, first == " " || first == "\t" || first == "\r" { view = view.dropFirst() }
     while let last = view.last, last == " " || last == "\t" || last == "\r" { view = view.dropLast() }

@@ -2,31 +2,56 @@
 /// `conditional` (a term needs its definition somewhere in the email).
 enum ConsistencyCheck: Check {
   static func check(_ run: inout CheckRun) {
-    // Matches over the whole email, in order: (pattern, start, end).
+    // Matches over the whole email, in order: (pattern, group, start, end).
     let patterns = run.linter.documentPatterns[run.index] ?? []
-    var matches: [(pattern: Int, start: Int, end: Int)] = []
+    var matches: [(pattern: Int, group: Int, start: Int, end: Int)] = []
     var limited = false
     var defining = false
     if case .conditional = run.rule.kind { defining = true }
+    let blocks = run.prose.blocks
+    let admitted = blocks.filter { run.rule.admits($0) }
     run.prose.text.withUnsafeBufferPointer { text in
-      for block in run.prose.blocks where run.rule.admits(block) {
-        for (number, shared) in patterns.enumerated() {
-          guard let regex = shared.regex.regex else { continue }
-          // A conditional's `second`: every capture group that took part
-          // (Vale's FindAllStringSubmatch); otherwise the pattern's group.
-          let groups = defining && number == 1 ? Array(1...max(1, regex.groups)).map { -$0 } : [shared.group]
-          for group in groups {
+      for (number, shared) in patterns.enumerated() {
+        guard let regex = shared.regex.regex else { continue }
+        // A conditional's `second`: every capture group that took part
+        // (Vale's FindAllStringSubmatch); otherwise the pattern's group.
+        let groups = defining && number == 1 ? Array(1...max(1, regex.groups)).map { -$0 } : [shared.group]
+        // One search of the whole prose first (each call into RE2 has a
+        // cost of its own): blocks are lines and the pattern is `(?m)`, so
+        // a match inside a block is one there as it is alone. None at all
+        // means none in any block; with every block read and no match
+        // taking in a block break, these are the matches.
+        if blocks.count > 1, regex.isLinear, run.linter.documentPatternsSearchWhole[run.index]?[number] == true,
+          let first = blocks.first?.range.lowerBound,
+          let last = blocks.last?.range.upperBound
+        {
+          var found: [(Int, Int)] = []
+          var crosses = false
+          regex.forEachMatch(in: UnsafeBufferPointer(rebasing: text[first..<last])) { start, end in
+            if text[(first + start)..<(first + end)].contains(Prose.blockBreak) { crosses = true }
+            found.append((first + start, first + end))
+          }
+          if found.isEmpty { continue }
+          if !crosses, groups == [0], admitted.count == blocks.count {
+            for (start, end) in found { matches.append((number, 0, start, end)) }
+            continue
+          }
+        }
+        for block in admitted {
+          for (ordinal, group) in groups.enumerated() {
             let complete = regex.forEachMatch(in: UnsafeBufferPointer(rebasing: text[block.range]), group: group) {
               start, end in
-              matches.append((number, block.range.lowerBound + start, block.range.lowerBound + end))
+              matches.append((number, ordinal, block.range.lowerBound + start, block.range.lowerBound + end))
             }
             if !complete { limited = true }
           }
         }
       }
     }
+    // In text order; at one place, the first pattern and group first, as a
+    // search a block at a time finds them.
+    matches.sort { ($0.start, $0.pattern, $0.group) < ($1.start, $1.pattern, $1.group) }
     if limited { run.limited = true }
-    matches.sort { $0.start < $1.start }
     let exceptions = run.linter.exceptionPatterns[run.index]?.regex.regex
     if case .consistency = run.rule.kind {
       // Pair p holds patterns 2p and 2p+1; the one seen first wins.
