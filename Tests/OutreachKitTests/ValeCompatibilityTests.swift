@@ -1235,3 +1235,34 @@ import Testing
     #expect(found > 300, "the emails have findings to compare: \(found)")
   }
 }
+
+@Suite struct TextReporterTests {
+  /// The text format, line by line: numbers of every width, a path and a
+  /// message with terminal escapes made safe, colour codes by severity.
+  @Test func linesAreWrittenAsTheContractSays() {
+    let findings = [
+      Finding(path: "a.md", line: 0, column: 1, rule: "r1", severity: .error, message: "m", match: "x"),
+      Finding(path: "a.md", line: 9, column: 10, rule: "r2", severity: .warning, message: "Use 'x'.", match: "x"),
+      Finding(
+        path: "dir/b\u{1B}[2J.md", line: 1_234_567, column: 100, rule: "S.R", severity: .suggestion,
+        message: "bad \u{202E} text\nhere", match: "x"),
+    ]
+    let plain = TextReporter.render(findings, rules: [], color: false)
+    #expect(
+      plain == """
+        a.md:0:1: error: m [r1]
+        a.md:9:10: warning: Use 'x'. [r2]
+        dir/b\\e[2J.md:1234567:100: suggestion: bad \\u{202E} text\\nhere [S.R]
+
+        """, "\(plain)")
+    let colored = TextReporter.render(Array(findings.prefix(1)), rules: [], color: true)
+    #expect(colored == "a.md:0:1: \u{1B}[31merror\u{1B}[0m: m [r1]\n")
+    // Past one piece (8,192 findings), rendered in pieces and joined in order.
+    let many = (0..<20_000).map {
+      Finding(path: "f\($0 / 3).md", line: $0, column: 1, rule: "r", severity: .error, message: "m", match: "x")
+    }
+    let lines = TextReporter.render(many, rules: [], color: false).split(separator: "\n")
+    #expect(lines.count == 20_000)
+    #expect(lines[12_345] == "f4115.md:12345:1: error: m [r]")
+  }
+}

@@ -56,7 +56,12 @@ extension Linter {
         report.errors.append(error)
       } catch {}
     }
-    for result in lintConcurrently(files) {
+    let results = lintConcurrently(files)
+    // Room for every finding at once: the list is not copied as it grows.
+    var total = report.findings.count
+    for case .success(let result) in results { total += result.findings.count }
+    report.findings.reserveCapacity(total)
+    for result in results {
       switch result {
       case .success(let result):
         report.findings += result.findings

@@ -125,29 +125,53 @@ public enum TextReporter: Reporter {
   }
 
   static func render(_ findings: ArraySlice<Finding>, color: Bool) -> String {
-    // One string, appended to in place.
-    var out = ""
-    out.reserveCapacity(findings.count * 96)
+    // Built as bytes (a string's `+=` costs hundreds of instructions, and a
+    // line has a dozen), made a string once; a file's findings come
+    // together, so its path is made safe once.
+    var out: [UInt8] = []
+    out.reserveCapacity(findings.count * 128)
+    var path: String? = nil
+    var safePath: [UInt8] = []
     for finding in findings {
-      out += TerminalText.safe(finding.path)
-      out += ":"
-      out += String(finding.line)
-      out += ":"
-      out += String(finding.column)
-      out += ": "
+      if finding.path != path {
+        path = finding.path
+        safePath = Array(TerminalText.safe(finding.path).utf8)
+      }
+      out += safePath
+      out.append(0x3A)
+      appendDecimal(finding.line, to: &out)
+      out.append(0x3A)
+      appendDecimal(finding.column, to: &out)
+      out += ": ".utf8
       if color {
         let code = finding.severity == .error ? "31" : finding.severity == .warning ? "33" : "36"
-        out += "\u{1B}[\(code)m\(finding.severity.rawValue)\u{1B}[0m"
+        out += "\u{1B}[\(code)m\(finding.severity.rawValue)\u{1B}[0m".utf8
       } else {
-        out += finding.severity.rawValue
+        out += finding.severity.rawValue.utf8
       }
-      out += ": "
-      out += TerminalText.safe(finding.message)
-      out += " ["
-      out += TerminalText.safe(finding.rule)
-      out += "]\n"
+      out += ": ".utf8
+      out += TerminalText.safe(finding.message).utf8
+      out += " [".utf8
+      out += TerminalText.safe(finding.rule).utf8
+      out += "]\n".utf8
     }
-    return out
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// `value` in decimal digits.
+  private static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+    guard value >= 0 else {
+      out += String(value).utf8
+      return
+    }
+    var divisor = 1
+    while divisor <= value / 10 { divisor *= 10 }
+    var rest = value
+    while divisor > 0 {
+      out.append(UInt8(0x30 + rest / divisor))
+      rest %= divisor
+      divisor /= 10
+    }
   }
 }
 
