@@ -55,9 +55,14 @@ public struct Linter: Sendable {
     /// Per unit, its pattern's index in `set`, or -1.
     let slot: [Int]
   }
+  /// Per unit, whether it may go into `unitSet`.
+  private let unitSetCandidates: [Bool]
   /// Fewer units than this are searched one by one: the set's own pass
-  /// would cost about what it saves.
+  /// would cost about what it saves. An email asks the set only when it
+  /// has at least `unitSetPerEmail` of them to search (the set is built
+  /// the first time one does).
   static let unitSetMinimum = 8
+  static let unitSetPerEmail = 4
   /// Rules whose regex tokens were split over several patterns.
   private let chunkedRules: Set<Int>
   /// `occurrence` rules counted per sentence or paragraph whose token is a
@@ -178,6 +183,9 @@ public struct Linter: Sendable {
         && !Matching.needsBacktracking(regexes[index].2.regex.pattern)
     }
     let unitCount = regexes.count
+    var inSet = [Bool](repeating: false, count: unitCount)
+    for candidate in setCandidates { inSet[candidate] = true }
+    self.unitSetCandidates = inSet
     let setRegexes = setCandidates.map { regexes[$0].2.regex }
     self.unitSet = MadeOnce {
       guard setCandidates.count >= unitSetMinimum else { return nil }
@@ -359,10 +367,13 @@ public struct Linter: Sendable {
     prose.text.withUnsafeBufferPointer { text in
       // Which units match anywhere, asked of all of them in one pass.
       var setMatches: [Bool]? = nil
-      let unitSet = unitSet.value
-      if let unitSet, let first = prose.blocks.first?.range.lowerBound, let last = prose.blocks.last?.range.upperBound,
-        triggered.indices.contains(where: { unitSet.slot[$0] >= 0 && !triggered[$0].isEmpty })
-      {
+      var asked = 0
+      for unit in triggered.indices where unitSetCandidates[unit] && !triggered[unit].isEmpty {
+        asked += 1
+        if asked == Self.unitSetPerEmail { break }
+      }
+      let unitSet = asked >= Self.unitSetPerEmail ? unitSet.value : nil
+      if let unitSet, let first = prose.blocks.first?.range.lowerBound, let last = prose.blocks.last?.range.upperBound {
         setMatches = unitSet.set.matches(in: UnsafeBufferPointer(rebasing: text[first..<last]))
       }
       for unitIndex in triggered.indices where !triggered[unitIndex].isEmpty {

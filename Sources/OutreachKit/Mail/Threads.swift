@@ -242,12 +242,13 @@ struct EmailStructure {
       return candidates.contains { $0.regex.regex.regex?.isFound(in: string) ?? false }
     }
     // Lines holding a literal of some pattern; the rest cannot match.
-    var candidates = Set<Int>()
+    // By line, an array: a set's hashing cost more than the lines.
+    var candidates = [Bool](repeating: false, count: count)
     if !settings.tryEveryLine {
       let start = source.lineStarts[bodyLine]
       source.bytes.withUnsafeBufferPointer { all in
         let body = UnsafeBufferPointer(rebasing: all[start...])
-        settings.lineLiterals.scan(body) { _, hit, _ in candidates.insert(source.lineIndex(of: start + hit)) }
+        settings.lineLiterals.scan(body) { _, hit, _ in candidates[source.lineIndex(of: start + hit)] = true }
       }
     }
     var fence = false
@@ -264,8 +265,8 @@ struct EmailStructure {
       if fence { continue }
       // Most lines cannot start history: skip them without a copy.
       if first == 0x3E || first == 0x20 && bytes.count < 4 { continue }
-      let candidate = settings.tryEveryLine || candidates.contains(line)
-      let nextCandidate = line + 1 < count && (settings.tryEveryLine || candidates.contains(line + 1))
+      let candidate = settings.tryEveryLine || candidates[line]
+      let nextCandidate = line + 1 < count && (settings.tryEveryLine || candidates[line + 1])
       let colon = bytes.prefix(24).contains(0x3A)
       guard candidate || nextCandidate || colon else { continue }
       let line8 = Array(bytes)
