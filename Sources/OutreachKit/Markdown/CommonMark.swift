@@ -215,31 +215,35 @@ enum CommonMark {
     /// Aligns a text node's literal against the raw bytes from the cursor.
     mutating func text(_ literal: UnsafePointer<CChar>, writer: inout ProseWriter) {
       let length = strlen(literal)
+      // A literal byte gives at most one byte of prose: room for them all
+      // is made once, and filled without an array's checks at each byte.
       literal.withMemoryRebound(to: UInt8.self, capacity: length) { pointer in
         let bytes = UnsafeBufferPointer(start: pointer, count: length)
-        var index = 0
-        while index < length {
-          // Most bytes are ASCII and sit in the source as they are.
-          let byte = bytes[index]
-          if byte < 0x80, cursor < blockLimit, raw[cursor] == byte {
-            writer.byte(byte, at: cursor)
-            cursor += 1
-            index += 1
-            continue
+        writer.withSlots(length) { out in
+          var index = 0
+          while index < length {
+            // Most bytes are ASCII and sit in the source as they are.
+            let byte = bytes[index]
+            if byte < 0x80, cursor < blockLimit, raw[cursor] == byte {
+              out.byte(byte, at: cursor)
+              cursor += 1
+              index += 1
+              continue
+            }
+            let width = ProseWriter.specialWidth(bytes, index)
+            if width > 0 {
+              // One entity (`&nbsp;`, `&rsquo;`) may stand for all its bytes.
+              let (first, offset) = align(bytes, index)
+              var covered = first
+              while covered < width { covered += align(bytes, index + covered).count }
+              if width == 3 { out.byte(0x27, at: offset) } else { out.space(at: offset) }
+              index += width
+              continue
+            }
+            let (count, offset) = align(bytes, index)
+            for step in 0..<count { out.byte(bytes[index + step], at: offset) }
+            index += count
           }
-          let special = writer.specialWidth(bytes, index)
-          if special > 0 {
-            // One entity (`&nbsp;`, `&rsquo;`) may stand for all its bytes.
-            let (first, offset) = align(bytes, index)
-            var covered = first
-            while covered < special { covered += align(bytes, index + covered).count }
-            if special == 3 { writer.byte(0x27, at: offset) } else { writer.space(at: offset) }
-            index += special
-            continue
-          }
-          let (count, offset) = align(bytes, index)
-          for step in 0..<count { writer.byte(bytes[index + step], at: offset) }
-          index += count
         }
       }
     }

@@ -231,6 +231,69 @@ struct ProseWriter {
     opaque(at: offset)
   }
 
+  /// Room for up to `count` more bytes, written through `Slots` (what
+  /// `byte(_:at:)` and `space(at:)` do, without an array's checks at each
+  /// byte), the room not used given back after.
+  mutating func withSlots(_ count: Int, _ body: (inout Slots) -> Void) {
+    let start = prose.text.count
+    prose.text.append(contentsOf: repeatElement(0, count: count))
+    prose.offsets.append(contentsOf: repeatElement(0, count: count))
+    var used = 0
+    var wasSpace = lastWasSpace
+    prose.text.withUnsafeMutableBufferPointer { text in
+      prose.offsets.withUnsafeMutableBufferPointer { offsets in
+        var slots = Slots(
+          text: text.baseAddress! + start, offsets: offsets.baseAddress! + start, capacity: count, lastWasSpace: wasSpace)
+        body(&slots)
+        used = slots.count
+        wasSpace = slots.lastWasSpace
+      }
+    }
+    lastWasSpace = wasSpace
+    prose.text.removeLast(count - used)
+    prose.offsets.removeLast(count - used)
+  }
+
+  /// Bytes written into room `withSlots` made, as `byte(_:at:)` and
+  /// `space(at:)` write them.
+  struct Slots {
+    let text: UnsafeMutablePointer<UInt8>
+    let offsets: UnsafeMutablePointer<Int32>
+    let capacity: Int
+    var count = 0
+    var lastWasSpace: Bool
+
+    init(text: UnsafeMutablePointer<UInt8>, offsets: UnsafeMutablePointer<Int32>, capacity: Int, lastWasSpace: Bool) {
+      self.text = text
+      self.offsets = offsets
+      self.capacity = capacity
+      self.lastWasSpace = lastWasSpace
+    }
+
+    @inline(__always)
+    mutating func byte(_ byte: UInt8, at offset: Int) {
+      if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+        space(at: offset)
+        return
+      }
+      precondition(count < capacity)
+      text[count] = byte
+      offsets[count] = Int32(truncatingIfNeeded: offset)
+      count += 1
+      lastWasSpace = false
+    }
+
+    @inline(__always)
+    mutating func space(at offset: Int) {
+      if lastWasSpace { return }
+      precondition(count < capacity)
+      text[count] = 0x20
+      offsets[count] = Int32(truncatingIfNeeded: offset)
+      count += 1
+      lastWasSpace = true
+    }
+  }
+
   mutating func byte(_ byte: UInt8, at offset: Int) {
     if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
       space(at: offset)
@@ -251,7 +314,7 @@ struct ProseWriter {
         index += 1
         continue
       }
-      let width = specialWidth(bytes, index)
+      let width = Self.specialWidth(bytes, index)
       if width == 3 {
         byte(0x27, at: rawOffset)
       } else if width == 2 {
@@ -265,7 +328,7 @@ struct ProseWriter {
 
   /// 3 for a curly single quote, 2 for a no-break space, 0 otherwise.
   @inline(__always)
-  func specialWidth<C: RandomAccessCollection>(_ bytes: C, _ index: C.Index) -> Int
+  static func specialWidth<C: RandomAccessCollection>(_ bytes: C, _ index: C.Index) -> Int
   where C.Element == UInt8, C.Index == Int {
     let first = bytes[index]
     if first == 0xE2, index + 2 < bytes.endIndex, bytes[index + 1] == 0x80,
