@@ -228,7 +228,10 @@ public enum TextFile {
     // UTF-16 with a byte-order mark (Windows' "Unicode" text): read as the
     // text it is, not as a binary file.
     if let decoded = decodeUTF16(bytes) { return try validate(path: path, bytes: decoded) }
-    if bytes.contains(0) { throw OutreachError.binary(path: path) }
+    // memchr: many bytes at a time.
+    if bytes.withUnsafeBufferPointer({ $0.count > 0 && memchr($0.baseAddress!, 0, $0.count) != nil }) {
+      throw OutreachError.binary(path: path)
+    }
     if let bad = firstInvalidUTF8(bytes) {
       let line = bytes[..<bad].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
       throw OutreachError.invalidUTF8(path: path, line: line)
