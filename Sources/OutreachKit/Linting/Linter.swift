@@ -592,8 +592,13 @@ func forEachWord(_ text: UnsafeBufferPointer<UInt8>, in range: Range<Int>, _ bod
     var hasWord = false
     while index < range.upperBound, text[index] != 0x20 {
       let byte = text[index]
-      if byte == Prose.opaque || isWordByte(byte) && byte != 0x5F { hasWord = true }
       index += 1
+      if byte == Prose.opaque || isWordByte(byte) && byte != 0x5F {
+        hasWord = true
+        // The rest of the word only has to be passed.
+        while index < range.upperBound, text[index] != 0x20 { index += 1 }
+        break
+      }
     }
     if index > start, hasWord { body(start, index) }
   }

@@ -322,7 +322,8 @@ struct EmailStructure {
           signatureLine = candidate
           return
         }
-        if line.count > settings.signatureLineLength { return }
+        // (A line has no more characters than bytes: most need no count.)
+        if line.utf8.count > settings.signatureLineLength, line.count > settings.signatureLineLength { return }
         linesAfter += 1
       }
       candidate -= 1
