@@ -350,11 +350,16 @@ public struct Linter: Sendable {
     // blocks of each regex, in order, each once.
     var triggered = [[Int]](repeating: [], count: regexes.count)
     var chunkHits: [ChunkHit] = []
+    var lastBlock: Int? = nil
     prose.text.withUnsafeBufferPointer { text in
       matcher.scan(text) { patternIndex, start, end in
         let pattern = matcher.patterns[patternIndex]
         if pattern.rule < 0 {
-          if let block = prose.blockIndex(at: start) {
+          // Hits come mostly in text order: the block of the last one is
+          // tried before a search.
+          let cached = lastBlock.flatMap { prose.blocks[$0].range.contains(start) ? $0 : nil }
+          if let block = cached ?? prose.blockIndex(at: start) {
+            lastBlock = block
             let unit = -1 - pattern.rule
             if triggered[unit].last != block { triggered[unit].append(block) }
           }

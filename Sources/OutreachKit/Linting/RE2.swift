@@ -73,6 +73,11 @@ final class RE2Regex: @unchecked Sendable {
   @inline(__always)
   static func isWordByte(_ byte: UInt8) -> Bool { wordByte[Int(byte)] }
 
+  /// The same table, by pointer, for a loop over many bytes.
+  static func withWordTable<Result>(_ body: (UnsafeBufferPointer<Bool>) -> Result) -> Result {
+    wordByte.withUnsafeBufferPointer(body)
+  }
+
   /// Every non-overlapping match in `text` (UTF-8 bytes), as byte ranges:
   /// the span of capture `group` when above 0 and it took part, else the
   /// whole match. Empty matches are skipped.

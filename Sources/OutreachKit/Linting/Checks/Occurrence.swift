@@ -64,23 +64,25 @@ enum OccurrenceCheck: Check {
       // Units that hold too many: the first word's range, and the count.
       var over: [UnitCount] = []
       run.prose.text.withUnsafeBufferPointer { text in
-        for block in run.prose.blocks where run.rule.admits(block) {
-          let units = run.rule.countPer == .sentence ? Linter.sentences(text, in: block.range) : [block.range]
-          for unit in units {
-            var count = 0
-            var first: Range<Int>? = nil
-            var index = unit.lowerBound
-            while index < unit.upperBound {
-              guard RE2Regex.isWordByte(text[index]) else {
-                index += 1
-                continue
+        RE2Regex.withWordTable { isWord in
+          for block in run.prose.blocks where run.rule.admits(block) {
+            let units = run.rule.countPer == .sentence ? Linter.sentences(text, in: block.range) : [block.range]
+            for unit in units {
+              var count = 0
+              var first: Range<Int>? = nil
+              var index = unit.lowerBound
+              while index < unit.upperBound {
+                guard isWord[Int(text[index])] else {
+                  index += 1
+                  continue
+                }
+                let start = index
+                while index < unit.upperBound, isWord[Int(text[index])] { index += 1 }
+                count += 1
+                if first == nil { first = start..<index }
               }
-              let start = index
-              while index < unit.upperBound, RE2Regex.isWordByte(text[index]) { index += 1 }
-              count += 1
-              if first == nil { first = start..<index }
+              if count > maximum, let first { over.append(UnitCount(first: first, count: count)) }
             }
-            if count > maximum, let first { over.append(UnitCount(first: first, count: count)) }
           }
         }
       }
