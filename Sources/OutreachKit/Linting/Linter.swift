@@ -174,12 +174,13 @@ public struct Linter: Sendable {
     self.wordCountRules = wordCounted
     self.regexes = regexes
     self.alwaysRunRegexes = alwaysRun
-    self.unitSearchesWhole = regexes.map { Self.searchesWhole($0.2.regex.pattern) }
+    let searchesWhole = regexes.map { Self.searchesWhole($0.2.regex.pattern) }
+    self.unitSearchesWhole = searchesWhole
     // A unit whose pattern holds in the whole prose as in a block, read a
     // block at a time (a sentence's `^` is not the prose's), on RE2: no
     // match in the whole prose then means none in any block.
     let setCandidates = regexes.indices.filter { index in
-      Self.searchesWhole(regexes[index].2.regex.pattern) && rules[regexes[index].0].countPer != .sentence
+      searchesWhole[index] && rules[regexes[index].0].countPer != .sentence
         && !Matching.needsBacktracking(regexes[index].2.regex.pattern)
     }
     let unitCount = regexes.count
@@ -308,6 +309,25 @@ public struct Linter: Sendable {
     }
   }
 
+  /// The matches of a linear pattern in the prose from `first` to `last`
+  /// (its blocks, the breaks between them), in one search: each call into
+  /// RE2 has a cost of its own. Blocks are lines and the pattern `(?m)`
+  /// (`searchesWhole`), so a match inside a block is one there as it is
+  /// alone, and no match at all means none in any block. `crosses`: a
+  /// match took in a block break, and the blocks must be searched one by
+  /// one.
+  static func wholeProseMatches(_ regex: RE2Regex, in text: UnsafeBufferPointer<UInt8>, from first: Int, to last: Int)
+    -> (matches: [(Int, Int)], crosses: Bool)
+  {
+    var matches: [(Int, Int)] = []
+    var crosses = false
+    regex.forEachMatch(in: UnsafeBufferPointer(rebasing: text[first..<last])) { start, end in
+      if text[(first + start)..<(first + end)].contains(Prose.blockBreak) { crosses = true }
+      matches.append((first + start, first + end))
+    }
+    return (matches, crosses)
+  }
+
   /// Whether a pattern holds at a block's ends as it does alone in a
   /// search of the whole prose, whose blocks are lines: `(?m)`, and no
   /// `\A`, `\z` or `-m`.
@@ -407,18 +427,9 @@ public struct Linter: Sendable {
           unitSearchesWhole[unitIndex], let regex = unit.regex.regex.regex, regex.isLinear,
           let first = prose.blocks.first?.range.lowerBound, let last = prose.blocks.last?.range.upperBound
         {
-          var matches: [Int] = []
-          var crosses = false
-          _ = regex.forEachMatch(in: UnsafeBufferPointer(rebasing: text[first..<last])) { start, end in
-            guard !crosses else { return }
-            if text[(first + start)..<(first + end)].contains(Prose.blockBreak) {
-              crosses = true
-            } else {
-              matches += [first + start, first + end]
-            }
-          }
-          if !crosses {
-            for pair in stride(from: 0, to: matches.count, by: 2) { found(matches[pair], matches[pair + 1]) }
+          let whole = Self.wholeProseMatches(regex, in: text, from: first, to: last)
+          if !whole.crosses {
+            for (start, end) in whole.matches { found(start, end) }
             continue
           }
         }
@@ -687,7 +698,7 @@ enum SubjectText {
     // Closing punctuation and emoji ("Checking in 👋") say nothing either.
     // ASCII punctuation after ASCII is its own character: dropped by bytes.
     var end = text.count
-    while end > start, [0x2E, 0x21, 0x3F, 0x3A, 0x3B, 0x2C, 0x2D, 0x20].contains(text[end - 1]),
+    while end > start, text[end - 1] < 0x80, closingScalars.contains(UInt32(text[end - 1])),
       end - 1 == start || text[end - 2] < 0x80
     {
       end -= 1

@@ -351,7 +351,8 @@ extension String {
     // CR there is a character of its own (one next to a non-ASCII scalar
     // could join it, so that case goes by characters).
     var copy = self
-    let trimmed: String?? = copy.withUTF8 { bytes -> String?? in
+    // The byte range to keep; nil when a non-ASCII scalar is next to a cut.
+    let kept: Range<Int>? = copy.withUTF8 { bytes in
       func isTrimmed(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
       var start = 0
       var end = bytes.count
@@ -359,17 +360,15 @@ extension String {
       while start < end, isTrimmed(bytes[start]), !(bytes[start] == 0x0D && start + 1 < end && bytes[start + 1] == 0x0A) {
         start += 1
       }
-      if start > 0, start < end, bytes[start] >= 0x80 { return .some(nil) }
+      if start > 0, start < end, bytes[start] >= 0x80 { return nil }
       while end > start, isTrimmed(bytes[end - 1]) { end -= 1 }
-      if end < bytes.count, end > start, bytes[end - 1] >= 0x80 { return .some(nil) }
-      if start == 0, end == bytes.count { return .none }
-      return .some(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+      if end < bytes.count, end > start, bytes[end - 1] >= 0x80 { return nil }
+      return start..<end
     }
-    switch trimmed {
-    case .none: return self
-    case .some(.some(let text)): return text
-    case .some(.none): return trimmingSpacesByCharacter
-    }
+    guard let kept else { return trimmingSpacesByCharacter }
+    if kept.count == utf8.count { return self }
+    // The cuts are next to ASCII bytes: scalar boundaries.
+    return String(self[utf8.index(startIndex, offsetBy: kept.lowerBound)..<utf8.index(startIndex, offsetBy: kept.upperBound)])
   }
 
   /// `trimmingSpaces` one character at a time, for text where a space at

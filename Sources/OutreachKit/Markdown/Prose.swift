@@ -272,7 +272,7 @@ struct ProseWriter {
 
     @inline(__always)
     mutating func byte(_ byte: UInt8, at offset: Int) {
-      if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+      if ProseWriter.isFoldedSpace(byte) {
         space(at: offset)
         return
       }
@@ -295,7 +295,7 @@ struct ProseWriter {
   }
 
   mutating func byte(_ byte: UInt8, at offset: Int) {
-    if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+    if Self.isFoldedSpace(byte) {
       space(at: offset)
       return
     }
@@ -303,6 +303,10 @@ struct ProseWriter {
     prose.offsets.append(Int32(truncatingIfNeeded: offset))
     lastWasSpace = false
   }
+
+  /// White space, folded into one space.
+  @inline(__always)
+  static func isFoldedSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
 
   /// Appends plain text whose bytes sit in the file one for one (the subject).
   mutating func plain(_ bytes: ArraySlice<UInt8>, startingAt offset: Int) {

@@ -16,24 +16,17 @@ enum ConsistencyCheck: Check {
         // A conditional's `second`: every capture group that took part
         // (Vale's FindAllStringSubmatch); otherwise the pattern's group.
         let groups = defining && number == 1 ? Array(1...max(1, regex.groups)).map { -$0 } : [shared.group]
-        // One search of the whole prose first (each call into RE2 has a
-        // cost of its own): blocks are lines and the pattern is `(?m)`, so
-        // a match inside a block is one there as it is alone. None at all
-        // means none in any block; with every block read and no match
-        // taking in a block break, these are the matches.
+        // One search of the whole prose first: no match there means none
+        // in any block; with every block read and no match taking in a
+        // block break, these are the matches.
         if blocks.count > 1, regex.isLinear, run.linter.documentPatternsSearchWhole[run.index]?[number] == true,
           let first = blocks.first?.range.lowerBound,
           let last = blocks.last?.range.upperBound
         {
-          var found: [(Int, Int)] = []
-          var crosses = false
-          regex.forEachMatch(in: UnsafeBufferPointer(rebasing: text[first..<last])) { start, end in
-            if text[(first + start)..<(first + end)].contains(Prose.blockBreak) { crosses = true }
-            found.append((first + start, first + end))
-          }
-          if found.isEmpty { continue }
-          if !crosses, groups == [0], admitted.count == blocks.count {
-            for (start, end) in found { matches.append((number, 0, start, end)) }
+          let whole = Linter.wholeProseMatches(regex, in: text, from: first, to: last)
+          if whole.matches.isEmpty { continue }
+          if !whole.crosses, groups == [0], admitted.count == blocks.count {
+            for (start, end) in whole.matches { matches.append((number, 0, start, end)) }
             continue
           }
         }
