@@ -115,7 +115,11 @@ struct Lint: ParsableCommand {
     for warning in report.warnings { Terminal.note(warning.description) }
     for error in report.errors { Terminal.error(error.description) }
     Terminal.note(Reporters.summary(report.findings, files: report.filesLinted, errors: report.errors))
-    throw ExitCode(report.exitCode(failOn: options.failOn))
+    // Everything is written (straight to the descriptors, nothing
+    // buffered): the process ends here, with the findings still held, so
+    // that they are not freed one by one first (a fortieth of a corpus
+    // run, on one core).
+    Foundation.exit(report.exitCode(failOn: options.failOn))
   }
 }
 

@@ -330,3 +330,45 @@ import Testing
     print("interrupted after \(newer) of \(old.count) drafts")
   }
 }
+
+@Suite struct FileWalkerOrderTests {
+  /// Names ordered by their first eight bytes as a number (then whole)
+  /// come out as String's `<` orders them; a folder with a non-ASCII name
+  /// is sorted by `<` itself. Names share long prefixes, differ in case,
+  /// and run past eight bytes, as mail exports name files.
+  @Test func namesSortAsStringsDo() {
+    var generator = SystemRandomNumberGenerator()
+    let parts = ["0", "1", "09", "a", "A", "b", "-", "_", ".", "email", "email-", "2026-11-", ".md", "é", "ｅ", "~"]
+    for round in 0..<400 {
+      let ascii = round % 4 != 0
+      let pool = ascii ? parts.filter { $0.utf8.allSatisfy { $0 < 0x80 } } : parts
+      var entries = (0..<Int.random(in: 0..<60, using: &generator)).map { _ in
+        (
+          name: (0..<Int.random(in: 1..<6, using: &generator)).map { _ in pool.randomElement(using: &generator)! }.joined(),
+          type: UInt8(DT_REG)
+        )
+      }
+      let expected = entries.sorted { $0.name < $1.name }.map(\.name)
+      FileWalker.sortByName(&entries)
+      #expect(entries.map(\.name) == expected)
+    }
+  }
+
+  /// The extension test by bytes keeps what lowercasing the name's
+  /// extension as a string gives, the Kelvin sign included.
+  @Test func extensionsMatchInAnyCase() {
+    let wanted = FileWalker.emailExtensions.map { Array($0.utf8) }
+    let cases: [(String, Bool)] = [
+      ("a.md", true), ("Welcome.MD", true), ("x.Eml", true), ("notes.markdown", true), ("m.MBOX", true), ("o.msg", true),
+      ("a.mdx", false), ("md", false), ("a.", false), ("a.m", false), (".md", true), ("a.md.bak", false),
+      ("a.txt.md", true), ("MAR\u{212A}DOWN".lowercased() == "markdown" ? "x.MAR\u{212A}DOWN" : "x.markdown", true),
+      ("x.ｍd", false), ("x.e\u{301}ml", false),
+    ]
+    for (name, expected) in cases {
+      #expect(FileWalker.hasExtension(name, wanted, FileWalker.emailExtensions) == expected, "\(name)")
+    }
+    for (folder, name) in [("a", "b.md"), ("a/", "b.md"), ("/", "x"), ("dir é", "ñ.md"), ("", "x.md"), ("a//", "b")] {
+      #expect(FileWalker.joined(folder, name) == PathSearch.joined(folder, name))
+    }
+  }
+}

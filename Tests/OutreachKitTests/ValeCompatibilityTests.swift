@@ -1257,12 +1257,37 @@ import Testing
         """, "\(plain)")
     let colored = TextReporter.render(Array(findings.prefix(1)), rules: [], color: true)
     #expect(colored == "a.md:0:1: \u{1B}[31merror\u{1B}[0m: m [r1]\n")
-    // Past one piece (8,192 findings), rendered in pieces and joined in order.
+    // Past one piece (512 findings, or an eighth), rendered in pieces on
+    // every core and joined in order: the same lines as rendered at once.
     let many = (0..<20_000).map {
       Finding(path: "f\($0 / 3).md", line: $0, column: 1, rule: "r", severity: .error, message: "m", match: "x")
     }
-    let lines = TextReporter.render(many, rules: [], color: false).split(separator: "\n")
+    let joined = TextReporter.render(many, rules: [], color: false)
+    #expect(joined == TextReporter.render(many[...], color: false))
+    let lines = joined.split(separator: "\n")
     #expect(lines.count == 20_000)
     #expect(lines[12_345] == "f4115.md:12345:1: error: m [r]")
+  }
+
+  /// The fast path (eight printable ASCII bytes at a time) says "clean"
+  /// exactly when escaping scalar by scalar changes nothing, on random
+  /// text mixing controls, DEL, C1 controls, bidi marks and line
+  /// separators into ASCII at every offset.
+  @Test func terminalTextFastPathAgreesWithEscaping() {
+    var generator = SystemRandomNumberGenerator()
+    let pieces: [String] = [
+      "a", "Z", " ", "~", "\u{7F}", "\u{1B}", "\t", "\n", "\r", "\u{0}", "\u{1F}", "\u{80}", "\u{9F}", "\u{A0}", "é",
+      "\u{202E}", "\u{2066}", "\u{2028}", "\u{200F}", "\u{061C}", "—", "\u{2019}", "😀", "\u{2067}", "x\u{301}",
+    ]
+    for _ in 0..<3_000 {
+      let length = Int.random(in: 0..<40, using: &generator)
+      // Mostly plain letters, so that whole 8-byte words take the fast path.
+      let text = (0..<length).map { _ in
+        Int.random(in: 0..<4, using: &generator) == 0 ? pieces.randomElement(using: &generator)! : "abcdefgh"
+      }.joined()
+      for lines in [false, true] {
+        #expect(TerminalText.safe(text, lines: lines) == TerminalText.escaped(text, lines: lines), "\(Array(text.utf8))")
+      }
+    }
   }
 }

@@ -94,7 +94,7 @@ extension Linter {
       }
       box.set(index, result)
     }
-    return box.values
+    return box.takeAll()
   }
 }
 
@@ -124,5 +124,25 @@ final class ResultBox<Value: Sendable>: @unchecked Sendable {
     let value = storage[index]!
     storage[index] = nil
     return value
+  }
+  /// Every value, moved out of the box (which is left empty): no value is
+  /// copied and released again, as `values` does, which for ten thousand
+  /// files' findings was a pass over every one of their strings.
+  func takeAll() -> [Value] {
+    lock.lock()
+    defer { lock.unlock() }
+    let count = storage.count
+    return storage.withUnsafeMutableBufferPointer { slots in
+      let taken = [Value](unsafeUninitializedCapacity: count) { buffer, initialized in
+        for index in 0..<count {
+          // Moved out, and the slot left holding nil (not freed twice).
+          let value = (slots.baseAddress! + index).move()
+          (slots.baseAddress! + index).initialize(to: nil)
+          (buffer.baseAddress! + index).initialize(to: value!)
+        }
+        initialized = count
+      }
+      return taken
+    }
   }
 }

@@ -53,9 +53,10 @@ public enum FileWalker {
       errors.append(.unreadable(path: folder, reason: "cannot list the folder"))
       return
     }
-    entries.sort { $0.name < $1.name }
+    sortByName(&entries)
+    let wanted = extensions.map { Array($0.utf8) }
     for (name, type) in entries {
-      let path = PathSearch.joined(folder, name)
+      let path = joined(folder, name)
       var isDirectory = type == UInt8(DT_DIR)
       var isRegular = type == UInt8(DT_REG)
       if type == UInt8(DT_LNK) || type == UInt8(DT_UNKNOWN) {
@@ -74,7 +75,7 @@ public enum FileWalker {
       }
       if isDirectory {
         walk(path, extensions: extensions, visited: seen, into: &files, errors: &errors)
-      } else if let dot = name.lastIndex(of: "."), extensions.contains(name[name.index(after: dot)...].lowercased()) {
+      } else if hasExtension(name, wanted, extensions) {
         // A FIFO, socket or device named like an email is reported, not
         // opened: opening a FIFO waits for a writer that never comes.
         guard isRegular else {
@@ -83,6 +84,70 @@ public enum FileWalker {
           continue
         }
         files.append(path)
+      }
+    }
+  }
+
+  /// Entries in the order String's `<` gives their names. Names all in
+  /// ASCII (nearly always) are ordered by their first eight bytes as one
+  /// number, and by the whole name only when those are the same: the order
+  /// is the same, the comparisons far cheaper in a folder of thousands.
+  static func sortByName(_ entries: inout [(name: String, type: UInt8)]) {
+    var keys: [(prefix: UInt64, index: Int)] = []
+    keys.reserveCapacity(entries.count)
+    for index in entries.indices {
+      var name = entries[index].name
+      let key: UInt64? = name.withUTF8 { bytes in
+        var prefix: UInt64 = 0
+        for (offset, byte) in bytes.enumerated() {
+          if byte >= 0x80 { return nil }
+          if offset < 8 { prefix |= UInt64(byte) << (56 - 8 * offset) }
+        }
+        return prefix
+      }
+      guard let prefix = key else {
+        entries.sort { $0.name < $1.name }
+        return
+      }
+      keys.append((prefix, index))
+    }
+    keys.sort { $0.prefix != $1.prefix ? $0.prefix < $1.prefix : entries[$0.index].name < entries[$1.index].name }
+    entries = keys.map { entries[$0.index] }
+  }
+
+  /// Whether the name's extension (after its last dot) is one of
+  /// `extensions` in any case. By bytes; an extension with a non-ASCII
+  /// byte is lowercased as a string (the Kelvin sign lowercases to `k`).
+  static func hasExtension(_ name: String, _ wanted: [[UInt8]], _ extensions: Set<String>) -> Bool {
+    var name = name
+    return name.withUTF8 { bytes in
+      guard let dot = bytes.lastIndex(of: 0x2E) else { return false }
+      let suffix = UnsafeBufferPointer(rebasing: bytes[(dot + 1)...])
+      if suffix.contains(where: { $0 >= 0x80 }) {
+        return extensions.contains(String(decoding: suffix, as: UTF8.self).lowercased())
+      }
+      return wanted.contains { extensionBytes in
+        guard extensionBytes.count == suffix.count else { return false }
+        for index in 0..<suffix.count where PhraseMatcher.lowercase[Int(suffix[index])] != extensionBytes[index] {
+          return false
+        }
+        return true
+      }
+    }
+  }
+
+  /// `folder/name` made at once: one allocation, not two appends.
+  static func joined(_ folder: String, _ name: String) -> String {
+    var (folder, name) = (folder, name)
+    return folder.withUTF8 { head in
+      name.withUTF8 { tail in
+        let slash = head.last == 0x2F ? 0 : 1
+        return String(unsafeUninitializedCapacity: head.count + slash + tail.count) { out in
+          _ = out.initialize(from: head)
+          if slash == 1 { out[head.count] = 0x2F }
+          _ = UnsafeMutableBufferPointer(rebasing: out[(head.count + slash)...]).initialize(from: tail)
+          return head.count + slash + tail.count
+        }
       }
     }
   }

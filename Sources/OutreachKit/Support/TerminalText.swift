@@ -13,6 +13,18 @@ public enum TerminalText {
     let clean =
       text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
         var index = 0
+        // Eight bytes at a time while all are printable ASCII (0x20-0x7E):
+        // no byte below 0x20 (`hasless`) and none at or above 0x7F.
+        if let base = bytes.baseAddress {
+          let raw = UnsafeRawPointer(base)
+          while index + 8 <= bytes.count {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let below = (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080
+            let above = ((word &+ 0x0101_0101_0101_0101) | word) & 0x8080_8080_8080_8080
+            if below | above != 0 { break }
+            index += 8
+          }
+        }
         while index < bytes.count {
           let byte = bytes[index]
           if byte < 0x20 || byte == 0x7F {
@@ -30,7 +42,11 @@ public enum TerminalText {
         }
         return true
       } ?? false
-    if clean { return text }
+    return clean ? text : escaped(text, lines: lines)
+  }
+
+  /// `safe`'s result, scalar by scalar (what the fast path must agree with).
+  static func escaped(_ text: String, lines: Bool) -> String {
     var out = String.UnicodeScalarView()
     for scalar in text.unicodeScalars {
       let value = scalar.value
