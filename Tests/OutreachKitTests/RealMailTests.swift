@@ -61,6 +61,58 @@ import Testing
     #expect(EncodedWords.decode("plain text") == nil)
   }
 
+  /// Encoded words read by bytes decode as they did read by Characters
+  /// (the reference below is the earlier code): B and Q in either case,
+  /// padding missing or present, RFC 2231 languages, `?` in a payload,
+  /// and broken words.
+  @Test func encodedWordsByBytesAgreeWithCharacters() {
+    func reference(_ text: String) -> (String, [UInt8])? {
+      let utf8 = text.utf8
+      guard utf8.count > 4, utf8.starts(with: [0x3D, 0x3F]), utf8.reversed().starts(with: [0x3D, 0x3F]) else { return nil }
+      let parts = text.dropFirst(2).dropLast(2).split(separator: "?", maxSplits: 2, omittingEmptySubsequences: false)
+      guard parts.count == 3 else { return nil }
+      let charset = String(parts[0].split(separator: "*").first ?? "")
+      switch parts[1].uppercased() {
+      case "B":
+        var base64 = String(parts[2])
+        while base64.count % 4 != 0 { base64 += "=" }
+        return Data(base64Encoded: base64).map { (charset, [UInt8]($0)) }
+      case "Q":
+        var bytes: [UInt8] = []
+        let payload = Array(parts[2].utf8)
+        var index = 0
+        while index < payload.count {
+          if payload[index] == 0x5F {
+            bytes.append(0x20)
+          } else if payload[index] == 0x3D, index + 2 < payload.count, let high = Alignment.hex(payload[index + 1]),
+            let low = Alignment.hex(payload[index + 2])
+          {
+            bytes.append(high << 4 | low)
+            index += 2
+          } else {
+            bytes.append(payload[index])
+          }
+          index += 1
+        }
+        return (charset, bytes)
+      default: return nil
+      }
+    }
+    var generator = SystemRandomNumberGenerator()
+    let charsets = ["utf-8", "UTF-8", "iso-8859-1", "utf-8*en", "*en", "", "x?y", "ｕtf-8"]
+    let encodings = ["B", "b", "Q", "q", "X", "", "BB", "é"]
+    let payloads = [
+      "Q2Fmw6k", "Q2Fmw6k=", "Q2Fmw6k==", "QQ==QQ==", "Caf=C3=A9_au", "a?b", "=4", "=ZZ", "", "√", "SGk gdGhlcmU", "a_b_c",
+    ]
+    for _ in 0..<3_000 {
+      var word = "=?" + charsets.randomElement(using: &generator)! + "?" + encodings.randomElement(using: &generator)! + "?"
+      word += payloads.randomElement(using: &generator)! + "?="
+      if Int.random(in: 0..<10, using: &generator) == 0 { word = String(word.dropLast(Int.random(in: 1...3, using: &generator))) }
+      let (new, old) = (EncodedWords.word(word), reference(word))
+      #expect(new?.0 == old?.0 && new?.1 == old?.1, "\(word)")
+    }
+  }
+
   /// Mailing-list tags and forwarded subjects are not placeholders; nor is
   /// code such as `result[i]` in a plain-text email. `[Name]` still is.
   @Test func listTagsAndCodeAreNotPlaceholders() throws {

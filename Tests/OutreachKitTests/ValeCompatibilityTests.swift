@@ -1155,6 +1155,27 @@ import Testing
   }
 }
 
+@Suite struct LoweringTests {
+  /// Lowering scalar by scalar, skipping those without case, gives what
+  /// `lowercased()` gives: for every Unicode scalar on its own, and for
+  /// random strings (final sigma, dotted I, ligatures, combining marks).
+  @Test func loweredBytesAgreeWithLowercased() {
+    var all: [Unicode.Scalar] = []
+    for value in UInt32(0)...0x10FFFF { if let scalar = Unicode.Scalar(value) { all.append(scalar) } }
+    for chunk in stride(from: 0, to: all.count, by: 4096) {
+      var text = ""
+      text.unicodeScalars.append(contentsOf: all[chunk..<min(chunk + 4096, all.count)])
+      #expect(SubjectText.loweredBytes(text) == Array(text.lowercased().utf8), "from U+\(String(all[chunk].value, radix: 16))")
+    }
+    var generator = SystemRandomNumberGenerator()
+    let pieces = ["Σ", "ΟΔΟΣ", "İ", "I", "ẞ", "ﬁ", "Å", "K", "e\u{301}", "DŽ", "ǅ", "ß", "Ω", "A", " ", "データ", "Ünï"]
+    for _ in 0..<2_000 {
+      let text = (0..<Int.random(in: 0..<12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+      #expect(SubjectText.loweredBytes(text) == Array(text.lowercased().utf8), "\(text)")
+    }
+  }
+}
+
 @Suite struct TrimmingTests {
   /// Trimming by bytes gives what trimming by characters gives, on random
   /// text built from spaces, tabs, CR, LF, ASCII, combining marks, ZWJ,

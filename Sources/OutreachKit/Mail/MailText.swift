@@ -298,40 +298,53 @@ enum EncodedWords {
 
   /// One `=?charset?B|Q?text?=`, decoded to bytes.
   static func word(_ text: String) -> (String, [UInt8])? {
-    let utf8 = text.utf8
-    guard utf8.count > 4, utf8.starts(with: [0x3D, 0x3F]), utf8.reversed().starts(with: [0x3D, 0x3F]) else { return nil }
-    let inner = text.dropFirst(2).dropLast(2)
-    let parts = inner.split(separator: "?", maxSplits: 2, omittingEmptySubsequences: false)
-    guard parts.count == 3 else { return nil }
-    let charset = String(parts[0].split(separator: "*").first ?? "")
-    let payload = parts[2]
-    switch parts[1].uppercased() {
-    case "B":
-      var base64 = String(payload)
-      while base64.count % 4 != 0 { base64 += "=" }
-      guard let data = Data(base64Encoded: base64) else { return nil }
-      return (charset, [UInt8](data))
-    case "Q":
-      var bytes: [UInt8] = []
-      let utf8 = Array(payload.utf8)
-      var index = 0
-      while index < utf8.count {
-        let byte = utf8[index]
-        if byte == 0x5F {
-          bytes.append(0x20)
-        } else if byte == 0x3D, index + 2 < utf8.count, let high = Alignment.hex(utf8[index + 1]),
-          let low = Alignment.hex(utf8[index + 2])
-        {
-          bytes.append(high << 4 | low)
-          index += 2
-        } else {
-          bytes.append(byte)
-        }
-        index += 1
+    // By bytes: every message of an mbox has a subject, and splitting it
+    // by Characters cost more than GMime's reading of the message.
+    var text = text
+    return text.withUTF8 { utf8 -> (String, [UInt8])? in
+      let count = utf8.count
+      guard count > 4, utf8[0] == 0x3D, utf8[1] == 0x3F, utf8[count - 2] == 0x3F, utf8[count - 1] == 0x3D else {
+        return nil
       }
-      return (charset, bytes)
-    default:
-      return nil
+      // `charset?encoding?payload`, the payload may hold more `?`.
+      let inner = UnsafeBufferPointer(rebasing: utf8[2..<(count - 2)])
+      guard let first = inner.firstIndex(of: 0x3F),
+        let second = inner[(first + 1)...].firstIndex(of: 0x3F)
+      else { return nil }
+      // RFC 2231's language (`utf-8*en`) is not part of the charset.
+      let charsetBytes = inner[..<first].split(separator: 0x2A).first ?? inner[0..<0]
+      let charset = String(decoding: charsetBytes, as: UTF8.self)
+      let encoding = inner[(first + 1)..<second]
+      let payload = UnsafeBufferPointer(rebasing: inner[(second + 1)...])
+      guard encoding.count == 1 else { return nil }
+      switch encoding[encoding.startIndex] | 0x20 {
+      case 0x62:  // B
+        var base64 = Array(payload)
+        while base64.count % 4 != 0 { base64.append(0x3D) }
+        guard let data = Data(base64Encoded: Data(base64)) else { return nil }
+        return (charset, [UInt8](data))
+      case 0x71:  // Q
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(payload.count)
+        var index = 0
+        while index < payload.count {
+          let byte = payload[index]
+          if byte == 0x5F {
+            bytes.append(0x20)
+          } else if byte == 0x3D, index + 2 < payload.count, let high = Alignment.hex(payload[index + 1]),
+            let low = Alignment.hex(payload[index + 2])
+          {
+            bytes.append(high << 4 | low)
+            index += 2
+          } else {
+            bytes.append(byte)
+          }
+          index += 1
+        }
+        return (charset, bytes)
+      default:
+        return nil
+      }
     }
   }
 }
