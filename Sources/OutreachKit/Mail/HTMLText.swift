@@ -81,6 +81,23 @@ enum HTMLText {
     "footer", "center", "dl", "figure",
   ]
   static let lines: Set<String> = ["div", "li", "tr", "dd", "dt", "caption", "figcaption"]
+
+  /// What an element does to the text, by name: one lookup an element
+  /// (not one for each list above, on opening and on closing).
+  enum Role: Sendable { case skipped, paragraph, line, blockquote, preformatted, rule, cell, lineBreak, other }
+  static let roles: [String: Role] = {
+    var roles: [String: Role] = [:]
+    for name in skipped { roles[name] = .skipped }
+    for name in paragraphs { roles[name] = .paragraph }
+    for name in lines { roles[name] = .line }
+    roles["blockquote"] = .blockquote
+    roles["pre"] = .preformatted
+    roles["hr"] = .rule
+    roles["td"] = .cell
+    roles["th"] = .cell
+    roles["br"] = .lineBreak
+    return roles
+  }()
   /// Classes and ids that start quoted history.
   static let historyMarks: Set<String> = [
     "gmail_quote", "divrplyfwdmsg", "appendonsend", "outlookmessageheader", "moz-cite-prefix",
@@ -99,82 +116,94 @@ enum HTMLText {
     /// nested 100,000 elements deep is read to its end without overflowing
     /// a thread's stack.
     mutating func walk(_ node: UnsafeMutablePointer<xmlNode>) {
-      // Each entry is a node to open, or (closing) an element to close.
-      var stack: [(node: UnsafeMutablePointer<xmlNode>, closing: Bool)] = []
+      // Each entry is a node to open, or (closing) an element to close,
+      // with the element's role as `open` found it (looked up once).
+      var stack: [(node: UnsafeMutablePointer<xmlNode>, closing: Bool, role: Role)] = []
       var siblings: [UnsafeMutablePointer<xmlNode>] = []
       var next: UnsafeMutablePointer<xmlNode>? = node
       while let current = next {
         siblings.append(current)
         next = current.pointee.next
       }
-      for sibling in siblings.reversed() { stack.append((sibling, false)) }
-      while let (current, closing) = stack.popLast(), !stopped {
+      for sibling in siblings.reversed() { stack.append((sibling, false, .other)) }
+      while let (current, closing, role) = stack.popLast(), !stopped {
         if closing {
-          close(current)
+          close(role)
           continue
         }
-        guard open(current) else { continue }
-        stack.append((current, true))
+        guard let role = open(current) else { continue }
+        stack.append((current, true, role))
         var children: [UnsafeMutablePointer<xmlNode>] = []
         var child = current.pointee.children
         while let each = child {
           children.append(each)
           child = each.pointee.next
         }
-        for each in children.reversed() { stack.append((each, false)) }
+        for each in children.reversed() { stack.append((each, false, .other)) }
       }
     }
 
-    /// What an element does before its children; false when they are not
-    /// read (a text node, a skipped element, quoted history).
-    mutating func open(_ node: UnsafeMutablePointer<xmlNode>) -> Bool {
+    /// What an element does before its children, and its role for `close`;
+    /// nil when they are not read (a text node, a skipped element, quoted
+    /// history).
+    mutating func open(_ node: UnsafeMutablePointer<xmlNode>) -> Role? {
       switch node.pointee.type {
       case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
         if let content = node.pointee.content { text(content) }
-        return false
+        return nil
       case XML_ELEMENT_NODE:
-        let name = elementName(node)
-        if HTMLText.skipped.contains(name) { return false }
-        let marks = attributes(node)
-        if !marks.isDisjoint(with: HTMLText.historyMarks) {
+        let role = HTMLText.roles[elementName(node)] ?? .other
+        if role == .skipped { return nil }
+        // Class names and ids are read only where there are attributes.
+        let marks = node.pointee.properties == nil ? [] : attributes(node)
+        if marks.contains(where: { HTMLText.historyMarks.contains($0) }) {
           stopped = true
-          return false
+          return nil
         }
-        if name == "br" {
+        if role == .lineBreak {
           newline()
-          return false
+          return nil
         }
-        let isParagraph = HTMLText.paragraphs.contains(name) || name == "blockquote"
-        let isLine = HTMLText.lines.contains(name)
-        if !marks.isDisjoint(with: HTMLText.signatureMarks) {
+        if marks.contains(where: { HTMLText.signatureMarks.contains($0) }) {
           paragraphBreak()
           emit(Array("-- ".utf8))
           newline()
         }
-        if isParagraph { paragraphBreak() } else if isLine { lineBreak() }
-        if name == "blockquote" { quoteDepth += 1 }
-        if name == "pre" { preformatted += 1 }
-        if name == "td" || name == "th" { pendingSpace = !atLineStart }
-        if name == "hr" {
+        switch role {
+        case .paragraph: paragraphBreak()
+        case .line: lineBreak()
+        case .blockquote:
+          paragraphBreak()
+          quoteDepth += 1
+        case .preformatted:
+          paragraphBreak()
+          preformatted += 1
+        case .cell: pendingSpace = !atLineStart
+        case .rule:
+          paragraphBreak()
           emit(Array("---".utf8))
+        case .skipped, .lineBreak, .other: break
         }
-        return true
+        return role
       default:
-        return false
+        return nil
       }
     }
 
     /// What an element does after its children.
-    mutating func close(_ node: UnsafeMutablePointer<xmlNode>) {
-      let name = elementName(node)
-      let isParagraph = HTMLText.paragraphs.contains(name) || name == "blockquote"
-      let isLine = HTMLText.lines.contains(name)
-      if name == "pre" { preformatted -= 1 }
-      if name == "blockquote" {
+    mutating func close(_ role: Role) {
+      switch role {
+      case .paragraph, .rule: paragraphBreak()
+      case .line: lineBreak()
+      case .preformatted:
+        preformatted -= 1
+        paragraphBreak()
+      case .blockquote:
         paragraphBreak()
         quoteDepth -= 1
+        paragraphBreak()
+      case .cell, .skipped, .lineBreak, .other: break
       }
-      if isParagraph { paragraphBreak() } else if isLine { lineBreak() }
     }
 
     func elementName(_ node: UnsafeMutablePointer<xmlNode>) -> String {
@@ -182,15 +211,15 @@ enum HTMLText {
     }
 
     /// Lowercased class names and id of an element.
-    func attributes(_ node: UnsafeMutablePointer<xmlNode>) -> Set<String> {
-      var marks = Set<String>()
+    func attributes(_ node: UnsafeMutablePointer<xmlNode>) -> [String] {
+      var marks: [String] = []
       var attribute = node.pointee.properties
       while let current = attribute {
         let name = current.pointee.name.map { String(cString: $0).lowercased() } ?? ""
         if name == "class" || name == "id",
           let value = current.pointee.children?.pointee.content.map({ String(cString: $0).lowercased() })
         {
-          for word in value.split(separator: " ") { marks.insert(String(word)) }
+          for word in value.split(separator: " ") { marks.append(String(word)) }
         }
         attribute = current.pointee.next
       }
@@ -249,7 +278,8 @@ enum HTMLText {
 
     mutating func paragraphBreak() {
       lineBreak()
-      if !out.isEmpty, !out.ends(with: [0x0A, 0x0A]) { out.append(0x0A) }
+      let count = out.count
+      if count > 0, !(count >= 2 && out[count - 1] == 0x0A && out[count - 2] == 0x0A) { out.append(0x0A) }
     }
 
     mutating func finish() -> [UInt8] {
