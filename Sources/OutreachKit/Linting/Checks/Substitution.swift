@@ -3,6 +3,8 @@
 enum SubstitutionCheck: Check {
   /// Bytes that make a replacement a pattern, not text to put in.
   static let regexSyntax = Set("|\\^$*+?()[]{}".utf8)
+  /// The same bytes as a table, read once a byte (a set hashes each one).
+  static let isRegexSyntax: [Bool] = (0...255).map { regexSyntax.contains(UInt8($0)) }
 
   static func check(_ run: inout CheckRun) {
     guard case .substitution(let swap) = run.rule.kind else { return }
@@ -45,22 +47,38 @@ enum SubstitutionCheck: Check {
     _ run: inout CheckRun, swap: [(pattern: String, replacement: String)], entry: Int, text: String, at offset: Int
   ) {
     var expected = swap[entry].replacement
+    var rewritten = false
     // As Vale's `subMsg`: `$1` in the replacement is the match's group 1.
     if expected.utf8.contains(UInt8(ascii: "$")) {
       expected = ValeText.expandGroups(
         expected, pattern: swap[entry].pattern, observed: text, ignorecase: run.rule.ignorecase)
+      rewritten = true
     }
-    if run.rule.capitalize, text == ValeText.capitalizedFirst(text) { expected = ValeText.capitalizedFirst(expected) }
+    if run.rule.capitalize, text == ValeText.capitalizedFirst(text) {
+      expected = ValeText.capitalizedFirst(expected)
+      rewritten = true
+    }
     // Nothing to say when the text already is the replacement.
-    let pattern = run.linter.replacementPatterns[run.index]?[entry] ?? nil
-    if ValeText.matchToken(expected: expected, observed: text, pattern: pattern) { return }
+    let patterns = run.linter.replacementPatterns[run.index]
+    let pattern = patterns?[entry] ?? nil
+    if !rewritten, patterns != nil {
+      // The replacement as the rule wrote it: the linter made its pattern
+      // once, nil exactly when it is a phrase (`ValeText.tokenPattern`).
+      if let regex = pattern?.regex {
+        if regex.matchesWhole(text) { return }
+      } else if expected == text {
+        return
+      }
+    } else if ValeText.matchToken(expected: expected, observed: text, pattern: pattern) {
+      return
+    }
     var message = run.rule.message
     // One replacement is a safe fix; alternatives are the writer's call.
     // Another action (`suggest`, `edit`) means the swap is advice.
     if let fix = run.actionFix {
       run.fixes[run.findings.count] = fix
     } else if run.rule.actionName == nil || run.rule.actionName == "replace",
-      !expected.utf8.contains(where: { Self.regexSyntax.contains($0) })
+      !expected.utf8.contains(where: { Self.isRegexSyntax[Int($0)] })
     {
       run.fixes[run.findings.count] = expected
     }
