@@ -81,11 +81,51 @@ import Testing
       ```
       fenced — leverage
       ```
-      <div>
-      html block leverage
+      <div title="leverage" class="leverage">
+      <!-- leverage -->
+      <style>p.leverage { color: red }</style>
+      <code>leverage</code> <pre>leverage</pre>
       </div>
       """
     #expect(findings(text).isEmpty, "\(findings(text))")
+  }
+
+  /// The text of an HTML block is what its reader sees: linted, at the
+  /// line and column where it is written, past tags, attributes and
+  /// entities; each cell or paragraph a block of its own, so that no
+  /// phrase runs from one into the next.
+  @Test func htmlBlockTextIsProse() {
+    let text = """
+      Subject: Flags
+
+      <table>
+        <caption>Circling back on flags</caption>
+        <tr><td title="circling back">Caf&eacute; &amp; we leverage</td><td>circling</td><td>back</td></tr>
+      </table>
+
+      <p align="center">Touching base&nbsp;here &#8212; &rsquo;tis</p>
+      """
+    #expect(at(text, rule: "vibe-killer") == ["4:12", "5:54", "8:19"], "\(findings(text))")
+    #expect(at(text, rule: "em-dash") == ["8:43"], "\(findings(text))")
+  }
+
+  /// HTML blocks made to make a search go back and forth (`<` with no
+  /// `>`, comments and quotes left open, bogus comments) cost time linear
+  /// in their length: 100 KB against 10 KB. (A hang guard with a ratio;
+  /// `x <!x ` took 13 s at 100 KB before the aligner knew where the last
+  /// `>` is.)
+  @Test(arguments: ["x <!x ", "<a ", "<!-- x ", "<a title=\"", "x <?x ", "<code>a ", "&amp", "<b>circling back</b> "])
+  func pathologicalHTMLBlocksStayLinear(unit: String) throws {
+    let linter = Linter(rules: projectRules)
+    var timings: [Double] = []
+    for count in [10_000, 100_000].map({ $0 / unit.utf8.count }) {
+      let text = "Hi Ana,\n\n<div>" + String(repeating: unit, count: count) + "\n"
+      let start = Date()
+      _ = try linter.lint(path: "h.md", bytes: Array(text.utf8))
+      timings.append(Date().timeIntervalSince(start))
+    }
+    #expect(timings[1] < 5, "\(unit): \(timings)")
+    #expect(timings[1] < max(0.5, timings[0] * 30), "\(unit): 100 KB took \(timings[1]) s, 10 KB \(timings[0]) s")
   }
 
   /// An entity for a no-break space or a curly apostrophe (several bytes of

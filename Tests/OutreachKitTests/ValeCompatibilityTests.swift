@@ -264,7 +264,9 @@ import Testing
       #expect(result.warnings.allSatisfy { $0.message.contains("Team.Slow") }, "\(result.warnings)")
     }
     #expect(timings[1] < 2, "\(pattern): \(timings)")
-    #expect(timings[1] < max(0.05, timings[0] * 30), "\(pattern): 50 KB took \(timings[1]) s, 5 KB \(timings[0]) s")
+    // Linear: ten times the input in under 30 times the time (a
+    // quadratic search takes 100 times), with a floor for a loaded machine.
+    #expect(timings[1] < max(0.25, timings[0] * 30), "\(pattern): 50 KB took \(timings[1]) s, 5 KB \(timings[0]) s")
   }
 
   /// A backtracking search that hits its limit is one warning naming the

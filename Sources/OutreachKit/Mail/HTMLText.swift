@@ -38,10 +38,122 @@ enum HTMLText {
     return renderer.finish()
   }
 
+  /// What an HTML block of a Markdown email shows its reader, in order.
+  enum BlockPiece: Equatable {
+    /// A text node, decoded (entities as characters).
+    case text([UInt8])
+    /// Between block-level elements (paragraphs, cells, list items).
+    case blockBreak
+    /// A `<br>`: white space.
+    case space
+    /// Code (`<code>`, `<kbd>`, ...): one opaque character, as a code span.
+    case opaque(name: String)
+    /// An element whose text is not prose (`<style>`, `<pre>`, an ignored
+    /// scope): passed over, up to its closing tag.
+    case skipped(name: String)
+  }
+
+  /// Elements whose text a rule never reads in an HTML block: the body's
+  /// skipped ones, and preformatted text and figures (Vale's SkippedScopes).
+  static let blockSkipped: Set<String> = skipped.union(["pre", "figure", "textarea", "iframe"])
+  /// Inline code: one opaque character (Vale's IgnoredScopes `code`, `tt`).
+  static let inlineCode: Set<String> = ["code", "tt", "kbd", "samp", "var"]
+
+  /// The pieces of an HTML block, read by libxml2's HTML parser; nil when
+  /// libxml2 is not installed. `hidden` holds element names and `.class`
+  /// names that are not prose (Vale's IgnoredScopes and SkippedScopes).
+  static func blockPieces(_ html: [UInt8], hidden: Set<String>) -> [BlockPiece]? {
+    guard let xml = library?.pointee else { return nil }
+    guard !html.isEmpty else { return [] }
+    let source = withoutBogusComments(html)
+    let options = Int32(
+      HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | XML_PARSE_HUGE.rawValue
+        | HTML_PARSE_NOIMPLIED.rawValue)
+    let document = source.withUnsafeBufferPointer { buffer in
+      buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+        xml.htmlReadMemory($0, Int32(min(buffer.count, Int(Int32.max))), nil, "UTF-8", options)
+      }
+    }
+    guard let document else { return [] }
+    defer { xml.xmlFreeDoc(document) }
+    var pieces: [BlockPiece] = []
+    // Children of the document, walked with a stack of our own (deep
+    // nesting does not overflow a thread's stack). A closing entry ends a
+    // block-level element.
+    var stack: [(node: UnsafeMutablePointer<xmlNode>, closing: Bool)] = []
+    func push(children first: UnsafeMutablePointer<xmlNode>?) {
+      var nodes: [UnsafeMutablePointer<xmlNode>] = []
+      var next = first
+      while let node = next {
+        nodes.append(node)
+        next = node.pointee.next
+      }
+      for node in nodes.reversed() { stack.append((node, false)) }
+    }
+    push(children: UnsafeMutableRawPointer(document).assumingMemoryBound(to: xmlNode.self).pointee.children)
+    while let (node, closing) = stack.popLast() {
+      if closing {
+        pieces.append(.blockBreak)
+        continue
+      }
+      switch node.pointee.type {
+      case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+        if let content = node.pointee.content {
+          var length = 0
+          while content[length] != 0 { length += 1 }
+          pieces.append(.text(Array(UnsafeBufferPointer(start: content, count: length))))
+        }
+      case XML_ELEMENT_NODE:
+        let name = node.pointee.name.map { String(cString: $0).lowercased() } ?? ""
+        let classes = classNames(node)
+        if blockSkipped.contains(name) || hidden.contains(name) || classes.contains(where: { hidden.contains("." + $0) }) {
+          pieces.append(.skipped(name: name))
+          continue
+        }
+        if inlineCode.contains(name) {
+          pieces.append(.opaque(name: name))
+          continue
+        }
+        let role = roles[name] ?? .other
+        if role == .lineBreak {
+          pieces.append(.space)
+          continue
+        }
+        let block = role != .other
+        if block {
+          pieces.append(.blockBreak)
+          stack.append((node, true))
+        }
+        push(children: node.pointee.children)
+      default:
+        break
+      }
+    }
+    return pieces
+  }
+
+  /// Lowercased class names of an element.
+  private static func classNames(_ node: UnsafeMutablePointer<xmlNode>) -> [String] {
+    var names: [String] = []
+    var attribute = node.pointee.properties
+    while let current = attribute {
+      if current.pointee.name.map({ String(cString: $0).lowercased() }) == "class",
+        let value = current.pointee.children?.pointee.content.map({ String(cString: $0).lowercased() })
+      {
+        names += value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
+      }
+      attribute = current.pointee.next
+    }
+    return names
+  }
+
   /// The bogus comments of HTML5 (`<!foo>`, `<?php ... ?>`, `</ foo>`),
   /// which browsers do not show and libxml2 would read as text, taken out.
   static func withoutBogusComments(_ html: [UInt8]) -> [UInt8] {
     guard html.contains(0x3C) else { return html }
+    // Past the last `>`, a bogus comment has no end: looked for no more
+    // (each `<?` scanning to the end was quadratic).
+    let lastClose = html.lastIndex(of: 0x3E) ?? -1
     var out: [UInt8] = []
     out.reserveCapacity(html.count)
     var index = 0
@@ -64,7 +176,7 @@ enum HTMLText {
         } else {
           bogus = false
         }
-        if bogus, let close = html[index...].firstIndex(of: 0x3E) {
+        if bogus, index < lastClose, let close = html[index...].firstIndex(of: 0x3E) {
           index = close + 1
           continue
         }

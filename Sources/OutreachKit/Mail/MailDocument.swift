@@ -275,6 +275,15 @@ extension Linter {
         source: SourceText(path: path, bytes: valid), syntax: syntax, mail: mail, ignoredInline: ignoredInline)
       let result = lintDocument(document)
       warnings += result.limited.map { Self.limitWarning(path: path, rule: $0) }
+      // Text a reader sees that could not be read: the run is incomplete
+      // (exit 2), as for an HTML mail body, never a silent pass.
+      if let line = document.unreadHTMLLines.first {
+        throw OutreachError.mail(
+          path: "\(path):\(line + 1)",
+          problem:
+            "the HTML block here is text a reader sees, and reading it needs libxml2 (libxml2.so.2), which is not installed",
+          fix: "install it: sudo apt-get install libxml2")
+      }
       return FileLint(findings: result.findings, warnings: warnings)
     case .message, .mbox:
       if bytes.isEmpty || bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {

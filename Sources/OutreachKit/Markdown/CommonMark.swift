@@ -8,6 +8,9 @@ struct MarkdownFacts {
   var dividers: [Int] = []
   /// 0-based line ranges of code blocks, where inline switches do not count.
   var codeLines: [ClosedRange<Int>] = []
+  /// 0-based first lines of HTML blocks whose text could not be read
+  /// (libxml2 is not installed): said in a warning, never skipped in silence.
+  var unreadHTML: [Int] = []
 }
 
 /// The one place that talks to libcmark: parses a slice of the file and
@@ -127,12 +130,13 @@ enum CommonMark {
         case CMARK_NODE_THEMATIC_BREAK:
           let start = lineStart(cmark_node_get_start_line(node))
           facts.dividers.append(start + max(0, Int(cmark_node_get_start_column(node)) - 1))
-        case CMARK_NODE_CODE_BLOCK, CMARK_NODE_HTML_BLOCK:
-          if type == CMARK_NODE_CODE_BLOCK {
-            let first = firstLine + Int(cmark_node_get_start_line(node)) - 1
-            let last = max(first, firstLine + Int(cmark_node_get_end_line(node)) - 1)
-            facts.codeLines.append(first...last)
-          }
+        case CMARK_NODE_CODE_BLOCK:
+          let first = firstLine + Int(cmark_node_get_start_line(node)) - 1
+          let last = max(first, firstLine + Int(cmark_node_get_end_line(node)) - 1)
+          facts.codeLines.append(first...last)
+        case CMARK_NODE_HTML_BLOCK:
+          hidden = nil
+          htmlBlock(node, writer: &writer, facts: &facts)
         case CMARK_NODE_TEXT:
           if let literal = cmark_node_get_literal(node) {
             if hidden != nil { skipLiteral(literal) } else { text(literal, writer: &writer) }
@@ -186,6 +190,44 @@ enum CommonMark {
           break
         }
       }
+    }
+
+    /// An HTML block: the text its reader sees (libxml2 reads the block),
+    /// each piece found again in the block as written, past its tags, so
+    /// that a finding lands on the line and column of the source. Tags,
+    /// comments, styles, scripts and code are not prose.
+    mutating func htmlBlock(_ node: OpaquePointer, writer: inout ProseWriter, facts: inout MarkdownFacts) {
+      let start = min(lineStart(cmark_node_get_start_line(node)) + max(0, Int(cmark_node_get_start_column(node)) - 1), limit)
+      let end = max(start, lineEnd(cmark_node_get_end_line(node)))
+      guard start < end else { return }
+      guard let pieces = HTMLText.blockPieces(Array(raw[start..<end]), hidden: writer.ignoredInline) else {
+        facts.unreadHTML.append(firstLine + Int(cmark_node_get_start_line(node)) - 1)
+        return
+      }
+      var aligner = HTMLAligner(raw: raw, at: start, end: end)
+      let quoted = quoteDepth > 0 || forceQuoted
+      func finish(_ writer: inout ProseWriter) {
+        writer.endBlock(
+          kind: .paragraph, region: region, quoted: quoted, inList: listDepth > 0, blockquote: quoteDepth > 0 && !forceQuoted)
+      }
+      writer.beginBlock()
+      for piece in pieces {
+        switch piece {
+        case .blockBreak:
+          finish(&writer)
+          writer.beginBlock()
+        case .space:
+          writer.space(at: aligner.position)
+        case .opaque(let name):
+          writer.opaque(at: aligner.position)
+          aligner.pass(element: name)
+        case .skipped(let name):
+          aligner.pass(element: name)
+        case .text(let bytes):
+          aligner.write(bytes, into: &writer)
+        }
+      }
+      finish(&writer)
     }
 
     mutating func noteSetextDivider(_ node: OpaquePointer, facts: inout MarkdownFacts) {
@@ -624,5 +666,167 @@ struct HTMLTag {
       original = original.prefix { $0 != " " && $0 != ">" && $0 != "/" && $0 != "\t" && $0 != "\n" }
     }
     classes = original.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
+  }
+}
+
+/// Finds the text libxml2 read from an HTML block in the block as written:
+/// a text piece's characters in order, past tags and comments, an entity
+/// (`&amp;`, `&#8217;`) standing for one character.
+struct HTMLAligner {
+  let raw: UnsafeBufferPointer<UInt8>
+  /// The next byte of the block not yet matched.
+  var at: Int
+  let end: Int
+
+  /// Just past the block's last `>`: no tag ends after it.
+  let lastClose: Int
+  /// The longest tag looked for: a `<` with no `>` within it is text, so
+  /// that a block of unclosed `<a` costs time linear in its length.
+  static let longestTag = 2048
+
+  init(raw: UnsafeBufferPointer<UInt8>, at: Int, end: Int) {
+    self.raw = raw
+    self.at = at
+    self.end = end
+    var last = end
+    while last > at, raw[last - 1] != 0x3E { last -= 1 }
+    lastClose = last
+  }
+
+  /// Where the next piece starts (for a break or an opaque character).
+  var position: Int { min(at, end - 1) }
+
+  /// The text's bytes into `writer`, each at the offset it was found at;
+  /// a curly apostrophe made straight and a no-break space a space, as in
+  /// the rest of the prose.
+  mutating func write(_ bytes: [UInt8], into writer: inout ProseWriter) {
+    var index = 0
+    while index < bytes.count {
+      let lead = bytes[index]
+      let width = min(bytes.count - index, lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4)
+      let character = bytes[index..<(index + width)]
+      let (offset, literal) = find(character)
+      if width == 3, lead == 0xE2, bytes[index + 1] == 0x80, bytes[index + 2] == 0x98 || bytes[index + 2] == 0x99 {
+        writer.byte(0x27, at: offset)
+      } else if width == 2, lead == 0xC2, bytes[index + 1] == 0xA0 {
+        writer.space(at: offset)
+      } else {
+        for (step, byte) in character.enumerated() { writer.byte(byte, at: literal ? offset + step : offset) }
+      }
+      index += width
+    }
+  }
+
+  /// The offset of `character` from `at` on, and whether it is there as
+  /// written (not as an entity); the last byte looked at when it is not
+  /// found.
+  private mutating func find(_ character: ArraySlice<UInt8>) -> (Int, Bool) {
+    while at < end {
+      let byte = raw[at]
+      if byte == 0x3C, let after = tagEnd(at) {
+        at = after
+        continue
+      }
+      if byte == 0x26, let after = entityEnd(at) {
+        let found = at
+        at = after
+        return (found, false)
+      }
+      if at + character.count <= end, raw[at..<(at + character.count)].elementsEqual(character) {
+        let found = at
+        at += character.count
+        return (found, true)
+      }
+      at += 1
+    }
+    return (max(0, end - 1), false)
+  }
+
+  /// Past the element `name` that starts at or after `at` (its text is not
+  /// prose): to the end of its matching closing tag, nested ones counted.
+  mutating func pass(element name: String) {
+    let lowered = Array(name.utf8)
+    var depth = 0
+    var index = at
+    while index < end {
+      guard raw[index] == 0x3C, let after = tagEnd(index) else {
+        index += 1
+        continue
+      }
+      let closing = index + 1 < end && raw[index + 1] == 0x2F
+      let nameStart = index + (closing ? 2 : 1)
+      if tagName(at: nameStart, equals: lowered) {
+        let selfClosing = after >= 2 && raw[after - 2] == 0x2F
+        if closing {
+          depth -= 1
+          if depth <= 0 {
+            at = after
+            return
+          }
+        } else if !selfClosing {
+          depth += 1
+        } else if depth == 0 {
+          at = after
+          return
+        }
+      }
+      index = after
+    }
+    // No closing tag (`<br>`-like, or left open to the block's end).
+    if depth > 0 { at = end }
+  }
+
+  private func tagName(at index: Int, equals name: [UInt8]) -> Bool {
+    guard index + name.count <= end else { return false }
+    for (offset, byte) in name.enumerated() where PhraseMatcher.lowercase[Int(raw[index + offset])] != byte { return false }
+    let next = index + name.count < end ? raw[index + name.count] : 0x3E
+    return !(isWordByte(next) || next == 0x2D)
+  }
+
+  /// The offset after a tag, comment, declaration or processing
+  /// instruction that starts at `index`; nil when `<` is text (`a < b`).
+  private func tagEnd(_ index: Int) -> Int? {
+    guard index + 1 < end else { return nil }
+    let next = raw[index + 1]
+    let isLetter = (0x41...0x5A).contains(next) || (0x61...0x7A).contains(next)
+    guard isLetter || next == 0x2F || next == 0x21 || next == 0x3F else { return nil }
+    if next == 0x21, index + 3 < end, raw[index + 2] == 0x2D, raw[index + 3] == 0x2D {
+      // A comment: to `-->`, or to the block's end when it is not closed
+      // (as HTML reads it).
+      var scan = index + 4
+      while scan + 2 < lastClose {
+        if raw[scan] == 0x2D, raw[scan + 1] == 0x2D, raw[scan + 2] == 0x3E { return scan + 3 }
+        scan += 1
+      }
+      return end
+    }
+    // To the `>` outside quoted attribute values.
+    guard index < lastClose else { return nil }
+    var quote: UInt8 = 0
+    var scan = index + 1
+    let limit = min(lastClose, index + Self.longestTag)
+    while scan < limit {
+      let byte = raw[scan]
+      if quote != 0 {
+        if byte == quote { quote = 0 }
+      } else if byte == 0x22 || byte == 0x27 {
+        quote = byte
+      } else if byte == 0x3E {
+        return scan + 1
+      }
+      scan += 1
+    }
+    return nil
+  }
+
+  /// The offset after a character reference (`&name;`, `&#123;`,
+  /// `&#x1F;`) that starts at `index`; nil when `&` is text.
+  private func entityEnd(_ index: Int) -> Int? {
+    var scan = index + 1
+    if scan < end, raw[scan] == 0x23 { scan += 1 }
+    let first = scan
+    while scan < end, scan - index <= 40, isWordByte(raw[scan]), raw[scan] < 0x80 { scan += 1 }
+    guard scan > first, scan < end, raw[scan] == 0x3B else { return nil }
+    return scan + 1
   }
 }

@@ -58,6 +58,8 @@ public struct EmailDocument: Sendable {
   public let switches: [InlineSwitch]
   /// Fenced or indented code blocks (Vale's metric variable `pre`).
   public let codeBlockCount: Int
+  /// 0-based first lines of HTML blocks left unread (no libxml2).
+  public let unreadHTMLLines: [Int]
   /// For a message read from a mail file: maps positions in `source` (the
   /// decoded text) back to the file as saved.
   public let locator: MailLocator?
@@ -168,10 +170,12 @@ public struct EmailDocument: Sendable {
           facts: &historyFacts)
       }
       facts.codeLines += historyFacts.codeLines
+      facts.unreadHTML += historyFacts.unreadHTML
     }
     self.prose = writer.prose
     self.dividers = facts.dividers
     self.codeBlockCount = facts.codeLines.count
+    self.unreadHTMLLines = facts.unreadHTML
     self.switches = Self.findSwitches(source: source, from: bodyLine, skipping: facts.codeLines)
   }
 
