@@ -26,7 +26,7 @@
   X(g_mime_parser_get_headers_begin) X(g_mime_parser_set_format) \
   X(g_mime_parser_set_persist_stream) \
   X(g_mime_parser_options_new) X(g_mime_parser_options_free) X(g_mime_parser_options_set_warning_callback) \
-  X(g_mime_part_get_content) X(g_mime_part_get_content_encoding) X(g_mime_part_is_attachment) \
+  X(g_mime_part_get_content) X(g_mime_part_get_content_encoding) X(g_mime_part_is_attachment) X(g_mime_part_get_filename) \
   X(g_mime_part_set_content) X(g_mime_part_set_content_encoding) \
   X(g_mime_stream_fs_new) X(g_mime_stream_mem_get_byte_array) \
   X(g_mime_stream_mem_new) X(g_mime_stream_mem_new_with_buffer) X(g_mime_stream_substream) \

@@ -80,15 +80,69 @@ def python_read(message):
         body = None
     if body is None:
         return subject, None, False
+    content = part_text(body)
+    is_html = body.get_content_type() == "text/html"
+    # The text parts a reader sees after it: the parts that follow it in
+    # its nearest multipart/mixed (text, an attachment, more text; a list
+    # footer), each a text part of the same kind with no file name, or that
+    # kind's part of a multipart/alternative. get_body returns the first
+    # only; mail clients show them all, and outreach reads them all.
+    for more in following_text(message, body):
+        content += ("\n" if content.endswith("\n") else "\n\n") if content else ""
+        content += part_text(more)
+    return subject, content, is_html
+
+
+def part_text(part):
     try:
-        content = body.get_content()
+        content = part.get_content()
     except Exception:
-        payload = body.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True) or b""
         content = payload.decode("utf-8", "replace")
     if isinstance(content, bytes):
         content = content.decode("utf-8", "replace")
-    is_html = body.get_content_type() == "text/html"
-    return subject, content, is_html
+    return content
+
+
+def following_text(message, body):
+    """The text parts after `body` in its nearest multipart/mixed."""
+    path = []
+
+    def find(node, above):
+        if node is body:
+            path.extend(above)
+            return True
+        if node.is_multipart() and node.get_content_type() != "message/rfc822":
+            for index, child in enumerate(node.get_payload()):
+                if find(child, above + [(node, index)]):
+                    return True
+        return False
+
+    find(message, [])
+    mixed = [entry for entry in path if entry[0].get_content_type() == "multipart/mixed"]
+    if not mixed:
+        return []
+    container, taken = mixed[-1]
+    subtype = body.get_content_subtype()
+
+    def readable(part):
+        return (
+            not part.is_multipart()
+            and part.get_content_type() == "text/" + subtype
+            and part.get_content_disposition() != "attachment"
+            and part.get_filename() is None
+        )
+
+    parts = []
+    for child in container.get_payload()[taken + 1:]:
+        if readable(child):
+            parts.append(child)
+        elif child.get_content_type() == "multipart/alternative":
+            for inner in child.get_payload():
+                if readable(inner):
+                    parts.append(inner)
+                    break
+    return parts
 
 
 ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")

@@ -61,6 +61,79 @@ import Testing
     #expect(EncodedWords.decode("plain text") == nil)
   }
 
+  /// Text, an inline image, then more text (how Apple Mail sends a
+  /// plain-text email with a picture in it): a reader sees both texts, so
+  /// both are linted, at their lines. A text file attached by name is not
+  /// the sender's words; a list footer after a line of underscores is
+  /// quoted history. The same for a later multipart/alternative's text.
+  @Test func everyInlineTextPartIsRead() throws {
+    func message(_ second: String) -> String {
+      """
+      From: Dana <dana@posthog.com>
+      To: Ana <ana@acme.io>
+      Subject: Flags after the upgrade
+      MIME-Version: 1.0
+      Content-Type: multipart/mixed; boundary="b1"
+
+      --b1
+      Content-Type: text/plain; charset=us-ascii
+
+      Hi Ana, here is the chart:
+
+      --b1
+      Content-Type: image/png; name="chart.png"
+      Content-Disposition: inline; filename="chart.png"
+      Content-Transfer-Encoding: base64
+
+      iVBORw0KGgo=
+
+      --b1
+      \(second)
+      --b1
+      Content-Type: text/plain; name="notes.txt"
+      Content-Disposition: inline; filename="notes.txt"
+
+      Touching base notes from the call.
+
+      --b1
+      Content-Type: text/plain; charset=us-ascii
+
+      _______________________________________________
+      flags mailing list: just circling back
+
+      --b1--
+
+      """
+    }
+    let linter = Linter(rules: projectRules)
+    let plain = "Content-Type: text/plain; charset=us-ascii\n\nJust circling back on the stale flags.\n"
+    let findings = try linter.lint(path: "m.eml", bytes: Array(message(plain).utf8)).findings
+    #expect(findings.map { "\($0.line):\($0.column):\($0.rule)" } == ["22:6:vibe-killer"], "\(findings)")
+    let alternative = """
+      Content-Type: multipart/alternative; boundary="b2"
+
+      --b2
+      Content-Type: text/plain; charset=us-ascii
+
+      Just circling back on the stale flags.
+
+      --b2
+      Content-Type: text/html; charset=us-ascii
+
+      <p>Just circling back on the stale flags.</p>
+
+      --b2--
+
+      """
+    let fromAlternative = try linter.lint(path: "m.eml", bytes: Array(message(alternative).utf8)).findings
+    #expect(fromAlternative.map { "\($0.line):\($0.rule)" } == ["25:vibe-killer"], "\(fromAlternative)")
+    let file = makeTemporaryFolder("parts") + "/m.eml"
+    try message(plain).write(toFile: file, atomically: true, encoding: .utf8)
+    let read = try linter.read(path: file)
+    #expect(read.first?.text.contains("Hi Ana, here is the chart:\n\nJust circling back") == true, "\(read)")
+    #expect(read.first?.text.contains("Touching base") == false)
+  }
+
   /// Encoded words read by bytes decode as they did read by Characters
   /// (the reference below is the earlier code): B and Q in either case,
   /// padding missing or present, RFC 2231 languages, `?` in a payload,

@@ -31,6 +31,23 @@ struct ParsedMessage {
 
 /// The text part a recipient reads, decoded to UTF-8.
 struct MailBody {
+  /// Two parts a reader sees one after the other, as one body: a blank
+  /// line between them, each byte keeping its input offset (none where
+  /// either part has none).
+  static func joined(_ first: MailBody, _ second: MailBody) -> MailBody {
+    var joined = first
+    var separator: [UInt8] = first.bytes.last == 0x0A ? [0x0A] : [0x0A, 0x0A]
+    if first.bytes.isEmpty { separator = [] }
+    joined.bytes += separator + second.bytes
+    if let head = first.inputOffsets, let tail = second.inputOffsets {
+      joined.inputOffsets = head + Array(repeating: tail.first ?? second.anchor, count: separator.count) + tail
+    } else {
+      joined.inputOffsets = nil
+    }
+    joined.characterStarts = first.characterStarts || second.characterStarts
+    return joined
+  }
+
   enum Kind { case plain, html }
   var kind: Kind
   /// UTF-8, transfer and charset encodings undone, CRLF made LF.
@@ -555,7 +572,19 @@ enum GMime {
         plain = outreach_as_part(root)
       }
     }
-    if let part = plain ?? html {
+    if let part = plain ?? html, let root = gm.pointee.g_mime_message_get_mime_part(message) {
+      parsed.body = decode(
+        part, html: plain == nil, window: window, base: start, shift: shift, warnings: &parsed.warnings)
+      // Text parts after it in a multipart/mixed (text, an inline image,
+      // more text, as Apple Mail sends it): a reader sees them one after
+      // another, so they are read too, never skipped in silence.
+      for more in followingText(after: part, in: root, html: plain == nil) {
+        guard let body = parsed.body,
+          let next = decode(more, html: plain == nil, window: window, base: start, shift: shift, warnings: &parsed.warnings)
+        else { continue }
+        parsed.body = MailBody.joined(body, next)
+      }
+    } else if let part = plain ?? html {
       parsed.body = decode(
         part, html: plain == nil, window: window, base: start, shift: shift, warnings: &parsed.warnings)
     }
@@ -609,6 +638,75 @@ enum GMime {
       if plain == nil, gm.pointee.g_mime_content_type_is_type(type, "text", "plain") != 0 { plain = part }
       if html == nil, gm.pointee.g_mime_content_type_is_type(type, "text", "html") != 0 { html = part }
     }
+  }
+
+  /// The inline text parts that follow `first` in its nearest
+  /// multipart/mixed, in order: a text part of the same kind with no file
+  /// name, or the same kind's part of a multipart/alternative. Images,
+  /// attachments, attached messages and files named `.txt` are not the
+  /// sender's words.
+  static func followingText(
+    after first: UnsafeMutablePointer<GMimePart>, in root: UnsafeMutablePointer<GMimeObject>, html: Bool
+  ) -> [UnsafeMutablePointer<GMimePart>] {
+    let target = UnsafeMutableRawPointer(first)
+    // Depth first, each entry with the multiparts above it (and the index
+    // of the child taken in each): the path from the root to `first`.
+    var stack: [(object: UnsafeMutablePointer<GMimeObject>, path: [(UnsafeMutablePointer<GMimeMultipart>, Int32)])] = [
+      (root, [])
+    ]
+    var path: [(UnsafeMutablePointer<GMimeMultipart>, Int32)]? = nil
+    var visited = 0
+    while let (object, above) = stack.popLast(), visited < 10_000 {
+      visited += 1
+      if UnsafeMutableRawPointer(object) == target {
+        path = above
+        break
+      }
+      guard outreach_is_multipart(gm, object) != 0, let multipart = outreach_as_multipart(object) else { continue }
+      let count = gm.pointee.g_mime_multipart_get_count(multipart)
+      for index in stride(from: count - 1, through: 0, by: -1) {
+        if let child = gm.pointee.g_mime_multipart_get_part(multipart, index) {
+          stack.append((child, above + [(multipart, index)]))
+        }
+      }
+    }
+    guard let path,
+      let (mixed, taken) = path.last(where: { entry in
+        gm.pointee.g_mime_object_get_content_type(outreach_as_object(entry.0)).map {
+          gm.pointee.g_mime_content_type_is_type($0, "multipart", "mixed") != 0
+        } ?? false
+      })
+    else { return [] }
+    let subtype = html ? "html" : "plain"
+    func readable(_ object: UnsafeMutablePointer<GMimeObject>) -> UnsafeMutablePointer<GMimePart>? {
+      guard outreach_is_part(gm, object) != 0, let type = gm.pointee.g_mime_object_get_content_type(object),
+        gm.pointee.g_mime_content_type_is_type(type, "text", subtype) != 0
+      else { return nil }
+      let part = outreach_as_part(object)
+      guard gm.pointee.g_mime_part_is_attachment(part) == 0, gm.pointee.g_mime_part_get_filename(part) == nil else { return nil }
+      return part
+    }
+    var parts: [UnsafeMutablePointer<GMimePart>] = []
+    let count = gm.pointee.g_mime_multipart_get_count(mixed)
+    var index = taken + 1
+    while index < count {
+      defer { index += 1 }
+      guard let child = gm.pointee.g_mime_multipart_get_part(mixed, index) else { continue }
+      if let part = readable(child) {
+        parts.append(part)
+      } else if outreach_is_multipart(gm, child) != 0, let type = gm.pointee.g_mime_object_get_content_type(child),
+        gm.pointee.g_mime_content_type_is_type(type, "multipart", "alternative") != 0
+      {
+        let alternative = outreach_as_multipart(child)
+        for inner in 0..<max(0, gm.pointee.g_mime_multipart_get_count(alternative)) {
+          if let object = gm.pointee.g_mime_multipart_get_part(alternative, inner), let part = readable(object) {
+            parts.append(part)
+            break
+          }
+        }
+      }
+    }
+    return parts
   }
 
   private static func decode(
