@@ -81,6 +81,15 @@ def python_read(message):
     if body is None:
         return subject, None, False
     content = part_text(body)
+    # A blank text/plain alternative beside an HTML one: a reader sees the
+    # HTML, and outreach reads it.
+    if body.get_content_type() == "text/plain" and not content.strip():
+        try:
+            html = message.get_body(preferencelist=("html",))
+        except Exception:
+            html = None
+        if html is not None:
+            body, content = html, part_text(html)
     is_html = body.get_content_type() == "text/html"
     # The text parts a reader sees after it: the parts that follow it in
     # its nearest multipart/mixed (text, an attachment, more text; a list

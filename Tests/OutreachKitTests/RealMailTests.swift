@@ -134,6 +134,33 @@ import Testing
     #expect(read.first?.text.contains("Touching base") == false)
   }
 
+  /// A blank text/plain alternative beside an HTML one (some senders
+  /// write one empty): the reader sees the HTML, so the HTML is linted, not
+  /// an empty body with "no findings".
+  @Test func aBlankPlainAlternativeGivesWayToTheHTML() throws {
+    let message = """
+      From: Dana <dana@posthog.com>
+      Subject: Flags after the upgrade
+      MIME-Version: 1.0
+      Content-Type: multipart/alternative; boundary="b1"
+
+      --b1
+      Content-Type: text/plain; charset=us-ascii
+      Content-Transfer-Encoding: quoted-printable
+
+      =20
+
+      --b1
+      Content-Type: text/html; charset=us-ascii
+
+      <div>Just circling back on the stale flags.</div>
+      --b1--
+
+      """
+    let findings = try Linter(rules: projectRules).lint(path: "m.eml", bytes: Array(message.utf8)).findings
+    #expect(findings.map(\.rule) == ["vibe-killer"], "\(findings)")
+  }
+
   /// Encoded words read by bytes decode as they did read by Characters
   /// (the reference below is the earlier code): B and Q in either case,
   /// padding missing or present, RFC 2231 languages, `?` in a payload,

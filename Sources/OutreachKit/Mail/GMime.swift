@@ -572,6 +572,15 @@ enum GMime {
         plain = outreach_as_part(root)
       }
     }
+    // A blank text/plain alternative beside an HTML one (some senders
+    // write one empty): the reader sees the HTML, so it is what is read.
+    if let blank = plain, html == nil, isBlank(blank, window: window, base: start, shift: shift),
+      let root = gm.pointee.g_mime_message_get_mime_part(message)
+    {
+      var none: UnsafeMutablePointer<GMimePart>? = nil
+      findText(root, plain: &none, html: &html, plainWanted: false)
+      if html != nil { plain = nil }
+    }
     if let part = plain ?? html, let root = gm.pointee.g_mime_message_get_mime_part(message) {
       parsed.body = decode(
         part, html: plain == nil, window: window, base: start, shift: shift, warnings: &parsed.warnings)
@@ -620,10 +629,10 @@ enum GMime {
   /// deep is searched to its text part.
   private static func findText(
     _ root: UnsafeMutablePointer<GMimeObject>, plain: inout UnsafeMutablePointer<GMimePart>?,
-    html: inout UnsafeMutablePointer<GMimePart>?
+    html: inout UnsafeMutablePointer<GMimePart>?, plainWanted: Bool = true
   ) {
     var stack = [root]
-    while let object = stack.popLast(), plain == nil {
+    while let object = stack.popLast(), plainWanted ? plain == nil : html == nil {
       if outreach_is_multipart(gm, object) != 0 {
         let multipart = outreach_as_multipart(object)
         let count = gm.pointee.g_mime_multipart_get_count(multipart)
@@ -635,9 +644,20 @@ enum GMime {
       guard outreach_is_part(gm, object) != 0, let type = gm.pointee.g_mime_object_get_content_type(object) else { continue }
       let part = outreach_as_part(object)
       if gm.pointee.g_mime_part_is_attachment(part) != 0 { continue }
-      if plain == nil, gm.pointee.g_mime_content_type_is_type(type, "text", "plain") != 0 { plain = part }
+      if plainWanted, plain == nil, gm.pointee.g_mime_content_type_is_type(type, "text", "plain") != 0 { plain = part }
       if html == nil, gm.pointee.g_mime_content_type_is_type(type, "text", "html") != 0 { html = part }
     }
+  }
+
+  /// Whether a text part decodes to white space only.
+  private static func isBlank(
+    _ part: UnsafeMutablePointer<GMimePart>, window: [UInt8], base: Int, shift: Int
+  ) -> Bool {
+    var ignored: [String] = []
+    guard let body = decode(part, html: false, window: window, base: base, shift: shift, warnings: &ignored) else {
+      return true
+    }
+    return body.bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
   }
 
   /// The inline text parts that follow `first` in its nearest
