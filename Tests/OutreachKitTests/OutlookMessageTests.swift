@@ -70,6 +70,26 @@ import Testing
     #expect((item?["text"] as? String)?.contains("We are circling back on the flags.") == true, "\(read.stdout)")
   }
 
+  /// A .msg whose text Outlook kept in rich text only (compressed RTF, no
+  /// plain or HTML body) is linted for its subject, and the warning says
+  /// the body was not read: never "no findings" in silence.
+  @Test func anRTFOnlyBodyIsNamedNotSkippedInSilence() throws {
+    let folder = makeTemporaryFolder()
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let message = try Self.makeMessage([
+      ("__substg1.0_0037001F", Self.utf16("Your flags: 12 are stale")),
+      ("__substg1.0_10090102", [0x2D, 0, 0, 0, 0x2B, 0, 0, 0, 0x4C, 0x5A, 0x46, 0x75]),
+    ])
+    try Data(message).write(to: URL(fileURLWithPath: folder + "/rich.msg"))
+    let lint = try runOutreach(["lint", folder + "/rich.msg"])
+    #expect(lint.status == 0, "\(lint.stderr)")
+    #expect(lint.stderr.contains("rich.msg:1: warning: the body is in Outlook's rich text (RTF) only"), "\(lint.stderr)")
+    let empty = try Self.makeMessage([("__substg1.0_0037001F", Self.utf16("Your flags: 12 are stale"))])
+    try Data(empty).write(to: URL(fileURLWithPath: folder + "/empty.msg"))
+    let none = try runOutreach(["lint", folder + "/empty.msg"])
+    #expect(none.stderr.contains("empty.msg:1: warning: the message has no plain or HTML body"), "\(none.stderr)")
+  }
+
   /// The hook lints a staged .msg, from the index, as any email.
   @Test func theHookLintsAStagedMessage() throws {
     let repository = makeTemporaryFolder()

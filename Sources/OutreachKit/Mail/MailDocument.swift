@@ -292,7 +292,18 @@ extension Linter {
       if kind == .message, OutlookMessage.isOutlook(path: path, bytes: bytes) {
         // Outlook's .msg: read as the message it stands for.
         guard GMime.available else { throw GMime.missing(path: path) }
-        return try lintMail(path: path, input: .memory(try OutlookMessage.message(path: path, bytes: bytes)), mbox: false)
+        let content = try OutlookMessage.read(path: path, bytes: bytes)
+        var result = try lintMail(path: path, input: .memory(OutlookMessage.compose(content)), mbox: false)
+        if content.body == nil, content.html == nil {
+          // Said, never skipped in silence: what is not read is named.
+          result.warnings.append(
+            Warning(
+              path: path, line: 1,
+              message: content.hasRTF
+                ? "the body is in Outlook's rich text (RTF) only, which outreach does not read; linted the subject only (save it from Outlook in HTML or plain text, or as .eml)"
+                : "the message has no plain or HTML body; linted the subject only"))
+        }
+        return result
       }
       do {
         return try lintMail(path: path, input: .memory(bytes), mbox: kind == .mbox)

@@ -37,6 +37,9 @@ enum OutlookMessage {
     var body: String?
     /// The HTML body, as UTF-8, when there is no plain one.
     var html: [UInt8]?
+    /// Outlook's rich text body (compressed RTF) is there: with no plain
+    /// or HTML body beside it, the text is in RTF only, which is not read.
+    var hasRTF = false
   }
 
   /// The `.msg` in `bytes` as the message outreach reads: its `Subject:`
@@ -84,12 +87,14 @@ enum OutlookMessage {
       }
       defer { gsf.g_object_unref(UnsafeMutableRawPointer(infile)) }
       var streams: [String: [UInt8]] = [:]
+      var rtf = false
       for index in 0..<max(0, Int(gsf.gsf_infile_num_children(infile))) {
         guard let namePointer = gsf.gsf_infile_name_by_index(infile, Int32(index)) else { continue }
         let name = String(cString: namePointer)
         // The top-level properties this reads: the subject and the bodies
         // (each `__substg1.0_` + property id + type), and the fixed-size
         // properties (the code page).
+        if name == "__substg1.0_10090102" { rtf = true }
         guard name == "__properties_version1.0" || Self.wanted.contains(where: { name.hasPrefix("__substg1.0_" + $0) })
         else { continue }
         guard let child = gsf.gsf_infile_child_by_index(infile, Int32(index)) else { continue }
@@ -105,6 +110,7 @@ enum OutlookMessage {
         return nil
       }
       var content = Content(subject: string("0037"), body: string("1000"))
+      content.hasRTF = rtf
       if content.body?.isEmpty ?? true {
         content.body = nil
         if let html = streams["__substg1.0_10130102"] {
