@@ -572,30 +572,34 @@ enum GMime {
         plain = outreach_as_part(root)
       }
     }
-    // A blank text/plain alternative beside an HTML one (some senders
-    // write one empty): the reader sees the HTML, so it is what is read.
-    if let blank = plain, html == nil, isBlank(blank, window: window, base: start, shift: shift),
-      let root = gm.pointee.g_mime_message_get_mime_part(message)
-    {
-      var none: UnsafeMutablePointer<GMimePart>? = nil
-      findText(root, plain: &none, html: &html, plainWanted: false)
-      if html != nil { plain = nil }
-    }
-    if let part = plain ?? html, let root = gm.pointee.g_mime_message_get_mime_part(message) {
+    if let part = plain ?? html {
       parsed.body = decode(
         part, html: plain == nil, window: window, base: start, shift: shift, warnings: &parsed.warnings)
+      // A blank text/plain alternative beside an HTML one (some senders
+      // write one empty): the reader sees the HTML, so it is what is read.
+      if plain != nil, let body = parsed.body, body.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }),
+        let root = gm.pointee.g_mime_message_get_mime_part(message)
+      {
+        var none: UnsafeMutablePointer<GMimePart>? = nil
+        var found: UnsafeMutablePointer<GMimePart>? = nil
+        findText(root, plain: &none, html: &found, plainWanted: false)
+        if let found,
+          let htmlBody = decode(found, html: true, window: window, base: start, shift: shift, warnings: &parsed.warnings)
+        {
+          (plain, html, parsed.body) = (nil, found, htmlBody)
+        }
+      }
       // Text parts after it in a multipart/mixed (text, an inline image,
       // more text, as Apple Mail sends it): a reader sees them one after
       // another, so they are read too, never skipped in silence.
-      for more in followingText(after: part, in: root, html: plain == nil) {
-        guard let body = parsed.body,
-          let next = decode(more, html: plain == nil, window: window, base: start, shift: shift, warnings: &parsed.warnings)
-        else { continue }
-        parsed.body = MailBody.joined(body, next)
+      if let chosen = plain ?? html, let root = gm.pointee.g_mime_message_get_mime_part(message) {
+        for more in followingText(after: chosen, in: root, html: plain == nil) {
+          guard let body = parsed.body,
+            let next = decode(more, html: plain == nil, window: window, base: start, shift: shift, warnings: &parsed.warnings)
+          else { continue }
+          parsed.body = MailBody.joined(body, next)
+        }
       }
-    } else if let part = plain ?? html {
-      parsed.body = decode(
-        part, html: plain == nil, window: window, base: start, shift: shift, warnings: &parsed.warnings)
     }
     if let rawSubject {
       // Raw 8-bit in a header is unlabelled; the body's charset is the
@@ -647,17 +651,6 @@ enum GMime {
       if plainWanted, plain == nil, gm.pointee.g_mime_content_type_is_type(type, "text", "plain") != 0 { plain = part }
       if html == nil, gm.pointee.g_mime_content_type_is_type(type, "text", "html") != 0 { html = part }
     }
-  }
-
-  /// Whether a text part decodes to white space only.
-  private static func isBlank(
-    _ part: UnsafeMutablePointer<GMimePart>, window: [UInt8], base: Int, shift: Int
-  ) -> Bool {
-    var ignored: [String] = []
-    guard let body = decode(part, html: false, window: window, base: base, shift: shift, warnings: &ignored) else {
-      return true
-    }
-    return body.bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
   }
 
   /// The inline text parts that follow `first` in its nearest
