@@ -68,42 +68,38 @@ import Testing
   /// quoted history. The same for a later multipart/alternative's text.
   @Test func everyInlineTextPartIsRead() throws {
     func message(_ second: String) -> String {
-      """
-      From: Dana <dana@posthog.com>
-      To: Ana <ana@acme.io>
-      Subject: Flags after the upgrade
-      MIME-Version: 1.0
-      Content-Type: multipart/mixed; boundary="b1"
+      Self.multipart(
+        "mixed",
+        """
+        --b1
+        Content-Type: text/plain; charset=us-ascii
 
-      --b1
-      Content-Type: text/plain; charset=us-ascii
+        Hi Ana, here is the chart:
 
-      Hi Ana, here is the chart:
+        --b1
+        Content-Type: image/png; name="chart.png"
+        Content-Disposition: inline; filename="chart.png"
+        Content-Transfer-Encoding: base64
 
-      --b1
-      Content-Type: image/png; name="chart.png"
-      Content-Disposition: inline; filename="chart.png"
-      Content-Transfer-Encoding: base64
+        iVBORw0KGgo=
 
-      iVBORw0KGgo=
+        --b1
+        \(second)
+        --b1
+        Content-Type: text/plain; name="notes.txt"
+        Content-Disposition: inline; filename="notes.txt"
 
-      --b1
-      \(second)
-      --b1
-      Content-Type: text/plain; name="notes.txt"
-      Content-Disposition: inline; filename="notes.txt"
+        Touching base notes from the call.
 
-      Touching base notes from the call.
+        --b1
+        Content-Type: text/plain; charset=us-ascii
 
-      --b1
-      Content-Type: text/plain; charset=us-ascii
+        _______________________________________________
+        flags mailing list: just circling back
 
-      _______________________________________________
-      flags mailing list: just circling back
+        --b1--
 
-      --b1--
-
-      """
+        """)
     }
     let linter = Linter(rules: projectRules)
     let plain = "Content-Type: text/plain; charset=us-ascii\n\nJust circling back on the stale flags.\n"
@@ -138,12 +134,9 @@ import Testing
   /// write one empty): the reader sees the HTML, so the HTML is linted, not
   /// an empty body with "no findings".
   @Test func aBlankPlainAlternativeGivesWayToTheHTML() throws {
-    let message = """
-      From: Dana <dana@posthog.com>
-      Subject: Flags after the upgrade
-      MIME-Version: 1.0
-      Content-Type: multipart/alternative; boundary="b1"
-
+    let message = Self.multipart(
+      "alternative",
+      """
       --b1
       Content-Type: text/plain; charset=us-ascii
       Content-Transfer-Encoding: quoted-printable
@@ -156,9 +149,23 @@ import Testing
       <div>Just circling back on the stale flags.</div>
       --b1--
 
-      """
+      """)
     let findings = try Linter(rules: projectRules).lint(path: "m.eml", bytes: Array(message.utf8)).findings
     #expect(findings.map(\.rule) == ["vibe-killer"], "\(findings)")
+  }
+
+  /// A message from Dana to Ana: a multipart of `subtype` (boundary `b1`)
+  /// holding `parts`.
+  static func multipart(_ subtype: String, _ parts: String) -> String {
+    """
+    From: Dana <dana@posthog.com>
+    To: Ana <ana@acme.io>
+    Subject: Flags after the upgrade
+    MIME-Version: 1.0
+    Content-Type: multipart/\(subtype); boundary="b1"
+
+    \(parts)
+    """
   }
 
   /// Encoded words read by bytes decode as they did read by Characters
