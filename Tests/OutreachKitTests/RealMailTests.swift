@@ -154,6 +154,22 @@ import Testing
     #expect(findings.map(\.rule) == ["vibe-killer"], "\(findings)")
   }
 
+  /// A sentence of the sender's shaped like an attribution ("On the flags
+  /// page, your team wrote:") with no date, no address and no `>` quote
+  /// after it is theirs: what follows it is linted, not taken for history.
+  /// A real attribution (a date, an address, or a quote after it) still
+  /// starts history.
+  @Test(arguments: ["txt", "md"]) func anAttributionNeedsADateAnAddressOrAQuote(kind: String) {
+    let linter = Linter(rules: projectRules)
+    func rules(_ text: String) -> [String] {
+      linter.lint(path: "e.\(kind)", text: "Subject: Flags\n\nHi Ana,\n\n" + text).map { "\($0.line):\($0.rule)" }
+    }
+    #expect(rules("On the flags page, your team wrote:\n\nJust circling back on the stale flags.\n") == ["7:vibe-killer"])
+    #expect(rules("On Monday Ana wrote:\n\n> Just circling back on the stale flags.\n").isEmpty)
+    #expect(rules("On Mon, 17 Nov 2025 at 09:12, Ana wrote:\n\nJust circling back on the stale flags.\n").isEmpty)
+    #expect(rules("Ana Ruiz <ana@acme.io> wrote:\n\nJust circling back on the stale flags.\n").isEmpty)
+  }
+
   /// A message from Dana to Ana: a multipart of `subtype` (boundary `b1`)
   /// holding `parts`.
   static func multipart(_ subtype: String, _ parts: String) -> String {

@@ -270,7 +270,7 @@ struct EmailStructure {
       let colon = bytes.prefix(24).contains(0x3A)
       guard candidate || nextCandidate || colon else { continue }
       let line8 = Array(bytes)
-      if candidate, matches(settings.attributions, line8) {
+      if candidate, matches(settings.attributions, line8), Self.introducesQuote(line8, after: line + 1, source: source) {
         historyLine = line
         inlineFrom = Self.inlineAnswers(after: line + 1, source: source)
         break
@@ -284,7 +284,9 @@ struct EmailStructure {
         let next = source.bytes[source.lineRange(line + 1)]
         var end = next.endIndex
         while end > next.startIndex, next[end - 1] == 0x20 || next[end - 1] == 0x09 { end -= 1 }
-        if end > next.startIndex, next[end - 1] == 0x3A, matches(settings.attributions, line8 + [0x20] + next[..<end]) {
+        if end > next.startIndex, next[end - 1] == 0x3A, matches(settings.attributions, line8 + [0x20] + next[..<end]),
+          Self.introducesQuote(line8 + next[..<end], after: line + 2, source: source)
+        {
           historyLine = line
           inlineFrom = Self.inlineAnswers(after: line + 2, source: source)
           break
@@ -328,6 +330,25 @@ struct EmailStructure {
       }
       candidate -= 1
     }
+  }
+
+  /// Whether a line shaped like an attribution ("On ... wrote:") is one: it
+  /// names a date or an address (a digit or an `@`, as every mail client
+  /// writes one), or a `>` quote follows it. "On the flags page, your team
+  /// wrote:" followed by the sender's own words is a sentence of theirs,
+  /// and what follows it is linted, not taken for history.
+  static func introducesQuote(_ line: [UInt8], after next: Int, source: SourceText) -> Bool {
+    if line.contains(where: { (0x30...0x39).contains($0) || $0 == 0x40 }) { return true }
+    var index = next
+    while index < source.lineCount {
+      let bytes = source.bytes[source.lineRange(index)]
+      guard let first = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }) else {
+        index += 1
+        continue
+      }
+      return bytes[first] == 0x3E
+    }
+    return false
   }
 
   /// `first` when the lines from it are a `>` quote and then, after it,
