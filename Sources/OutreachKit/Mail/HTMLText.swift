@@ -66,9 +66,11 @@ enum HTMLText {
     guard let xml = library?.pointee else { return nil }
     guard !html.isEmpty else { return [] }
     let source = withoutBogusComments(html)
+    // libxml2 implies `<html><body>` around the block (with
+    // HTML_PARSE_NOIMPLIED it drops text outside an element, as after a
+    // comment: `<!-- note --> Just circling back`).
     let options = Int32(
-      HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | XML_PARSE_HUGE.rawValue
-        | HTML_PARSE_NOIMPLIED.rawValue)
+      HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | XML_PARSE_HUGE.rawValue)
     let document = source.withUnsafeBufferPointer { buffer in
       buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
         xml.htmlReadMemory($0, Int32(min(buffer.count, Int(Int32.max))), nil, "UTF-8", options)

@@ -198,7 +198,19 @@ enum CommonMark {
     /// comments, styles, scripts and code are not prose.
     mutating func htmlBlock(_ node: OpaquePointer, writer: inout ProseWriter, facts: inout MarkdownFacts) {
       let start = min(lineStart(cmark_node_get_start_line(node)) + max(0, Int(cmark_node_get_start_column(node)) - 1), limit)
-      let end = max(start, lineEnd(cmark_node_get_end_line(node)))
+      // cmark puts the end of a block its end condition closes (`-->`,
+      // `</script>`) a line early; the block's literal holds its lines.
+      let startLine = cmark_node_get_start_line(node)
+      var lines: Int32 = 0
+      if let literal = cmark_node_get_literal(node) {
+        var index = 0
+        while literal[index] != 0 {
+          if literal[index] == 0x0A || literal[index + 1] == 0 { lines += 1 }
+          index += 1
+        }
+      }
+      let lastLine = max(cmark_node_get_end_line(node), startLine + max(0, lines - 1))
+      let end = max(start, lineEnd(lastLine))
       guard start < end else { return }
       guard let pieces = HTMLText.blockPieces(Array(raw[start..<end]), hidden: writer.ignoredInline) else {
         facts.unreadHTML.append(firstLine + Int(cmark_node_get_start_line(node)) - 1)
@@ -721,9 +733,17 @@ struct HTMLAligner {
   /// written (not as an entity); the last byte looked at when it is not
   /// found.
   private mutating func find(_ character: ArraySlice<UInt8>) -> (Int, Bool) {
-    while at < end {
+    // A character not found within a thousand steps (text libxml2 made
+    // that the block does not hold as such) stands where the search began,
+    // and the search goes on from there: one such character does not send
+    // every later one to the block's end.
+    let from = at
+    var steps = 0
+    while at < end, steps < 1024 {
+      steps += 1
       let byte = raw[at]
-      if byte == 0x3C, let after = tagEnd(at) {
+      // A `<` that libxml2 read as text is wanted as text.
+      if byte == 0x3C, character.first != 0x3C, let after = tagEnd(at) {
         at = after
         continue
       }
@@ -739,7 +759,8 @@ struct HTMLAligner {
       }
       at += 1
     }
-    return (max(0, end - 1), false)
+    at = from
+    return (min(from, max(0, end - 1)), false)
   }
 
   /// Past the element `name` that starts at or after `at` (its text is not
@@ -790,6 +811,8 @@ struct HTMLAligner {
     let next = raw[index + 1]
     let isLetter = (0x41...0x5A).contains(next) || (0x61...0x7A).contains(next)
     guard isLetter || next == 0x2F || next == 0x21 || next == 0x3F else { return nil }
+    // `<![CDATA[`: libxml2's HTML parser reads it as text, all but the `<`.
+    if next == 0x21, index + 9 <= end, raw[(index + 2)..<(index + 9)].elementsEqual("[CDATA[".utf8) { return index + 1 }
     if next == 0x21, index + 3 < end, raw[index + 2] == 0x2D, raw[index + 3] == 0x2D {
       // A comment: to `-->`, or to the block's end when it is not closed
       // (as HTML reads it).
