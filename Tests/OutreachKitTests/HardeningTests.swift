@@ -367,8 +367,13 @@ import Testing
     for (name, expected) in cases {
       #expect(FileWalker.hasExtension(name, wanted, FileWalker.emailExtensions) == expected, "\(name)")
     }
-    for (folder, name) in [("a", "b.md"), ("a/", "b.md"), ("/", "x"), ("dir é", "ñ.md"), ("", "x.md"), ("a//", "b")] {
-      #expect(FileWalker.joined(folder, name) == PathSearch.joined(folder, name))
+    // A path made in one allocation: as `folder + "/" + name`, no slash
+    // added after one.
+    for (folder, name, path) in [
+      ("a", "b.md", "a/b.md"), ("a/", "b.md", "a/b.md"), ("/", "x", "/x"), ("dir é", "ñ.md", "dir é/ñ.md"), ("", "x.md", "/x.md"),
+      ("a//", "b", "a//b"),
+    ] {
+      #expect(PathSearch.joined(folder, name) == path)
     }
   }
 }

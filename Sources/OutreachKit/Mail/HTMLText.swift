@@ -19,23 +19,51 @@ enum HTMLText {
 
   /// The text of `html`; nil when libxml2 is not installed.
   static func text(_ source: [UInt8]) -> [UInt8]? {
-    guard let xml = library?.pointee else { return nil }
-    guard !source.isEmpty else { return [] }
-    let html = withoutBogusComments(source)
-    // XML_PARSE_HUGE lifts libxml2's nesting cap of 256 elements, past which the
-    // rest of the body would be dropped without a word.
+    parsed(source) { xml, document in
+      var renderer = Renderer()
+      if let root = xml.xmlDocGetRootElement(document) { renderer.walk(root) }
+      return renderer.finish()
+    } ?? (library == nil ? nil : [])
+  }
+
+  /// `html` (bogus comments out) read by libxml2's HTML parser and handed
+  /// to `read`, then freed; nil when libxml2 is not installed or the input
+  /// is empty or gives no document. libxml2 implies `<html><body>` around
+  /// what it reads (with HTML_PARSE_NOIMPLIED it drops text outside an
+  /// element, as in an HTML block `<!-- note --> Just circling back`), and
+  /// XML_PARSE_HUGE lifts its nesting cap of 256 elements, past which the
+  /// rest would be dropped without a word.
+  static func parsed<T>(
+    _ html: [UInt8], _ read: (outreach_xml_api, UnsafeMutablePointer<xmlDoc>) -> T
+  ) -> T? {
+    guard let xml = library?.pointee, !html.isEmpty else { return nil }
+    let source = withoutBogusComments(html)
     let options = Int32(
       HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | XML_PARSE_HUGE.rawValue)
-    let document = html.withUnsafeBufferPointer { buffer in
+    let document = source.withUnsafeBufferPointer { buffer in
       buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
         xml.htmlReadMemory($0, Int32(min(buffer.count, Int(Int32.max))), nil, "UTF-8", options)
       }
     }
-    guard let document else { return [] }
+    guard let document else { return nil }
     defer { xml.xmlFreeDoc(document) }
-    var renderer = Renderer()
-    if let root = xml.xmlDocGetRootElement(document) { renderer.walk(root) }
-    return renderer.finish()
+    return read(xml, document)
+  }
+
+  /// The lowercased words of an element's attributes named in `names`
+  /// (`class`, `id`), split at white space.
+  static func attributeWords(_ node: UnsafeMutablePointer<xmlNode>, _ names: Set<String>) -> [String] {
+    var words: [String] = []
+    var attribute = node.pointee.properties
+    while let current = attribute {
+      if let name = current.pointee.name.map({ String(cString: $0).lowercased() }), names.contains(name),
+        let value = current.pointee.children?.pointee.content.map({ String(cString: $0).lowercased() })
+      {
+        words += value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).map(String.init)
+      }
+      attribute = current.pointee.next
+    }
+    return words
   }
 
   /// What an HTML block of a Markdown email shows its reader, in order.
@@ -63,21 +91,11 @@ enum HTMLText {
   /// libxml2 is not installed. `hidden` holds element names and `.class`
   /// names that are not prose (Vale's IgnoredScopes and SkippedScopes).
   static func blockPieces(_ html: [UInt8], hidden: Set<String>) -> [BlockPiece]? {
-    guard let xml = library?.pointee else { return nil }
-    guard !html.isEmpty else { return [] }
-    let source = withoutBogusComments(html)
-    // libxml2 implies `<html><body>` around the block (with
-    // HTML_PARSE_NOIMPLIED it drops text outside an element, as after a
-    // comment: `<!-- note --> Just circling back`).
-    let options = Int32(
-      HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue | XML_PARSE_HUGE.rawValue)
-    let document = source.withUnsafeBufferPointer { buffer in
-      buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-        xml.htmlReadMemory($0, Int32(min(buffer.count, Int(Int32.max))), nil, "UTF-8", options)
-      }
-    }
-    guard let document else { return [] }
-    defer { xml.xmlFreeDoc(document) }
+    guard library != nil else { return nil }
+    return parsed(html) { _, document in pieces(document, hidden: hidden) } ?? []
+  }
+
+  private static func pieces(_ document: UnsafeMutablePointer<xmlDoc>, hidden: Set<String>) -> [BlockPiece] {
     var pieces: [BlockPiece] = []
     // Children of the document, walked with a stack of our own (deep
     // nesting does not overflow a thread's stack). A closing entry ends a
@@ -107,7 +125,7 @@ enum HTMLText {
         }
       case XML_ELEMENT_NODE:
         let name = node.pointee.name.map { String(cString: $0).lowercased() } ?? ""
-        let classes = classNames(node)
+        let classes = attributeWords(node, ["class"])
         if blockSkipped.contains(name) || hidden.contains(name) || classes.contains(where: { hidden.contains("." + $0) }) {
           pieces.append(.skipped(name: name))
           continue
@@ -132,21 +150,6 @@ enum HTMLText {
       }
     }
     return pieces
-  }
-
-  /// Lowercased class names of an element.
-  private static func classNames(_ node: UnsafeMutablePointer<xmlNode>) -> [String] {
-    var names: [String] = []
-    var attribute = node.pointee.properties
-    while let current = attribute {
-      if current.pointee.name.map({ String(cString: $0).lowercased() }) == "class",
-        let value = current.pointee.children?.pointee.content.map({ String(cString: $0).lowercased() })
-      {
-        names += value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
-      }
-      attribute = current.pointee.next
-    }
-    return names
   }
 
   /// The bogus comments of HTML5 (`<!foo>`, `<?php ... ?>`, `</ foo>`),
@@ -269,7 +272,7 @@ enum HTMLText {
         let role = HTMLText.roles[elementName(node)] ?? .other
         if role == .skipped { return nil }
         // Class names and ids are read only where there are attributes.
-        let marks = node.pointee.properties == nil ? [] : attributes(node)
+        let marks = node.pointee.properties == nil ? [] : HTMLText.attributeWords(node, ["class", "id"])
         if marks.contains(where: { HTMLText.historyMarks.contains($0) }) {
           stopped = true
           return nil
@@ -322,22 +325,6 @@ enum HTMLText {
 
     func elementName(_ node: UnsafeMutablePointer<xmlNode>) -> String {
       node.pointee.name.map { String(cString: $0).lowercased() } ?? ""
-    }
-
-    /// Lowercased class names and id of an element.
-    func attributes(_ node: UnsafeMutablePointer<xmlNode>) -> [String] {
-      var marks: [String] = []
-      var attribute = node.pointee.properties
-      while let current = attribute {
-        let name = current.pointee.name.map { String(cString: $0).lowercased() } ?? ""
-        if name == "class" || name == "id",
-          let value = current.pointee.children?.pointee.content.map({ String(cString: $0).lowercased() })
-        {
-          for word in value.split(separator: " ") { marks.append(String(word)) }
-        }
-        attribute = current.pointee.next
-      }
-      return marks
     }
 
     mutating func text(_ content: UnsafeMutablePointer<xmlChar>) {

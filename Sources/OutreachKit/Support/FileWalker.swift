@@ -56,7 +56,7 @@ public enum FileWalker {
     sortByName(&entries)
     let wanted = extensions.map { Array($0.utf8) }
     for (name, type) in entries {
-      let path = joined(folder, name)
+      let path = PathSearch.joined(folder, name)
       var isDirectory = type == UInt8(DT_DIR)
       var isRegular = type == UInt8(DT_REG)
       if type == UInt8(DT_LNK) || type == UInt8(DT_UNKNOWN) {
@@ -136,19 +136,4 @@ public enum FileWalker {
     }
   }
 
-  /// `folder/name` made at once: one allocation, not two appends.
-  static func joined(_ folder: String, _ name: String) -> String {
-    var (folder, name) = (folder, name)
-    return folder.withUTF8 { head in
-      name.withUTF8 { tail in
-        let slash = head.last == 0x2F ? 0 : 1
-        return String(unsafeUninitializedCapacity: head.count + slash + tail.count) { out in
-          _ = out.initialize(from: head)
-          if slash == 1 { out[head.count] = 0x2F }
-          _ = UnsafeMutableBufferPointer(rebasing: out[(head.count + slash)...]).initialize(from: tail)
-          return head.count + slash + tail.count
-        }
-      }
-    }
-  }
 }

@@ -49,8 +49,21 @@ public enum PathSearch {
     return String(folder.utf8.lastIndex(of: UInt8(ascii: "/")).map { folder[folder.index(after: $0)...] } ?? "")
   }
 
+  /// `folder/name` made at once: one allocation, not two appends (every file
+  /// of a folder walk pays for it).
   static func joined(_ folder: String, _ name: String) -> String {
-    folder.hasSuffix("/") ? folder + name : folder + "/" + name
+    var (folder, name) = (folder, name)
+    return folder.withUTF8 { head in
+      name.withUTF8 { tail in
+        let slash = head.last == 0x2F ? 0 : 1
+        return String(unsafeUninitializedCapacity: head.count + slash + tail.count) { out in
+          _ = out.initialize(from: head)
+          if slash == 1 { out[head.count] = 0x2F }
+          _ = UnsafeMutableBufferPointer(rebasing: out[(head.count + slash)...]).initialize(from: tail)
+          return head.count + slash + tail.count
+        }
+      }
+    }
   }
 
   enum Kind { case any, file }

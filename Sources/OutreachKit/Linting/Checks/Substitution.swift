@@ -1,10 +1,9 @@
 /// Vale's `substitution`: a match of a swap's left side is a finding that
 /// suggests its right side, unless the text already is the replacement.
 enum SubstitutionCheck: Check {
-  /// Bytes that make a replacement a pattern, not text to put in.
-  static let regexSyntax = Set("|\\^$*+?()[]{}".utf8)
-  /// The same bytes as a table, read once a byte (a set hashes each one).
-  static let isRegexSyntax: [Bool] = (0...255).map { regexSyntax.contains(UInt8($0)) }
+  /// Bytes that make a replacement a pattern, not text to put in, as a
+  /// table read once a byte (a set hashed each one).
+  static let isRegexSyntax: [Bool] = (0...255).map { "|\\^$*+?()[]{}".utf8.contains(UInt8($0)) }
 
   static func check(_ run: inout CheckRun) {
     guard case .substitution(let swap) = run.rule.kind else { return }
