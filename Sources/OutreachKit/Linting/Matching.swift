@@ -162,8 +162,10 @@ enum ValeText {
   /// Whether `observed` already is what `expected` asks for: equal for a
   /// phrase, else a whole match of `expected` as a pattern (`pattern`,
   /// compiled once per swap by the linter).
-  static func matchToken(expected: String, observed: String, pattern: RE2Regex.Lazy?) -> Bool {
-    if isPhrase(expected) { return expected == observed }
+  /// - Parameter isPhrase: whether `expected` is a phrase, when the caller
+  ///   knows it already (tested here otherwise).
+  static func matchToken(expected: String, observed: String, pattern: RE2Regex.Lazy?, isPhrase known: Bool? = nil) -> Bool {
+    if known ?? isPhrase(expected) { return expected == observed }
     guard let regex = pattern?.regex else { return expected == observed }
     return regex.matchesWhole(observed)
   }

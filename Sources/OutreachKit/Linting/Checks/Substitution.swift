@@ -60,17 +60,10 @@ enum SubstitutionCheck: Check {
     // Nothing to say when the text already is the replacement.
     let patterns = run.linter.replacementPatterns[run.index]
     let pattern = patterns?[entry] ?? nil
-    if !rewritten, patterns != nil {
-      // The replacement as the rule wrote it: the linter made its pattern
-      // once, nil exactly when it is a phrase (`ValeText.tokenPattern`).
-      if let regex = pattern?.regex {
-        if regex.matchesWhole(text) { return }
-      } else if expected == text {
-        return
-      }
-    } else if ValeText.matchToken(expected: expected, observed: text, pattern: pattern) {
-      return
-    }
+    // The replacement as the rule wrote it: the linter made its pattern
+    // once, nil exactly when it is a phrase (`ValeText.tokenPattern`).
+    let phrase = rewritten || patterns == nil ? nil : pattern == nil
+    if ValeText.matchToken(expected: expected, observed: text, pattern: pattern, isPhrase: phrase) { return }
     var message = run.rule.message
     // One replacement is a safe fix; alternatives are the writer's call.
     // Another action (`suggest`, `edit`) means the swap is advice.
