@@ -1,5 +1,5 @@
 # The two commands a new user needs are `make demo` and `make test`.
-# Both install what is missing first (libcmark-dev, GMime, libxml2, libcurl, Dovecot).
+# Both install what is missing first (libcmark-gfm-dev, GMime, libxml2, libcurl, Dovecot).
 SWIFT ?= swift
 OUTREACH = .build/release/outreach
 

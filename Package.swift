@@ -32,11 +32,13 @@ let package = Package(
     .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
   ],
   targets: [
-    // libcmark, the CommonMark reference parser (Debian: libcmark-dev).
+    // libcmark-gfm, GitHub's fork of the CommonMark reference parser, for
+    // its table extension (GFM tables, as Vale's goldmark reads them)
+    // (Debian: libcmark-gfm-dev, libcmark-gfm-extensions-dev).
     .systemLibrary(
       name: "CCmark",
-      pkgConfig: "libcmark",
-      providers: [.apt(["libcmark-dev"])]
+      pkgConfig: "libcmark-gfm",
+      providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
     ),
     // GMime, for RFC 5322 / MIME messages (Debian: libgmime-3.0-dev), and
     // libxml2's HTML parser, for HTML bodies (Debian: libxml2-dev): headers

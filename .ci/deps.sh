@@ -1,6 +1,6 @@
 #!/bin/sh
-# Installs what outreach needs to build when it is missing: libcmark-dev
-# (the CommonMark parser), libgmime-3.0-dev (MIME messages), libxml2-dev
+# Installs what outreach needs to build when it is missing: libcmark-gfm-dev
+# and libcmark-gfm-extensions-dev (the CommonMark parser, with GFM tables), libgmime-3.0-dev (MIME messages), libxml2-dev
 # (HTML bodies), libgsf-1-dev (Outlook's .msg files), libcurl4-openssl-dev (IMAP for draft --imap), libre2-dev
 # (rule patterns in linear time), libpcre2-dev (Vale patterns with a
 # lookaround or a backreference, with hard limits), libhunspell-dev and hunspell-en-us (Vale's
@@ -9,7 +9,8 @@
 # IMAP server the tests start on loopback).
 set -e
 need=""
-pkg-config --exists libcmark 2>/dev/null || need="$need libcmark-dev"
+pkg-config --exists libcmark-gfm 2>/dev/null || need="$need libcmark-gfm-dev"
+[ -f /usr/include/cmark-gfm-core-extensions.h ] || need="$need libcmark-gfm-extensions-dev"
 pkg-config --exists gmime-3.0 2>/dev/null || need="$need libgmime-3.0-dev"
 pkg-config --exists libxml-2.0 2>/dev/null || need="$need libxml2-dev"
 pkg-config --exists libgsf-1 2>/dev/null || need="$need libgsf-1-dev"

@@ -59,7 +59,7 @@ import Testing
       let plain = message["plain"]!
       #expect(!plain.isEmpty && !plain.contains("\\") && !plain.contains("**") && !plain.contains("`"), "\(plain)")
       #expect(plain.contains("\n-- \nAlex\n"), "signature after the standard delimiter")
-      // The HTML part is libcmark's rendering of the same Markdown.
+      // The HTML part is libcmark-gfm's rendering of the same Markdown.
       let html = message["html"]!
       #expect(html.contains("<p>Hi ") && !html.contains("<script") && !html.contains("<a "), "\(html)")
     }

@@ -119,6 +119,44 @@ import Testing
     }
   }
 
+  /// A GFM table (cmark-gfm's table extension, as Vale's goldmark reads
+  /// Markdown): each cell is prose, a block of its own, at the line and
+  /// column where it is written, in a quote too; no phrase runs from one
+  /// cell into the next. Vale's `table.header`, `table.cell` and
+  /// `table.caption` scopes read the parts of GFM and HTML tables.
+  @Test func gfmTableCellsAreProse() throws {
+    let text = #"""
+      Subject: Flags
+
+      | Flag | Circling back |
+      |:-----|---------------|
+      | a \| b | we leverage `x|y` |
+      | circling | back |
+
+      > | q | r |
+      > |---|---|
+      > | touching base | s |
+
+      <table><caption>To leverage</caption><tr><th>Leverage</th><td>leverage</td></tr></table>
+      """#
+    #expect(at(text, rule: "vibe-killer") == ["3:10", "5:15", "12:20", "12:46", "12:63"], "\(findings(text))")
+    var warnings: [Warning] = []
+    for (scope, expected) in [
+      ("table.cell", ["5:15", "12:63"]), ("table.header", ["3:10", "12:46"]), ("table.caption", ["12:20"]),
+      ("table", ["3:10", "5:15", "12:20", "12:46", "12:63"]), ("paragraph", [String]()),
+    ] {
+      let rule = try RuleLoader.load(
+        id: "T", file: "T.yml",
+        text: "extends: existence\nmessage: x\nignorecase: true\nscope: \(scope)\ntokens: [leverage, circling back]\n",
+        warnings: &warnings)
+      let found = Linter(rules: [rule]).lint(path: "t.md", text: text).map { "\($0.line):\($0.column)" }
+      #expect(found == expected, "\(scope)")
+    }
+    #expect(warnings.isEmpty)
+    // The plain-text part of a draft keeps the table, a line a row.
+    #expect(MarkdownRendering.plainText("| a | *b* |\n|---|---|\n| c | d |\n") == "| a | b |\n| c | d |")
+  }
+
   /// HTML blocks made to make a search go back and forth (`<` with no
   /// `>`, comments and quotes left open, bogus comments) cost time linear
   /// in their length: 100 KB against 10 KB. (A hang guard with a ratio;
@@ -140,6 +178,41 @@ import Testing
     }
     #expect(timings[1] < 5, "\(unit): \(timings)")
     #expect(timings[1] < max(0.5, timings[0] * 30), "\(unit): 100 KB took \(timings[1]) s, 10 KB \(timings[0]) s")
+  }
+
+  /// Markdown that libcmark-gfm 0.29 parses in quadratic time costs time
+  /// linear in its length: 200 KB against 20 KB. Image openers before many
+  /// links (CVE-2023-22486: `![[]()` took 7 s at 300 KB) are read as plain
+  /// text, with a warning; a line of more `|` than any table has is read
+  /// without the table extension (50,000 on a line took 3 s). The rest are
+  /// libcmark-gfm's own pathological tests (`test/pathological_tests.py`).
+  @Test(arguments: [
+    ["", "![[]()", ""], ["[a]: /u\n\n", "![[a]", ""], ["", "|", "\n|-|\n"], ["a\n", "|-", "\n"],
+    ["|a|\n|-|\n|", "x|", "\n"], ["", "|a", "|\n|-|-|\n"], ["", "aaa\rbbb\n-\u{0B}\n", ""], ["|a|b|\n|-|-|\n", "|x|y|\n", ""],
+    ["", "|a|b|\n|-|-|\n\n", ""], ["|a|\n|-|\n", "> x\n", ""], ["", "*a **a ", "b"], ["", "[ (](", ""], ["", "[a](<b", ""],
+    ["", "*a_ ", ""], ["", "> ", "|a|\n|-|\n"],
+  ])
+  func pathologicalMarkdownStaysLinear(parts: [String]) throws {
+    let linter = Linter(rules: projectRules)
+    var timings: [Double] = []
+    for count in [20_000, 200_000].map({ $0 / parts[1].utf8.count }) {
+      let text = "Hi Ana,\n\n" + parts[0] + String(repeating: parts[1], count: count) + parts[2]
+      let start = Date()
+      _ = try linter.lint(path: "p.md", bytes: Array(text.utf8))
+      timings.append(Date().timeIntervalSince(start))
+    }
+    #expect(timings[1] < 5, "\(parts): \(timings)")
+    #expect(timings[1] < max(0.5, timings[0] * 30), "\(parts): 200 KB took \(timings[1]) s, 20 KB \(timings[0]) s")
+  }
+
+  @Test func imageOpenersBeforeManyLinksAreReadAsPlainText() throws {
+    let text = "Hi Ana, circling back.\n\n" + String(repeating: "![[]()", count: 5_000)
+    let result = try Linter(rules: projectRules).lint(path: "p.md", bytes: Array(text.utf8))
+    #expect(result.findings.map { "\($0.line):\($0.column)" } == ["1:9"])
+    #expect(
+      result.warnings.map(\.message) == [
+        "5,000 image openers (`![`) before 5,000 closing brackets, which cmark matches in time that grows with their product; read it as plain text"
+      ])
   }
 
   /// An entity for a no-break space or a curly apostrophe (several bytes of

@@ -21,7 +21,7 @@ extension Draft {
   }
 
   /// The draft as an RFC 5322 message: multipart/alternative with the text
-  /// as a person reads it and the HTML libcmark renders from the Markdown.
+  /// as a person reads it and the HTML libcmark-gfm renders from the Markdown.
   public func message(from sender: TemplateSet.Team, today: Day, crlf: Bool = false) -> [UInt8] {
     let (markdown, signature) = bodyAndSignature
     let signatureText = signature.map { MarkdownRendering.plainText($0) }

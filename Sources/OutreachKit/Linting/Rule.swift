@@ -25,6 +25,12 @@ public enum Scope: String, Sendable, CaseIterable {
   case alt
   /// Vale's `sentence`: the sentences of the text, headings not among them.
   case sentence
+  /// Vale's `table`: a table's header cells, cells and caption; and each
+  /// of them alone.
+  case table
+  case tableHeader = "table.header"
+  case tableCell = "table.cell"
+  case tableCaption = "table.caption"
 
   func admits(_ block: ProseBlock) -> Bool {
     switch self {
@@ -38,6 +44,10 @@ public enum Scope: String, Sendable, CaseIterable {
     case .quote: return block.quoted || block.blockquote
     case .alt: return block.kind == .alt && !block.quoted
     case .sentence: return block.kind != .heading && !block.quoted
+    case .table: return [.tableHeader, .tableCell, .tableCaption].contains(block.kind) && !block.quoted
+    case .tableHeader: return block.kind == .tableHeader && !block.quoted
+    case .tableCell: return block.kind == .tableCell && !block.quoted
+    case .tableCaption: return block.kind == .tableCaption && !block.quoted
     }
   }
 }
@@ -48,7 +58,7 @@ public enum Scope: String, Sendable, CaseIterable {
 /// the sender's own text (`~heading` is not quoted history).
 public struct ScopeSelector: Sendable {
   public struct Term: Sendable {
-    /// Nil for a Vale scope an email has none of (`table.cell`, `title`).
+    /// Nil for a Vale scope an email has none of (`title`, `figure.caption`).
     public var scope: Scope?
     /// `heading.hN`: the level.
     public var level: Int?

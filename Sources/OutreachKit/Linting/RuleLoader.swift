@@ -156,7 +156,11 @@ public enum RuleLoader {
           negated = true
           part = part.dropFirst()
         }
-        let pieces = part.split(separator: ".")
+        var pieces = part.split(separator: ".")
+        // Vale's table parts (`table.cell`): one scope of two pieces.
+        if pieces.count > 1, pieces[0] == "table", let whole = Scope(rawValue: "table." + pieces[1]) {
+          pieces.replaceSubrange(0...1, with: [Substring(whole.rawValue)])
+        }
         let base = pieces.first.map(String.init) ?? ""
         var level: Int? = nil
         if base == "heading", pieces.count > 1, pieces[1].hasPrefix("h"), let number = Int(pieces[1].dropFirst()),
@@ -175,15 +179,15 @@ public enum RuleLoader {
         // `summary` and `raw` read the same prose here as `text`.
         case "summary", "raw": scope = .text
         case "blockquote": scope = .quote
-        // Vale scopes an email has none of: tables, titles and captions of
-        // other formats. They match nothing here.
-        case "table", "title", "figure": scope = nil
+        // Vale scopes an email has none of: titles, and figures' captions
+        // (a figure is skipped, as in Vale). They match nothing here.
+        case "title", "figure": scope = nil
         default:
           guard let known = Scope(rawValue: base) else {
             throw OutreachError.rule(
               path: file, line: line, problem: "unknown scope `\(name)`",
               fix:
-                "use one of \(Scope.allCases.map(\.rawValue).joined(separator: ", ")), or Vale's (heading.h2, ~blockquote, table)"
+                "use one of \(Scope.allCases.map(\.rawValue).joined(separator: ", ")), or Vale's (heading.h2, ~blockquote)"
             )
           }
           scope = known
@@ -196,8 +200,12 @@ public enum RuleLoader {
       selectors.append(ScopeSelector(terms: terms))
     }
     if scopes.isEmpty, !needsSelectors { scopes = [.text] }
-    // Vale checks each block of a heading, list, quote or alt scope on its own.
-    if countPer == .email, scopes.contains(where: { [.heading, .list, .quote, .alt].contains($0) }) { countPer = .block }
+    // Vale checks each block of a heading, list, quote, alt or table scope on its own.
+    if countPer == .email,
+      scopes.contains(where: { [.heading, .list, .quote, .alt, .table, .tableHeader, .tableCell, .tableCaption].contains($0) })
+    {
+      countPer = .block
+    }
 
     // Patterns are RE2 (Go's syntax, as Vale's): linear time, so a pattern
     // RE2 rejects, such as a backreference or a lookaround, is an error.

@@ -70,8 +70,10 @@ enum HTMLText {
   enum BlockPiece: Equatable {
     /// A text node, decoded (entities as characters).
     case text([UInt8])
-    /// Between block-level elements (paragraphs, cells, list items).
-    case blockBreak
+    /// Between block-level elements (paragraphs, cells, list items): what
+    /// the text after it is in (a table's `<th>`, `<td>` or `<caption>`, or
+    /// else a paragraph).
+    case blockBreak(ProseBlock.Kind)
     /// A `<br>`: white space.
     case space
     /// Code (`<code>`, `<kbd>`, ...): one opaque character, as a code span.
@@ -111,9 +113,13 @@ enum HTMLText {
       for node in nodes.reversed() { stack.append((node, false)) }
     }
     push(children: UnsafeMutableRawPointer(document).assumingMemoryBound(to: xmlNode.self).pointee.children)
+    // What each open block-level element's text is: a paragraph inside a
+    // cell is the cell's text, a table inside a cell starts afresh.
+    var kinds: [ProseBlock.Kind] = [.paragraph]
     while let (node, closing) = stack.popLast() {
       if closing {
-        pieces.append(.blockBreak)
+        if kinds.count > 1 { kinds.removeLast() }
+        pieces.append(.blockBreak(kinds[kinds.count - 1]))
         continue
       }
       switch node.pointee.type {
@@ -141,7 +147,16 @@ enum HTMLText {
         }
         let block = role != .other
         if block {
-          pieces.append(.blockBreak)
+          let kind: ProseBlock.Kind
+          switch name {
+          case "td": kind = .tableCell
+          case "th": kind = .tableHeader
+          case "caption": kind = .tableCaption
+          case "table": kind = .paragraph
+          default: kind = kinds[kinds.count - 1]
+          }
+          kinds.append(kind)
+          pieces.append(.blockBreak(kind))
           stack.append((node, true))
         }
         push(children: node.pointee.children)

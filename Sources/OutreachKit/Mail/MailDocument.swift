@@ -259,7 +259,23 @@ extension Linter {
       var syntax: EmailSyntax = kind == .plain || markdownAsPlain ? .plain : .markdown
       // Only a file larger than the limit can hold more delimiters than it.
       let markup = syntax == .markdown && valid.count > Self.markupLimit ? Self.markupCount(valid) : 0
-      if markup > Self.markupLimit {
+      // Only a file larger than this can hold enough image openers and
+      // brackets to slow cmark (2x + y bytes hold at most n²/8 pairs).
+      let images =
+        syntax == .markdown && valid.count > Self.imageBracketBytes ? Self.imageBrackets(valid) : (openers: 0, closers: 0)
+      if images.openers * images.closers > Self.imageBracketLimit {
+        // libcmark-gfm 0.29 (and libcmark 0.30.2) walks back over every
+        // image opener (`![`) still open each time it closes a link
+        // (CVE-2023-22486): `![[]()` repeated took 7 s at 300 KB, and grows
+        // with the square. Read as plain text, in linear time, and said so.
+        syntax = .plain
+        warnings.append(
+          Warning(
+            path: path, line: 1,
+            message:
+              "\(plainNumber(Double(images.openers))) image openers (`![`) before \(plainNumber(Double(images.closers))) closing brackets, which cmark matches in time that grows with their product; read it as plain text"
+          ))
+      } else if markup > Self.markupLimit {
         // cmark keeps a node for each delimiter, about 190 bytes apiece: a
         // 9 MB run of `*a_` would take 1.7 GB. Such a file is read as
         // plain text, in bounded memory, and said so.
@@ -340,6 +356,25 @@ extension Linter {
       }
     }
     return count
+  }
+
+  /// The most image openers times closing brackets parsed as Markdown
+  /// (cmark's cost grows with the product: 20 million is about 0.1 s).
+  static let imageBracketLimit = 20_000_000
+  static let imageBracketBytes = 12_000
+
+  /// The image openers (`![`) and closing brackets (`]`) of `bytes`.
+  static func imageBrackets(_ bytes: [UInt8]) -> (openers: Int, closers: Int) {
+    var openers = 0
+    var closers = 0
+    bytes.withUnsafeBufferPointer { buffer in
+      var previous: UInt8 = 0
+      for byte in buffer {
+        if byte == 0x5D { closers += 1 } else if byte == 0x5B, previous == 0x21 { openers += 1 }
+        previous = byte
+      }
+    }
+    return (openers, closers)
   }
 
   static let mailBatch = 64

@@ -13,7 +13,7 @@ struct MarkdownFacts {
   var unreadHTML: [Int] = []
 }
 
-/// The one place that talks to libcmark: parses a slice of the file and
+/// The one place that talks to libcmark-gfm: parses a slice of the file and
 /// appends its prose to a `ProseWriter`, mapping every byte back to the file.
 /// cmark's inline source positions are not reliable (escapes, entities,
 /// indented continuation lines), so text is aligned against the raw bytes
@@ -28,7 +28,7 @@ enum CommonMark {
     source.bytes.withUnsafeBufferPointer { all in
       let base = all.baseAddress! + range.lowerBound
       let root: OpaquePointer? = base.withMemoryRebound(to: CChar.self, capacity: range.count) {
-        cmark_parse_document($0, range.count, CMARK_OPT_DEFAULT)
+        document($0, range.count)
       }
       guard let root else { return }
       defer { cmark_node_free(root) }
@@ -39,6 +39,50 @@ enum CommonMark {
     }
   }
 
+  /// GFM's table extension, registered once (cmark-gfm's core extensions).
+  /// Read-only once registered: parsers on every core attach it.
+  nonisolated(unsafe) private static let tableExtension: OpaquePointer? = {
+    cmark_gfm_core_extensions_ensure_registered()
+    return cmark_find_syntax_extension("table")
+  }()
+
+  /// Parses CommonMark with GFM tables, as Vale's goldmark does (its
+  /// other GFM extensions change no prose: a bare URL is never prose in an
+  /// email, and struck-through or task-list text reads the same).
+  static func document(_ bytes: UnsafePointer<CChar>, _ count: Int) -> OpaquePointer? {
+    guard let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else { return nil }
+    defer { cmark_parser_free(parser) }
+    if let tableExtension, readsTables(bytes, count) { cmark_parser_attach_syntax_extension(parser, tableExtension) }
+    cmark_parser_feed(parser, bytes, count)
+    return cmark_parser_finish(parser)
+  }
+
+  /// The most `|` on one line for which GFM tables are read.
+  static let maxBarsPerLine = 128
+
+  /// Whether the table extension reads `bytes`: it holds a `|` (most
+  /// emails have none, and parse faster without it), and no line holds
+  /// more than `maxBarsPerLine` of them. libcmark-gfm 0.29 splits a row in
+  /// time quadratic in its cells (50,000 `|` on one line took 3 s, a
+  /// 50,000-column table 22 s). Nobody writes such a table; without the
+  /// extension its text is read as a paragraph, so nothing goes unread.
+  static func readsTables(_ bytes: UnsafePointer<CChar>, _ count: Int) -> Bool {
+    var position = 0
+    var lineEnd = -1
+    var bars = 0
+    while position < count, let hit = memchr(bytes + position, 0x7C, count - position) {
+      let at = UnsafeRawPointer(bytes).distance(to: UnsafeRawPointer(hit))
+      if at > lineEnd {
+        bars = 0
+        lineEnd = memchr(hit, 0x0A, count - at).map { UnsafeRawPointer(bytes).distance(to: UnsafeRawPointer($0)) } ?? count
+      }
+      bars += 1
+      if bars > maxBarsPerLine { return false }
+      position = at + 1
+    }
+    return lineEnd >= 0
+  }
+
   /// The node types cmark finds in `text` ("link", "html_inline", ...).
   static func nodeTypes(_ text: String) -> Set<String> {
     var types = Set<String>()
@@ -46,7 +90,7 @@ enum CommonMark {
     guard
       let root = bytes.withUnsafeBufferPointer({ buffer in
         buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-          cmark_parse_document($0, buffer.count, CMARK_OPT_DEFAULT)
+          document($0, buffer.count)
         }
       })
     else { return types }
@@ -187,8 +231,34 @@ enum CommonMark {
             skipDestination()
           }
         default:
-          break
+          // A GFM table's cell (cmark-gfm's table extension): a block of its
+          // own, its text found from where the cell starts.
+          if let kind = Self.cellKind(node) { tableCell(node, kind: kind, entering: entering, writer: &writer) }
         }
+      }
+    }
+
+    /// `.tableHeader` or `.tableCell` for a table cell node, else nil.
+    static func cellKind(_ node: OpaquePointer) -> ProseBlock.Kind? {
+      guard let name = cmark_node_get_type_string(node), strcmp(name, "table_cell") == 0 else { return nil }
+      guard let row = cmark_node_parent(node) else { return .tableCell }
+      return cmark_gfm_extensions_get_table_row_is_header(row) != 0 ? .tableHeader : .tableCell
+    }
+
+    mutating func tableCell(_ node: OpaquePointer, kind: ProseBlock.Kind, entering: Bool, writer: inout ProseWriter) {
+      hidden = nil
+      if entering {
+        let start = lineStart(cmark_node_get_start_line(node))
+        cursor = min(start + max(0, Int(cmark_node_get_start_column(node)) - 1), limit)
+        blockLimit = lineEnd(cmark_node_get_end_line(node))
+        writer.beginBlock()
+      } else {
+        // A cell is neither a paragraph nor a list item (Vale's scope for
+        // it is `table.cell`, inside a list or not).
+        writer.endBlock(
+          kind: kind, region: region, quoted: quoteDepth > 0 || forceQuoted, inList: false,
+          blockquote: quoteDepth > 0 && !forceQuoted)
+        writeAltTexts(writer: &writer)
       }
     }
 
@@ -218,15 +288,19 @@ enum CommonMark {
       }
       var aligner = HTMLAligner(raw: raw, at: start, end: end)
       let quoted = quoteDepth > 0 || forceQuoted
+      var kind = ProseBlock.Kind.paragraph
       func finish(_ writer: inout ProseWriter) {
+        let cell = kind != .paragraph
         writer.endBlock(
-          kind: .paragraph, region: region, quoted: quoted, inList: listDepth > 0, blockquote: quoteDepth > 0 && !forceQuoted)
+          kind: kind, region: region, quoted: quoted, inList: listDepth > 0 && !cell,
+          blockquote: quoteDepth > 0 && !forceQuoted)
       }
       writer.beginBlock()
       for piece in pieces {
         switch piece {
-        case .blockBreak:
+        case .blockBreak(let next):
           finish(&writer)
+          kind = next
           writer.beginBlock()
         case .space:
           writer.space(at: aligner.position)
@@ -532,7 +606,7 @@ enum Entities {
 
 /// A Markdown email body as a person reads it: plain text for the
 /// text/plain part (no backslash escapes, no Markdown syntax left over) and
-/// HTML from libcmark's own renderer for the text/html part (safe mode: raw
+/// HTML from libcmark-gfm's own renderer for the text/html part (safe mode: raw
 /// HTML is dropped, `javascript:` links are emptied).
 enum MarkdownRendering {
   static func plainText(_ markdown: String) -> String {
@@ -546,7 +620,7 @@ enum MarkdownRendering {
 
   static func html(_ markdown: String) -> String {
     withDocument(markdown) { root in
-      guard let pointer = cmark_render_html(root, CMARK_OPT_DEFAULT) else { return "" }
+      guard let pointer = cmark_render_html(root, CMARK_OPT_DEFAULT, nil) else { return "" }
       defer { free(pointer) }
       return String(cString: pointer)
     }
@@ -557,7 +631,7 @@ enum MarkdownRendering {
     guard !bytes.isEmpty else { return "" }
     let root = bytes.withUnsafeBufferPointer { buffer in
       buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-        cmark_parse_document($0, buffer.count, CMARK_OPT_DEFAULT)
+        CommonMark.document($0, buffer.count)
       }
     }
     guard let root else { return "" }
@@ -628,7 +702,17 @@ enum MarkdownRendering {
         }
         out += quote.trimmingTrailingSpaces + "\n"
       case CMARK_NODE_THEMATIC_BREAK, CMARK_NODE_HTML_BLOCK: break
-      default: render(child, into: &out, quote: quote)
+      default:
+        if let name = cmark_node_get_type_string(child), strcmp(name, "table") == 0 {
+          // A GFM table: a line a row, its cells between bars.
+          for row in children(child) {
+            let cells = children(row).map { inline($0).replacingOccurrences(of: "\n", with: " ") }
+            out += (quote + "| " + cells.joined(separator: " | ") + " |").trimmingTrailingSpaces + "\n"
+          }
+          out += quote.trimmingTrailingSpaces + "\n"
+        } else {
+          render(child, into: &out, quote: quote)
+        }
       }
     }
   }

@@ -10,6 +10,10 @@ public struct ProseBlock: Sendable {
     /// An image's alt text (Markdown `![alt](url)`), a block of its own
     /// after the paragraph that holds the image.
     case alt
+    /// A table's header cell, body cell or caption (a GFM table's cells, an
+    /// HTML block's `<th>`, `<td>` and `<caption>`): Vale's `table.header`,
+    /// `table.cell` and `table.caption`.
+    case tableHeader, tableCell, tableCaption
   }
   /// Byte range in `Prose.text`.
   public var range: Range<Int>
