@@ -26,16 +26,19 @@ enum CommonMark {
     guard !range.isEmpty else { return }
     let firstLine = source.lineIndex(of: range.lowerBound)
     source.bytes.withUnsafeBufferPointer { all in
-      let base = all.baseAddress! + range.lowerBound
-      let root: OpaquePointer? = base.withMemoryRebound(to: CChar.self, capacity: range.count) {
-        document($0, range.count)
+      // The tree lives in this thread's arena, given back whole after the
+      // walk (never freed node by node).
+      ParseArena.withArena {
+        let base = all.baseAddress! + range.lowerBound
+        let root: OpaquePointer? = base.withMemoryRebound(to: CChar.self, capacity: range.count) {
+          document($0, range.count, memory: ParseArena.memory)
+        }
+        guard let root else { return }
+        var walker = Walker(
+          raw: all, source: source, firstLine: firstLine, region: region, limit: range.upperBound)
+        walker.forceQuoted = quoted
+        walker.walk(root, writer: &writer, facts: &facts)
       }
-      guard let root else { return }
-      defer { cmark_node_free(root) }
-      var walker = Walker(
-        raw: all, source: source, firstLine: firstLine, region: region, limit: range.upperBound)
-      walker.forceQuoted = quoted
-      walker.walk(root, writer: &writer, facts: &facts)
     }
   }
 
@@ -49,9 +52,14 @@ enum CommonMark {
   /// Parses CommonMark with GFM tables, as Vale's goldmark does (its
   /// other GFM extensions change no prose: a bare URL is never prose in an
   /// email, and struck-through or task-list text reads the same).
-  static func document(_ bytes: UnsafePointer<CChar>, _ count: Int) -> OpaquePointer? {
-    guard let parser = cmark_parser_new(CMARK_OPT_DEFAULT) else { return nil }
-    defer { cmark_parser_free(parser) }
+  /// With `memory` (an arena), the parser and the tree are never freed
+  /// one by one: the caller gives the arena back.
+  static func document(_ bytes: UnsafePointer<CChar>, _ count: Int, memory: UnsafeMutablePointer<cmark_mem>? = nil)
+    -> OpaquePointer?
+  {
+    guard let parser = memory.map({ cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, $0) }) ?? cmark_parser_new(CMARK_OPT_DEFAULT)
+    else { return nil }
+    defer { if memory == nil { cmark_parser_free(parser) } }
     if let tableExtension, readsTables(bytes, count) { cmark_parser_attach_syntax_extension(parser, tableExtension) }
     cmark_parser_feed(parser, bytes, count)
     return cmark_parser_finish(parser)
