@@ -215,6 +215,46 @@ import Testing
       ])
   }
 
+  /// Eight bytes written at once (`Slots.ascii8`, the Markdown walker's
+  /// fast path) give the prose that eight `byte(_:at:)` calls give, or are
+  /// declined: random words of spaces, tabs, line ends, controls, letters
+  /// and bytes over 0x7F, after a space and not.
+  @Test func eightBytesAtOnceAgreeWithOneAtATime() {
+    var generator = SystemRandomNumberGenerator()
+    let alphabet: [UInt8] = [0x20, 0x20, 0x20, 0x09, 0x0A, 0x0D, 0x00, 0x1A, 0x7F, 0x80, 0xC3] + Array(0x21...0x40)
+    var accepted = 0
+    for round in 0..<20_000 {
+      let bytes = (0..<8).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] }
+      let afterSpace = round % 2 == 0
+      var fast = [UInt8](repeating: 0, count: 8)
+      var slow = [UInt8](repeating: 0, count: 8)
+      var fastOffsets = [Int32](repeating: 0, count: 8)
+      var slowOffsets = [Int32](repeating: 0, count: 8)
+      fast.withUnsafeMutableBufferPointer { fastText in
+        slow.withUnsafeMutableBufferPointer { slowText in
+          fastOffsets.withUnsafeMutableBufferPointer { fastOffset in
+            slowOffsets.withUnsafeMutableBufferPointer { slowOffset in
+              var a = ProseWriter.Slots(
+                text: fastText.baseAddress!, offsets: fastOffset.baseAddress!, capacity: 8, lastWasSpace: afterSpace)
+              var b = ProseWriter.Slots(
+                text: slowText.baseAddress!, offsets: slowOffset.baseAddress!, capacity: 8, lastWasSpace: afterSpace)
+              let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+              guard a.ascii8(word, at: 100) else {
+                #expect(a.count == 0)
+                return
+              }
+              accepted += 1
+              for (step, byte) in bytes.enumerated() { b.byte(byte, at: 100 + step) }
+              #expect(a.count == b.count && a.lastWasSpace == b.lastWasSpace, "\(bytes)")
+            }
+          }
+        }
+      }
+      #expect(fast == slow && fastOffsets == slowOffsets, "\(bytes) after a space: \(afterSpace)")
+    }
+    #expect(accepted > 100)
+  }
+
   /// An entity for a no-break space or a curly apostrophe (several bytes of
   /// text from one entity) keeps the positions after it on their columns.
   @Test func entitiesKeepThePositionsAfterThem() {

@@ -358,6 +358,17 @@ enum CommonMark {
         writer.withSlots(length) { out in
           var index = 0
           while index < length {
+            // Most text sits in the source as it is: eight bytes at a time.
+            if index + 8 <= length, cursor + 8 <= blockLimit {
+              let word = UnsafeRawPointer(pointer + index).loadUnaligned(as: UInt64.self)
+              if word == UnsafeRawPointer(raw.baseAddress! + cursor).loadUnaligned(as: UInt64.self),
+                out.ascii8(word, at: cursor)
+              {
+                cursor += 8
+                index += 8
+                continue
+              }
+            }
             // Most bytes are ASCII and sit in the source as they are.
             let byte = bytes[index]
             if byte < 0x80, cursor < blockLimit, raw[cursor] == byte {

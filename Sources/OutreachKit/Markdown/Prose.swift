@@ -287,6 +287,28 @@ struct ProseWriter {
       lastWasSpace = false
     }
 
+    /// Eight bytes that sit in the file one for one from `offset`, written
+    /// at once when they are printable ASCII or single spaces (most text);
+    /// false, with nothing written, when one needs a look of its own.
+    @inline(__always)
+    mutating func ascii8(_ word: UInt64, at offset: Int) -> Bool {
+      let high: UInt64 = 0x8080_8080_8080_8080
+      // Bytes under 0x80 add without carrying into the next one, so each
+      // byte's high bit below says whether that byte is what is asked.
+      let controls = ~(word &+ 0x6060_6060_6060_6060) & high
+      let spaces = ~((word ^ 0x2020_2020_2020_2020) &+ 0x7F7F_7F7F_7F7F_7F7F) & high
+      guard word & high == 0, controls == 0, spaces & (spaces << 8) == 0, !(lastWasSpace && spaces & 0x80 != 0) else {
+        return false
+      }
+      precondition(count + 8 <= capacity)
+      UnsafeMutableRawPointer(text + count).storeBytes(of: word, as: UInt64.self)
+      let base = Int32(truncatingIfNeeded: offset)
+      for step in 0..<8 { offsets[count + step] = base &+ Int32(step) }
+      count += 8
+      lastWasSpace = spaces >> 63 != 0
+      return true
+    }
+
     @inline(__always)
     mutating func space(at offset: Int) {
       if lastWasSpace { return }
@@ -321,6 +343,13 @@ struct ProseWriter {
       bytes.withUnsafeBufferPointer { source in
         var index = 0
         while index < source.count {
+          // Most text: eight printable ASCII bytes or single spaces at once.
+          if index + 8 <= source.count,
+            out.ascii8(UnsafeRawPointer(source.baseAddress! + index).loadUnaligned(as: UInt64.self), at: offset + index)
+          {
+            index += 8
+            continue
+          }
           let rawOffset = offset + index
           let first = source[index]
           if first < 0x80 {
