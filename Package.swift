@@ -34,12 +34,10 @@ let package = Package(
   targets: [
     // libcmark-gfm, GitHub's fork of the CommonMark reference parser, for
     // its table extension (GFM tables, as Vale's goldmark reads them)
-    // (Debian: libcmark-gfm-dev, libcmark-gfm-extensions-dev).
-    .systemLibrary(
-      name: "CCmark",
-      pkgConfig: "libcmark-gfm",
-      providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
-    ),
+    // (Debian: libcmark-gfm-dev, libcmark-gfm-extensions-dev). Its headers
+    // are in /usr/include; its pkg-config file would link the extensions
+    // library too, which is loaded with dlopen on first use instead.
+    .systemLibrary(name: "CCmark"),
     // GMime, for RFC 5322 / MIME messages (Debian: libgmime-3.0-dev), and
     // libxml2's HTML parser, for HTML bodies (Debian: libxml2-dev): headers
     // only, loaded with dlopen (see mailHeaders above).

@@ -42,10 +42,17 @@ enum CommonMark {
     }
   }
 
+  /// libcmark-gfm's core extensions, loaded on the first text with a `|`
+  /// (nil when the library is not installed: tables are then read as
+  /// paragraphs, their text linted all the same).
+  nonisolated(unsafe) static let extensions: UnsafePointer<outreach_cmark_extensions_api>? = DynamicLibrary.table(
+    outreach_cmark_extensions_load)
+
   /// GFM's table extension, registered once (cmark-gfm's core extensions).
   /// Read-only once registered: parsers on every core attach it.
   nonisolated(unsafe) private static let tableExtension: OpaquePointer? = {
-    cmark_gfm_core_extensions_ensure_registered()
+    guard let extensions else { return nil }
+    extensions.pointee.ensure_registered()
     return cmark_find_syntax_extension("table")
   }()
 
@@ -60,7 +67,7 @@ enum CommonMark {
     guard let parser = memory.map({ cmark_parser_new_with_mem(CMARK_OPT_DEFAULT, $0) }) ?? cmark_parser_new(CMARK_OPT_DEFAULT)
     else { return nil }
     defer { if memory == nil { cmark_parser_free(parser) } }
-    if let tableExtension, readsTables(bytes, count) { cmark_parser_attach_syntax_extension(parser, tableExtension) }
+    if readsTables(bytes, count), let tableExtension { cmark_parser_attach_syntax_extension(parser, tableExtension) }
     cmark_parser_feed(parser, bytes, count)
     return cmark_parser_finish(parser)
   }
@@ -250,7 +257,7 @@ enum CommonMark {
     static func cellKind(_ node: OpaquePointer) -> ProseBlock.Kind? {
       guard let name = cmark_node_get_type_string(node), strcmp(name, "table_cell") == 0 else { return nil }
       guard let row = cmark_node_parent(node) else { return .tableCell }
-      return cmark_gfm_extensions_get_table_row_is_header(row) != 0 ? .tableHeader : .tableCell
+      return CommonMark.extensions?.pointee.row_is_header(row) ?? 0 != 0 ? .tableHeader : .tableCell
     }
 
     mutating func tableCell(_ node: OpaquePointer, kind: ProseBlock.Kind, entering: Bool, writer: inout ProseWriter) {
