@@ -93,6 +93,12 @@ enum Terminal {
   /// Findings in `format`: text escapes each field itself (and keeps its
   /// colour codes), JSON and SARIF escape inside their strings.
   static func report(_ format: ReportFormat, findings: [Finding], rules: [Rule]) {
+    if format == .text {
+      // Bytes, written as they are (no string made of them on the way).
+      let bytes = TextReporter.bytes(Reporters.ordered(findings), color: colorOnStandardOutput)
+      bytes.withUnsafeBytes { emit(STDOUT_FILENO, $0) }
+      return
+    }
     let rendered = Reporters.render(format, findings: findings, rules: rules, color: format == .text && colorOnStandardOutput)
     switch format {
     case .text: writeReport(rendered)

@@ -111,21 +111,32 @@ public enum LineReporter: Reporter {
 
 public enum TextReporter: Reporter {
   public static func render(_ findings: [Finding], rules: [Rule], color: Bool) -> String {
+    String(decoding: bytes(findings, color: color), as: UTF8.self)
+  }
+
+  /// The report as the UTF-8 bytes written to the terminal: `lint` writes
+  /// them as they are (made a string, they were checked again, byte by
+  /// byte, for nothing: every piece came from a string).
+  public static func bytes(_ findings: [Finding], color: Bool) -> [UInt8] {
     // Many findings: rendered in pieces on every core, joined in order
     // (the report of ten thousand emails was a sixth of their lint's time,
     // on one core while the others waited).
     let piece = max(512, findings.count / 8)
     guard findings.count > piece else { return render(findings[...], color: color) }
     let starts = Array(stride(from: 0, to: findings.count, by: piece))
-    let box = ResultBox<String>(count: starts.count)
+    let box = ResultBox<[UInt8]>(count: starts.count)
     DispatchQueue.concurrentPerform(iterations: starts.count) { number in
       let start = starts[number]
       box.set(number, render(findings[start..<min(start + piece, findings.count)], color: color))
     }
-    return box.values.joined()
+    var out: [UInt8] = []
+    let pieces = box.values
+    out.reserveCapacity(pieces.reduce(0) { $0 + $1.count })
+    for part in pieces { out += part }
+    return out
   }
 
-  static func render(_ findings: ArraySlice<Finding>, color: Bool) -> String {
+  static func render(_ findings: ArraySlice<Finding>, color: Bool) -> [UInt8] {
     // Built as bytes (a string's `+=` costs hundreds of instructions, and a
     // line has a dozen), made a string once; a file's findings come
     // together, so its path is made safe once.
@@ -156,7 +167,7 @@ public enum TextReporter: Reporter {
       out += TerminalText.safe(finding.rule).utf8
       out += "]\n".utf8
     }
-    return String(decoding: out, as: UTF8.self)
+    return out
   }
 
   /// `value` in decimal digits.
