@@ -28,12 +28,13 @@ enum CommonMark {
     source.bytes.withUnsafeBufferPointer { all in
       // The tree lives in this thread's arena, given back whole after the
       // walk (never freed node by node).
-      ParseArena.withArena {
+      ParseArena.withArena { memory in
         let base = all.baseAddress! + range.lowerBound
         let root: OpaquePointer? = base.withMemoryRebound(to: CChar.self, capacity: range.count) {
-          document($0, range.count, memory: ParseArena.memory)
+          document($0, range.count, memory: memory)
         }
         guard let root else { return }
+        defer { if memory == nil { cmark_node_free(root) } }
         var walker = Walker(
           raw: all, source: source, firstLine: firstLine, region: region, limit: range.upperBound)
         walker.forceQuoted = quoted

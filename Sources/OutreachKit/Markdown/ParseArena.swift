@@ -19,6 +19,9 @@ enum ParseArena {
     var last: UnsafeMutableRawPointer?
     var extra: [UnsafeMutableRawPointer] = []
     var chunkSize: Int
+    /// A parse is using the arena (a parse inside it gets the default
+    /// allocator, so that its end never gives back the outer tree).
+    var busy = false
   }
 
   static let firstChunk = 64 << 10
@@ -56,12 +59,18 @@ enum ParseArena {
     return memory
   }()
 
-  /// Runs `body`, then gives back everything allocated from the arena
-  /// during it (the tree must not outlive `body`).
-  static func withArena<T>(_ body: () -> T) -> T {
+  /// Runs `body` with the arena's allocator, then gives back everything
+  /// allocated from it (the tree must not outlive `body`). Inside another
+  /// parse's `body`, the allocator is nil: cmark's own, freed as usual.
+  static func withArena<T>(_ body: (UnsafeMutablePointer<cmark_mem>?) -> T) -> T {
     let state = Self.state
-    defer { reset(state) }
-    return body()
+    if state.pointee.busy { return body(nil) }
+    state.pointee.busy = true
+    defer {
+      state.pointee.busy = false
+      reset(state)
+    }
+    return body(memory)
   }
 
   static func reset(_ state: UnsafeMutablePointer<State>) {
