@@ -174,10 +174,7 @@ enum CommonMark {
         case CMARK_NODE_PARAGRAPH, CMARK_NODE_HEADING:
           hidden = nil
           if entering {
-            let start = lineStart(cmark_node_get_start_line(node))
-            cursor = min(start + max(0, Int(cmark_node_get_start_column(node)) - 1), limit)
-            blockLimit = lineEnd(cmark_node_get_end_line(node))
-            writer.beginBlock()
+            enterBlock(node, writer: &writer)
           } else {
             writer.endBlock(
               kind: type == CMARK_NODE_HEADING ? .heading : .paragraph, region: region,
@@ -254,6 +251,15 @@ enum CommonMark {
       }
     }
 
+    /// Starts a block of text (a paragraph, a heading, a table cell) at
+    /// `node`'s first byte, its text found no further than its last line.
+    mutating func enterBlock(_ node: OpaquePointer, writer: inout ProseWriter) {
+      let start = lineStart(cmark_node_get_start_line(node))
+      cursor = min(start + max(0, Int(cmark_node_get_start_column(node)) - 1), limit)
+      blockLimit = lineEnd(cmark_node_get_end_line(node))
+      writer.beginBlock()
+    }
+
     /// `.tableHeader` or `.tableCell` for a table cell node, else nil.
     static func cellKind(_ node: OpaquePointer) -> ProseBlock.Kind? {
       guard let name = cmark_node_get_type_string(node), strcmp(name, "table_cell") == 0 else { return nil }
@@ -264,10 +270,7 @@ enum CommonMark {
     mutating func tableCell(_ node: OpaquePointer, kind: ProseBlock.Kind, entering: Bool, writer: inout ProseWriter) {
       hidden = nil
       if entering {
-        let start = lineStart(cmark_node_get_start_line(node))
-        cursor = min(start + max(0, Int(cmark_node_get_start_column(node)) - 1), limit)
-        blockLimit = lineEnd(cmark_node_get_end_line(node))
-        writer.beginBlock()
+        enterBlock(node, writer: &writer)
       } else {
         // A cell is neither a paragraph nor a list item (Vale's scope for
         // it is `table.cell`, inside a list or not).
