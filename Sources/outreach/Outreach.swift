@@ -93,21 +93,17 @@ enum Terminal {
   /// Findings in `format`: text escapes each field itself (and keeps its
   /// colour codes), JSON and SARIF escape inside their strings.
   static func report(_ format: ReportFormat, findings: [Finding], rules: [Rule]) {
-    if format == .text {
+    switch format {
+    case .text:
       // Bytes, written as they are (no string made of them on the way).
       let bytes = TextReporter.bytes(Reporters.ordered(findings), color: colorOnStandardOutput)
       bytes.withUnsafeBytes { emit(STDOUT_FILENO, $0) }
-      return
-    }
-    let rendered = Reporters.render(format, findings: findings, rules: rules, color: format == .text && colorOnStandardOutput)
-    switch format {
-    case .text: writeReport(rendered)
-    case .json, .sarif: writeJSON(rendered)
-    case .github, .line: write(rendered)
+    case .json, .sarif: writeJSON(Reporters.render(format, findings: findings, rules: rules))
+    case .github, .line: write(Reporters.render(format, findings: findings, rules: rules))
     }
   }
-  /// Output whose untrusted parts were escaped where it was made: a text
-  /// report with its colour codes, a diff (whose file lines are the file's).
+  /// Output whose untrusted parts were escaped where it was made: a diff
+  /// (whose file lines are the file's).
   static func writeReport(_ text: String) {
     emit(STDOUT_FILENO, text)
   }

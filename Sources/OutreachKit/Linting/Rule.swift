@@ -44,7 +44,7 @@ public enum Scope: String, Sendable, CaseIterable {
     case .quote: return block.quoted || block.blockquote
     case .alt: return block.kind == .alt && !block.quoted
     case .sentence: return block.kind != .heading && !block.quoted
-    case .table: return [.tableHeader, .tableCell, .tableCaption].contains(block.kind) && !block.quoted
+    case .table: return block.kind.isTablePart && !block.quoted
     case .tableHeader: return block.kind == .tableHeader && !block.quoted
     case .tableCell: return block.kind == .tableCell && !block.quoted
     case .tableCaption: return block.kind == .tableCaption && !block.quoted

@@ -577,7 +577,7 @@ enum GMime {
         part, html: plain == nil, window: window, base: start, shift: shift, warnings: &parsed.warnings)
       // A blank text/plain alternative beside an HTML one (some senders
       // write one empty): the reader sees the HTML, so it is what is read.
-      if plain != nil, let body = parsed.body, body.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }),
+      if plain != nil, let body = parsed.body, body.bytes.allSatisfy(ProseWriter.isFoldedSpace),
         let root = gm.pointee.g_mime_message_get_mime_part(message)
       {
         var none: UnsafeMutablePointer<GMimePart>? = nil

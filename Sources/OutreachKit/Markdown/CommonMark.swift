@@ -309,9 +309,8 @@ enum CommonMark {
       let quoted = quoteDepth > 0 || forceQuoted
       var kind = ProseBlock.Kind.paragraph
       func finish(_ writer: inout ProseWriter) {
-        let cell = kind != .paragraph
         writer.endBlock(
-          kind: kind, region: region, quoted: quoted, inList: listDepth > 0 && !cell,
+          kind: kind, region: region, quoted: quoted, inList: listDepth > 0 && !kind.isTablePart,
           blockquote: quoteDepth > 0 && !forceQuoted)
       }
       writer.beginBlock()

@@ -14,6 +14,9 @@ public struct ProseBlock: Sendable {
     /// HTML block's `<th>`, `<td>` and `<caption>`): Vale's `table.header`,
     /// `table.cell` and `table.caption`.
     case tableHeader, tableCell, tableCaption
+
+    /// A table's header cell, cell or caption (Vale's `table` scope).
+    var isTablePart: Bool { self == .tableHeader || self == .tableCell || self == .tableCaption }
   }
   /// Byte range in `Prose.text`.
   public var range: Range<Int>

@@ -138,8 +138,8 @@ public enum TextReporter: Reporter {
 
   static func render(_ findings: ArraySlice<Finding>, color: Bool) -> [UInt8] {
     // Built as bytes (a string's `+=` costs hundreds of instructions, and a
-    // line has a dozen), made a string once; a file's findings come
-    // together, so its path is made safe once.
+    // line has a dozen); a file's findings come together, so its path is
+    // made safe once.
     var out: [UInt8] = []
     out.reserveCapacity(findings.count * 128)
     var path: String? = nil
