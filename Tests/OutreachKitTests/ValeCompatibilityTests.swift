@@ -973,9 +973,108 @@ import Testing
     Nor **ACT test** nor $ACT test$ here, but this ACT test.
     """.write(toFile: project + "/email.md", atomically: true, encoding: .utf8)
     let result = try runOutreach(["lint", "--no-default-rules", "--format", "line", "email.md"], in: project)
+    // Only the last `ACT test` of line 7 is a finding. Vale reports it where
+    // it first finds the words in the line as written: inside `**…**`.
     #expect(
-      result.stdout == "email.md:1:5:Team.Act:'ACT test'\nemail.md:7:48:Team.Act:'ACT test'\n",
+      result.stdout == "email.md:1:5:Team.Act:'ACT test'\nemail.md:7:7:Team.Act:'ACT test'\n",
       "\(result.stdout) \(result.stderr)")
+    let json = try runOutreach(["lint", "--no-default-rules", "--format", "json", "email.md"], in: project)
+    #expect(json.stdout.components(separatedBy: "\"match\"").count == 3, "\(json.stdout)")
+  }
+
+  /// A `.vale.ini` with no `MinAlertLevel` hides its styles' suggestions, as
+  /// Vale's default (`warning`) does; the project's own rules keep theirs.
+  @Test func valeDefaultMinAlertLevelIsWarning() throws {
+    let project = makeTemporaryFolder("vale-level")
+    _ = try makeStyle(
+      "Team",
+      [
+        "Soft.yml": "extends: existence\nmessage: \"soft '%s'\"\nlevel: suggestion\ntokens: [Maybe]\n",
+        "Hard.yml": "extends: existence\nmessage: \"hard '%s'\"\nlevel: warning\ntokens: [surely]\n",
+      ], in: project + "/styles")
+    _ = try makeStyle(
+      "Rules", ["Own.yml": "extends: existence\nmessage: \"own '%s'\"\nlevel: suggestion\ntokens: [perhaps]\n"],
+      in: project)
+    let email = "Maybe, perhaps, surely.\n"
+    try email.write(toFile: project + "/email.md", atomically: true, encoding: .utf8)
+    let ini = "StylesPath = styles\n\n[*]\nBasedOnStyles = Team\n"
+    try ini.write(toFile: project + "/.vale.ini", atomically: true, encoding: .utf8)
+    let result = try runOutreach(["lint", "--no-default-rules", "--rules", "Rules", "--format", "line", "email.md"], in: project)
+    #expect(result.stdout == "email.md:1:8:Own:own 'perhaps'\nemail.md:1:17:Team.Hard:hard 'surely'\n", "\(result.stdout)")
+    try ("MinAlertLevel = suggestion\n" + ini).write(toFile: project + "/.vale.ini", atomically: true, encoding: .utf8)
+    let all = try runOutreach(["lint", "--no-default-rules", "--rules", "Rules", "--format", "line", "email.md"], in: project)
+    #expect(all.stdout.contains("email.md:1:1:Team.Soft:soft 'Maybe'\n"), "\(all.stdout)")
+  }
+
+  /// A style's findings are placed as Vale places them: the first place the
+  /// words stand in the line as written; a second finding there is dropped;
+  /// a repetition across a link is at the line's start. `--fix` still edits
+  /// the match itself. The project's own rules keep exact places.
+  @Test func styleFindingsArePlacedAsValePlacesThem() throws {
+    let project = makeTemporaryFolder("vale-places")
+    _ = try makeStyle(
+      "Team",
+      [
+        "Is.yml": "extends: existence\nmessage: \"'%s'\"\nlevel: error\ntokens: [is]\n",
+        "Rep.yml": "extends: repetition\nmessage: '\"%s\" is repeated.'\nlevel: error\nalpha: true\ntokens: ['[^\\s]+']\n",
+        "Swap.yml":
+          "extends: substitution\nmessage: \"Use '%s' instead of '%s'.\"\nlevel: error\naction:\n  name: replace\nswap:\n  utilize: use\n",
+      ], in: project + "/styles")
+    _ = try makeStyle(
+      "Rules", ["Own.yml": "extends: existence\nmessage: \"own '%s'\"\nlevel: error\ntokens: [is]\n"], in: project)
+    try "StylesPath = styles\nIgnoredScopes = code, strong\n\n[*]\nBasedOnStyles = Team\n".write(
+      toFile: project + "/.vale.ini", atomically: true, encoding: .utf8)
+    let email = """
+      This is one. There is two.
+
+      It is one. This is two.
+
+      We went [in](https://example.com) in time.
+
+      We **utilize** it, and utilize it.
+
+      """
+    try email.write(toFile: project + "/email.md", atomically: true, encoding: .utf8)
+    let result = try runOutreach(["lint", "--no-default-rules", "--rules", "Rules", "--format", "line", "email.md"], in: project)
+    #expect(
+      result.stdout == """
+        email.md:1:6:Own:own 'is'
+        email.md:1:6:Team.Is:'is'
+        email.md:1:20:Own:own 'is'
+        email.md:3:4:Own:own 'is'
+        email.md:3:4:Team.Is:'is'
+        email.md:3:17:Own:own 'is'
+        email.md:3:17:Team.Is:'is'
+        email.md:5:1:Team.Rep:"in" is repeated.
+        email.md:7:6:Team.Swap:Use 'use' instead of 'utilize'.
+
+        """, "\(result.stdout)")
+    _ = try runOutreach(["lint", "--no-default-rules", "--rules", "Rules", "--fix", "email.md"], in: project)
+    let fixed = try String(contentsOfFile: project + "/email.md", encoding: .utf8)
+    #expect(fixed.contains("We **utilize** it, and use it."), "\(fixed)")
+  }
+
+  /// Vale lints `scope: raw` after the Markdown, so its comments never
+  /// switch a raw-scope rule of its styles; outreach's own comments do.
+  @Test func valeCommentsLeaveRawScopeRulesOn() throws {
+    let project = makeTemporaryFolder("vale-raw-comments")
+    _ = try makeStyle(
+      "Team", ["Raw.yml": "extends: existence\nmessage: \"raw '%s'\"\nlevel: error\nscope: raw\ntokens: [TODO]\n"],
+      in: project + "/styles")
+    try "StylesPath = styles\n\n[*]\nBasedOnStyles = Team\n".write(
+      toFile: project + "/.vale.ini", atomically: true, encoding: .utf8)
+    try """
+    <!-- vale Team.Raw = NO -->
+
+    One TODO here.
+
+    <!-- outreach-disable Team.Raw -->
+
+    Not this TODO.
+
+    """.write(toFile: project + "/email.md", atomically: true, encoding: .utf8)
+    let result = try runOutreach(["lint", "--no-default-rules", "--format", "line", "email.md"], in: project)
+    #expect(result.stdout == "email.md:3:5:Team.Raw:raw 'TODO'\n", "\(result.stdout)")
   }
 
   /// A Markdown `>` blockquote is text to the styles of `.vale.ini`, as in

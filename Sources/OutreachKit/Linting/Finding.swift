@@ -20,6 +20,10 @@ public struct Finding: Sendable, Equatable, Codable {
   /// What `lint --fix` puts in place of `match`, when the rule declares a
   /// safe fix (a substitution with one replacement, Vale's `action`).
   public var replacement: String?
+  /// Where the match is, when the finding is reported elsewhere (a Vale
+  /// style's rule, placed as Vale places it): `--fix` edits here.
+  public var matchLine: Int?
+  public var matchColumn: Int?
 
   enum CodingKeys: String, CodingKey {
     case path, line, column, rule, severity, message, match, link

@@ -31,8 +31,13 @@ public enum Fixer {
         ? lines.count : document.source.position(of: document.bodyStart).line - 1
     var changes: [FixChange] = []
     // From the end of each line backwards, so earlier columns stay right.
-    let fixable = findings.filter { $0.replacement != nil && $0.line > headerEnd && $0.line <= lines.count }
-      .sorted { ($0.line, $0.column) > ($1.line, $1.column) }
+    // At the match, which a Vale style's finding may be reported away from.
+    let fixable = findings.filter { $0.replacement != nil }.map { finding in
+      var finding = finding
+      finding.line = finding.matchLine ?? finding.line
+      finding.column = finding.matchColumn ?? finding.column
+      return finding
+    }.filter { $0.line > headerEnd && $0.line <= lines.count }.sorted { ($0.line, $0.column) > ($1.line, $1.column) }
     var lastEdit: (line: Int, column: Int)? = nil
     for finding in fixable {
       guard let replacement = finding.replacement else { continue }

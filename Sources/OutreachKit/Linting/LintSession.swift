@@ -61,13 +61,14 @@ public struct LintSession: Sendable {
     // blockquote is text to them (unless `SkippedScopes` names it).
     let styleFolders = valeFolders.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
     let skipsBlockquotes = vale?.skippedScopes.contains { $0.lowercased() == "blockquote" } ?? false
-    for index in ruleSet.rules.indices where !skipsBlockquotes {
-      let rule = ruleSet.rules[index]
-      if builtInVale.contains(rule.id) || styleFolders.contains(where: { rule.file.hasPrefix($0) }) {
-        ruleSet.rules[index].readsBlockquotes = true
-      }
+    let isStyleRule = { (rule: Rule) in
+      builtInVale.contains(rule.id) || styleFolders.contains(where: { rule.file.hasPrefix($0) })
     }
-    if let vale { ruleSet.rules = vale.apply(to: ruleSet.rules, warnings: &warnings) }
+    for index in ruleSet.rules.indices where isStyleRule(ruleSet.rules[index]) {
+      ruleSet.rules[index].valeStyle = true
+      ruleSet.rules[index].readsBlockquotes = !skipsBlockquotes
+    }
+    if let vale { ruleSet.rules = vale.apply(to: ruleSet.rules, warnings: &warnings, isStyleRule: isStyleRule) }
     self.configuration = configuration
     self.ruleSet = ruleSet
     var linter = Linter(rules: ruleSet.rules, mail: ruleSet.mail)

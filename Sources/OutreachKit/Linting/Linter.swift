@@ -536,19 +536,39 @@ public struct Linter: Sendable {
 
             // In offset order, so that the cursors count each line once.
             let order = ruleFindings.indices.sorted { ruleFindings[$0].offset < ruleFindings[$1].offset }
+            // A Vale style's rule reports where Vale would (not in mail,
+            // which Vale does not read).
+            var valeSearch = ValeLocationSearch.applies(to: rules[index], in: document) ? ValeLocationSearch() : nil
             for number in order {
               let item = ruleFindings[number]
               let position = cursor.position(of: item.offset)
-              if document.isDisabled(rule: rules[index].id, line: position.line - 1) { continue }
-              let location =
+              if document.isDisabled(
+                rule: rules[index].id, line: position.line - 1,
+                valeComments: !(rules[index].valeStyle && rules[index].rawScope))
+              {
+                continue
+              }
+              var location =
                 document.locator.map { $0.locate(item.offset, position: position, cursor: windowCursor!) }
                 ?? Location(line: position.line, column: position.column)
+              let exact = location
+              if valeSearch != nil, let lines = ValeLocationSearch.blockLines(at: item.offset, in: document) {
+                let match = ValeLocationSearch.valeMatch(
+                  of: rules[index], match: item.match, at: item.offset, in: document.source)
+                guard let placed = valeSearch?.place(match: match, lines: lines, in: document.source, at: location)
+                else { continue }
+                location = placed
+              }
               var finding = Finding(
                 path: document.source.path, line: location.line, column: location.column, rule: rules[index].id,
                 severity: rules[index].level, message: item.message, match: item.match, link: rules[index].link)
               finding.decodedLine = location.decodedLine
               finding.decodedColumn = location.decodedColumn
               finding.replacement = fixes[number]
+              if location != exact {
+                finding.matchLine = exact.line
+                finding.matchColumn = exact.column
+              }
               findings.append(finding)
             }
           }

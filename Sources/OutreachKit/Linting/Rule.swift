@@ -172,6 +172,10 @@ public struct Rule: Sendable {
   /// file's `>` blockquotes as text, as Vale does. The built-in rules and
   /// a team's `Rules/` never do (in an email, `>` is someone else's words).
   public var readsBlockquotes = false
+  /// A rule of a Vale style a `.vale.ini` names: its findings in a
+  /// Markdown or text file are placed as Vale places them
+  /// (`ValeLocationSearch`).
+  public var valeStyle = false
 
   public func admits(_ block: ProseBlock) -> Bool {
     var block = block

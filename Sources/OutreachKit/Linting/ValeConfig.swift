@@ -30,6 +30,9 @@ public struct ValeConfig: Sendable {
   public var ruleLevels: [String: Severity] = [:]
   public var vocabularies: [String] = []
   public var minAlertLevel: Severity?
+  /// Vale's `MinAlertLevel` when a configuration sets none
+  /// (`internal/core/config.go`: `cfg.MinAlertLevel = 1`).
+  public static let defaultMinAlertLevel = Severity.warning
   /// `IgnoredScopes`: inline markup whose text is not linted (Vale's
   /// default, `code` and `tt`, is always so here).
   public var ignoredScopes: [String] = []
@@ -275,7 +278,11 @@ public struct ValeConfig: Sendable {
   /// vocabularies (accept: exceptions to every rule and `Vale.Terms`;
   /// reject: `Vale.Avoid`), as Vale does. Which rules run on a file is
   /// decided per file (`selection(for:)`).
-  public func apply(to rules: [Rule], warnings: inout [Warning]) -> [Rule] {
+  ///
+  /// With no `MinAlertLevel` set, the styles' rules keep Vale's default,
+  /// `warning`: their suggestions are not shown (`isStyleRule`). The
+  /// project's own rules keep every level.
+  public func apply(to rules: [Rule], warnings: inout [Warning], isStyleRule: (Rule) -> Bool = { _ in false }) -> [Rule] {
     var out = rules
     for check in ([global] + sections).flatMap(\.checks) {
       let matches = { (rule: Rule) in rule.id == check.key || rule.id.hasPrefix(check.key + ".") }
@@ -311,7 +318,11 @@ public struct ValeConfig: Sendable {
           description: "Terms the vocabulary rejects.", level: .error, scopes: [.text], link: nil, ignorecase: false,
           nonword: false, raw: [], append: false, exceptions: [], good: [], bad: [], file: path))
     }
-    if let minAlertLevel { out.removeAll { $0.level < minAlertLevel } }
+    if let minAlertLevel {
+      out.removeAll { $0.level < minAlertLevel }
+    } else {
+      out.removeAll { $0.level < Self.defaultMinAlertLevel && isStyleRule($0) }
+    }
     return out
   }
 

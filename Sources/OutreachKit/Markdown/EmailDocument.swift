@@ -18,6 +18,8 @@ public struct InlineSwitch: Sendable {
   public var rules: Set<String>
   /// 0-based line index.
   public var line: Int
+  /// Written as Vale's `<!-- vale ... -->`, not outreach's own.
+  public var vale = false
 }
 
 /// How an email's body is written.
@@ -277,14 +279,15 @@ public struct EmailDocument: Sendable {
         if command == "vale" {
           let rest = words.dropFirst().joined(separator: " ")
           if rest == "off" || rest == "on" {
-            switches.append(InlineSwitch(action: rest == "off" ? .disable : .enable, rules: [], line: line))
+            switches.append(InlineSwitch(action: rest == "off" ? .disable : .enable, rules: [], line: line, vale: true))
             continue
           }
           for setting in rest.split(separator: ",") {
             let parts = setting.split(separator: "=").map { $0.trimmingCharacters(in: .whitespaces) }
             guard parts.count == 2, !parts[0].isEmpty, ["NO", "YES"].contains(parts[1].uppercased()) else { continue }
             switches.append(
-              InlineSwitch(action: parts[1].uppercased() == "NO" ? .disable : .enable, rules: [parts[0]], line: line))
+              InlineSwitch(
+                action: parts[1].uppercased() == "NO" ? .disable : .enable, rules: [parts[0]], line: line, vale: true))
           }
           continue
         }
@@ -333,10 +336,15 @@ public struct EmailDocument: Sendable {
   }
 
   /// Whether a finding of `rule` on 0-based `line` is switched off inline.
-  public func isDisabled(rule: String, line: Int) -> Bool {
+  ///
+  /// `valeComments: false` leaves Vale's comments out: Vale lints `scope:
+  /// raw` after the Markdown, with their effect reset, so they never switch
+  /// a raw-scope rule of its styles.
+  public func isDisabled(rule: String, line: Int, valeComments: Bool = true) -> Bool {
     var disabled = false
     for item in switches {
       if item.line > line { break }
+      if item.vale, !valeComments { continue }
       guard item.rules.isEmpty || item.rules.contains(rule) || item.rules.contains(where: { rule.hasPrefix($0 + ".") })
       else { continue }
       switch item.action {
