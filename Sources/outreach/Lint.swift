@@ -75,9 +75,25 @@ struct Lint: ParsableCommand {
       minAlertLevel: options.minAlertLevel, tolerateBrokenRules: true)
     for warning in session.warnings { Terminal.note(warning.description) }
     var linter = session.linter
-    linter.markdownAsPlain = options.ignoreSyntax
-    linter.selector?.markdownAsPlain = options.ignoreSyntax
-    var report = linter.lint(paths: options.paths, glob: options.glob.map(ValeGlob.init), inputExtension: options.ext)
+    linter.ignoreSyntax = options.ignoreSyntax
+    linter.selector?.ignoreSyntax = options.ignoreSyntax
+    var paths = options.paths
+    var inputExtension = options.ext
+    var standardInput = Linter.readStandardInput
+    if session.usesValeConfiguration, paths.count == 1, let text = paths.first, text != "-", !text.isEmpty,
+      !FileManager.default.fileExists(atPath: text), !options.fix, !options.diff
+    {
+      // Vale's `vale 'some text'`: one argument that names no file or
+      // folder is the text to lint, named `stdin.txt`. Only under a Vale
+      // configuration, and said: elsewhere a missing path is an error, so
+      // that a misspelled file name never passes a hook.
+      Terminal.note("the one argument names no file or folder; it is linted as text (stdin.txt), as Vale does")
+      paths = ["-"]
+      inputExtension = inputExtension ?? ".txt"
+      standardInput = { Array(text.utf8) }
+    }
+    var report = linter.lint(
+      paths: paths, glob: options.glob.map(ValeGlob.init), inputExtension: inputExtension, standardInput: standardInput)
     // A rule file that did not load: its findings are missing, so the run
     // is incomplete (exit 2), but every other rule ran.
     report.errors = session.ruleSet.failures + report.errors

@@ -930,6 +930,56 @@ import Testing
     #expect(lower.stdout.contains("Team.One"), "\(lower.stdout)")
   }
 
+  /// `--ignore-syntax` reads every line as text, as Vale's "simple" lint
+  /// does: Markdown markup, a `>` line, a link and a signature are all
+  /// linted, in `.md` and `.txt` alike. Without it, they are not.
+  @Test func ignoreSyntaxLintsEveryLine() throws {
+    let style = try makeStyle("Team", ["Todo.yml": "extends: existence\nmessage: \"'%s' left\"\ntokens: [TODO]\n"])
+    let folder = makeTemporaryFolder("ignore-syntax")
+    let text = """
+      A line with TODO.
+
+      > Quoted TODO here.
+
+      See https://TODO.example.com now.
+
+      `TODO`
+
+      Best,
+      Sam TODO
+
+      """
+    for name in ["a.md", "b.txt"] { try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8) }
+    let plain = try runOutreach(
+      ["lint", "--no-default-rules", "--rules", style, "--format", "line", "--ignore-syntax", "a.md", "b.txt"], in: folder)
+    let lines = ["1:13", "3:10", "5:13", "7:2", "10:5"]
+    #expect(
+      plain.stdout == (["a.md", "b.txt"].flatMap { name in lines.map { "\(name):\($0):Team.Todo:'TODO' left\n" } }).joined(),
+      "\(plain.stdout)")
+    let read = try runOutreach(["lint", "--no-default-rules", "--rules", style, "--format", "line", "a.md"], in: folder)
+    #expect(read.stdout == "a.md:1:13:Team.Todo:'TODO' left\na.md:10:5:Team.Todo:'TODO' left\n", "\(read.stdout)")
+  }
+
+  /// Under a Vale configuration, one argument that names no file is the
+  /// text to lint (`vale 'some text'`), named `stdin.txt`, and a note says
+  /// so. Without one, a missing path is an error (exit 2), never text.
+  @Test func oneArgumentThatNamesNoFileIsTextUnderAValeConfiguration() throws {
+    let project = makeTemporaryFolder("vale-string")
+    _ = try makeStyle(
+      "Team", ["Todo.yml": "extends: existence\nmessage: \"'%s' left\"\nlevel: warning\ntokens: [XXX]\n"],
+      in: project + "/styles")
+    try "StylesPath = styles\n\n[*]\nBasedOnStyles = Team\n".write(
+      toFile: project + "/.vale.ini", atomically: true, encoding: .utf8)
+    let text = try runOutreach(["lint", "--no-default-rules", "--format", "line", "An XXX here"], in: project)
+    #expect(text.stdout == "stdin.txt:1:4:Team.Todo:'XXX' left\n", "\(text.stdout)")
+    #expect(text.stderr.contains("linted as text (stdin.txt)"), "\(text.stderr)")
+    let two = try runOutreach(["lint", "--no-default-rules", "--format", "line", "An XXX here", "missing.md"], in: project)
+    #expect(two.status == 2 && two.stdout.isEmpty, "\(two.stdout) \(two.stderr)")
+    let bare = makeTemporaryFolder("no-vale-string")
+    let error = try runOutreach(["lint", "--no-default-rules", "--rules", project + "/styles/Team", "An XXX here"], in: bare)
+    #expect(error.status == 2 && error.stdout.isEmpty && error.stderr.contains("no such file"), "\(error.stderr)")
+  }
+
   /// A file with classic Mac line ends (CR only) has its lines, as in Vale;
   /// `--ext` names standard input and sets its kind, as Vale's does.
   @Test func lineEndsAndStandardInputAsVale() throws {

@@ -7,6 +7,9 @@ public struct LintSession: Sendable {
   public var ruleSet: RuleSet
   public var linter: Linter
   public var warnings: [Warning]
+  /// Whether a Vale configuration (`.vale.ini` or `--config FILE.ini`) is
+  /// in force: Vale's command-line conventions apply then.
+  public var usesValeConfiguration = false
 
   /// - Parameters:
   ///   - ruleFolders: `--rules` folders; when empty, a `Rules/` folder found
@@ -88,5 +91,6 @@ public struct LintSession: Sendable {
     }
     self.linter = linter
     self.warnings = warnings
+    self.usesValeConfiguration = vale != nil
   }
 }

@@ -13,8 +13,9 @@ public struct Linter: Sendable {
   var ignores: [RE2Regex.Lazy] = []
   /// Vale's `IgnoredScopes` (inline markup whose text is not linted).
   var ignoredInline: Set<String> = []
-  /// Markdown files read as plain text (`--ignore-syntax`).
-  public var markdownAsPlain = false
+  /// `--ignore-syntax`: Markdown and text files read line by line, with
+  /// no syntax at all (`EmailSyntax.lines`).
+  public var ignoreSyntax = false
   private let matcher: PhraseMatcher
   private let regexes: [(rule: Int, payload: Int, regex: SharedRegex)]
   private let structuralRules: [Int]

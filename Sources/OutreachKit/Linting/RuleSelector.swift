@@ -12,7 +12,7 @@ public final class RuleSelector: @unchecked Sendable {
   let mail: MailSettings
   private var cache: [ValeConfig.FileSelection: Linter] = [:]
   /// `--ignore-syntax`, passed on to every linter made here.
-  public var markdownAsPlain = false
+  public var ignoreSyntax = false
   private let lock = NSLock()
 
   public init(config: ValeConfig, gated: Set<String>, rules: [Rule], mail: MailSettings) {
@@ -34,7 +34,7 @@ public final class RuleSelector: @unchecked Sendable {
     var linter = Linter(rules: rules.filter { !gated.contains($0.id) || selection.runs($0.id) }, mail: mail)
     linter.ignores = (selection.blockIgnores + selection.tokenIgnores).map { RE2Regex.Lazy($0, captures: true) }
     linter.ignoredInline = config.ignoredInline
-    linter.markdownAsPlain = markdownAsPlain
+    linter.ignoreSyntax = ignoreSyntax
     lock.lock()
     defer { lock.unlock() }
     if let built = cache[selection] { return built }

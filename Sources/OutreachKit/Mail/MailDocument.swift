@@ -256,7 +256,7 @@ extension Linter {
         }
       }
       var warnings: [Warning] = []
-      var syntax: EmailSyntax = kind == .plain || markdownAsPlain ? .plain : .markdown
+      var syntax: EmailSyntax = ignoreSyntax ? .lines : kind == .plain ? .plain : .markdown
       // Only a file larger than the limit can hold more delimiters than it.
       let markup = syntax == .markdown && valid.count > Self.markupLimit ? Self.markupCount(valid) : 0
       // Only a file larger than this can hold enough image openers and

@@ -29,6 +29,10 @@ public enum EmailSyntax: Sendable {
   /// Plain text: `.txt` and mail clients' text parts. Indentation is not
   /// code and Markdown syntax is not markup.
   case plain
+  /// Every line is text (`lint --ignore-syntax`, Vale's "simple" lint):
+  /// no Markdown, and none of an email's structure either. `>` lines, a
+  /// signature, quoted history and links are all linted.
+  case lines
 }
 
 /// An email file (contract section 2): an optional header block, a blank
@@ -114,12 +118,15 @@ public struct EmailDocument: Sendable {
     self.hasHeaderBlock = startsWithHeader
     self.bodyStart = bodyLine < source.lineCount ? source.lineStarts[bodyLine] : bytes.count
 
-    let structure = EmailStructure(source: source, bodyLine: bodyLine, settings: mail)
+    // Every line of the body is the sender's when syntax is ignored.
+    let structure = EmailStructure(
+      source: source, bodyLine: syntax == .lines ? source.lineCount : bodyLine, settings: mail)
     self.signatureLine = structure.signatureLine
     self.historyLine = structure.historyLine
 
     var writer = ProseWriter()
     writer.ignoredInline = ignoredInline
+    writer.keepsAddresses = syntax == .lines
     // Prose is about as long as the source (a byte becomes at most one).
     writer.reserve(bytes.count + 16)
     if let subject = headers.first(where: { $0.name.lowercased() == "subject" }) {
@@ -187,8 +194,9 @@ public struct EmailDocument: Sendable {
   ) {
     guard !range.isEmpty else { return }
     switch syntax {
-    case .plain:
-      PlainText.parse(source: source, range: range, region: region, forceQuoted: quoted, into: &writer)
+    case .plain, .lines:
+      PlainText.parse(
+        source: source, range: range, region: region, forceQuoted: quoted, readsQuotes: syntax == .plain, into: &writer)
     case .markdown:
       for segment in lazyQuoteSegments(source: source, range: range) {
         CommonMark.parse(source: source, range: segment, region: region, quoted: quoted, into: &writer, facts: &facts)

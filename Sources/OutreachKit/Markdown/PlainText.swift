@@ -3,9 +3,12 @@
 /// Markdown syntax is not markup. Lines starting with `>` are quoted; the
 /// line after a quote without `>` is the sender's own text again. A line
 /// starting with a bullet (`-`, `*`, `•`, `1.`) starts a list item.
+/// With `readsQuotes` false (syntax ignored), a `>` line is text too.
 enum PlainText {
-  static func parse(source: SourceText, range: Range<Int>, region: ProseRegion, forceQuoted: Bool, into writer: inout ProseWriter)
-  {
+  static func parse(
+    source: SourceText, range: Range<Int>, region: ProseRegion, forceQuoted: Bool, readsQuotes: Bool = true,
+    into writer: inout ProseWriter
+  ) {
     guard !range.isEmpty else { return }
     let bytes = source.bytes
     var line = source.lineIndex(of: range.lowerBound)
@@ -27,7 +30,7 @@ enum PlainText {
         continue
       }
       var quoted = false
-      if bytes[start] == 0x3E {
+      if readsQuotes, bytes[start] == 0x3E {
         quoted = true
         while start < lineRange.upperBound, bytes[start] == 0x3E || bytes[start] == 0x20 { start += 1 }
       }

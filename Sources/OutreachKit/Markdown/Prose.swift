@@ -76,6 +76,8 @@ struct ProseWriter {
   /// such inline markup (Markdown's, or an inline HTML element) is not
   /// prose, like a code span.
   var ignoredInline: Set<String> = []
+  /// Bare URLs and addresses stay text (syntax ignored).
+  var keepsAddresses = false
   private var blockStart = 0
   private var lastWasSpace = true
 
@@ -92,7 +94,7 @@ struct ProseWriter {
   mutating func endBlock(
     kind: ProseBlock.Kind, region: ProseRegion, quoted: Bool, inList: Bool, level: Int = 0, blockquote: Bool = false
   ) {
-    collapseAddresses()
+    if !keepsAddresses { collapseAddresses() }
     // Drop a trailing folded space.
     if prose.text.count > blockStart, prose.text.last == 0x20 {
       prose.text.removeLast()
