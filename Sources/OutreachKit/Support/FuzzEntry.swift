@@ -6,6 +6,12 @@ public enum FuzzEntry {
   public static let targets = ["email", "account", "rule", "hook", "fix", "outlook"]
 
   private static let linter = Linter(rules: (try? RuleSet.load(folders: [], configuration: Configuration()).rules) ?? [])
+  /// The same rules as a Vale style's: placed by Vale's location search.
+  private static let valeLinter: Linter = {
+    var rules = linter.rules
+    for index in rules.indices { rules[index].valeStyle = true }
+    return Linter(rules: rules)
+  }()
   // Built once: parsing every template for each fuzz input would measure the wrong thing.
   private static let drafter = (try? TemplateSet.load(folder: nil)).map {
     Drafter(templates: $0, configuration: Configuration(), today: Day("2026-11-22")!)
@@ -35,7 +41,7 @@ public enum FuzzEntry {
       // a line, and never changes a line it has no finding on.
       guard let valid = try? TextFile.validate(path: "fuzz.md", bytes: bytes) else { return }
       let text = String(decoding: valid, as: UTF8.self)
-      for path in ["fuzz.md", "fuzz.txt"] {
+      for (path, linter) in [("fuzz.md", linter), ("fuzz.txt", linter), ("fuzz.md", valeLinter)] {
         let findings = linter.lint(path: path, text: text)
         let (fixed, changes) = Fixer.apply(findings, to: text, path: path)
         let before = Fixer.splitLines(text)
@@ -70,6 +76,8 @@ public enum FuzzEntry {
       guard let valid = try? TextFile.validate(path: "fuzz.md", bytes: bytes) else { return }
       _ = linter.lint(EmailDocument(source: SourceText(path: "fuzz.md", bytes: valid)))
       _ = linter.lint(EmailDocument(source: SourceText(path: "fuzz.txt", bytes: valid), syntax: .plain))
+      _ = linter.lint(EmailDocument(source: SourceText(path: "fuzz.txt", bytes: valid), syntax: .lines))
+      _ = valeLinter.lint(EmailDocument(source: SourceText(path: "fuzz.md", bytes: valid)))
     }
   }
 }
