@@ -1104,6 +1104,27 @@ import Testing
     #expect(fixed.contains("We **utilize** it, and use it."), "\(fixed)")
   }
 
+  /// A style's `consistency` rule reports as Vale's does: once both
+  /// spellings have been seen, one finding a paragraph, at its last match.
+  @Test func styleConsistencyReportsAsVale() throws {
+    let project = makeTemporaryFolder("vale-consistency")
+    _ = try makeStyle(
+      "Team",
+      [
+        "Spell.yml":
+          "extends: consistency\nmessage: \"Inconsistent spelling of '%s'\"\nlevel: error\nignorecase: true\neither:\n  colour: color\n"
+      ], in: project + "/styles")
+    try "StylesPath = styles\n\n[*]\nBasedOnStyles = Team\n".write(
+      toFile: project + "/.vale.ini", atomically: true, encoding: .utf8)
+    try "The colour is nice.\n\nA color here and colour there.\n\nJust color.\n".write(
+      toFile: project + "/email.md", atomically: true, encoding: .utf8)
+    let result = try runOutreach(["lint", "--no-default-rules", "--format", "line", "email.md"], in: project)
+    #expect(
+      result.stdout
+        == "email.md:3:18:Team.Spell:Inconsistent spelling of 'colour'\nemail.md:5:6:Team.Spell:Inconsistent spelling of 'color'\n",
+      "\(result.stdout)")
+  }
+
   /// Vale lints `scope: raw` after the Markdown, so its comments never
   /// switch a raw-scope rule of its styles; outreach's own comments do.
   @Test func valeCommentsLeaveRawScopeRulesOn() throws {

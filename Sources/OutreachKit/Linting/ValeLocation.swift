@@ -19,12 +19,13 @@
 /// Vale searches this way for a block of one line of a Markdown file (it
 /// passes the words before a match over in a longer block, and in `scope:
 /// raw`, which lands where outreach does), and for the kinds whose match is
-/// the text flagged: existence, substitution, repetition and spelling.
+/// the text flagged: existence, substitution, repetition, spelling and
+/// consistency.
 struct ValeLocationSearch {
   static func applies(to rule: Rule, in document: EmailDocument) -> Bool {
     guard rule.valeStyle, !rule.rawScope, document.locator == nil, document.syntax == .markdown else { return false }
     switch rule.kind {
-    case .existence, .substitution, .repetition, .spelling: return true
+    case .existence, .substitution, .repetition, .spelling, .consistency: return true
     default: return false
     }
   }

@@ -1,4 +1,5 @@
-/// Vale's `consistency` (of each pair, the spelling used first wins) and
+/// Vale's `consistency` (of each pair, the spelling used first wins; a
+/// Vale style's rule reports as Vale does, see below) and
 /// `conditional` (a term needs its definition somewhere in the email).
 enum ConsistencyCheck: Check {
   static func check(_ run: inout CheckRun) {
@@ -46,7 +47,34 @@ enum ConsistencyCheck: Check {
     matches.sort { ($0.start, $0.pattern, $0.group) < ($1.start, $1.pattern, $1.group) }
     if limited { run.limited = true }
     let exceptions = run.linter.exceptionPatterns[run.index]?.regex.regex
-    if case .consistency = run.rule.kind {
+    if case .consistency = run.rule.kind, run.rule.valeStyle {
+      // A Vale style's rule, as Vale's `Consistency.Run` reports: block by
+      // block, once both spellings of a pair have been seen in the file
+      // (this block included), one finding a block, at its last match of
+      // the pair, whichever spelling that is.
+      var seen = Set<Int>()
+      var index = 0
+      while index < matches.count {
+        guard let block = run.prose.blockIndex(at: matches[index].start) else {
+          index += 1
+          continue
+        }
+        var end = index
+        while end < matches.count, run.prose.blockIndex(at: matches[end].start) == block { end += 1 }
+        var last: [Int: (start: Int, end: Int)] = [:]
+        for match in matches[index..<end] {
+          seen.insert(match.pattern)
+          last[match.pattern / 2] = (match.start, match.end)
+        }
+        for pair in last.keys.sorted() where seen.contains(2 * pair) && seen.contains(2 * pair + 1) {
+          let (start, stop) = last[pair]!
+          let text = run.matchText(start, stop)
+          if ValeText.isExempt(exceptions, text) { continue }
+          run.add(Int(run.prose.offsets[start]), formatMessage(run.rule.message, [text]), text)
+        }
+        index = end
+      }
+    } else if case .consistency = run.rule.kind {
       // Pair p holds patterns 2p and 2p+1; the one seen first wins.
       var chosen: [Int: Int] = [:]
       for match in matches {
