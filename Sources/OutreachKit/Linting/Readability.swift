@@ -15,25 +15,49 @@ struct Readability {
   /// Words of more than six bytes of UTF-8 (Vale's `long_words`).
   var longWords = 0
 
+  /// `text`'s paragraphs are separated by a blank line; each has at least
+  /// one sentence when it has a word, as in Vale's `summarize` (which
+  /// segments paragraph by paragraph).
   init(_ text: String) {
+    for paragraph in text.components(separatedBy: "\n\n") { count(paragraph) }
+    if sentences == 0 { sentences = 1 }
+  }
+
+  private mutating func count(_ text: String) {
     var inSentence = false
-    for raw in text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }) {
+    let tokens = text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
+    for (number, raw) in tokens.enumerated() {
       for word in Self.words(in: raw) {
         words += 1
         inSentence = true
-        let count = Self.syllables(in: String(word))
+        let count = Syllables.count(String(word))
         syllables += count
         if count >= 3 { polysyllables += 1 }
         letters += word.unicodeScalars.filter(\.properties.isAlphabetic).count
         characters += word.unicodeScalars.filter { $0.properties.isAlphabetic || $0.properties.numericType != nil }.count
         if word.utf8.count > 6 { longWords += 1 }
       }
-      if let last = raw.last, ".!?".contains(last), inSentence {
+      // An abbreviation with periods inside (`i.e.`, `p.m.`, `U.S.`) ends
+      // no sentence before a word in lower case, as Vale's Punkt
+      // segmenter reads it.
+      let abbreviation =
+        raw.last == "." && Self.hasInnerPeriod(raw.dropLast())
+        && (tokens.indices.contains(number + 1) && tokens[number + 1].first?.isLowercase == true)
+      if let last = raw.last, ".!?".contains(last), inSentence, !abbreviation {
         sentences += 1
         inSentence = false
       }
     }
-    if inSentence || sentences == 0 { sentences += 1 }
+    if inSentence { sentences += 1 }
+  }
+
+  /// Whether `text` ends in letters or digits joined by periods (`i.e`,
+  /// `U.S`, `1.2`): Punkt's `((?:\w\.)+\w*\.)` with its final period.
+  static func hasInnerPeriod(_ text: Substring) -> Bool {
+    let scalars = Array(text.unicodeScalars)
+    guard let period = scalars.lastIndex(of: "."), period > 0 else { return false }
+    let isWord = { (scalar: Unicode.Scalar) in scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) }
+    return isWord(scalars[period - 1]) && scalars[(period + 1)...].allSatisfy(isWord)
   }
 
   /// The words of `text` as Vale's readability counts them (the word
@@ -73,20 +97,6 @@ struct Readability {
       index = end
     }
     return result
-  }
-
-  /// Vowel groups, less a silent final e; at least one.
-  static func syllables(in word: String) -> Int {
-    let lower = word.lowercased()
-    var count = 0
-    var previousVowel = false
-    for character in lower {
-      let vowel = "aeiouy".contains(character)
-      if vowel && !previousVowel { count += 1 }
-      previousVowel = vowel
-    }
-    if lower.hasSuffix("e"), !lower.hasSuffix("le"), count > 1 { count -= 1 }
-    return max(1, count)
   }
 
   /// The mean of `metrics`.
