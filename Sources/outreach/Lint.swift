@@ -69,6 +69,13 @@ struct Lint: ParsableCommand {
 
   func run() throws { try Lint.run(options) }
 
+  /// A `/`, or a name ending in an extension outreach reads (`emial.md`).
+  static func looksLikePath(_ text: String) -> Bool {
+    guard !text.contains("/") else { return true }
+    guard let dot = text.lastIndex(of: "."), !text.contains(" ") else { return false }
+    return FileWalker.emailExtensions.contains(text[text.index(after: dot)...].lowercased())
+  }
+
   static func run(_ options: LintOptions) throws {
     let session = try LintSession(
       ruleFolders: options.ruleFolders, configPath: options.config, noDefaultRules: options.noDefaultRules,
@@ -81,12 +88,13 @@ struct Lint: ParsableCommand {
     var inputExtension = options.ext
     var standardInput = Linter.readStandardInput
     if session.usesValeConfiguration, paths.count == 1, let text = paths.first, text != "-", !text.isEmpty,
-      !FileManager.default.fileExists(atPath: text), !options.fix, !options.diff
+      !FileManager.default.fileExists(atPath: text), !Self.looksLikePath(text), !options.fix, !options.diff
     {
       // Vale's `vale 'some text'`: one argument that names no file or
       // folder is the text to lint, named `stdin.txt`. Only under a Vale
-      // configuration, and said: elsewhere a missing path is an error, so
-      // that a misspelled file name never passes a hook.
+      // configuration, only when it does not look like a path, and said:
+      // a missing path is an error, so that a misspelled file name never
+      // passes a hook.
       Terminal.note("the one argument names no file or folder; it is linted as text (stdin.txt), as Vale does")
       paths = ["-"]
       inputExtension = inputExtension ?? ".txt"

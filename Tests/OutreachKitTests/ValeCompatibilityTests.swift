@@ -975,6 +975,11 @@ import Testing
     #expect(text.stderr.contains("linted as text (stdin.txt)"), "\(text.stderr)")
     let two = try runOutreach(["lint", "--no-default-rules", "--format", "line", "An XXX here", "missing.md"], in: project)
     #expect(two.status == 2 && two.stdout.isEmpty, "\(two.stdout) \(two.stderr)")
+    // A name that looks like a file's is a missing file, never text.
+    for name in ["emial.md", "drafts/x"] {
+      let typo = try runOutreach(["lint", "--no-default-rules", "--format", "line", name], in: project)
+      #expect(typo.status == 2 && typo.stderr.contains("no such file"), "\(name): \(typo.stderr)")
+    }
     let bare = makeTemporaryFolder("no-vale-string")
     let error = try runOutreach(["lint", "--no-default-rules", "--rules", project + "/styles/Team", "An XXX here"], in: bare)
     #expect(error.status == 2 && error.stdout.isEmpty && error.stderr.contains("no such file"), "\(error.stderr)")
