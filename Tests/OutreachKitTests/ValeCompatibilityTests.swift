@@ -1130,6 +1130,38 @@ import Testing
       "\(result.stdout)")
   }
 
+  /// Vale's search reads a block from its start for each finding; placed
+  /// that way, a rule flagging every word stays linear in the findings: in
+  /// one long paragraph (past `largestBlock`, exact places) and in many
+  /// short ones, 200 KB against 20 KB.
+  @Test(arguments: [" ", "\n\n"])
+  func valePlacementStaysLinear(separator: String) throws {
+    var warnings: [Warning] = []
+    var rule = try #require(
+      try RuleLoader.load(
+        id: "Team.Every", file: "Every.yml", text: "extends: existence\nmessage: \"'%s'\"\nnonword: true\ntokens: ['[a-z]+']\n",
+        warnings: &warnings))
+    rule.valeStyle = true
+    let linter = Linter(rules: [rule])
+    let words = ["is", "this", "an", "the", "thesis", "his"]
+    var timings: [Double] = []
+    var counts: [Int] = []
+    for size in [20_000, 200_000] {
+      var text = ""
+      var index = 0
+      while text.utf8.count < size {
+        text += words[index % words.count] + (index % 40 == 39 ? separator : " ")
+        index += 1
+      }
+      let start = Date()
+      let result = try linter.lint(path: "p.md", bytes: Array(text.utf8))
+      timings.append(Date().timeIntervalSince(start))
+      counts.append(result.findings.count)
+    }
+    #expect(counts[1] > 20_000, "\(counts)")
+    #expect(timings[1] < max(0.5, timings[0] * 30), "200 KB took \(timings[1]) s, 20 KB \(timings[0]) s")
+  }
+
   /// Vale lints `scope: raw` after the Markdown, so its comments never
   /// switch a raw-scope rule of its styles; outreach's own comments do.
   @Test func valeCommentsLeaveRawScopeRulesOn() throws {

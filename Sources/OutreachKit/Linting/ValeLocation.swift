@@ -50,8 +50,14 @@ struct ValeLocationSearch {
     return Array(bytes[offset..<end])
   }
 
+  /// Vale's search reads a block from its start for every finding, so a
+  /// finding in a larger block keeps its exact place: the time stays
+  /// linear in the number of findings (at most this many bytes each).
+  static let largestBlock = 4096
+
   /// The lines (0-based) of the prose block holding the text at file
-  /// offset `offset`, or nil when it is in none.
+  /// offset `offset`, or nil when it is in none or longer than
+  /// `largestBlock` bytes.
   static func blockLines(at offset: Int, in document: EmailDocument) -> ClosedRange<Int>? {
     let prose = document.prose
     // Prose offsets rise with the text (a block break repeats the last).
@@ -65,24 +71,35 @@ struct ValeLocationSearch {
     let source = document.source
     let first = source.lineIndex(of: Int(prose.offsets[block.range.lowerBound]))
     let last = source.lineIndex(of: Int(prose.offsets[block.range.upperBound - 1]))
-    return first <= last ? first...last : nil
+    guard first <= last else { return nil }
+    let end = last + 1 < source.lineCount ? source.lineStarts[last + 1] : source.bytes.count
+    return end - source.lineStarts[first] <= largestBlock ? first...last : nil
   }
 
-  /// Per block (its first line): the block's lines as written, with
-  /// earlier matches blotted out.
-  private var contexts: [Int: [UInt8]] = [:]
-  /// Lines and columns (1-based) reported.
-  private var reported: Set<[Int]> = []
+  /// The block of the last finding (its first line; a rule's findings come
+  /// in text order, a block's together), as written with its earlier
+  /// matches blotted out.
+  private var contextLine = -1
+  private var context: [UInt8] = []
+  /// Lines and columns (1-based) reported, as `line << 32 | column`.
+  private var reported: Set<Int> = []
+
+  private mutating func report(_ location: Location) -> Location? {
+    reported.insert(location.line << 32 | location.column).inserted ? location : nil
+  }
 
   /// Places a finding of `sub` in the block on `lines` of `source`: the line
   /// and column Vale reports, or nil when Vale drops it as reported already.
   mutating func place(match sub: [UInt8], lines: ClosedRange<Int>, in source: SourceText, at position: Location)
     -> Location?
   {
-    guard !sub.isEmpty else { return reported.insert([position.line, position.column]).inserted ? position : nil }
+    guard !sub.isEmpty else { return report(position) }
     let start = source.lineStarts[lines.lowerBound]
     let end = lines.upperBound + 1 < source.lineCount ? source.lineStarts[lines.upperBound + 1] : source.bytes.count
-    var context = contexts[lines.lowerBound] ?? Array(source.bytes[start..<end])
+    if contextLine != lines.lowerBound {
+      contextLine = lines.lowerBound
+      context = Array(source.bytes[start..<end])
+    }
     var placed = Location(line: position.line, column: 1)
     if lines.count > 1, source.bytes.count < 1000, Self.count(of: sub, in: context) > 1 {
       // In a block of several lines of a small file, Vale blots out the
@@ -101,31 +118,30 @@ struct ValeLocationSearch {
       context.replaceSubrange(
         first..<(first + sub.count), with: repeatElement(0x23, count: Self.scalarCount(sub[...])))
     }
-    contexts[lines.lowerBound] = context
-    return reported.insert([placed.line, placed.column]).inserted ? placed : nil
+    return report(placed)
   }
 
   /// The byte index where Vale's search puts `sub` in `context`, or nil
   /// when it is not there (then Vale guesses the line's start).
   static func initialPosition(_ context: [UInt8], _ sub: [UInt8]) -> Int? {
-    // `(?:^|\b|_)QUOTED(?:_|\b|$)`, every match, leftmost first.
-    var matches: [(start: Int, end: Int)] = []
-    var from = 0
-    while from <= context.count, let found = nextMatch(context, sub, from: from) {
-      matches.append(found)
-      from = max(found.end, found.start + 1)
-    }
-    guard let first = matches.first else { return firstIndex(of: sub, in: context) }
+    // `(?:^|\b|_)QUOTED(?:_|\b|$)`, its matches leftmost first.
+    guard let first = nextMatch(context, sub, from: 0) else { return firstIndex(of: sub, in: context) }
     var index = first.start
     // #673: pass over a match that looks like inline code or a hyphenated
-    // word (Vale looks one byte further than the match's neighbour at the end).
-    for candidate in matches {
-      let before = candidate.start - 1
-      let after = candidate.end + 1
-      if before > 0, context[before] == 0x60 || context[before] == 0x2D { continue }
-      if after < context.count, context[after] == 0x60 || context[after] == 0x2D { continue }
-      index = candidate.start
-      break
+    // word (Vale looks one byte further than the match's neighbour at the
+    // end); when every match does, the first.
+    var candidate: (start: Int, end: Int)? = first
+    while let match = candidate {
+      let before = match.start - 1
+      let after = match.end + 1
+      let passed =
+        (before > 0 && (context[before] == 0x60 || context[before] == 0x2D))
+        || (after < context.count && (context[after] == 0x60 || context[after] == 0x2D))
+      if !passed {
+        index = match.start
+        break
+      }
+      candidate = nextMatch(context, sub, from: max(match.end, match.start + 1))
     }
     if index < context.count, context[index] == 0x5F { index += 1 }
     return index
