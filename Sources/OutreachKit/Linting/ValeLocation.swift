@@ -12,15 +12,14 @@
 /// - a match that does not stand in the line as written (a repetition
 ///   across a link) is placed at the line's first column (`guessLocation`).
 ///
-/// outreach places the findings of a `.vale.ini`'s styles the same way, line
-/// by line, so that a team's output is Vale's. Its own rules keep their
-/// exact places.
-///
-/// Vale searches this way for a block of one line of a Markdown file (it
-/// passes the words before a match over in a longer block, and in `scope:
-/// raw`, which lands where outreach does), and for the kinds whose match is
-/// the text flagged: existence, substitution, repetition, spelling and
-/// consistency.
+/// outreach places the findings of a `.vale.ini`'s styles the same way,
+/// block by block (a paragraph, heading, list item or cell as written, of
+/// up to `largestBlock` bytes), so that a team's output is Vale's. Its own
+/// rules keep their exact places, and so do mail and `scope: raw` (where
+/// Vale first blots out the words before the match, which lands where the
+/// match is; it does so too in a block of several lines of a file under
+/// 1,000 bytes). The kinds are those whose match is the text flagged:
+/// existence, substitution, repetition, spelling and consistency.
 struct ValeLocationSearch {
   static func applies(to rule: Rule, in document: EmailDocument) -> Bool {
     guard rule.valeStyle, !rule.rawScope, document.locator == nil, document.syntax == .markdown else { return false }
