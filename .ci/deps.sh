@@ -38,7 +38,11 @@ if ! python3 -c "import extract_msg" >/dev/null 2>&1; then
     echo "outreach's corpus test needs extract-msg: python3 -m pip install extract-msg" >&2
 fi
 # The public mail corpora the corpus test reads (Debian and PyPI).
-corpus() { sh "$(dirname "$0")/corpus.sh" || echo "outreach's corpus test needs the public mail corpora: sh .ci/corpus.sh (fetches from Debian and PyPI)" >&2; }
+corpus() {
+  sh "$(dirname "$0")/corpus.sh" || echo "outreach's corpus test needs the public mail corpora: sh .ci/corpus.sh (fetches from Debian and PyPI)" >&2
+  # Vale's own scenarios (GitHub); ValeFeatureTests is skipped, saying so, without them.
+  sh "$(dirname "$0")/../Tests/Vale/fetch.sh" 2>/dev/null || echo "outreach's Vale suite needs Vale's repository: sh Tests/Vale/fetch.sh (fetches errata-ai/vale from GitHub), or set VALE_REPO to a clone" >&2
+}
 [ -z "$need" ] && { corpus; exit 0; }
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
   echo "Installing:$need" >&2

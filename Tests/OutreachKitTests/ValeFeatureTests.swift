@@ -10,7 +10,10 @@ import Testing
 /// and so does a listed one that passes (the list stays true).
 @Suite struct ValeFeatureTests {
   static let repository: String? = {
-    let candidates = [ProcessInfo.processInfo.environment["VALE_REPO"], "/work/.mirror/errata-ai+vale/repo"]
+    // VALE_REPO, what Tests/Vale/fetch.sh fetched, or this machine's copy.
+    let candidates = [
+      ProcessInfo.processInfo.environment["VALE_REPO"], packageRoot + "/.build/vale", "/work/.mirror/errata-ai+vale/repo",
+    ]
     return candidates.compactMap { $0 }.first { FileManager.default.fileExists(atPath: $0) }
   }()
 

@@ -2,10 +2,10 @@
 """Runs Vale's own end-to-end scenarios (testdata/features/*.feature in
 errata-ai/vale) with `outreach lint`, on the Markdown and plain-text inputs.
 
-Vale's testdata is not committed here and no registry this project reaches
-carries it: point VALE_REPO (or the first argument) at a clone of
-errata-ai/vale. The scenarios are taken from the commit in PINNED, with
-`git archive`, into .build/vale-testdata/.
+Vale's testdata is not committed here: Tests/Vale/fetch.sh fetches
+errata-ai/vale from GitHub into .build/vale (`make test` runs it), or point
+VALE_REPO (or the first argument) at a clone. The scenarios are taken from
+the commit in PINNED into a temporary folder.
 
 Each scenario's `When` step is run as Vale's steps.rb runs it (the same
 folder, the same files), with `outreach lint --format line
@@ -149,9 +149,10 @@ def is_text_line(line):
 
 def main():
     outreach = os.path.abspath(sys.argv[1])
-    repo = sys.argv[2] if len(sys.argv) > 2 else os.environ.get("VALE_REPO")
+    fetched = os.path.join(HERE, "..", "..", ".build", "vale")
+    repo = sys.argv[2] if len(sys.argv) > 2 else os.environ.get("VALE_REPO") or (fetched if os.path.isdir(fetched) else None)
     if not repo or not os.path.isdir(repo):
-        print("Vale's repository not found: set VALE_REPO to a clone of errata-ai/vale (commit %s)" % PINNED)
+        print("Vale's repository not found: run sh Tests/Vale/fetch.sh, or set VALE_REPO to a clone of errata-ai/vale (commit %s)" % PINNED)
         return 2
     # Outside the project: outreach finds a Rules/ folder and .outreach.yml
     # from the current folder upward, and this project has both.
