@@ -15,6 +15,10 @@ rm -rf "$out" "$out.partial"
 mkdir -p "$out.partial"
 trap 'rm -rf "$out.partial"' EXIT
 git -C "$out.partial" init -q
-git -C "$out.partial" fetch -q --depth 1 https://github.com/errata-ai/vale "$commit"
+# Bounded: a machine with no route to GitHub fails in minutes, not hours.
+limit=""
+command -v timeout >/dev/null 2>&1 && limit="timeout 300"
+GIT_HTTP_LOW_SPEED_LIMIT=1000 GIT_HTTP_LOW_SPEED_TIME=60 \
+  $limit git -C "$out.partial" fetch -q --depth 1 https://github.com/errata-ai/vale "$commit"
 git -C "$out.partial" cat-file -e "$commit^{commit}"
 mv "$out.partial" "$out"
