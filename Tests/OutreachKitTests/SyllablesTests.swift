@@ -47,3 +47,25 @@ struct SentenceCountTests {
     #expect(String(format: "%.2f", demo.grade(["Flesch-Kincaid"])) == "7.13")
   }
 }
+
+/// A replacement pattern is compiled only for text that starts with its
+/// literal start (a whole match must).
+struct LiteralPrefixTests {
+  @Test func aWholeMatchStartsWithThePatternsLiteralStart() {
+    let ask = #"(?:ask "Want to take a look together?")"#
+    #expect(!ValeText.startsWithLiteralPrefix("circling back", of: ask, ignorecase: true))
+    #expect(ValeText.startsWithLiteralPrefix(#"ask "Want to take a look togethe"#, of: ask, ignorecase: false))
+    #expect(ValeText.startsWithLiteralPrefix(#"ASK "want to take a look together"#, of: ask, ignorecase: true))
+    #expect(!ValeText.startsWithLiteralPrefix(#"ASK "want"#, of: ask, ignorecase: false))
+    // `s?` makes the `s` optional; an alternation or a leading class
+    // says nothing.
+    #expect(ValeText.startsWithLiteralPrefix("meetup", of: "(?:meetups?)", ignorecase: false))
+    #expect(!ValeText.startsWithLiteralPrefix("meetu", of: "(?:meetups?)", ignorecase: false))
+    #expect(ValeText.startsWithLiteralPrefix("b", of: "(?:a|b)", ignorecase: false))
+    #expect(ValeText.startsWithLiteralPrefix("x", of: "(?:[a-z]+)", ignorecase: false))
+    for (text, pattern) in [("use", "(?:use|utilize)"), ("Meet-up", "(?:[Mm]eet-?ups?)"), ("on-call", "(?:on-?call)")] {
+      let lazy = RE2Regex.Lazy(pattern)
+      #expect(ValeText.startsWithLiteralPrefix(text, of: pattern, ignorecase: false) || lazy.regex?.matchesWhole(text) == false)
+    }
+  }
+}

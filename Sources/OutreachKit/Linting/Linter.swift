@@ -24,6 +24,9 @@ public struct Linter: Sendable {
   /// Reply prefixes, lowered, per subject rule.
   let subjectPrefixes: [Int: [[UInt8]]]
   let subjectPatterns: [Int: SharedRegex]
+  /// Literals (ASCII, lower case) one of which a subject must hold for a
+  /// rule's `patterns` to match: without one, they are not compiled.
+  let subjectLiterals: [Int: [[UInt8]]]
   /// Each `capitalization` rule's check, its patterns compiled once.
   let capitalizationChecks: [Int: CapitalizationCheck]
   /// Each rule's `exceptions`, compiled once.
@@ -202,6 +205,7 @@ public struct Linter: Sendable {
     }
     var genericSubjects: [Int: Set<String>] = [:]
     var subjectPatterns: [Int: RE2Regex.Lazy] = [:]
+    var subjectLiterals: [Int: [[UInt8]]] = [:]
     var subjectPrefixes: [Int: [[UInt8]]] = [:]
     for (index, rule) in rules.enumerated() {
       if case .subject(let generic, let prefixes, _, let patterns) = rule.kind {
@@ -209,8 +213,13 @@ public struct Linter: Sendable {
         subjectPrefixes[index] = lowered
         genericSubjects[index] = Set(generic.map { SubjectText.normalize($0, loweredPrefixes: lowered) })
         if !patterns.isEmpty {
-          subjectPatterns[index] = RE2Regex.Lazy(
-            "(?:" + patterns.map { "(?:\($0))" }.joined(separator: "|") + ")", ignorecase: true)
+          let pattern = "(?:" + patterns.map { "(?:\($0))" }.joined(separator: "|") + ")"
+          subjectPatterns[index] = RE2Regex.Lazy(pattern, ignorecase: true)
+          if let literals = RegexPrefilter.requiredLiterals(pattern), !literals.isEmpty,
+            literals.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 < 0x80 } })
+          {
+            subjectLiterals[index] = literals.map { Array($0.lowercased().utf8) }
+          }
         }
       }
     }
@@ -224,6 +233,7 @@ public struct Linter: Sendable {
     self.capitalizationChecks = capitalizationChecks
     self.subjectPrefixes = subjectPrefixes
     self.subjectPatterns = subjectPatterns.mapValues { SharedRegex(regex: $0) }
+    self.subjectLiterals = subjectLiterals
     var exceptionPatterns: [Int: SharedRegex] = [:]
     for (index, rule) in rules.enumerated() where !rule.exceptions.isEmpty {
       exceptionPatterns[index] = SharedRegex(regex: ValeText.exceptionRegex(rule.exceptions))

@@ -3,6 +3,10 @@ import Foundation
 /// Turning rule tokens into something that can be matched.
 enum Matching {
   static let metacharacters = "\\^$.|?*+()[]{}"
+  static let metacharacterBytes = Set(metacharacters.utf8)
+  /// The same but the backslash, by byte: one load, not a search of a string,
+  /// for each byte of every token at start.
+  static let isMetacharacter: [Bool] = (0..<256).map { "^$.|?*+()[]{}".utf8.contains(UInt8($0)) }
 
   /// The literal text a token stands for, or nil when it is a real regex.
   /// `chat\?` is the literal `chat?`.
@@ -22,7 +26,7 @@ enum Matching {
           escaped = false
         } else if byte == UInt8(ascii: "\\") {
           escaped = true
-        } else if "^$.|?*+()[]{}".utf8.contains(byte) {
+        } else if isMetacharacter[Int(byte)] {
           return nil
         } else {
           out.append(byte)
@@ -166,8 +170,37 @@ enum ValeText {
   ///   knows it already (tested here otherwise).
   static func matchToken(expected: String, observed: String, pattern: RE2Regex.Lazy?, isPhrase known: Bool? = nil) -> Bool {
     if known ?? isPhrase(expected) { return expected == observed }
-    guard let regex = pattern?.regex else { return expected == observed }
+    guard let pattern else { return expected == observed }
+    // A whole match starts with the pattern's literal start: text that
+    // does not is no match, and the pattern need not be compiled (a
+    // replacement such as `ask "Want to take a look together?"`).
+    if !startsWithLiteralPrefix(observed, of: pattern.pattern, ignorecase: pattern.ignorecase) { return false }
+    guard let regex = pattern.regex else { return expected == observed }
     return regex.matchesWhole(observed)
+  }
+
+  /// Whether `text` starts with the ASCII characters `pattern` starts with
+  /// before its first metacharacter (less one a quantifier applies to);
+  /// true when the pattern has an alternation (`|`) or no such start.
+  static func startsWithLiteralPrefix(_ text: String, of pattern: String, ignorecase: Bool) -> Bool {
+    var bytes = Array(pattern.utf8)
+    if bytes.starts(with: Array("(?:".utf8)), bytes.last == 0x29 { bytes = Array(bytes.dropFirst(3).dropLast()) }
+    guard !bytes.contains(0x7C) else { return true }
+    var prefix: [UInt8] = []
+    for byte in bytes {
+      if byte >= 0x80 { break }
+      if Matching.metacharacterBytes.contains(byte) {
+        // `r?`, `r*` and `r{0,1}` make the `r` before them optional.
+        if byte == 0x3F || byte == 0x2A || byte == 0x7B, !prefix.isEmpty { prefix.removeLast() }
+        break
+      }
+      prefix.append(byte)
+    }
+    let observed = Array(text.utf8)
+    guard observed.count >= prefix.count else { return false }
+    let lower = { (byte: UInt8) in (0x41...0x5A).contains(byte) ? byte | 0x20 : byte }
+    for (a, b) in zip(prefix, observed) where ignorecase ? lower(a) != lower(b) : a != b { return false }
+    return true
   }
 
   /// The pattern `matchToken` compares with, or nil for a phrase.

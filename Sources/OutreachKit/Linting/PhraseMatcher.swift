@@ -84,7 +84,7 @@ struct PhraseMatcher: Sendable {
     while head < queue.count {
       let state = Int(queue[head])
       head += 1
-      ends[state] += ends[Int(fail[state])]
+      if !ends[Int(fail[state])].isEmpty { ends[state] += ends[Int(fail[state])] }
       let row = state * width
       let failRow = Int(fail[state]) * width
       for cls in 1..<width {
@@ -100,13 +100,13 @@ struct PhraseMatcher: Sendable {
       table[row] = 0
     }
     // A state where some pattern ends is stored with its sign bit set, so
-    // that the scan needs one load a byte until something may match.
-    for (index, target) in table.enumerated() where !ends[Int(target)].isEmpty {
-      table[index] = target | Int32.min
-    }
+    // that the scan needs one load a byte until something may match (one
+    // pass over the table, in the 16-bit form when it fits).
+    let ending = ends.map { !$0.isEmpty }
     if stateCount < 0x8000 {
-      narrowTable = table.map { UInt16(truncatingIfNeeded: $0 & Int32.max) | ($0 < 0 ? 0x8000 : 0) }
+      narrowTable = table.map { target in UInt16(truncatingIfNeeded: target) | (ending[Int(target)] ? 0x8000 : 0) }
     } else {
+      for index in table.indices where ending[Int(table[index])] { table[index] |= Int32.min }
       self.table = table
     }
     var start: [Int32] = [0]

@@ -14,10 +14,12 @@ final class RE2Regex: @unchecked Sendable {
   /// compiling them all costs a one-email lint its start-up time.
   final class Lazy: @unchecked Sendable {
     let pattern: String
+    let ignorecase: Bool
     private let compiled: MadeOnce<RE2Regex>
 
     init(_ pattern: String, ignorecase: Bool = false, captures: Bool = false) {
       self.pattern = pattern
+      self.ignorecase = ignorecase
       compiled = MadeOnce { try? RE2Regex(pattern, ignorecase: ignorecase, captures: captures) }
     }
 

@@ -8,8 +8,14 @@ enum SubjectCheck: Check {
       return
     }
     let normalized = SubjectText.normalize(header.value, loweredPrefixes: run.linter.subjectPrefixes[run.index] ?? [])
-    let patternMatch = run.linter.subjectPatterns[run.index].map { $0.regex.regex?.matchesWhole(normalized) ?? false }
-    if normalized.isEmpty || run.linter.genericSubjects[run.index]?.contains(normalized) == true || patternMatch == true {
+    var generic = normalized.isEmpty || run.linter.genericSubjects[run.index]?.contains(normalized) == true
+    if !generic, let patterns = run.linter.subjectPatterns[run.index] {
+      // Compiled only for a subject that holds one of its literals.
+      let lowered = Array(normalized.lowercased().utf8)
+      let possible = run.linter.subjectLiterals[run.index].map { $0.contains { EmailDocument.contains(lowered, $0) } } ?? true
+      generic = possible && patterns.regex.regex?.matchesWhole(normalized) == true
+    }
+    if generic {
       run.add(header.valueOffset, formatMessage(run.rule.message, [header.value.trimmingSpaces]), header.value.trimmingSpaces)
     }
   }
