@@ -57,6 +57,9 @@ struct LiteralPrefixTests {
     #expect(ValeText.startsWithLiteralPrefix(#"ask "Want to take a look togethe"#, of: ask, ignorecase: false))
     #expect(ValeText.startsWithLiteralPrefix(#"ASK "want to take a look together"#, of: ask, ignorecase: true))
     #expect(!ValeText.startsWithLiteralPrefix(#"ASK "want"#, of: ask, ignorecase: false))
+    // RE2 folds the Kelvin sign to `k`: such text goes to the pattern.
+    #expect(ValeText.startsWithLiteralPrefix("\u{212A}eep", of: "(?:keep it?)", ignorecase: true))
+    #expect(RE2Regex.Lazy("(?:keep it?)", ignorecase: true).regex?.matchesWhole("\u{212A}eep it") == true)
     // `s?` makes the `s` optional; an alternation or a leading class
     // says nothing.
     #expect(ValeText.startsWithLiteralPrefix("meetup", of: "(?:meetups?)", ignorecase: false))

@@ -197,6 +197,9 @@ enum ValeText {
       prefix.append(byte)
     }
     let observed = Array(text.utf8)
+    // RE2's case folding matches `K` (the Kelvin sign) to `k`: text that is
+    // not ASCII is left to the pattern.
+    if ignorecase, observed.contains(where: { $0 >= 0x80 }) { return true }
     guard observed.count >= prefix.count else { return false }
     let lower = { (byte: UInt8) in (0x41...0x5A).contains(byte) ? byte | 0x20 : byte }
     for (a, b) in zip(prefix, observed) where ignorecase ? lower(a) != lower(b) : a != b { return false }
