@@ -23,10 +23,9 @@ public struct Linter: Sendable {
   let genericSubjects: [Int: Set<String>]
   /// Reply prefixes, lowered, per subject rule.
   let subjectPrefixes: [Int: [[UInt8]]]
-  let subjectPatterns: [Int: SharedRegex]
-  /// Literals (ASCII, lower case) one of which a subject must hold for a
-  /// rule's `patterns` to match: without one, they are not compiled.
-  let subjectLiterals: [Int: [[UInt8]]]
+  /// A subject rule's `patterns` as one, with the literals a subject must
+  /// hold one of for it to match (without one, it is not compiled).
+  let subjectPatterns: [Int: LinePattern]
   /// Each `capitalization` rule's check, its patterns compiled once.
   let capitalizationChecks: [Int: CapitalizationCheck]
   /// Each rule's `exceptions`, compiled once.
@@ -204,8 +203,7 @@ public struct Linter: Sendable {
       return UnitSet(set: set, slot: slot)
     }
     var genericSubjects: [Int: Set<String>] = [:]
-    var subjectPatterns: [Int: RE2Regex.Lazy] = [:]
-    var subjectLiterals: [Int: [[UInt8]]] = [:]
+    var subjectPatterns: [Int: LinePattern] = [:]
     var subjectPrefixes: [Int: [[UInt8]]] = [:]
     for (index, rule) in rules.enumerated() {
       if case .subject(let generic, let prefixes, _, let patterns) = rule.kind {
@@ -214,12 +212,11 @@ public struct Linter: Sendable {
         genericSubjects[index] = Set(generic.map { SubjectText.normalize($0, loweredPrefixes: lowered) })
         if !patterns.isEmpty {
           let pattern = "(?:" + patterns.map { "(?:\($0))" }.joined(separator: "|") + ")"
-          subjectPatterns[index] = RE2Regex.Lazy(pattern, ignorecase: true)
-          if let literals = RegexPrefilter.requiredLiterals(pattern), !literals.isEmpty,
-            literals.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 < 0x80 } })
-          {
-            subjectLiterals[index] = literals.map { Array($0.lowercased().utf8) }
-          }
+          var line = LinePattern(caseInsensitive: pattern)
+          // RE2's case folding matches `ſ` to `s`: a literal not in ASCII
+          // says nothing of an ASCII subject.
+          if line.literals?.contains(where: { $0.contains { $0 >= 0x80 } }) == true { line.literals = nil }
+          subjectPatterns[index] = line
         }
       }
     }
@@ -232,8 +229,7 @@ public struct Linter: Sendable {
     }
     self.capitalizationChecks = capitalizationChecks
     self.subjectPrefixes = subjectPrefixes
-    self.subjectPatterns = subjectPatterns.mapValues { SharedRegex(regex: $0) }
-    self.subjectLiterals = subjectLiterals
+    self.subjectPatterns = subjectPatterns
     var exceptionPatterns: [Int: SharedRegex] = [:]
     for (index, rule) in rules.enumerated() where !rule.exceptions.isEmpty {
       exceptionPatterns[index] = SharedRegex(regex: ValeText.exceptionRegex(rule.exceptions))

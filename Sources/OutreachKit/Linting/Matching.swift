@@ -3,10 +3,9 @@ import Foundation
 /// Turning rule tokens into something that can be matched.
 enum Matching {
   static let metacharacters = "\\^$.|?*+()[]{}"
-  static let metacharacterBytes = Set(metacharacters.utf8)
-  /// The same but the backslash, by byte: one load, not a search of a string,
-  /// for each byte of every token at start.
-  static let isMetacharacter: [Bool] = (0..<256).map { "^$.|?*+()[]{}".utf8.contains(UInt8($0)) }
+  /// The same, by byte: one load, not a search of a string, for each byte
+  /// of every token at start.
+  static let isMetacharacter: [Bool] = (0..<256).map { metacharacters.utf8.contains(UInt8($0)) }
 
   /// The literal text a token stands for, or nil when it is a real regex.
   /// `chat\?` is the literal `chat?`.
@@ -189,7 +188,7 @@ enum ValeText {
     var prefix: [UInt8] = []
     for byte in bytes {
       if byte >= 0x80 { break }
-      if Matching.metacharacterBytes.contains(byte) {
+      if Matching.isMetacharacter[Int(byte)] {
         // `r?`, `r*` and `r{0,1}` make the `r` before them optional.
         if byte == 0x3F || byte == 0x2A || byte == 0x7B, !prefix.isEmpty { prefix.removeLast() }
         break

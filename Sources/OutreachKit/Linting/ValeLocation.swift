@@ -44,7 +44,7 @@ struct ValeLocationSearch {
     end = gap + word.count
     let same = { (a: UInt8, b: UInt8) in a == b || (a | 0x20 == b | 0x20 && (0x61...0x7A).contains(a | 0x20)) }
     guard gap > offset + word.count, end <= bytes.count, zip(bytes[gap..<end], word).allSatisfy(same),
-      end == bytes.count || !ValeLocationSearch.isWordByte(bytes[end])
+      end == bytes.count || !RE2Regex.isWordByte(bytes[end])
     else { return word + [0x20] + word }
     return Array(bytes[offset..<end])
   }
@@ -171,13 +171,9 @@ struct ValeLocationSearch {
 
   /// Go's `\b`: an ASCII word byte on one side only.
   static func isBoundary(_ context: [UInt8], _ index: Int) -> Bool {
-    let before = index > 0 && isWordByte(context[index - 1])
-    let after = index < context.count && isWordByte(context[index])
+    let before = index > 0 && RE2Regex.isWordByte(context[index - 1])
+    let after = index < context.count && RE2Regex.isWordByte(context[index])
     return before != after
-  }
-
-  static func isWordByte(_ byte: UInt8) -> Bool {
-    (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x5F
   }
 
   /// `strings.Count`: places `sub` stands, not overlapping.

@@ -66,9 +66,7 @@ public struct MailSettings: Sendable {
         do {
           // Checked now (a file and line for a bad one), compiled on first use.
           if validate { _ = try RE2Regex(pattern, ignorecase: true) }
-          let regex = RE2Regex.Lazy(pattern, ignorecase: true)
-          let literals = RegexPrefilter.requiredLiterals(pattern).map { $0.map { Array($0.lowercased().utf8) } }
-          return LinePattern(regex: SharedRegex(regex: regex), literals: literals?.isEmpty == true ? nil : literals)
+          return LinePattern(caseInsensitive: pattern)
         } catch let error as RE2Error {
           throw OutreachError.rule(
             path: path, line: item.line, problem: "`\(pattern)` is not a valid regular expression (\(error.reason))",
@@ -201,6 +199,16 @@ struct LinePattern: Sendable {
   func mayMatch(_ lowered: [UInt8]) -> Bool {
     guard let literals else { return true }
     return literals.contains { EmailDocument.contains(lowered, $0) }
+  }
+}
+
+extension LinePattern {
+  /// `pattern` in any case, compiled on first use, with the literals one
+  /// of which it cannot match without (`RegexPrefilter`).
+  init(caseInsensitive pattern: String) {
+    let literals = RegexPrefilter.requiredLiterals(pattern).map { $0.map { Array($0.lowercased().utf8) } }
+    self.init(
+      regex: SharedRegex(regex: RE2Regex.Lazy(pattern, ignorecase: true)), literals: literals?.isEmpty == true ? nil : literals)
   }
 }
 

@@ -10,14 +10,12 @@ enum SubjectCheck: Check {
     let normalized = SubjectText.normalize(header.value, loweredPrefixes: run.linter.subjectPrefixes[run.index] ?? [])
     var generic = normalized.isEmpty || run.linter.genericSubjects[run.index]?.contains(normalized) == true
     if !generic, let patterns = run.linter.subjectPatterns[run.index] {
-      // Compiled only for a subject that holds one of its literals (one in
-      // ASCII; RE2's case folding matches `ſ` to `s`, which lower case
-      // does not).
+      // Compiled only for a subject that holds one of its literals, or one
+      // not in ASCII (RE2's case folding matches `ſ` to `s`, which lower
+      // case does not).
       let lowered = Array(normalized.lowercased().utf8)
-      let possible =
-        lowered.contains { $0 >= 0x80 }
-        || (run.linter.subjectLiterals[run.index].map { $0.contains { EmailDocument.contains(lowered, $0) } } ?? true)
-      generic = possible && patterns.regex.regex?.matchesWhole(normalized) == true
+      let possible = lowered.contains { $0 >= 0x80 } || patterns.mayMatch(lowered)
+      generic = possible && patterns.regex.regex.regex?.matchesWhole(normalized) == true
     }
     if generic {
       run.add(header.valueOffset, formatMessage(run.rule.message, [header.value.trimmingSpaces]), header.value.trimmingSpaces)
