@@ -60,31 +60,28 @@ public struct LintSession: Sendable {
         builtInVale.insert(rule.id)
       }
     }
-    // The styles of `.vale.ini` read Markdown as Vale does: a `>`
-    // blockquote is text to them (unless `SkippedScopes` names it).
-    let styleFolders = valeFolders.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
-    let skipsBlockquotes = vale?.skippedScopes.contains { $0.lowercased() == "blockquote" } ?? false
-    let isStyleRule = { (rule: Rule) in
-      builtInVale.contains(rule.id) || styleFolders.contains(where: { rule.file.hasPrefix($0) })
+    // The rules of the `.vale.ini`'s styles (and of Vale's own `Vale`
+    // style) run where its sections say, file by file, read a `>`
+    // blockquote as text (unless `SkippedScopes` names it) and report as
+    // Vale does (`Rule.valeStyle`).
+    if let vale {
+      let prefixes = valeFolders.map { URL(fileURLWithPath: $0).standardizedFileURL.path + "/" }
+      let skipsBlockquotes = vale.skippedScopes.contains { $0.lowercased() == "blockquote" }
+      for index in ruleSet.rules.indices {
+        let file = URL(fileURLWithPath: ruleSet.rules[index].file).standardizedFileURL.path
+        guard builtInVale.contains(ruleSet.rules[index].id) || prefixes.contains(where: { file.hasPrefix($0) }) else {
+          continue
+        }
+        ruleSet.rules[index].valeStyle = true
+        ruleSet.rules[index].readsBlockquotes = !skipsBlockquotes
+      }
     }
-    for index in ruleSet.rules.indices where isStyleRule(ruleSet.rules[index]) {
-      ruleSet.rules[index].valeStyle = true
-      ruleSet.rules[index].readsBlockquotes = !skipsBlockquotes
-    }
-    if let vale { ruleSet.rules = vale.apply(to: ruleSet.rules, warnings: &warnings, isStyleRule: isStyleRule) }
+    if let vale { ruleSet.rules = vale.apply(to: ruleSet.rules, warnings: &warnings) }
     self.configuration = configuration
     self.ruleSet = ruleSet
     var linter = Linter(rules: ruleSet.rules, mail: ruleSet.mail)
     if let vale {
-      // The rules of the styles the configuration loads run where its
-      // sections say, file by file.
-      let prefixes = valeFolders.map { URL(fileURLWithPath: $0).standardizedFileURL.path + "/" }
-      let gated = Set(
-        ruleSet.rules.filter { rule in
-          let file = URL(fileURLWithPath: rule.file).standardizedFileURL.path
-          return prefixes.contains { file.hasPrefix($0) }
-        }.map(\.id)
-      ).union(builtInVale)
+      let gated = Set(ruleSet.rules.filter(\.valeStyle).map(\.id)).union(builtInVale)
       if !gated.isEmpty {
         linter.selector = RuleSelector(config: vale, gated: gated, rules: ruleSet.rules, mail: ruleSet.mail)
       }

@@ -279,10 +279,10 @@ public struct ValeConfig: Sendable {
   /// reject: `Vale.Avoid`), as Vale does. Which rules run on a file is
   /// decided per file (`selection(for:)`).
   ///
-  /// With no `MinAlertLevel` set, the styles' rules keep Vale's default,
-  /// `warning`: their suggestions are not shown (`isStyleRule`). The
+  /// With no `MinAlertLevel` set, the styles' rules (`Rule.valeStyle`)
+  /// keep Vale's default, `warning`: their suggestions are not shown. The
   /// project's own rules keep every level.
-  public func apply(to rules: [Rule], warnings: inout [Warning], isStyleRule: (Rule) -> Bool = { _ in false }) -> [Rule] {
+  public func apply(to rules: [Rule], warnings: inout [Warning]) -> [Rule] {
     var out = rules
     for check in ([global] + sections).flatMap(\.checks) {
       let matches = { (rule: Rule) in rule.id == check.key || rule.id.hasPrefix(check.key + ".") }
@@ -321,7 +321,7 @@ public struct ValeConfig: Sendable {
     if let minAlertLevel {
       out.removeAll { $0.level < minAlertLevel }
     } else {
-      out.removeAll { $0.level < Self.defaultMinAlertLevel && isStyleRule($0) }
+      out.removeAll { $0.level < Self.defaultMinAlertLevel && $0.valeStyle }
     }
     return out
   }
