@@ -15,7 +15,8 @@ let mailHeaders: [SwiftSetting] = [
   .unsafeFlags([
     "-Xcc", "-I/usr/include/gmime-3.0", "-Xcc", "-I/usr/include/glib-2.0",
     "-Xcc", "-I/usr/lib/\(multiarch)/glib-2.0/include", "-Xcc", "-I/usr/include/libxml2", "-Xcc", "-I/usr/include/libgsf-1",
-  ])
+  ]),
+  .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"], .when(configuration: .release)),
 ]
 
 let package = Package(
@@ -64,8 +65,14 @@ let package = Package(
         .linkedLibrary("pcre2-8", .when(configuration: .debug)),
         .linkedLibrary("re2", .when(platforms: [.macOS, .windows], configuration: .release)),
         .linkedLibrary("pcre2-8", .when(platforms: [.macOS, .windows], configuration: .release)),
+        // The trailing -lstdc++ is for RE2's references, which come after
+        // the driver's own -lstdc++: the outreach executable's release link
+        // reads it as the static C++ runtime (Sources/outreach/Link).
         .unsafeFlags(
-          ["-Xlinker", "-Bstatic", "-Xlinker", "-lre2", "-Xlinker", "-lpcre2-8", "-Xlinker", "-Bdynamic"],
+          [
+            "-Xlinker", "-Bstatic", "-Xlinker", "-lre2", "-Xlinker", "-lpcre2-8", "-Xlinker", "-Bdynamic", "-Xlinker",
+            "-lstdc++",
+          ],
           .when(platforms: [.linux], configuration: .release)),
       ]),
     // Turns Rules/ and Templates/ into Swift source at build time, so the
@@ -95,6 +102,18 @@ let package = Package(
         .product(name: "SwiftCSV", package: "SwiftCSV"),
       ],
       swiftSettings: mailHeaders,
+      // libcmark-gfm and its core extensions (GFM tables): a release build
+      // on Linux links their archives (from the same -dev packages), so
+      // the loader maps and binds no library for them at start.
+      linkerSettings: [
+        .linkedLibrary("cmark-gfm-extensions", .when(configuration: .debug)),
+        .linkedLibrary("cmark-gfm", .when(configuration: .debug)),
+        .linkedLibrary("cmark-gfm-extensions", .when(platforms: [.macOS, .windows], configuration: .release)),
+        .linkedLibrary("cmark-gfm", .when(platforms: [.macOS, .windows], configuration: .release)),
+        .unsafeFlags(
+          ["-Xlinker", "-Bstatic", "-Xlinker", "-lcmark-gfm-extensions", "-Xlinker", "-lcmark-gfm", "-Xlinker", "-Bdynamic"],
+          .when(platforms: [.linux], configuration: .release)),
+      ],
       plugins: ["EmbedDefaults"]
     ),
     .executableTarget(
@@ -103,12 +122,19 @@ let package = Package(
         "OutreachKit",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
+      exclude: ["Link"],
       swiftSettings: mailHeaders,
       // A position-dependent release binary: as a PIE, the dynamic loader
       // applied 79,000 relocations to the static Swift runtime and
       // Foundation at every start (copying each page they touch), about a
       // millisecond of linting one email. Debug builds and tests stay PIE.
-      linkerSettings: [.unsafeFlags(["-Xclang-linker", "-no-pie"], .when(platforms: [.linux], configuration: .release))]
+      // Link/ holds a libstdc++.so that names the static archive: the
+      // release binary carries its C++ runtime (see the file).
+      linkerSettings: [
+        .unsafeFlags(
+          ["-Xclang-linker", "-no-pie", "-L", Context.packageDirectory + "/Sources/outreach/Link"],
+          .when(platforms: [.linux], configuration: .release))
+      ]
     ),
     // Starts a real Dovecot on loopback for the IMAP tests and benchmark.
     .target(name: "DovecotHarness"),

@@ -424,5 +424,12 @@ import Testing
     #expect(RegexPrefilter.requiredLiterals(#"\w+"#) == nil)
     #expect(RegexPrefilter.requiredLiterals(#"a|\d"#) == nil)
     #expect(RegexPrefilter.requiredLiterals(#"(?:ab)?c"#) == ["c"])
+    // A quantifier takes the whole scalar before it, however many bytes.
+    #expect(RegexPrefilter.requiredLiterals("naï?ve") == ["na"])
+    #expect(RegexPrefilter.requiredLiterals("x?é+") == ["é"])
+    #expect(RegexPrefilter.requiredLiterals(#"\–\—?"#) == ["–"])
+    #expect(RegexPrefilter.requiredLiterals(#"\ß\w"#) == nil)
+    // An alternation's literals are each kept once.
+    #expect(RegexPrefilter.requiredLiterals("(?:ça|où) va|(?:ça|où)") == ["ça", "où"])
   }
 }

@@ -49,7 +49,9 @@ struct PhraseMatcher: Sendable {
     // Trie, straight into the dense transition table (one row of
     // `classCount` entries a state; 0 is "no child", as no edge leads back
     // to the root). A dictionary a state had cost more than the rest of
-    // the build, at every start.
+    // the build, at every start. Each edge is also kept in a list, so that
+    // the breadth-first pass below visits a state's children without
+    // reading its whole row.
     let width = Int(next)
     // Rows for the most states there can be (one a phrase byte, and the
     // root), cut to those used after.
@@ -57,16 +59,21 @@ struct PhraseMatcher: Sendable {
     var table = [Int32](repeating: 0, count: most * width)
     var ends: [[Int32]] = [[]]
     ends.reserveCapacity(most)
+    // (parent, class, child) for every trie edge, in the order made.
+    var edges: [(parent: Int32, cls: Int32, child: Int32)] = []
+    edges.reserveCapacity(most)
     var stateCount = 1
     for (index, pattern) in patterns.enumerated() where !pattern.bytes.isEmpty {
       var state = 0
       for byte in pattern.bytes {
-        let slot = state * width + Int(classes[Int(byte)])
+        let cls = Int(classes[Int(byte)])
+        let slot = state * width + cls
         if table[slot] != 0 {
           state = Int(table[slot])
         } else {
           ends.append([])
           table[slot] = Int32(stateCount)
+          edges.append((Int32(state), Int32(cls), Int32(stateCount)))
           state = stateCount
           stateCount += 1
         }
@@ -74,38 +81,64 @@ struct PhraseMatcher: Sendable {
       ends[state].append(Int32(index))
     }
     table.removeLast((most - stateCount) * width)
+    // Each state's edges, grouped by parent (a counting sort).
+    var firstEdge = [Int](repeating: 0, count: stateCount + 1)
+    for edge in edges { firstEdge[Int(edge.parent) + 1] += 1 }
+    for state in 0..<stateCount { firstEdge[state + 1] += firstEdge[state] }
+    var byParent = [(cls: Int32, child: Int32)](repeating: (0, 0), count: edges.count)
+    var fill = firstEdge
+    for edge in edges {
+      byParent[fill[Int(edge.parent)]] = (edge.cls, edge.child)
+      fill[Int(edge.parent)] += 1
+    }
 
     // Breadth-first: failure links, and each missing edge filled with the
-    // failure state's edge.
+    // failure state's edge. A state's row is its failure state's row (an
+    // earlier state, already filled) with its own children written over:
+    // one copy a row instead of a test a cell.
     var fail = [Int32](repeating: 0, count: stateCount)
     var queue: [Int32] = []
-    for cls in 1..<max(width, 1) where table[cls] != 0 { queue.append(table[cls]) }
-    var head = 0
-    while head < queue.count {
-      let state = Int(queue[head])
-      head += 1
-      if !ends[Int(fail[state])].isEmpty { ends[state] += ends[Int(fail[state])] }
-      let row = state * width
-      let failRow = Int(fail[state]) * width
-      for cls in 1..<width {
-        let child = table[row + cls]
-        if child != 0 {
-          fail[Int(child)] = table[failRow + cls]
-          queue.append(child)
-        } else {
-          table[row + cls] = table[failRow + cls]
+    queue.reserveCapacity(stateCount)
+    table.withUnsafeMutableBufferPointer { table in
+      for edge in byParent[firstEdge[0]..<firstEdge[1]] { queue.append(edge.child) }
+      var head = 0
+      while head < queue.count {
+        let state = Int(queue[head])
+        head += 1
+        let failState = Int(fail[state])
+        if !ends[failState].isEmpty { ends[state] += ends[failState] }
+        let row = state * width
+        let failRow = failState * width
+        for edge in byParent[firstEdge[state]..<firstEdge[state + 1]] {
+          fail[Int(edge.child)] = table[failRow + Int(edge.cls)]
+          queue.append(edge.child)
+        }
+        // Class 0 (bytes in no phrase) always goes back to the root: the
+        // root's row and every row copied from it hold 0 there.
+        (table.baseAddress! + row).update(from: table.baseAddress! + failRow, count: width)
+        for edge in byParent[firstEdge[state]..<firstEdge[state + 1]] {
+          table[row + Int(edge.cls)] = edge.child
         }
       }
-      // Class 0 (bytes in no phrase) always goes back to the root.
-      table[row] = 0
     }
     // A state where some pattern ends is stored with its sign bit set, so
     // that the scan needs one load a byte until something may match (one
     // pass over the table, in the 16-bit form when it fits).
-    let ending = ends.map { !$0.isEmpty }
     if stateCount < 0x8000 {
-      narrowTable = table.map { target in UInt16(truncatingIfNeeded: target) | (ending[Int(target)] ? 0x8000 : 0) }
+      let mark = ends.map { $0.isEmpty ? UInt16(0) : 0x8000 }
+      narrowTable = [UInt16](unsafeUninitializedCapacity: table.count) { narrow, initialized in
+        table.withUnsafeBufferPointer { table in
+          mark.withUnsafeBufferPointer { mark in
+            for index in 0..<table.count {
+              let target = Int(table[index])
+              narrow[index] = UInt16(truncatingIfNeeded: target) | mark[target]
+            }
+          }
+        }
+        initialized = table.count
+      }
     } else {
+      let ending = ends.map { !$0.isEmpty }
       for index in table.indices where ending[Int(table[index])] { table[index] |= Int32.min }
       self.table = table
     }

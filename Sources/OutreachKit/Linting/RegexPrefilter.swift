@@ -5,25 +5,43 @@
 enum RegexPrefilter {
   /// Literals one of which every match contains, or nil when unknown.
   static func requiredLiterals(_ pattern: String) -> Set<String>? {
-    var parser = Parser(scalars: Array(pattern.unicodeScalars))
-    return parser.alternation()
+    var parser = Parser(bytes: Array(pattern.utf8))
+    return parser.alternation().map { Set($0.map { String(decoding: $0, as: UTF8.self) }) }
   }
 
+  /// Reads the pattern's UTF-8 bytes, a scalar at a time where a scalar is
+  /// an atom (it runs at every start, for every pattern of the built-in
+  /// rules: sets of strings built a scalar at a time cost more than all of
+  /// the rest of reading the rules). A set of literals is an array without
+  /// repeats: there are a few at most.
   private struct Parser {
-    let scalars: [Unicode.Scalar]
+    typealias Literals = [[UInt8]]
+    let bytes: [UInt8]
     var index = 0
 
-    init(scalars: [Unicode.Scalar]) { self.scalars = scalars }
+    init(bytes: [UInt8]) { self.bytes = bytes }
 
-    var atEnd: Bool { index >= scalars.count }
+    var atEnd: Bool { index >= bytes.count }
+
+    /// The bytes of the scalar starting at `index` (a lead byte and its
+    /// continuation bytes).
+    func scalarEnd(from start: Int) -> Int {
+      var end = start + 1
+      while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }
+      return end
+    }
+
+    static func union(_ literals: inout Literals, _ more: Literals) {
+      for literal in more where !literals.contains(literal) { literals.append(literal) }
+    }
 
     /// alternatives separated by `|`, up to `)` or the end.
-    mutating func alternation() -> Set<String>? {
-      var result: Set<String>? = []
+    mutating func alternation() -> Literals? {
+      var result: Literals? = []
       while true {
         let branch = sequence()
-        if let branch, result != nil { result!.formUnion(branch) } else { result = nil }
-        if !atEnd, scalars[index] == "|" {
+        if let branch, result != nil { Self.union(&result!, branch) } else { result = nil }
+        if !atEnd, bytes[index] == UInt8(ascii: "|") {
           index += 1
           continue
         }
@@ -32,25 +50,24 @@ enum RegexPrefilter {
     }
 
     /// A sequence of atoms: its requirement is the best required atom.
-    mutating func sequence() -> Set<String>? {
-      var best: Set<String>? = nil
-      var run = ""
+    mutating func sequence() -> Literals? {
+      var best: Literals? = nil
+      var run: [UInt8] = []
       func flush() {
         if !run.isEmpty {
-          let candidate: Set<String> = [run]
-          if best == nil || (best!.count == 1 && best!.first!.count < run.count) { best = candidate }
-          run = ""
+          if best == nil || (best!.count == 1 && best![0].count < run.count) { best = [run] }
+          run = []
         }
       }
-      while !atEnd, scalars[index] != "|", scalars[index] != ")" {
+      while !atEnd, bytes[index] != UInt8(ascii: "|"), bytes[index] != UInt8(ascii: ")") {
         let atom = self.atom()
         let quantifier = self.quantifier()
         switch atom {
-        case .literal(let scalar):
+        case .literal(let range):
           if quantifier == .optional {
             flush()
           } else {
-            run.unicodeScalars.append(scalar)
+            run += bytes[range]
             if quantifier == .repeated { flush() }
           }
         case .zeroWidth:
@@ -59,7 +76,7 @@ enum RegexPrefilter {
           flush()
         case .group(let literals):
           flush()
-          if quantifier != .optional, let literals, !literals.isEmpty, !literals.contains("") {
+          if quantifier != .optional, let literals, !literals.isEmpty, !literals.contains([]) {
             if best == nil || literals.count < best!.count { best = literals }
           }
         }
@@ -69,65 +86,75 @@ enum RegexPrefilter {
     }
 
     enum Atom {
-      case literal(Unicode.Scalar)
+      /// The bytes of one scalar, matched as itself.
+      case literal(Range<Int>)
       case zeroWidth, unknown
-      case group(Set<String>?)
+      case group(Literals?)
     }
     enum Quantifier { case once, optional, repeated }
 
     mutating func atom() -> Atom {
-      let scalar = scalars[index]
-      index += 1
-      switch scalar {
-      case "\\":
+      let byte = bytes[index]
+      let start = index
+      index = scalarEnd(from: start)
+      switch byte {
+      case UInt8(ascii: "\\"):
         guard !atEnd else { return .unknown }
-        let next = scalars[index]
-        index += 1
-        if next == "b" || next == "B" || next == "A" || next == "z" || next == "Z" { return .zeroWidth }
-        if next == "p" || next == "P" {
-          if !atEnd, scalars[index] == "{" {
-            while !atEnd, scalars[index] != "}" { index += 1 }
+        let next = bytes[index]
+        let escaped = index..<scalarEnd(from: index)
+        index = escaped.upperBound
+        if next == UInt8(ascii: "b") || next == UInt8(ascii: "B") || next == UInt8(ascii: "A") || next == UInt8(ascii: "z")
+          || next == UInt8(ascii: "Z")
+        {
+          return .zeroWidth
+        }
+        if next == UInt8(ascii: "p") || next == UInt8(ascii: "P") {
+          if !atEnd, bytes[index] == UInt8(ascii: "{") {
+            while !atEnd, bytes[index] != UInt8(ascii: "}") { index += 1 }
             index += 1
           }
           return .unknown
         }
-        if next.properties.isAlphabetic || next.properties.numericType != nil { return .unknown }
-        return .literal(next)
-      case "^", "$":
+        // A letter or digit after `\` is a class or an escape (`\w`,
+        // `\d`, `\x41`): not a literal.
+        let scalar = String(decoding: bytes[escaped], as: UTF8.self).unicodeScalars.first!
+        if scalar.properties.isAlphabetic || scalar.properties.numericType != nil { return .unknown }
+        return .literal(escaped)
+      case UInt8(ascii: "^"), UInt8(ascii: "$"):
         return .zeroWidth
-      case ".":
+      case UInt8(ascii: "."):
         return .unknown
-      case "[":
+      case UInt8(ascii: "["):
         var depth = 1
-        if !atEnd, scalars[index] == "]" { index += 1 }
+        if !atEnd, bytes[index] == UInt8(ascii: "]") { index += 1 }
         while !atEnd, depth > 0 {
-          if scalars[index] == "\\" {
+          if bytes[index] == UInt8(ascii: "\\") {
             index += 2
             continue
           }
-          if scalars[index] == "[" { depth += 1 }
-          if scalars[index] == "]" { depth -= 1 }
+          if bytes[index] == UInt8(ascii: "[") { depth += 1 }
+          if bytes[index] == UInt8(ascii: "]") { depth -= 1 }
           index += 1
         }
         return .unknown
-      case "(":
+      case UInt8(ascii: "("):
         var lookaround = false
-        if !atEnd, scalars[index] == "?" {
+        if !atEnd, bytes[index] == UInt8(ascii: "?") {
           index += 1
-          if !atEnd, scalars[index] == ":" {
+          if !atEnd, bytes[index] == UInt8(ascii: ":") {
             index += 1
-          } else if !atEnd, scalars[index] == "=" || scalars[index] == "!" {
+          } else if !atEnd, bytes[index] == UInt8(ascii: "=") || bytes[index] == UInt8(ascii: "!") {
             lookaround = true
             index += 1
-          } else if !atEnd, scalars[index] == "<", index + 1 < scalars.count,
-            scalars[index + 1] == "=" || scalars[index + 1] == "!"
+          } else if !atEnd, bytes[index] == UInt8(ascii: "<"), index + 1 < bytes.count,
+            bytes[index + 1] == UInt8(ascii: "=") || bytes[index + 1] == UInt8(ascii: "!")
           {
             lookaround = true
             index += 2
           } else {
             // Inline flags like (?i) or (?i:...).
-            while !atEnd, scalars[index] != ")", scalars[index] != ":" { index += 1 }
-            if !atEnd, scalars[index] == ")" {
+            while !atEnd, bytes[index] != UInt8(ascii: ")"), bytes[index] != UInt8(ascii: ":") { index += 1 }
+            if !atEnd, bytes[index] == UInt8(ascii: ")") {
               index += 1
               return .zeroWidth
             }
@@ -135,30 +162,27 @@ enum RegexPrefilter {
           }
         }
         let inner = alternation()
-        if !atEnd, scalars[index] == ")" { index += 1 }
+        if !atEnd, bytes[index] == UInt8(ascii: ")") { index += 1 }
         return lookaround ? .zeroWidth : .group(inner)
       default:
-        return .literal(scalar)
+        return .literal(start..<index)
       }
     }
 
     mutating func quantifier() -> Quantifier {
       guard !atEnd else { return .once }
       var result = Quantifier.once
-      switch scalars[index] {
-      case "?", "*":
+      switch bytes[index] {
+      case UInt8(ascii: "?"), UInt8(ascii: "*"):
         result = .optional
         index += 1
-      case "+":
+      case UInt8(ascii: "+"):
         result = .repeated
         index += 1
-      case "{":
-        var body = ""
+      case UInt8(ascii: "{"):
         var probe = index + 1
-        while probe < scalars.count, scalars[probe] != "}" {
-          body.unicodeScalars.append(scalars[probe])
-          probe += 1
-        }
+        while probe < bytes.count, bytes[probe] != UInt8(ascii: "}") { probe += 1 }
+        let body = String(decoding: bytes[(index + 1)..<probe], as: UTF8.self)
         let minimum = Int(body.split(separator: ",", omittingEmptySubsequences: false).first ?? "") ?? -1
         guard minimum >= 0 else { return .once }
         index = probe + 1
@@ -167,7 +191,7 @@ enum RegexPrefilter {
         return .once
       }
       // Lazy or possessive suffix.
-      if !atEnd, scalars[index] == "?" || scalars[index] == "+" { index += 1 }
+      if !atEnd, bytes[index] == UInt8(ascii: "?") || bytes[index] == UInt8(ascii: "+") { index += 1 }
       return result
     }
   }

@@ -183,9 +183,10 @@ public struct MailSettings: Sendable {
     while let last = scalars.last, isSpace(last) || (last.isASCII && closingPunctuation.contains(UInt8(last.value))) {
       scalars.removeLast()
     }
-    var text = ""
-    text.unicodeScalars.append(contentsOf: scalars)
-    return text
+    // One scalar at a time (see `trimmingScalars`).
+    var text = String.UnicodeScalarView()
+    for scalar in scalars { text.append(scalar) }
+    return String(text)
   }
 }
 

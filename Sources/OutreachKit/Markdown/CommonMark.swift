@@ -43,17 +43,11 @@ enum CommonMark {
     }
   }
 
-  /// libcmark-gfm's core extensions, loaded on the first text with a `|`
-  /// (nil when the library is not installed: tables are then read as
-  /// paragraphs, their text linted all the same).
-  nonisolated(unsafe) static let extensions: UnsafePointer<outreach_cmark_extensions_api>? = DynamicLibrary.table(
-    outreach_cmark_extensions_load)
-
-  /// GFM's table extension, registered once (cmark-gfm's core extensions).
-  /// Read-only once registered: parsers on every core attach it.
+  /// GFM's table extension, registered once (cmark-gfm's core extensions,
+  /// linked with the parser). Read-only once registered: parsers on every
+  /// core attach it.
   nonisolated(unsafe) private static let tableExtension: OpaquePointer? = {
-    guard let extensions else { return nil }
-    extensions.pointee.ensure_registered()
+    cmark_gfm_core_extensions_ensure_registered()
     return cmark_find_syntax_extension("table")
   }()
 
@@ -264,7 +258,7 @@ enum CommonMark {
     static func cellKind(_ node: OpaquePointer) -> ProseBlock.Kind? {
       guard let name = cmark_node_get_type_string(node), strcmp(name, "table_cell") == 0 else { return nil }
       guard let row = cmark_node_parent(node) else { return .tableCell }
-      return CommonMark.extensions?.pointee.row_is_header(row) ?? 0 != 0 ? .tableHeader : .tableCell
+      return cmark_gfm_extensions_get_table_row_is_header(row) != 0 ? .tableHeader : .tableCell
     }
 
     mutating func tableCell(_ node: OpaquePointer, kind: ProseBlock.Kind, entering: Bool, writer: inout ProseWriter) {

@@ -13,8 +13,16 @@ extension StringProtocol {
       end = before
     }
     if start == scalars.startIndex, end == scalars.endIndex, let whole = self as? String { return whole }
+    // One scalar at a time: `append(contentsOf:)` of a slice is generic in
+    // the standard library, and its first call looks up the slice's
+    // conformances by name at run time (a scan of every conformance record
+    // in the binary), which cost more than the trimming at start.
     var kept = String.UnicodeScalarView()
-    kept.append(contentsOf: scalars[start..<end])
+    var index = start
+    while index < end {
+      kept.append(scalars[index])
+      scalars.formIndex(after: &index)
+    }
     return String(kept)
   }
 }
