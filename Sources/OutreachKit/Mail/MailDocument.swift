@@ -52,15 +52,15 @@ extension RawWindow {
     private var line = 0
     private var column = 0
     /// Whether the current line is UTF-8 (columns count scalars) or in a
-    /// single-byte charset (columns count bytes).
-    private var lineIsUTF8 = true
+    /// single-byte charset (columns count bytes); nil until a column on it
+    /// is counted (most lines are only passed).
+    private var lineIsUTF8: Bool? = nil
+    /// Where the current line starts.
+    private var lineStart = 0
     /// The next entry of `window.characterStarts` not yet passed.
     private var startIndex = 0
 
-    init(_ window: RawWindow) {
-      self.window = window
-      lineIsUTF8 = isUTF8(lineFrom: 0)
-    }
+    init(_ window: RawWindow) { self.window = window }
 
     private func isUTF8(lineFrom start: Int) -> Bool {
       let bytes = window.bytes
@@ -71,11 +71,33 @@ extension RawWindow {
     func position(of absolute: Int) -> (line: Int, column: Int) {
       let target = max(0, min(absolute - window.base, window.bytes.count))
       if target < offset {
-        (offset, line, column, startIndex) = (0, 0, 0, 0)
-        lineIsUTF8 = isUTF8(lineFrom: 0)
+        (offset, line, column, startIndex, lineStart) = (0, 0, 0, 0, 0)
+        lineIsUTF8 = nil
       }
       let bytes = window.bytes
-      let starts = window.characterStarts ?? []
+      guard let starts = window.characterStarts else {
+        // No multibyte charset: whole lines are passed at a newline search
+        // each, and only the line the target is on is checked for UTF-8
+        // and counted.
+        bytes.withUnsafeBufferPointer { buffer in
+          while offset < target, let newline = buffer[offset..<target].firstIndex(of: 0x0A) {
+            line += 1
+            column = 0
+            offset = newline + 1
+            lineStart = offset
+            lineIsUTF8 = nil
+          }
+          guard offset < target else { return }
+          if lineIsUTF8 == nil { lineIsUTF8 = isUTF8(lineFrom: lineStart) }
+          if lineIsUTF8 == true {
+            for index in offset..<target where buffer[index] & 0xC0 != 0x80 { column += 1 }
+          } else {
+            column += target - offset
+          }
+          offset = target
+        }
+        return (window.baseLine + line + 1, column + 1)
+      }
       let startsRange = window.characterRange
       while offset < target {
         let byte = bytes[offset]
@@ -84,12 +106,14 @@ extension RawWindow {
         if byte == 0x0A {
           line += 1
           column = 0
-          lineIsUTF8 = isUTF8(lineFrom: offset)
+          lineStart = offset
+          lineIsUTF8 = nil
         } else if startsRange.contains(absolute) {
           while startIndex < starts.count, starts[startIndex] < absolute { startIndex += 1 }
           if startIndex < starts.count, starts[startIndex] == absolute { column += 1 }
-        } else if !lineIsUTF8 || byte & 0xC0 != 0x80 {
-          column += 1
+        } else {
+          if lineIsUTF8 == nil { lineIsUTF8 = isUTF8(lineFrom: lineStart) }
+          if lineIsUTF8 == false || byte & 0xC0 != 0x80 { column += 1 }
         }
       }
       return (window.baseLine + line + 1, column + 1)

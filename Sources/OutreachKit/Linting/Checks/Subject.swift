@@ -13,7 +13,10 @@ enum SubjectCheck: Check {
       // Compiled only for a subject that holds one of its literals, or one
       // not in ASCII (RE2's case folding matches `ſ` to `s`, which lower
       // case does not).
-      let lowered = Array(normalized.lowercased().utf8)
+      // `loweredBytes` is `lowercased()` a scalar at a time, and costs
+      // nothing for a scalar without case: `lowercased()` on a subject not
+      // in ASCII cost more than the rest of reading its message.
+      let lowered = SubjectText.loweredBytes(normalized)
       let possible = lowered.contains { $0 >= 0x80 } || patterns.mayMatch(lowered)
       generic = possible && patterns.regex.regex.regex?.matchesWhole(normalized) == true
     }
