@@ -15,10 +15,12 @@ struct PhraseMatcher: Sendable {
   private(set) var patterns: [Pattern] = []
   private var classOf = [UInt16](repeating: 0, count: 256)
   private var classCount = 1
-  private var table: [Int32] = []
-  /// The same table in 16 bits (the top one for "a pattern ends here"),
-  /// used instead when its offsets are under 32,768: half the bytes
-  /// to keep in cache, as a style's hundreds of phrases make it large.
+  /// The transition table in 32 bits, the top one for "a pattern ends
+  /// here", when its offsets do not fit in 15 bits.
+  private var table: [UInt32] = []
+  /// The same table in 16 bits, used instead when its offsets are under
+  /// 32,768: half the bytes to keep in cache, as a style's hundreds of
+  /// phrases make it large.
   private var narrowTable: [UInt16] = []
   /// For each state, the patterns that end there: `outputs[outputStart[s]..<outputStart[s+1]]`.
   private var outputStart: [Int32] = []
@@ -121,33 +123,27 @@ struct PhraseMatcher: Sendable {
         }
       }
     }
-    // A state where some pattern ends is stored with its sign bit set, so
+    // A state where some pattern ends is stored with its top bit set, so
     // that the scan needs one load a byte until something may match (one
     // pass over the table, in the 16-bit form when it fits).
     // Each entry is the target state's row offset (state times the row
     // width), not its number: the scan then adds a byte's class to it, with
     // no multiply on the path from one byte to the next.
-    if stateCount * width < 0x8000 {
-      let mark = ends.map { $0.isEmpty ? UInt16(0) : 0x8000 }
-      narrowTable = [UInt16](unsafeUninitializedCapacity: table.count) { narrow, initialized in
+    func entries<Entry: FixedWidthInteger & UnsignedInteger>(_: Entry.Type) -> [Entry] {
+      let mark = ends.map { $0.isEmpty ? Entry(0) : Self.endingBit(Entry.self) }
+      return [Entry](unsafeUninitializedCapacity: table.count) { out, initialized in
         table.withUnsafeBufferPointer { table in
           mark.withUnsafeBufferPointer { mark in
             for index in 0..<table.count {
               let target = Int(table[index])
-              narrow[index] = UInt16(truncatingIfNeeded: target &* width) | mark[target]
+              out[index] = Entry(truncatingIfNeeded: target &* width) | mark[target]
             }
           }
         }
         initialized = table.count
       }
-    } else {
-      let ending = ends.map { !$0.isEmpty }
-      for index in table.indices {
-        let target = Int(table[index])
-        table[index] = Int32(target * width) | (ending[target] ? Int32.min : 0)
-      }
-      self.table = table
     }
+    if stateCount * width < 0x8000 { narrowTable = entries(UInt16.self) } else { self.table = entries(UInt32.self) }
     var start: [Int32] = [0]
     var flat: [Int32] = []
     for list in ends {
@@ -167,14 +163,17 @@ struct PhraseMatcher: Sendable {
   func scan(_ text: UnsafeBufferPointer<UInt8>, _ visit: (Int, Int, Int) -> Void) {
     guard !patterns.isEmpty, let bytes = text.baseAddress else { return }
     let classCount = self.classCount
+    // One branch a table width, each inlined into the callers with their
+    // `visit` closures (a generic helper between them, called through a
+    // pointer, cost 5 million instructions more on the 1,000-file
+    // findings subset).
     classOf.withUnsafeBufferPointer { classOf in
       var state = 0
       var index = 0
       if !narrowTable.isEmpty {
         narrowTable.withUnsafeBufferPointer { table in
           while true {
-            index = Self.advance(
-              table.baseAddress!, classOf.baseAddress!, bytes, from: index, to: text.count, state: &state)
+            index = Self.advance(table.baseAddress!, classOf.baseAddress!, bytes, from: index, to: text.count, state: &state)
             guard index < text.count else { return }
             report(state / classCount, endingAt: index, in: text, visit)
             index += 1
@@ -183,8 +182,7 @@ struct PhraseMatcher: Sendable {
       } else {
         table.withUnsafeBufferPointer { table in
           while true {
-            index = Self.advance(
-              table.baseAddress!, classOf.baseAddress!, bytes, from: index, to: text.count, state: &state)
+            index = Self.advance(table.baseAddress!, classOf.baseAddress!, bytes, from: index, to: text.count, state: &state)
             guard index < text.count else { return }
             report(state / classCount, endingAt: index, in: text, visit)
             index += 1
@@ -194,40 +192,29 @@ struct PhraseMatcher: Sendable {
     }
   }
 
-  /// Runs the automaton from `start` until a state where some pattern ends
-  /// (its index) or the end (`end`); `state` is a row offset. A function of its own, with no call
-  /// inside the loop: inlined into the scan, whose reports call closures,
-  /// the loop kept its values on the stack and took 17 to 21 instructions a
-  /// byte; alone it keeps them in registers.
-  @inline(never)
-  private static func advance(
-    _ table: UnsafePointer<UInt16>, _ classOf: UnsafePointer<UInt16>, _ text: UnsafePointer<UInt8>,
-    from start: Int, to end: Int, state: inout Int
-  ) -> Int {
-    var current = state
-    var index = start
-    while index < end {
-      let next = table[current &+ Int(classOf[Int(text[index])])]
-      current = Int(next & 0x7FFF)
-      if next & 0x8000 != 0 { break }
-      index &+= 1
-    }
-    state = current
-    return index
+  /// The top bit of a table entry: a pattern ends in its target state.
+  @inline(__always)
+  private static func endingBit<Entry: FixedWidthInteger & UnsignedInteger>(_: Entry.Type) -> Entry {
+    Entry(1) << (Entry.bitWidth - 1)
   }
 
-  /// `advance` for the 32-bit table (the top bit for "a pattern ends here").
+  /// Runs the automaton from `start` until a state where some pattern ends
+  /// (its index) or the end (`end`); `state` is a row offset. A function of
+  /// its own, with no call inside the loop: inlined into the scan, whose
+  /// reports call closures, the loop kept its values on the stack and took
+  /// 17 to 21 instructions a byte; alone it keeps them in registers.
   @inline(never)
-  private static func advance(
-    _ table: UnsafePointer<Int32>, _ classOf: UnsafePointer<UInt16>, _ text: UnsafePointer<UInt8>,
+  private static func advance<Entry: FixedWidthInteger & UnsignedInteger>(
+    _ table: UnsafePointer<Entry>, _ classOf: UnsafePointer<UInt16>, _ text: UnsafePointer<UInt8>,
     from start: Int, to end: Int, state: inout Int
   ) -> Int {
+    let ending = endingBit(Entry.self)
     var current = state
     var index = start
     while index < end {
       let next = table[current &+ Int(classOf[Int(text[index])])]
-      current = Int(next & Int32.max)
-      if next < 0 { break }
+      current = Int(next & ~ending)
+      if next & ending != 0 { break }
       index &+= 1
     }
     state = current
