@@ -161,6 +161,19 @@ import Yams
   /// The phrase automaton (built at every start) finds exactly what a
   /// search of each phrase at each place finds, on random phrases and text
   /// over a small alphabet, so that phrases share prefixes and suffixes.
+  /// OutreachKit's concrete `[String].joined(separator:)` (Support/Joining)
+  /// gives what the standard library's gives (an `ArraySlice` still takes
+  /// the standard library's).
+  @Test func stringArrayJoinedMatchesTheStandardLibrary() {
+    let cases: [[String]] = [[], [""], ["a"], ["", ""], ["a", "b", "c"], ["é", "", "👨‍👩‍👧", "x y"]]
+    for parts in cases {
+      for separator in ["", "|", ", ", "—"] {
+        #expect(parts.joined(separator: separator) == parts[...].joined(separator: separator), "\(parts) \(separator)")
+      }
+      #expect(parts.joined() == parts[...].joined())
+    }
+  }
+
   @Test func phraseMatcherFindsWhatANaiveSearchFinds() {
     var generator = SystemRandomNumberGenerator()
     let alphabet = Array("abAB c'".utf8)
