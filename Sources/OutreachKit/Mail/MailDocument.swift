@@ -23,29 +23,14 @@ struct RawWindow: Sendable {
   /// File offsets of the body those starts are in: a byte there that
   /// starts no character (an ISO-2022-JP escape) takes no column.
   var characterRange: Range<Int> = 0..<0
-
-  /// 1-based line and column of a file offset. Columns count Unicode
-  /// scalars where the line is UTF-8, bytes (one a character) where it is
-  /// in a single-byte charset.
-  func position(of absolute: Int) -> (line: Int, column: Int) {
-    // Counted when asked (a message has few findings, and most none).
-    let offset = max(0, min(absolute - base, bytes.count))
-    let before = bytes[..<offset]
-    let line = before.count(of: 0x0A)
-    let start = (before.lastIndex(of: 0x0A) ?? -1) + 1
-    let prefix = Array(bytes[start..<offset])
-    if let starts = characterStarts, characterRange.contains(base + start) || characterRange.contains(base + offset) {
-      let column = starts.count { $0 >= base + start && $0 < base + offset }
-      return (baseLine + line + 1, column + 1)
-    }
-    let column = TextFile.firstInvalidUTF8(prefix) == nil ? prefix.filter { $0 & 0xC0 != 0x80 }.count : prefix.count
-    return (baseLine + line + 1, column + 1)
-  }
 }
 
 extension RawWindow {
-  /// `position(of:)` for many offsets in order, in linear time: it counts
-  /// on from the last place asked instead of from the message's start.
+  /// 1-based line and column of file offsets, asked in order, in linear
+  /// time: it counts on from the last place asked instead of from the
+  /// message's start. Columns count Unicode scalars where the line is
+  /// UTF-8, bytes (one a character) where it is in a single-byte charset,
+  /// and characters in a multibyte charset's body.
   final class Cursor {
     let window: RawWindow
     private var offset = 0
