@@ -1385,6 +1385,22 @@ import Testing
   }
 }
 
+extension LoweringTests {
+  /// Lowered text lowers to itself, for every Unicode scalar: so a subject
+  /// `SubjectText.normalize` gives is already lowered, and the subject
+  /// check reads its bytes as they are.
+  @Test func loweringIsIdempotent() {
+    for value in UInt32(0)...0x10FFFF {
+      guard let scalar = Unicode.Scalar(value) else { continue }
+      let once = SubjectText.loweredBytes(String(Character(scalar)))
+      #expect(SubjectText.loweredBytes(String(decoding: once, as: UTF8.self)) == once, "U+\(String(value, radix: 16))")
+    }
+    #expect(
+      Array(SubjectText.normalize("RE: İstanbul ΟΔΟΣ Ǆ’s", prefixes: ["re:"]).utf8)
+        == SubjectText.loweredBytes("i̇stanbul οδοσ ǆ's"))
+  }
+}
+
 @Suite struct TrimmingTests {
   /// Trimming by bytes gives what trimming by characters gives, on random
   /// text built from spaces, tabs, CR, LF, ASCII, combining marks, ZWJ,

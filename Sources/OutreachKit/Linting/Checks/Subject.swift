@@ -13,10 +13,11 @@ enum SubjectCheck: Check {
       // Compiled only for a subject that holds one of its literals, or one
       // not in ASCII (RE2's case folding matches `ſ` to `s`, which lower
       // case does not).
-      // `loweredBytes` is `lowercased()` a scalar at a time, and costs
-      // nothing for a scalar without case: `lowercased()` on a subject not
-      // in ASCII cost more than the rest of reading its message.
-      let lowered = SubjectText.loweredBytes(normalized)
+      // `normalize` lowers, and lowered text lowers to itself
+      // (`loweringIsIdempotent`): its bytes are read as they are.
+      // `lowercased()` again, on a subject not in ASCII, had cost more
+      // than the rest of reading its message.
+      let lowered = Array(normalized.utf8)
       let possible = lowered.contains { $0 >= 0x80 } || patterns.mayMatch(lowered)
       generic = possible && patterns.regex.regex.regex?.matchesWhole(normalized) == true
     }
