@@ -23,8 +23,23 @@ let projectRules: [Rule] = {
   }
 }()
 
+/// One folder for this test process's temporary folders, removed when the process exits,
+/// so a run of the suite leaves nothing in the system's temporary directory.
+let temporaryRoot: String = {
+  let path = NSTemporaryDirectory() + "outreach-tests-\(getpid())-\(UUID().uuidString.prefix(8))"
+  try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  temporaryRootToRemove = strdup(path)
+  atexit {
+    guard let root = temporaryRootToRemove else { return }
+    try? FileManager.default.removeItem(atPath: String(cString: root))
+  }
+  return path
+}()
+
+nonisolated(unsafe) private var temporaryRootToRemove: UnsafeMutablePointer<CChar>?
+
 func makeTemporaryFolder(_ name: String = "outreach-test") -> String {
-  let path = NSTemporaryDirectory() + "\(name)-\(UUID().uuidString)"
+  let path = temporaryRoot + "/\(name)-\(UUID().uuidString)"
   try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
   return path
 }
