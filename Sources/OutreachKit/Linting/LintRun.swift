@@ -77,15 +77,16 @@ extension Linter {
   /// Lints files on every core; results come back in input order.
   public func lintConcurrently(_ files: [String]) -> [Result<FileLint, OutreachError>] {
     let box = ResultBox<Result<FileLint, OutreachError>>(count: files.count)
+    let folders = Folders(files)
     DispatchQueue.concurrentPerform(iterations: files.count) { index in
       let result: Result<FileLint, OutreachError>
       do {
         // `self` unless a Vale section picks another linter for the file
         // (`?? self` would copy the linter, a retain of each of its parts).
         if let chosen = selector?.linter(for: files[index]) {
-          result = .success(try chosen.lintFile(path: files[index]))
+          result = .success(try chosen.lintFile(path: files[index], in: folders.places[index]))
         } else {
-          result = .success(try lintFile(path: files[index]))
+          result = .success(try lintFile(path: files[index], in: folders.places[index]))
         }
       } catch let error as OutreachError {
         result = .failure(error)
@@ -94,6 +95,7 @@ extension Linter {
       }
       box.set(index, result)
     }
+    withExtendedLifetime(folders) {}
     return box.takeAll()
   }
 }

@@ -375,7 +375,7 @@ public struct Linter: Sendable {
     // Regexes run only on the blocks where one of their required literals
     // turned up (or on every block, when no literal could be derived): the
     // blocks of each regex, in order, each once.
-    var triggered = [[Int]](repeating: [], count: regexes.count)
+    var triggered = [[Int]](filling: [], count: regexes.count)
     var chunkHits: [ChunkHit] = []
     var lastBlock: Int? = nil
     prose.text.withUnsafeBufferPointer { text in
@@ -473,7 +473,7 @@ public struct Linter: Sendable {
     flat.sort { $0.rule < $1.rule }
     // By rule index, in arrays: a dictionary and a set cost more to build
     // than the handful of rules with hits in one email.
-    var runs = [Range<Int>?](repeating: nil, count: rules.count)
+    var runs = [Range<Int>?](filling: nil, count: rules.count)
     var matched: [Int] = []
     var runStart = 0
     for index in flat.indices where index + 1 == flat.count || flat[index + 1].rule != flat[index].rule {

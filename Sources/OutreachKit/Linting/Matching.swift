@@ -79,7 +79,54 @@ struct SharedRegex: @unchecked Sendable {
 }
 
 /// Formats a rule message the way Vale does: `%s` in order, or `%[N]s`.
+///
+/// A message with the same values is made once and shared (most findings
+/// repeat a few phrases): formatting cost more than the rest of a
+/// finding's making, and each copy was memory of its own.
 func formatMessage(_ template: String, _ values: [String]) -> String {
+  let key = MessageMemo.Key(template: template, values: values)
+  if let known = MessageMemo.shared.message(for: key) { return known }
+  let message = formatMessageOnce(template, values)
+  MessageMemo.shared.remember(message, for: key)
+  return message
+}
+
+/// Messages already formatted, shared by every thread, bounded in size.
+final class MessageMemo: @unchecked Sendable {
+  static let shared = MessageMemo()
+  /// Past this many, new messages are made each time, not remembered: a
+  /// rule whose every finding quotes different text fills no memory.
+  static let limit = 4096
+
+  struct Key: Hashable {
+    var template: String
+    var values: [String]
+    /// The template by its length only (the values in full): hashing a
+    /// long message at every finding cost as much as formatting it.
+    /// `==` still compares the template whole.
+    func hash(into hasher: inout Hasher) {
+      hasher.combine(template.utf8.count)
+      hasher.combine(values)
+    }
+  }
+
+  private var messages: [Key: String] = [:]
+  private let lock = NSLock()
+
+  func message(for key: Key) -> String? {
+    lock.lock()
+    defer { lock.unlock() }
+    return messages[key]
+  }
+
+  func remember(_ message: String, for key: Key) {
+    lock.lock()
+    defer { lock.unlock() }
+    if messages.count < Self.limit { messages[key] = message }
+  }
+}
+
+func formatMessageOnce(_ template: String, _ values: [String]) -> String {
   var template = template
   // Built as bytes, the text between `%` directives copied a stretch at a
   // time, and made a string once.
@@ -87,7 +134,7 @@ func formatMessage(_ template: String, _ values: [String]) -> String {
     guard var index = bytes.firstIndex(of: 0x25) else { return nil }
     var out: [UInt8] = []
     out.reserveCapacity(bytes.count + values.reduce(0) { $0 + $1.utf8.count })
-    func value(_ position: Int) { if position >= 0, position < values.count { out += values[position].utf8 } }
+    func value(_ position: Int) { if position >= 0, position < values.count { out.appendUTF8(values[position]) } }
     out += UnsafeBufferPointer(rebasing: bytes[0..<index])
     var next = 0
     while index < bytes.count {

@@ -103,19 +103,23 @@ final class RE2Regex: @unchecked Sendable {
       return true
     }
     var start = 0
-    var whole = [Int](repeating: 0, count: 2)
-    var part = [Int](repeating: 0, count: 2)
     var complete = true
-    base.withMemoryRebound(to: CChar.self, capacity: text.count) { chars in
-      while start <= text.count {
-        let found = outreach_re2_find(handle, chars, text.count, start, Int32(group), &whole, &part)
-        if found == -2 { complete = false }
-        guard found == 1 else { return }
-        if part[1] > part[0] { body(part[0], part[1]) }
-        // Move past the match; past one whole UTF-8 character when empty.
-        var next = max(whole[1], start + (whole[1] == whole[0] ? 1 : 0))
-        while next < text.count, text[next] & 0xC0 == 0x80 { next += 1 }
-        start = next
+    // The match's bounds on the stack: two arrays cost two allocations a call.
+    withUnsafeTemporaryAllocation(of: Int.self, capacity: 4) { bounds in
+      bounds.initialize(repeating: 0)
+      let whole = bounds.baseAddress!
+      let part = whole + 2
+      base.withMemoryRebound(to: CChar.self, capacity: text.count) { chars in
+        while start <= text.count {
+          let found = outreach_re2_find(handle, chars, text.count, start, Int32(group), whole, part)
+          if found == -2 { complete = false }
+          guard found == 1 else { return }
+          if part[1] > part[0] { body(part[0], part[1]) }
+          // Move past the match; past one whole UTF-8 character when empty.
+          var next = max(whole[1], start + (whole[1] == whole[0] ? 1 : 0))
+          while next < text.count, text[next] & 0xC0 == 0x80 { next += 1 }
+          start = next
+        }
       }
     }
     return complete

@@ -170,7 +170,7 @@ enum HTMLText {
   /// The bogus comments of HTML5 (`<!foo>`, `<?php ... ?>`, `</ foo>`),
   /// which browsers do not show and libxml2 would read as text, taken out.
   static func withoutBogusComments(_ html: [UInt8]) -> [UInt8] {
-    guard html.contains(0x3C) else { return html }
+    guard html.holdsByte(0x3C) else { return html }
     // Past the last `>`, a bogus comment has no end: looked for no more
     // (each `<?` scanning to the end was quadratic).
     let lastClose = html.lastIndex(of: 0x3E) ?? -1

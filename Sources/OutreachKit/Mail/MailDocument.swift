@@ -217,13 +217,18 @@ extension Linter {
   /// Lints one email file of any kind (Markdown, plain text, a message, an
   /// mbox), chosen by extension or, failing that, by content.
   public func lintFile(path: String) throws -> FileLint {
+    try lintFile(path: path, in: .path)
+  }
+
+  /// `lintFile(path:)`, with the path's folder already open (see `Folders`).
+  func lintFile(path: String, in folder: Folders.Place) throws -> FileLint {
     let named = EmailKind.of(path: path)
     if named == .mbox {
-      let descriptor = try TextFile.open(path: path)
+      let descriptor = try TextFile.open(path: path, in: folder)
       defer { close(descriptor) }
       return try lintMail(path: path, input: .file(descriptor: descriptor, path: path), mbox: true)
     }
-    let bytes = try TextFile.read(path: path, limit: OutlookMessage.limit(path: path), validate: false)
+    let bytes = try TextFile.read(path: path, in: folder, limit: OutlookMessage.limit(path: path), validate: false)
     return try lint(path: path, bytes: bytes, kind: named)
   }
 
@@ -259,7 +264,7 @@ extension Linter {
       if !ignores.isEmpty { valid = Self.masking(valid, with: ignores) }
       // A lone CR (classic Mac line ends) ends a line, as in cmark and
       // Vale; made LF in place, so every offset stays the file's.
-      if valid.contains(0x0D) {
+      if valid.holdsByte(0x0D) {
         for index in valid.indices where valid[index] == 0x0D && (index + 1 == valid.count || valid[index + 1] != 0x0A) {
           valid[index] = 0x0A
         }

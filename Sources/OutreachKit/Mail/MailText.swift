@@ -148,7 +148,7 @@ enum Charsets {
 
   /// CRLF (and lone CR) become LF.
   static func normalizeLineBreaks(_ text: MappedText) -> MappedText {
-    guard text.bytes.contains(0x0D) else { return text }
+    guard text.bytes.holdsByte(0x0D) else { return text }
     var out = [UInt8]()
     out.reserveCapacity(text.bytes.count)
     var offsets: [Int]? = text.offsets == nil ? nil : []

@@ -252,7 +252,7 @@ struct EmailStructure {
     }
     // Lines holding a literal of some pattern; the rest cannot match.
     // By line, an array: a set's hashing cost more than the lines.
-    var candidates = [Bool](repeating: false, count: count)
+    var candidates = [Bool](filling: false, count: count)
     if !settings.tryEveryLine {
       let start = source.lineStarts[bodyLine]
       source.bytes.withUnsafeBufferPointer { all in

@@ -70,7 +70,14 @@ public struct EmailDocument: Sendable {
   /// decoded text) back to the file as saved.
   public let locator: MailLocator?
 
-  public var subject: EmailHeader? { headers.first { $0.name.lowercased() == "subject" } }
+  public var subject: EmailHeader? {
+    // By bytes, in place: `lowercased()` made a string of every header's
+    // name, each time a rule asked. (No other name lowers to `subject`.)
+    for index in headers.indices where headers[index].name.utf8.elementsEqual("subject".utf8, by: { $0 | 0x20 == $1 }) {
+      return headers[index]
+    }
+    return nil
+  }
 
   /// An email file's text; `.txt` is plain text, anything else Markdown.
   public init(path: String, text: String) {
@@ -209,7 +216,7 @@ public struct EmailDocument: Sendable {
   /// cut there and each piece parsed on its own.
   static func lazyQuoteSegments(source: SourceText, range: Range<Int>) -> [Range<Int>] {
     let bytes = source.bytes
-    guard bytes[range].contains(0x3E) else { return [range] }
+    guard bytes.holdsByte(0x3E, in: range) else { return [range] }
     var segments: [Range<Int>] = []
     var segmentStart = range.lowerBound
     var line = source.lineIndex(of: range.lowerBound)

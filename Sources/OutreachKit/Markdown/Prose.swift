@@ -111,6 +111,33 @@ struct ProseWriter {
 
   /// Bare URLs, `www.` addresses and email addresses (what GFM would turn
   /// into links) are not prose: each becomes one opaque byte.
+  /// The first byte at or after `index` that is `:`, `@`, `w` or `W`,
+  /// found eight bytes at a time (`end` when there is none).
+  static func nextAddressByte(_ text: UnsafeBufferPointer<UInt8>, from start: Int, end: Int) -> Int {
+    var index = start
+    if let base = text.baseAddress {
+      let raw = UnsafeRawPointer(base)
+      while index + 8 <= end {
+        let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+        if hasByte(word, 0x3A) || hasByte(word, 0x40) || hasByte(word | 0x2020_2020_2020_2020, 0x77) { break }
+        index += 8
+      }
+    }
+    while index < end {
+      let byte = text[index]
+      if byte == 0x3A || byte == 0x40 || byte | 0x20 == 0x77 { return index }
+      index += 1
+    }
+    return end
+  }
+
+  /// Whether any of the eight bytes of `word` is `byte`.
+  @inline(__always)
+  static func hasByte(_ word: UInt64, _ byte: UInt8) -> Bool {
+    let bytes = word ^ (0x0101_0101_0101_0101 &* UInt64(byte))
+    return (bytes &- 0x0101_0101_0101_0101) & ~bytes & 0x8080_8080_8080_8080 != 0
+  }
+
   mutating func collapseAddresses() {
     let end = prose.text.count
     var spans: [Range<Int>] = []
@@ -118,6 +145,10 @@ struct ProseWriter {
       var index = blockStart
       var floor = blockStart
       while index < end {
+        // Past eight bytes at a time while none can start an address (`:`,
+        // `@`, `w` or `W`): every other byte only moves the scan on.
+        index = Self.nextAddressByte(text, from: index, end: end)
+        guard index < end else { break }
         let byte = text[index]
         var span: Range<Int>? = nil
         if byte == 0x3A, index + 2 < end, text[index + 1] == 0x2F, text[index + 2] == 0x2F {
@@ -245,8 +276,8 @@ struct ProseWriter {
   /// byte), the room not used given back after.
   mutating func withSlots(_ count: Int, _ body: (inout Slots) -> Void) {
     let start = prose.text.count
-    prose.text.append(contentsOf: repeatElement(0, count: count))
-    prose.offsets.append(contentsOf: repeatElement(0, count: count))
+    prose.text.appendZeros(count)
+    prose.offsets.appendZeros(count)
     var used = 0
     var wasSpace = lastWasSpace
     prose.text.withUnsafeMutableBufferPointer { text in

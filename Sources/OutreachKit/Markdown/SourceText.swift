@@ -122,18 +122,27 @@ public enum TextFile {
   /// is refused at once, never waited on. The file is opened without
   /// blocking and checked with `fstat` before a byte is read.
   public static func open(path: String) throws -> Int32 {
-    try openWithInfo(path: path).descriptor
+    try openWithInfo(path: path, in: .path).descriptor
+  }
+
+  /// `open(path:)`, with the path's folder already open (see `Folders`).
+  static func open(path: String, in folder: Folders.Place) throws -> Int32 {
+    try openWithInfo(path: path, in: folder).descriptor
   }
 
   /// `open`, with the `fstat` it made (a reader needs the size too).
-  static func openWithInfo(path: String) throws -> (descriptor: Int32, info: stat) {
-    let descriptor = Foundation.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+  /// `folder`: an open folder and where the path's name starts in it, so
+  /// that the kernel looks up one name instead of every folder on the path.
+  static func openWithInfo(path: String, in folder: Folders.Place = .path) throws -> (descriptor: Int32, info: stat) {
+    let descriptor = path.withCString { openat(folder.descriptor, $0 + folder.nameOffset, O_RDONLY | O_CLOEXEC | O_NONBLOCK) }
     guard descriptor >= 0 else {
       switch errno {
       case ENOENT:
         // A link whose target is missing exists as a link.
         var link = stat()
-        if lstat(path, &link) == 0, (link.st_mode & S_IFMT) == S_IFLNK {
+        if path.withCString({ fstatat(folder.descriptor, $0 + folder.nameOffset, &link, AT_SYMLINK_NOFOLLOW) }) == 0,
+          (link.st_mode & S_IFMT) == S_IFLNK
+        {
           throw OutreachError.danglingLink(path)
         }
         throw OutreachError.notFound(path: path)
@@ -179,8 +188,13 @@ public enum TextFile {
   /// device or anything else whose size is unknown is read to its end,
   /// up to `limit`.
   public static func read(path: String, limit: Int = defaultLimit, validate check: Bool = true) throws -> [UInt8] {
+    try read(path: path, in: .path, limit: limit, validate: check)
+  }
+
+  /// `read(path:)`, with the path's folder already open (see `Folders`).
+  static func read(path: String, in folder: Folders.Place, limit: Int, validate check: Bool) throws -> [UInt8] {
     // One `open`, one `fstat` and, for a regular file, one `read`.
-    let (descriptor, info) = try openWithInfo(path: path)
+    let (descriptor, info) = try openWithInfo(path: path, in: folder)
     defer { close(descriptor) }
     let regular = (info.st_mode & S_IFMT) == S_IFREG
     let size = Int(info.st_size)
@@ -194,17 +208,26 @@ public enum TextFile {
   public static func readAll(
     _ descriptor: Int32, path: String, expected: Int, limit: Int, regular: Bool = false
   ) throws -> [UInt8] {
+    // Read into raw memory and copied into the array once at the end: an
+    // array made to its size first is zero-filled a byte at a time, or
+    // allocated through the standard library's unspecialized path.
     // One byte more than expected, so that the read that finds the end
     // needs no larger buffer (growing it cost every file 64 KB).
-    var bytes = [UInt8](repeating: 0, count: max(expected, 0) + 1)
+    var capacity = max(expected, 0) + 1
+    var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 1)
+    defer { buffer.deallocate() }
     var total = 0
     while true {
-      if total == bytes.count {
+      if total == capacity {
         if total > limit { throw OutreachError.tooLarge(path: path, bytes: total, limit: limit) }
-        bytes += [UInt8](repeating: 0, count: max(1, min(max(bytes.count, 1 << 16), limit + 1 - bytes.count)))
+        let larger = capacity + max(1, min(max(capacity, 1 << 16), limit + 1 - capacity))
+        let grown = UnsafeMutableRawPointer.allocate(byteCount: larger, alignment: 1)
+        grown.copyMemory(from: buffer, byteCount: total)
+        buffer.deallocate()
+        (buffer, capacity) = (grown, larger)
       }
-      let room = bytes.count - total
-      let count = bytes.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + total, room) }
+      let room = capacity - total
+      let count = Foundation.read(descriptor, buffer + total, room)
       if count < 0 {
         if errno == EINTR { continue }
         throw OutreachError.unreadable(path: path, reason: String(cString: strerror(errno)))
@@ -216,8 +239,7 @@ public enum TextFile {
       if regular, total == expected, count < room { break }
     }
     if total > limit { throw OutreachError.tooLarge(path: path, bytes: total, limit: limit) }
-    bytes.removeLast(bytes.count - total)
-    return bytes
+    return Array(UnsafeRawBufferPointer(start: buffer, count: total))
   }
 
   /// Checks that `bytes` are non-empty UTF-8 text without NUL bytes.

@@ -144,28 +144,34 @@ public enum TextReporter: Reporter {
     out.reserveCapacity(findings.count * 128)
     var path: String? = nil
     var safePath: [UInt8] = []
-    for finding in findings {
-      if finding.path != path {
-        path = finding.path
-        safePath = Array(TerminalText.safe(finding.path).utf8)
+    // By index: a `for` over the findings copies each one.
+    for index in findings.indices {
+      if findings[index].path != path {
+        path = findings[index].path
+        safePath = Array(TerminalText.safe(findings[index].path).utf8)
       }
       out += safePath
       out.append(0x3A)
-      appendDecimal(finding.line, to: &out)
+      appendDecimal(findings[index].line, to: &out)
       out.append(0x3A)
-      appendDecimal(finding.column, to: &out)
-      out += ": ".utf8
+      appendDecimal(findings[index].column, to: &out)
+      out.append(0x3A)
+      out.append(0x20)
+      let severity = findings[index].severity
       if color {
-        let code = finding.severity == .error ? "31" : finding.severity == .warning ? "33" : "36"
-        out += "\u{1B}[\(code)m\(finding.severity.rawValue)\u{1B}[0m".utf8
+        let code = severity == .error ? "31" : severity == .warning ? "33" : "36"
+        out.appendUTF8("\u{1B}[\(code)m\(severity.rawValue)\u{1B}[0m")
       } else {
-        out += finding.severity.rawValue.utf8
+        out.appendUTF8(severity.rawValue)
       }
-      out += ": ".utf8
-      out += TerminalText.safe(finding.message).utf8
-      out += " [".utf8
-      out += TerminalText.safe(finding.rule).utf8
-      out += "]\n".utf8
+      out.append(0x3A)
+      out.append(0x20)
+      out.appendUTF8(TerminalText.safe(findings[index].message))
+      out.append(0x20)
+      out.append(0x5B)
+      out.appendUTF8(TerminalText.safe(findings[index].rule))
+      out.append(0x5D)
+      out.append(0x0A)
     }
     return out
   }

@@ -1,3 +1,5 @@
+import Foundation
+
 extension Array where Element == String {
   /// `joined(separator:)` for an array of strings, chosen over the standard
   /// library's for every `[String]` in this module. The standard library's
@@ -14,5 +16,74 @@ extension Array where Element == String {
       result += part
     }
     return result
+  }
+}
+
+extension Array {
+  /// `Array(repeating:count:)` for the lint path. The standard library's
+  /// allocates through a function it never specializes, which looks up the
+  /// storage class's generic metadata at run time on every call (about 600
+  /// instructions, six times a file). Reserving and appending is
+  /// specialized, its metadata cached after the first call.
+  @inline(__always)
+  init(filling value: Element, count: Int) {
+    self.init()
+    reserveCapacity(count)
+    append(contentsOf: repeatElement(value, count: count))
+  }
+}
+
+extension Array where Element == UInt8 {
+  /// `append(contentsOf: string.utf8)` as one copy of the string's bytes,
+  /// not a byte at a time through the view's iterator.
+  @inline(__always)
+  mutating func appendUTF8(_ string: String) {
+    var string = string
+    string.withUTF8 { append(contentsOf: $0) }
+  }
+}
+
+/// Zeros to append by one copy (see `appendZeros`), made once.
+nonisolated(unsafe) private let zeroBytes: UnsafeBufferPointer<UInt8> = zeros(UInt8.self)
+nonisolated(unsafe) private let zeroInt32s: UnsafeBufferPointer<Int32> = zeros(Int32.self)
+
+private func zeros<T: FixedWidthInteger>(_: T.Type) -> UnsafeBufferPointer<T> {
+  let pointer = UnsafeMutablePointer<T>.allocate(capacity: 4096)
+  pointer.initialize(repeating: 0, count: 4096)
+  return UnsafeBufferPointer(start: pointer, count: 4096)
+}
+
+extension Array where Element == UInt8 {
+  /// `count` zeros appended a block at a time by `memcpy`, where
+  /// `append(contentsOf: repeatElement(0, count:))` writes one at a time.
+  mutating func appendZeros(_ count: Int) {
+    var rest = count
+    while rest > 0 {
+      let part = Swift.min(rest, zeroBytes.count)
+      append(contentsOf: UnsafeBufferPointer(rebasing: zeroBytes[..<part]))
+      rest -= part
+    }
+  }
+}
+
+extension Array where Element == Int32 {
+  /// As `[UInt8].appendZeros`.
+  mutating func appendZeros(_ count: Int) {
+    var rest = count
+    while rest > 0 {
+      let part = Swift.min(rest, zeroInt32s.count)
+      append(contentsOf: UnsafeBufferPointer(rebasing: zeroInt32s[..<part]))
+      rest -= part
+    }
+  }
+}
+
+extension Array where Element == UInt8 {
+  /// Whether `byte` is in `range` (the whole array by default), by
+  /// `memchr`: many bytes an instruction, where `contains` takes one.
+  func holdsByte(_ byte: UInt8, in range: Range<Int>? = nil) -> Bool {
+    let range = range ?? indices
+    guard !range.isEmpty else { return false }
+    return withUnsafeBufferPointer { memchr($0.baseAddress! + range.lowerBound, Int32(byte), range.count) != nil }
   }
 }
