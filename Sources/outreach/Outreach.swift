@@ -96,8 +96,9 @@ enum Terminal {
     switch format {
     case .text:
       // Bytes, written as they are (no string made of them on the way).
-      let bytes = TextReporter.bytes(Reporters.ordered(findings), color: colorOnStandardOutput)
-      bytes.withUnsafeBytes { emit(STDOUT_FILENO, $0) }
+      for piece in TextReporter.pieces(Reporters.ordered(findings), color: colorOnStandardOutput) {
+        piece.withUnsafeBytes { emit(STDOUT_FILENO, $0) }
+      }
     case .json, .sarif: writeJSON(Reporters.render(format, findings: findings, rules: rules))
     case .github, .line: write(Reporters.render(format, findings: findings, rules: rules))
     }

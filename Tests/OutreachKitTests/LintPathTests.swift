@@ -153,3 +153,116 @@ import Testing
     #expect(!alone.isEmpty)
   }
 }
+
+/// The orderings and the subject's normal form, held to the plain ways.
+@Suite struct LintPathOrderTests {
+  /// Sorting by index and swaps gives what a stable sort of the findings
+  /// themselves gives, ties (same line, column and rule) kept in order.
+  @Test func findingsSortInPlaceIsTheStableSort() {
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<500 {
+      let findings = (0..<Int.random(in: 0..<40, using: &generator)).map { number in
+        Finding(
+          path: "a.md", line: Int.random(in: 1...4, using: &generator), column: Int.random(in: 1...3, using: &generator),
+          rule: ["b", "a", "c"].randomElement(using: &generator)!, severity: .error, message: "\(number)", match: "")
+      }
+      var sorted = findings
+      Linter.sortInPlace(&sorted)
+      let expected = findings.enumerated().sorted {
+        ($0.element.line, $0.element.column, $0.element.rule, $0.offset)
+          < ($1.element.line, $1.element.column, $1.element.rule, $1.offset)
+      }.map(\.element)
+      #expect(sorted == expected)
+    }
+  }
+
+  /// `Reporters.ordered` keeps findings in file order, and puts a file's
+  /// findings back together when they come apart.
+  @Test func orderedFindsAPathThatComesBack() {
+    func finding(_ path: String, _ line: Int) -> Finding {
+      Finding(path: path, line: line, column: 1, rule: "r", severity: .error, message: "", match: "")
+    }
+    let inOrder = [finding("a", 1), finding("a", 2), finding("b", 1), finding("c", 1)]
+    #expect(Reporters.ordered(inOrder) == inOrder)
+    let apart = [finding("a", 1), finding("b", 1), finding("a", 2)]
+    #expect(Reporters.ordered(apart).map(\.path) == ["a", "a", "b"])
+    let backwards = [finding("a", 2), finding("a", 1)]
+    #expect(Reporters.ordered(backwards).map(\.line) == [1, 2])
+  }
+
+  /// The subject's normal form as the plain way makes it: lowered as a
+  /// string, spaces folded, prefixes and tags dropped, closing punctuation
+  /// and emoji taken off as characters.
+  @Test func subjectNormalFormMatchesThePlainWay() {
+    let prefixes = ["re:", "fwd:", "aw:"]
+    let lowered = SubjectText.lower(prefixes)
+    let pieces = [
+      "Re:", "FWD:", "[EXTERNAL]", "Checking", "in", "Quick", "QUESTION", "\u{2019}s", "É", "ß", "İ", "👋", "!", "?", ".",
+      "…", ":", "-", " ", "\t", "\r", "❤️", "日本", "Ω", "ǅ", "re", "[x]", "…!",
+    ]
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<3000 {
+      let subject = (0..<Int.random(in: 0..<7, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }
+        .joined(separator: Bool.random(using: &generator) ? " " : "")
+      #expect(SubjectText.normalize(subject, loweredPrefixes: lowered) == plainNormalize(subject, prefixes: lowered))
+    }
+  }
+
+  /// The normal form by strings and characters.
+  func plainNormalize(_ subject: String, prefixes: [[UInt8]]) -> String {
+    let lowered = Array(subject.lowercased().utf8)
+    var text: [UInt8] = []
+    var pendingSpace = false
+    var index = 0
+    while index < lowered.count {
+      let byte = lowered[index]
+      index += 1
+      if byte == 0x20 || byte == 0x09 || byte == 0x0D {
+        pendingSpace = !text.isEmpty
+        continue
+      }
+      if pendingSpace {
+        text.append(0x20)
+        pendingSpace = false
+      }
+      if byte == 0xE2, index + 1 < lowered.count, lowered[index] == 0x80, lowered[index + 1] == 0x99 {
+        text.append(0x27)
+        index += 2
+      } else {
+        text.append(byte)
+      }
+    }
+    var start = 0
+    var changed = true
+    while changed {
+      changed = false
+      for prefix in prefixes where text.count - start >= prefix.count && Array(text[start..<(start + prefix.count)]) == prefix {
+        start += prefix.count
+        while start < text.count, text[start] == 0x20 { start += 1 }
+        changed = true
+      }
+      if start < text.count, text[start] == 0x5B {
+        var close = start + 1
+        var characters = 1
+        while close < text.count, text[close] != 0x5D, characters < 42 {
+          if text[close] & 0xC0 != 0x80 { characters += 1 }
+          close += 1
+        }
+        if close < text.count, text[close] == 0x5D, close + 1 < text.count {
+          start = close + 1
+          while start < text.count, text[start] == 0x20 { start += 1 }
+          changed = true
+        }
+      }
+    }
+    var result = String(decoding: text[start...], as: UTF8.self)
+    let closing: Set<UInt32> = [0x2E, 0x21, 0x3F, 0x2026, 0x3A, 0x3B, 0x2C, 0x2D, 0x20]
+    while let last = result.last,
+      last.unicodeScalars.count == 1 && closing.contains(last.unicodeScalars.first!.value)
+        || last.unicodeScalars.contains(where: { !$0.isASCII && ($0.properties.isEmojiPresentation || $0.value == 0xFE0F) })
+    {
+      result.removeLast()
+    }
+    return result
+  }
+}

@@ -372,6 +372,7 @@ public struct Linter: Sendable {
     // structs and flat arrays, not tuples and dictionaries of sets: a
     // tuple array's type is looked up (under a lock) each time one is made.
     var flat: [RuleHit] = []
+    flat.reserveCapacity(16)
     // Regexes run only on the blocks where one of their required literals
     // turned up (or on every block, when no literal could be derived): the
     // blocks of each regex, in order, each once.
@@ -440,16 +441,23 @@ public struct Linter: Sendable {
             continue
           }
         }
+        func search(_ range: Range<Int>) {
+          // RE2 reads the block's UTF-8 bytes in place: offsets are bytes.
+          let complete = unit.regex.regex.regex?.forEachMatch(
+            in: UnsafeBufferPointer(rebasing: text[range]), group: unit.regex.group
+          ) { start, end in
+            found(range.lowerBound + start, range.lowerBound + end)
+          }
+          if complete == false { limited.insert(unit.rule) }
+        }
         for blockIndex in blocks {
           let block = prose.blocks[blockIndex].range
-          for range in bySentence ? Self.sentences(text, in: block) : [block] {
-            // RE2 reads the block's UTF-8 bytes in place: offsets are bytes.
-            let complete = unit.regex.regex.regex?.forEachMatch(
-              in: UnsafeBufferPointer(rebasing: text[range]), group: unit.regex.group
-            ) { start, end in
-              found(range.lowerBound + start, range.lowerBound + end)
-            }
-            if complete == false { limited.insert(unit.rule) }
+          // A block alone is searched as it is (a one-block array made for
+          // it was an allocation a block).
+          if bySentence {
+            for range in Self.sentences(text, in: block) { search(range) }
+          } else {
+            search(block)
           }
         }
       }
@@ -582,8 +590,46 @@ public struct Linter: Sendable {
         }
       }
     }
-    findings.sort { ($0.line, $0.column, $0.rule) < ($1.line, $1.column, $1.rule) }
+    Self.sortInPlace(&findings)
     return (findings, limited.sorted().map { rules[$0].id })
+  }
+
+  /// Findings by line, column and rule, as a stable sort gives them. The
+  /// order is worked out on indices and applied by swaps: sorting the
+  /// findings themselves copied each one twice (a retain and a release of
+  /// each of its strings, shared with other threads' findings).
+  static func sortInPlace(_ findings: inout [Finding]) {
+    findings.withUnsafeMutableBufferPointer { buffer in
+      guard let base = buffer.baseAddress, buffer.count > 1 else { return }
+      func before(_ a: Int, _ b: Int) -> Bool {
+        (base[a].line, base[a].column) != (base[b].line, base[b].column)
+          ? (base[a].line, base[a].column) < (base[b].line, base[b].column) : base[a].rule < base[b].rule
+      }
+      var sorted = true
+      for index in 1..<buffer.count where before(index, index - 1) {
+        sorted = false
+        break
+      }
+      if sorted { return }
+      var order = Array(0..<buffer.count)
+      order.sort(by: before)
+      // new[i] = old[order[i]], one cycle at a time, each finding moved
+      // (not copied) into its place.
+      for start in order.indices where order[start] != start {
+        let held = (base + start).move()
+        var at = start
+        while true {
+          let from = order[at]
+          order[at] = at
+          if from == start {
+            (base + at).initialize(to: held)
+            break
+          }
+          (base + at).moveInitialize(from: base + from, count: 1)
+          at = from
+        }
+      }
+    }
   }
 
   /// The warning for a rule whose backtracking pattern hit its limit.
@@ -683,20 +729,14 @@ enum SubjectText {
     return out
   }
 
-  static func normalize(_ subject: String, loweredPrefixes: [[UInt8]]) -> String {
-    // Words split at spaces, tabs and CRs, joined by one space; a typed
-    // apostrophe (U+2019) is a straight one.
-    // ASCII lowered by bytes (most subjects); the rest by Unicode's rules.
-    let utf8 = Array(subject.utf8)
-    let lowered =
-      utf8.allSatisfy({ $0 < 0x80 })
-      ? utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 } : loweredBytes(subject)
-    var text: [UInt8] = []
-    text.reserveCapacity(lowered.count)
+  /// `normalize`'s first pass: spaces folded, U+2019 made `'`, ASCII
+  /// lowered. (A parameter, not a captured variable: a closure's writes to
+  /// one were checked for exclusive access at every byte.)
+  private static func fold(_ lowered: UnsafeBufferPointer<UInt8>, into text: inout [UInt8]) {
     var pendingSpace = false
     var index = 0
     while index < lowered.count {
-      let byte = lowered[index]
+      var byte = lowered[index]
       index += 1
       if byte == 0x20 || byte == 0x09 || byte == 0x0D {
         pendingSpace = !text.isEmpty
@@ -710,16 +750,36 @@ enum SubjectText {
         text.append(0x27)
         index += 2
       } else {
+        if byte >= 0x41, byte <= 0x5A { byte |= 0x20 }
         text.append(byte)
       }
     }
+  }
+
+  static func normalize(_ subject: String, loweredPrefixes: [[UInt8]]) -> String {
+    // Words split at spaces, tabs and CRs, joined by one space; a typed
+    // apostrophe (U+2019) is a straight one.
+    // ASCII lowered by bytes as it is read, in place (most subjects); the
+    // rest by Unicode's rules first.
+    var subject = subject
+    var text: [UInt8] = []
+    text.reserveCapacity(subject.utf8.count)
+    let ascii = subject.withUTF8 { bytes in
+      guard !bytes.contains(where: { $0 >= 0x80 }) else { return false }
+      fold(bytes, into: &text)
+      return true
+    }
+    if !ascii { loweredBytes(subject).withUnsafeBufferPointer { fold($0, into: &text) } }
     var start = 0
     func skipSpaces() { while start < text.count, text[start] == 0x20 { start += 1 } }
     var changed = true
     while changed {
       changed = false
       for prefix in loweredPrefixes where text.count - start >= prefix.count {
-        guard text[start..<(start + prefix.count)].elementsEqual(prefix) else { continue }
+        let same = text.withUnsafeBufferPointer { text in
+          prefix.withUnsafeBufferPointer { memcmp(text.baseAddress! + start, $0.baseAddress!, prefix.count) == 0 }
+        }
+        guard same else { continue }
         let before = start
         start += prefix.count
         skipSpaces()
@@ -749,6 +809,9 @@ enum SubjectText {
     {
       end -= 1
     }
+    // All ASCII: its closing punctuation is gone already, and it holds no
+    // emoji; no characters need reading.
+    if !text[start..<end].contains(where: { $0 >= 0x80 }) { return String(decoding: text[start..<end], as: UTF8.self) }
     var result = String(decoding: text[start..<end], as: UTF8.self)
     // (A character of one scalar is one of these only if it is that
     // scalar: none of them has another way of being written.)

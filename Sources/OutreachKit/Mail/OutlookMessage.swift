@@ -23,7 +23,16 @@ enum OutlookMessage {
   static let fileLimit = 100_000_000
 
   /// Whether `path` names a `.msg` (in any case).
-  static func isOutlook(path: String) -> Bool { path.lowercased().hasSuffix(".msg") }
+  /// By its last four bytes (every file asks: lowering the whole path made
+  /// a string each time; no other letter lowers to `m`, `s` or `g`).
+  static func isOutlook(path: String) -> Bool {
+    var path = path
+    return path.withUTF8 { bytes in
+      let count = bytes.count
+      return count >= 4 && bytes[count - 4] == 0x2E && bytes[count - 3] | 0x20 == 0x6D && bytes[count - 2] | 0x20 == 0x73
+        && bytes[count - 1] | 0x20 == 0x67
+    }
+  }
 
   /// Whether a file is read as a `.msg`: by its name, or by the OLE2 magic
   /// (standard input, another name).

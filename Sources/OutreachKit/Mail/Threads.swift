@@ -4,24 +4,109 @@ import Foundation
 /// start a signature, the lines that introduce quoted history. Loaded from
 /// `Rules/_mail.yml` (data, not Swift).
 public struct MailSettings: Sendable {
-  public var closings: Set<String> = []
-  var longestClosing = 0
-  public var signatureLines = 6
-  public var signatureLineLength = 80
-  var attributions: [LinePattern] = []
-  var historyMarkers: [LinePattern] = []
-  public var replyFrom: Set<String> = []
-  public var replyOthers: Set<String> = []
-  public var subjectPrefixes: [String] = [] {
-    didSet { subjectPrefixBytes = subjectPrefixes.map { Array($0.utf8) } }
+  /// The values, held once and shared by every copy (copied on write): a
+  /// linter hands its settings to each email, and a copy of a dozen
+  /// arrays, sets and tables was a retain of each, from every thread at
+  /// once, on the same counters.
+  private final class Storage: @unchecked Sendable {
+    var closings: Set<String> = []
+    var longestClosing = 0
+    var signatureLines = 6
+    var signatureLineLength = 80
+    var attributions: [LinePattern] = []
+    var historyMarkers: [LinePattern] = []
+    var replyFrom: Set<String> = []
+    var replyOthers: Set<String> = []
+    var subjectPrefixes: [String] = []
+    var subjectPrefixBytes: [[UInt8]] = []
+    var lineLiterals = PhraseMatcher(patterns: [])
+    var tryEveryLine = false
+
+    init() {}
+
+    func copy() -> Storage {
+      let copy = Storage()
+      copy.closings = closings
+      copy.longestClosing = longestClosing
+      copy.signatureLines = signatureLines
+      copy.signatureLineLength = signatureLineLength
+      copy.attributions = attributions
+      copy.historyMarkers = historyMarkers
+      copy.replyFrom = replyFrom
+      copy.replyOthers = replyOthers
+      copy.subjectPrefixes = subjectPrefixes
+      copy.subjectPrefixBytes = subjectPrefixBytes
+      copy.lineLiterals = lineLiterals
+      copy.tryEveryLine = tryEveryLine
+      return copy
+    }
+  }
+
+  private var storage = Storage()
+
+  /// The storage, this copy's own before a write.
+  private var unique: Storage {
+    mutating get {
+      if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+      return storage
+    }
+  }
+
+  public init() {}
+
+  public var closings: Set<String> {
+    get { storage.closings }
+    set { unique.closings = newValue }
+  }
+  var longestClosing: Int {
+    get { storage.longestClosing }
+    set { unique.longestClosing = newValue }
+  }
+  public var signatureLines: Int {
+    get { storage.signatureLines }
+    set { unique.signatureLines = newValue }
+  }
+  public var signatureLineLength: Int {
+    get { storage.signatureLineLength }
+    set { unique.signatureLineLength = newValue }
+  }
+  var attributions: [LinePattern] {
+    get { storage.attributions }
+    set { unique.attributions = newValue }
+  }
+  var historyMarkers: [LinePattern] {
+    get { storage.historyMarkers }
+    set { unique.historyMarkers = newValue }
+  }
+  public var replyFrom: Set<String> {
+    get { storage.replyFrom }
+    set { unique.replyFrom = newValue }
+  }
+  public var replyOthers: Set<String> {
+    get { storage.replyOthers }
+    set { unique.replyOthers = newValue }
+  }
+  public var subjectPrefixes: [String] {
+    get { storage.subjectPrefixes }
+    set {
+      let storage = unique
+      storage.subjectPrefixes = newValue
+      storage.subjectPrefixBytes = newValue.map { Array($0.utf8) }
+    }
   }
   /// `subjectPrefixes` as UTF-8, for `subjectNoise` (read for every email).
-  private(set) var subjectPrefixBytes: [[UInt8]] = []
+  var subjectPrefixBytes: [[UInt8]] { storage.subjectPrefixBytes }
   /// Every literal of every line pattern, in one automaton: a line is tried
   /// against the patterns only when one of them is in it.
-  var lineLiterals = PhraseMatcher(patterns: [])
+  var lineLiterals: PhraseMatcher {
+    get { storage.lineLiterals }
+    set { unique.lineLiterals = newValue }
+  }
   /// Whether some pattern has no literal (every line is tried then).
-  var tryEveryLine = false
+  var tryEveryLine: Bool {
+    get { storage.tryEveryLine }
+    set { unique.tryEveryLine = newValue }
+  }
 
   public static let fileName = "_mail.yml"
 

@@ -60,6 +60,14 @@ struct CheckRun {
     self.hits = hits
   }
 
+  /// The document's subject header, read in place (`document.subject`
+  /// through the accessor copied the whole document first).
+  var subject: EmailHeader? {
+    let headers = documentPointer.pointee.headers
+    for index in headers.indices where EmailDocument.isSubjectName(headers[index].name) { return headers[index] }
+    return nil
+  }
+
   /// The fix a finding carries, by its index in `findings`.
   var fixes: [Int: String] = [:]
   /// Whether a backtracking pattern of the rule hit its limit.

@@ -3,7 +3,7 @@ enum SubjectCheck: Check {
   static func check(_ run: inout CheckRun) {
     guard case .subject(_, _, let missingMessage, _) = run.rule.kind else { return }
     guard run.document.hasHeaderBlock, run.rule.scopes.contains(where: { $0 == .subject || $0 == .text }) else { return }
-    guard let header = run.document.subject else {
+    guard let header = run.subject else {
       run.add(0, missingMessage ?? formatMessage(run.rule.message, [""]), "")
       return
     }
