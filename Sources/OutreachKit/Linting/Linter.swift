@@ -535,10 +535,14 @@ public struct Linter: Sendable {
               ruleHits.removeAll { ValeText.isExempt(exceptions, matchText($0.start, $0.end)) }
             }
             ruleHits.sort { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end }
-            // Keep the longest of overlapping matches.
-            var kept: [Hit] = []
-            kept.reserveCapacity(ruleHits.count)
-            for hit in ruleHits where kept.last.map({ hit.start >= $0.end }) ?? true { kept.append(hit) }
+            // Keep the longest of overlapping matches (when none overlap,
+            // as usual, the hits are kept as they are, not copied).
+            var kept = ruleHits
+            if ruleHits.indices.dropFirst().contains(where: { ruleHits[$0].start < ruleHits[$0 - 1].end }) {
+              kept = []
+              kept.reserveCapacity(ruleHits.count)
+              for hit in ruleHits where kept.last.map({ hit.start >= $0.end }) ?? true { kept.append(hit) }
+            }
 
             // Check: the rule's kind decides.
             var run = CheckRun(
@@ -550,7 +554,13 @@ public struct Linter: Sendable {
             if ruleFindings.isEmpty { continue }
 
             // In offset order, so that the cursors count each line once.
-            let order = ruleFindings.indices.sorted { ruleFindings[$0].offset < ruleFindings[$1].offset }
+            // (Most rules find one thing, or find them in order: no sort.)
+            let inOrder = ruleFindings.indices.dropFirst().allSatisfy {
+              ruleFindings[$0 - 1].offset <= ruleFindings[$0].offset
+            }
+            let order =
+              inOrder
+              ? Array(ruleFindings.indices) : ruleFindings.indices.sorted { ruleFindings[$0].offset < ruleFindings[$1].offset }
             // A Vale style's rule reports where Vale would (not in mail,
             // which Vale does not read).
             var valeSearch = ValeLocationSearch.applies(to: rules[index], in: document) ? ValeLocationSearch() : nil
@@ -574,17 +584,21 @@ public struct Linter: Sendable {
                 else { continue }
                 location = placed
               }
-              var finding = Finding(
-                path: document.source.path, line: location.line, column: location.column, rule: rules[index].id,
-                severity: rules[index].level, message: item.message, match: item.match, link: rules[index].link)
-              finding.decodedLine = location.decodedLine
-              finding.decodedColumn = location.decodedColumn
-              finding.replacement = fixes[number]
+              // Made in its place in the array and filled there: a finding
+              // built aside and appended was copied, then released.
+              if findings.count == findings.capacity { findings.reserveCapacity(max(8, findings.count * 2)) }
+              findings.append(
+                Finding(
+                  path: document.source.path, line: location.line, column: location.column, rule: rules[index].id,
+                  severity: rules[index].level, message: item.message, match: item.match, link: rules[index].link))
+              let last = findings.count - 1
+              findings[last].decodedLine = location.decodedLine
+              findings[last].decodedColumn = location.decodedColumn
+              findings[last].replacement = fixes[number]
               if location != exact {
-                finding.matchLine = exact.line
-                finding.matchColumn = exact.column
+                findings[last].matchLine = exact.line
+                findings[last].matchColumn = exact.column
               }
-              findings.append(finding)
             }
           }
         }
