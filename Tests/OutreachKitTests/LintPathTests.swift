@@ -266,3 +266,31 @@ import Testing
     return result
   }
 }
+
+/// The position cursor, eight bytes at a time, against a count by
+/// characters.
+@Suite struct CursorTests {
+  @Test func cursorCountsCharactersLikeTheLine() {
+    var generator = SystemRandomNumberGenerator()
+    let pieces = ["a", "b ", "é", "日本", "👩‍💻", "\n", "x\r\n", "—", "long words here "]
+    for _ in 0..<200 {
+      let text = (0..<Int.random(in: 1..<60, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }
+        .joined()
+      let source = SourceText(path: "t.md", text: text)
+      let bytes = Array(text.utf8)
+      // Offsets that start a scalar, in a random order (the cursor goes
+      // back as well as forward, as findings of several rules do).
+      var offsets = bytes.indices.filter { bytes[$0] & 0xC0 != 0x80 }
+      offsets.shuffle(using: &generator)
+      let cursor = SourceText.Cursor(source)
+      for offset in offsets.prefix(30) {
+        let before = bytes[..<offset]
+        let line = before.filter { $0 == 0x0A }.count + 1
+        let lineStart = before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+        let column = bytes[lineStart..<offset].filter { $0 & 0xC0 != 0x80 }.count + 1
+        let position = cursor.position(of: offset)
+        #expect(position.line == line && position.column == column, "\(text.debugDescription) at \(offset)")
+      }
+    }
+  }
+}
