@@ -564,6 +564,10 @@ public struct Linter: Sendable {
             // A Vale style's rule reports where Vale would (not in mail,
             // which Vale does not read).
             var valeSearch = ValeLocationSearch.applies(to: rules[index], in: document) ? ValeLocationSearch() : nil
+            // Room for this rule's findings, growing by doubling (the array
+            // is kept for the whole run: no more room than it needs).
+            let needed = findings.count + ruleFindings.count
+            if findings.capacity < needed { findings.reserveCapacity(max(needed, findings.count * 2)) }
             for number in order {
               let item = ruleFindings[number]
               let position = cursor.position(of: item.offset)
@@ -586,7 +590,6 @@ public struct Linter: Sendable {
               }
               // Made in its place in the array and filled there: a finding
               // built aside and appended was copied, then released.
-              if findings.count == findings.capacity { findings.reserveCapacity(max(8, findings.count * 2)) }
               findings.append(
                 Finding(
                   path: document.source.path, line: location.line, column: location.column, rule: rules[index].id,
