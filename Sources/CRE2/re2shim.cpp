@@ -452,3 +452,7 @@ extern "C" int outreach_re2_set_match(const outreach_re2_set *set, const char *t
   }
   return 1;
 }
+
+static thread_local void *arenaState = nullptr;
+extern "C" void *outreach_arena_state(void) { return arenaState; }
+extern "C" void outreach_arena_set_state(void *state) { arenaState = state; }

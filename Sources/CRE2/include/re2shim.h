@@ -52,6 +52,12 @@ void outreach_re2_set_free(outreach_re2_set *set);
 /// memory): then any pattern may match.
 int outreach_re2_set_match(const outreach_re2_set *set, const char *text, size_t length, unsigned char *matched);
 
+/* The calling thread's cmark parse arena (OutreachKit's ParseArena), kept in
+   thread-local storage: cmark's allocator callbacks read it at every
+   allocation, where pthread_getspecific cost a lookup each time. */
+void *outreach_arena_state(void);
+void outreach_arena_set_state(void *state);
+
 #ifdef __cplusplus
 }
 #endif

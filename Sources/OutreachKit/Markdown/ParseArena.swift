@@ -1,4 +1,5 @@
 import CCmark
+import CRE2
 import Foundation
 
 /// Memory for one cmark parse on one thread, handed out by bumping a
@@ -42,12 +43,15 @@ enum ParseArena {
   }()
 
   static var state: UnsafeMutablePointer<State> {
-    if let existing = pthread_getspecific(key) { return existing.assumingMemoryBound(to: State.self) }
+    // Thread-local storage first (a load); the pthread key only frees the
+    // arena when the thread ends.
+    if let existing = outreach_arena_state() { return existing.assumingMemoryBound(to: State.self) }
     let chunk = malloc(firstChunk)!
     let state = UnsafeMutablePointer<State>.allocate(capacity: 1)
     state.initialize(
       to: State(first: chunk, firstSize: firstChunk, next: chunk, end: chunk + firstChunk, chunkSize: firstChunk))
     pthread_setspecific(key, state)
+    outreach_arena_set_state(state)
     return state
   }
 

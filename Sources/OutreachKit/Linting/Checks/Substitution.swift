@@ -48,7 +48,11 @@ enum SubstitutionCheck: Check {
     var expected = swap[entry].replacement
     var rewritten = false
     // As Vale's `subMsg`: `$1` in the replacement is the match's group 1.
-    if expected.utf8.contains(UInt8(ascii: "$")) {
+    // (Its bytes read in place: the view's iterator took a thousand
+    // instructions for a short replacement.)
+    if expected.utf8.withContiguousStorageIfAvailable({ $0.contains(UInt8(ascii: "$")) })
+      ?? expected.utf8.contains(UInt8(ascii: "$"))
+    {
       expected = ValeText.expandGroups(
         expected, pattern: swap[entry].pattern, observed: text, ignorecase: run.rule.ignorecase)
       rewritten = true
