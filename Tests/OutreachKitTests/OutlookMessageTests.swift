@@ -10,7 +10,11 @@ import Testing
 @Suite struct OutlookMessageTests {
   /// A .msg of the given top-level streams, by libgsf.
   static func makeMessage(_ streams: [(String, [UInt8])]) throws -> [UInt8] {
-    let table = try #require(DynamicLibrary.table(outreach_gsf_writer_load) { $0.gsf_init() })
+    // libgsf one thread at a time, and initialized once, by the reader's
+    // load (a second `gsf_init` beside a reading test crashed the suite).
+    OutlookMessage.gsfLock.lock()
+    defer { OutlookMessage.gsfLock.unlock() }
+    let table = try #require(writerTable)
     let writer = table.pointee
     let sink = try #require(writer.gsf_output_memory_new())
     defer { writer.g_object_unref(UnsafeMutableRawPointer(sink)) }
@@ -27,6 +31,13 @@ import Testing
     let data = try #require(outreach_gsf_memory_bytes(table, sink))
     return Array(UnsafeBufferPointer(start: data, count: size))
   }
+
+  /// libgsf's writer, loaded once, after the reader (whose load runs
+  /// `gsf_init`).
+  nonisolated(unsafe) static let writerTable: UnsafePointer<outreach_gsf_writer_api>? = {
+    _ = OutlookMessage.library
+    return DynamicLibrary.table(outreach_gsf_writer_load)
+  }()
 
   static func utf16(_ text: String) -> [UInt8] {
     text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] } + [0, 0]

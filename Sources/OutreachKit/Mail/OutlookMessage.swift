@@ -13,6 +13,13 @@ enum OutlookMessage {
   /// installed.
   nonisolated(unsafe) static let library = DynamicLibrary.table(outreach_gsf_load) { $0.gsf_init() }
 
+  /// Held around every use of libgsf. Its types register themselves on
+  /// first use without a lock (`GSF_CLASS`), and `gsf_init` again from
+  /// another thread registered them twice and crashed (seen in the test
+  /// suite, where .msg files are written and read at once); a .msg is rare
+  /// enough that reading them one at a time costs nothing.
+  static let gsfLock = NSLock()
+
   /// The eight bytes every OLE2 compound file starts with.
   static let magic: [UInt8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]
 
@@ -85,6 +92,8 @@ enum OutlookMessage {
       path: path, problem: "not an Outlook message (its OLE2 compound file does not open)",
       fix: "save the message again from Outlook, or as .eml")
     guard isOutlook(bytes) else { throw broken }
+    gsfLock.lock()
+    defer { gsfLock.unlock() }
     // The memory stays ours: libgsf reads it in place (needs_free 0).
     return try bytes.withUnsafeBufferPointer { buffer -> Content in
       guard let input = gsf.gsf_input_memory_new(buffer.baseAddress, gsf_off_t(buffer.count), 0) else { throw broken }
