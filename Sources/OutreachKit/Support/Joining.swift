@@ -53,29 +53,29 @@ private func zeros<T: FixedWidthInteger>(_: T.Type) -> UnsafeBufferPointer<T> {
   return UnsafeBufferPointer(start: pointer, count: 4096)
 }
 
-extension Array where Element == UInt8 {
-  /// `count` zeros appended a block at a time by `memcpy`, where
-  /// `append(contentsOf: repeatElement(0, count:))` writes one at a time.
-  mutating func appendZeros(_ count: Int) {
+extension Array where Element: FixedWidthInteger {
+  /// `count` zeros appended a block at a time by `memcpy` from `zeros`,
+  /// where `append(contentsOf: repeatElement(0, count:))` writes one at a
+  /// time.
+  @inline(__always)
+  fileprivate mutating func appendZeros(_ count: Int, from zeros: UnsafeBufferPointer<Element>) {
     var rest = count
     while rest > 0 {
-      let part = Swift.min(rest, zeroBytes.count)
-      append(contentsOf: UnsafeBufferPointer(rebasing: zeroBytes[..<part]))
+      let part = Swift.min(rest, zeros.count)
+      append(contentsOf: UnsafeBufferPointer(rebasing: zeros[..<part]))
       rest -= part
     }
   }
 }
 
+extension Array where Element == UInt8 {
+  /// `count` zeros, appended a block at a time.
+  mutating func appendZeros(_ count: Int) { appendZeros(count, from: zeroBytes) }
+}
+
 extension Array where Element == Int32 {
-  /// As `[UInt8].appendZeros`.
-  mutating func appendZeros(_ count: Int) {
-    var rest = count
-    while rest > 0 {
-      let part = Swift.min(rest, zeroInt32s.count)
-      append(contentsOf: UnsafeBufferPointer(rebasing: zeroInt32s[..<part]))
-      rest -= part
-    }
-  }
+  /// `count` zeros, appended a block at a time.
+  mutating func appendZeros(_ count: Int) { appendZeros(count, from: zeroInt32s) }
 }
 
 extension Array where Element == UInt8 {
