@@ -109,8 +109,6 @@ struct ProseWriter {
     prose.offsets.append(prose.offsets.last ?? 0)
   }
 
-  /// Bare URLs, `www.` addresses and email addresses (what GFM would turn
-  /// into links) are not prose: each becomes one opaque byte.
   /// The first byte at or after `index` that is `:`, `@`, `w` or `W`,
   /// found eight bytes at a time (`end` when there is none).
   static func nextAddressByte(_ text: UnsafeBufferPointer<UInt8>, from start: Int, end: Int) -> Int {
@@ -138,6 +136,8 @@ struct ProseWriter {
     return (bytes &- 0x0101_0101_0101_0101) & ~bytes & 0x8080_8080_8080_8080 != 0
   }
 
+  /// Bare URLs, `www.` addresses and email addresses (what GFM would turn
+  /// into links) are not prose: each becomes one opaque byte.
   mutating func collapseAddresses() {
     let end = prose.text.count
     var spans: [Range<Int>] = []
