@@ -70,10 +70,13 @@ public struct EmailDocument: Sendable {
   /// decoded text) back to the file as saved.
   public let locator: MailLocator?
 
-  public var subject: EmailHeader? {
-    // By bytes, in place: `lowercased()` made a string of every header's
-    // name, each time a rule asked. (No other name lowers to `subject`.)
-    for index in headers.indices where Self.isSubjectName(headers[index].name) { return headers[index] }
+  public var subject: EmailHeader? { Self.subject(in: headers) }
+
+  /// The first `Subject:` of `headers`, its name compared by bytes in place:
+  /// `lowercased()` made a string of every header's name, each time a rule
+  /// asked.
+  static func subject(in headers: [EmailHeader]) -> EmailHeader? {
+    for index in headers.indices where isSubjectName(headers[index].name) { return headers[index] }
     return nil
   }
 
@@ -148,7 +151,7 @@ public struct EmailDocument: Sendable {
     writer.keepsAddresses = syntax == .lines
     // Prose is about as long as the source (a byte becomes at most one).
     writer.reserve(bytes.count + 16)
-    if let subject = headers.first(where: { Self.isSubjectName($0.name) }) {
+    if let subject = Self.subject(in: headers) {
       writer.beginBlock()
       let range = source.lineRange(subject.line)
       let words = subject.valueOffset + mail.subjectNoise(bytes[subject.valueOffset..<range.upperBound])

@@ -62,11 +62,7 @@ struct CheckRun {
 
   /// The document's subject header, read in place (`document.subject`
   /// through the accessor copied the whole document first).
-  var subject: EmailHeader? {
-    let headers = documentPointer.pointee.headers
-    for index in headers.indices where EmailDocument.isSubjectName(headers[index].name) { return headers[index] }
-    return nil
-  }
+  var subject: EmailHeader? { EmailDocument.subject(in: documentPointer.pointee.headers) }
 
   /// The fix a finding carries, by its index in `findings`.
   var fixes: [Int: String] = [:]
