@@ -84,7 +84,7 @@ public struct SourceText: Sendable {
           while offset + 8 <= clamped {
             let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
             let continuations = word & ~(word << 1) & 0x8080_8080_8080_8080
-            column += 8 - Int(truncatingIfNeeded: ((continuations >> 7) &* 0x0101_0101_0101_0101) >> 56)
+            column += 8 - topBitCount(continuations)
             offset += 8
           }
         }

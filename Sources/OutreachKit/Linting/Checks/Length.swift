@@ -50,9 +50,7 @@ func countRuns(_ text: UnsafeBufferPointer<UInt8>, in range: Range<Int>) -> Int 
     // The high bit of each byte that is not a space.
     let others = ((word & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F | word) & 0x8080_8080_8080_8080
     let before = others << 8 | (previousIsSpace ? 0 : 0x80)
-    // At most one bit a byte: summed by a multiply, where `nonzeroBitCount`
-    // is a dozen instructions without the POPCNT instruction.
-    runs += Int(truncatingIfNeeded: ((others & ~before) >> 7 &* 0x0101_0101_0101_0101) >> 56)
+    runs += topBitCount(others & ~before)
     previousIsSpace = others >> 63 == 0
     index += 8
   }
