@@ -8,7 +8,7 @@ public struct MailSettings: Sendable {
   /// linter hands its settings to each email, and a copy of a dozen
   /// arrays, sets and tables was a retain of each, from every thread at
   /// once, on the same counters.
-  private final class Storage: @unchecked Sendable {
+  private struct Values {
     var closings: Set<String> = []
     var longestClosing = 0
     var signatureLines = 6
@@ -21,33 +21,19 @@ public struct MailSettings: Sendable {
     var subjectPrefixBytes: [[UInt8]] = []
     var lineLiterals = PhraseMatcher(patterns: [])
     var tryEveryLine = false
-
-    init() {}
-
-    func copy() -> Storage {
-      let copy = Storage()
-      copy.closings = closings
-      copy.longestClosing = longestClosing
-      copy.signatureLines = signatureLines
-      copy.signatureLineLength = signatureLineLength
-      copy.attributions = attributions
-      copy.historyMarkers = historyMarkers
-      copy.replyFrom = replyFrom
-      copy.replyOthers = replyOthers
-      copy.subjectPrefixes = subjectPrefixes
-      copy.subjectPrefixBytes = subjectPrefixBytes
-      copy.lineLiterals = lineLiterals
-      copy.tryEveryLine = tryEveryLine
-      return copy
-    }
   }
 
-  private var storage = Storage()
+  private final class Storage: @unchecked Sendable {
+    var values: Values
+    init(_ values: Values) { self.values = values }
+  }
 
-  /// The storage, this copy's own before a write.
+  private var storage = Storage(Values())
+
+  /// The values, this copy's own before a write.
   private var unique: Storage {
     mutating get {
-      if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+      if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.values) }
       return storage
     }
   }
@@ -55,57 +41,57 @@ public struct MailSettings: Sendable {
   public init() {}
 
   public var closings: Set<String> {
-    get { storage.closings }
-    set { unique.closings = newValue }
+    get { storage.values.closings }
+    set { unique.values.closings = newValue }
   }
   var longestClosing: Int {
-    get { storage.longestClosing }
-    set { unique.longestClosing = newValue }
+    get { storage.values.longestClosing }
+    set { unique.values.longestClosing = newValue }
   }
   public var signatureLines: Int {
-    get { storage.signatureLines }
-    set { unique.signatureLines = newValue }
+    get { storage.values.signatureLines }
+    set { unique.values.signatureLines = newValue }
   }
   public var signatureLineLength: Int {
-    get { storage.signatureLineLength }
-    set { unique.signatureLineLength = newValue }
+    get { storage.values.signatureLineLength }
+    set { unique.values.signatureLineLength = newValue }
   }
   var attributions: [LinePattern] {
-    get { storage.attributions }
-    set { unique.attributions = newValue }
+    get { storage.values.attributions }
+    set { unique.values.attributions = newValue }
   }
   var historyMarkers: [LinePattern] {
-    get { storage.historyMarkers }
-    set { unique.historyMarkers = newValue }
+    get { storage.values.historyMarkers }
+    set { unique.values.historyMarkers = newValue }
   }
   public var replyFrom: Set<String> {
-    get { storage.replyFrom }
-    set { unique.replyFrom = newValue }
+    get { storage.values.replyFrom }
+    set { unique.values.replyFrom = newValue }
   }
   public var replyOthers: Set<String> {
-    get { storage.replyOthers }
-    set { unique.replyOthers = newValue }
+    get { storage.values.replyOthers }
+    set { unique.values.replyOthers = newValue }
   }
   public var subjectPrefixes: [String] {
-    get { storage.subjectPrefixes }
+    get { storage.values.subjectPrefixes }
     set {
       let storage = unique
-      storage.subjectPrefixes = newValue
-      storage.subjectPrefixBytes = newValue.map { Array($0.utf8) }
+      storage.values.subjectPrefixes = newValue
+      storage.values.subjectPrefixBytes = newValue.map { Array($0.utf8) }
     }
   }
   /// `subjectPrefixes` as UTF-8, for `subjectNoise` (read for every email).
-  var subjectPrefixBytes: [[UInt8]] { storage.subjectPrefixBytes }
+  var subjectPrefixBytes: [[UInt8]] { storage.values.subjectPrefixBytes }
   /// Every literal of every line pattern, in one automaton: a line is tried
   /// against the patterns only when one of them is in it.
   var lineLiterals: PhraseMatcher {
-    get { storage.lineLiterals }
-    set { unique.lineLiterals = newValue }
+    get { storage.values.lineLiterals }
+    set { unique.values.lineLiterals = newValue }
   }
   /// Whether some pattern has no literal (every line is tried then).
   var tryEveryLine: Bool {
-    get { storage.tryEveryLine }
-    set { unique.tryEveryLine = newValue }
+    get { storage.values.tryEveryLine }
+    set { unique.values.tryEveryLine = newValue }
   }
 
   public static let fileName = "_mail.yml"
