@@ -307,3 +307,108 @@ import Testing
     #expect(findings.capacity <= 2 * findings.count, "\(findings.count) findings, room for \(findings.capacity)")
   }
 }
+
+/// The report's assembly: findings moved from each file's result, files
+/// handed out in runs, and the generic-subject lookup's length filter.
+@Suite struct ReportAssemblyTests {
+  /// Moving the parts into one array gives the parts in order, and leaves
+  /// each part holding only the filler.
+  @Test func joiningMovedIsTheJoinedArray() {
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<200 {
+      // Strings long enough to live on the heap: a wrong move would free
+      // one twice or lose one.
+      var parts = (0..<Int.random(in: 0..<6, using: &generator)).map { part in
+        (0..<Int.random(in: 0..<5, using: &generator)).map { "part \(part) item \($0) \(String(repeating: "x", count: 20))" }
+      }
+      let expected = parts.flatMap { $0 }
+      let counts = parts.map(\.count)
+      let joined = [String].joiningMoved(&parts, filler: "")
+      #expect(joined == expected)
+      #expect(parts.map(\.count) == counts)
+      #expect(parts.allSatisfy { $0.allSatisfy(\.isEmpty) })
+    }
+    // A part that another array shares is copied, not taken from it.
+    let shared = ["kept \(String(repeating: "y", count: 20))"]
+    var parts = [shared, shared]
+    #expect([String].joiningMoved(&parts, filler: "") == shared + shared)
+    #expect(shared == ["kept \(String(repeating: "y", count: 20))"])
+  }
+
+  /// Runs of up to 16 files, and at least eight runs a core.
+  @Test func chunksGiveEveryCoreWork() {
+    #expect(Linter.chunkSize(files: 20, cores: 2) == 1)
+    #expect(Linter.chunkSize(files: 0, cores: 2) == 1)
+    #expect(Linter.chunkSize(files: 10_000, cores: 2) == 16)
+    #expect(Linter.chunkSize(files: 160, cores: 2) == 10)
+    #expect(Linter.chunkSize(files: 100, cores: 0) == 12)
+    for files in 0..<500 {
+      for cores in 1...8 {
+        let chunk = Linter.chunkSize(files: files, cores: cores)
+        #expect((1...16).contains(chunk))
+        if chunk > 1 { #expect(files / chunk >= cores * 8) }
+      }
+    }
+  }
+
+  /// Hundreds of files, some unreadable, linted in runs: the findings and
+  /// errors come in file order, as linting each file alone gives them.
+  @Test func manyFilesInRunsMatchOneByOne() throws {
+    let root = makeTemporaryFolder("runs-lint")
+    var paths: [String] = []
+    for index in 0..<300 {
+      let name = String(format: "%03d", index)
+      if index % 37 == 5 {
+        // An empty message: an error, in its place.
+        let path = root + "/\(name).eml"
+        try Data().write(to: URL(fileURLWithPath: path))
+        paths.append(path)
+        continue
+      }
+      let path = root + "/\(name).md"
+      let body = index % 3 == 0 ? "Thanks for the call." : "Just checking in \u{2014} any thoughts on #\(index)?"
+      try "Subject: Plan for \(index)\n\nHi,\n\n\(body)\n".write(toFile: path, atomically: false, encoding: .utf8)
+      paths.append(path)
+    }
+    let linter = Linter(rules: projectRules)
+    let together = linter.lint(paths: [root])
+    var alone: [Finding] = []
+    var errors: [String] = []
+    for path in paths {
+      do { alone += try linter.lintFile(path: path).findings } catch let error as OutreachError { errors.append("\(error)") }
+    }
+    #expect(together.filesLinted == paths.count - errors.count)
+    #expect(together.errors.map { "\($0)" } == errors)
+    #expect(!errors.isEmpty)
+    #expect(together.findings == alone)
+    #expect(alone.count > 150)
+  }
+
+  /// The length filter answers as the set does, for ASCII subjects, for
+  /// subjects not in ASCII (U+037E is `;` as Unicode text), and for lists
+  /// that are not all ASCII or short.
+  @Test func genericSubjectsAnswerAsTheSet() {
+    var generator = SystemRandomNumberGenerator()
+    let pieces = ["checking in", "quick question", ";", "\u{037E}", "k", "\u{212A}", "e\u{301}", "\u{E9}", " ", "x"]
+    let lists: [[String]] = [
+      ["checking in", "quick question", "checking in;", "hi"],
+      ["checking in", "caf\u{E9}", "checking in\u{037E}"],
+      ["checking in", String(repeating: "long ", count: 14)],
+      [],
+    ]
+    for list in lists {
+      let generic = GenericSubjects(list)
+      let set = Set(list)
+      for subject in list { #expect(generic.contains(subject)) }
+      for _ in 0..<3000 {
+        let subject = (0..<Int.random(in: 0..<4, using: &generator)).map { _ in
+          pieces.randomElement(using: &generator)!
+        }.joined()
+        #expect(generic.contains(subject) == set.contains(subject), "\(list) \(subject.unicodeScalars.map(\.value))")
+      }
+    }
+    #expect(GenericSubjects(["checking in"]).asciiLengths == 1 << 11)
+    #expect(GenericSubjects(["caf\u{E9}"]).asciiLengths == nil)
+    #expect(GenericSubjects(["checking in;"]).contains("checking in\u{037E}"))
+  }
+}

@@ -33,6 +33,10 @@ public struct Finding: Sendable, Equatable, Codable {
     case subject
   }
 
+  /// What a finding moved elsewhere leaves behind (see `joiningMoved`):
+  /// no string in it holds memory.
+  static let moved = Finding(path: "", line: 0, column: 0, rule: "", severity: .error, message: "", match: "")
+
   public init(
     path: String, line: Int, column: Int, rule: String, severity: Severity, message: String, match: String, link: String? = nil
   ) {

@@ -20,7 +20,7 @@ public struct Linter: Sendable {
   private let regexes: [(rule: Int, payload: Int, regex: SharedRegex)]
   private let structuralRules: [Int]
   /// Normalized generic subjects, per subject rule.
-  let genericSubjects: [Int: Set<String>]
+  let genericSubjects: [Int: GenericSubjects]
   /// Reply prefixes, lowered, per subject rule.
   let subjectPrefixes: [Int: [[UInt8]]]
   /// A subject rule's `patterns` as one, with the literals a subject must
@@ -202,14 +202,14 @@ public struct Linter: Sendable {
       guard patterns.count >= unitSetMinimum, let set = RE2Set(patterns) else { return nil }
       return UnitSet(set: set, slot: slot)
     }
-    var genericSubjects: [Int: Set<String>] = [:]
+    var genericSubjects: [Int: GenericSubjects] = [:]
     var subjectPatterns: [Int: LinePattern] = [:]
     var subjectPrefixes: [Int: [[UInt8]]] = [:]
     for (index, rule) in rules.enumerated() {
       if case .subject(let generic, let prefixes, _, let patterns) = rule.kind {
         let lowered = SubjectText.lower(prefixes)
         subjectPrefixes[index] = lowered
-        genericSubjects[index] = Set(generic.map { SubjectText.normalize($0, loweredPrefixes: lowered) })
+        genericSubjects[index] = GenericSubjects(generic.map { SubjectText.normalize($0, loweredPrefixes: lowered) })
         if !patterns.isEmpty {
           let pattern = "(?:" + patterns.map { "(?:\($0))" }.joined(separator: "|") + ")"
           var line = LinePattern(caseInsensitive: pattern)
@@ -534,7 +534,9 @@ public struct Linter: Sendable {
               let exceptions = exceptionPatterns[index]?.regex.regex
               ruleHits.removeAll { ValeText.isExempt(exceptions, matchText($0.start, $0.end)) }
             }
-            ruleHits.sort { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end }
+            // (A sort of an empty array made it an array of its own: an
+            // allocation for each rule that runs without hits.)
+            if ruleHits.count > 1 { ruleHits.sort { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end } }
             // Keep the longest of overlapping matches (when none overlap,
             // as usual, the hits are kept as they are, not copied).
             var kept = ruleHits
@@ -558,9 +560,9 @@ public struct Linter: Sendable {
             let inOrder = ruleFindings.indices.dropFirst().allSatisfy {
               ruleFindings[$0 - 1].offset <= ruleFindings[$0].offset
             }
-            let order =
-              inOrder
-              ? Array(ruleFindings.indices) : ruleFindings.indices.sorted { ruleFindings[$0].offset < ruleFindings[$1].offset }
+            // (In order, the indices are read as a range, not made an array.)
+            let order: [Int]? =
+              inOrder ? nil : ruleFindings.indices.sorted { ruleFindings[$0].offset < ruleFindings[$1].offset }
             // A Vale style's rule reports where Vale would (not in mail,
             // which Vale does not read).
             var valeSearch = ValeLocationSearch.applies(to: rules[index], in: document) ? ValeLocationSearch() : nil
@@ -568,7 +570,8 @@ public struct Linter: Sendable {
             // is kept for the whole run: no more room than it needs).
             let needed = findings.count + ruleFindings.count
             if findings.capacity < needed { findings.reserveCapacity(max(needed, findings.count * 2)) }
-            for number in order {
+            for slot in ruleFindings.indices {
+              let number = order?[slot] ?? slot
               let item = ruleFindings[number]
               let position = cursor.position(of: item.offset)
               if document.isDisabled(
@@ -608,7 +611,7 @@ public struct Linter: Sendable {
       }
     }
     Self.sortInPlace(&findings)
-    return (findings, limited.sorted().map { rules[$0].id })
+    return (findings, limited.isEmpty ? [] : limited.sorted().map { rules[$0].id })
   }
 
   /// Findings by line, column and rule, as a stable sort gives them. The
@@ -707,6 +710,44 @@ func forEachWord(_ text: UnsafeBufferPointer<UInt8>, in range: Range<Int>, _ bod
       }
     }
     if index > start, hasWord { body(start, index) }
+  }
+}
+
+/// A subject rule's generic subjects, normalized, and the lengths they
+/// come in. A subject of none of those lengths is told apart without a
+/// hash of its text (which was a sixth of the subject check).
+struct GenericSubjects {
+  let subjects: Set<String>
+  /// Bit `n` set for each length `n` (in bytes) among the subjects, when
+  /// all of them are ASCII and under 64 bytes; nil otherwise.
+  let asciiLengths: UInt64?
+
+  init(_ subjects: [String]) {
+    self.subjects = Set(subjects)
+    var lengths: UInt64? = 0
+    for subject in self.subjects {
+      let count = subject.utf8.count
+      if count >= 64 || subject.utf8.contains(where: { $0 >= 0x80 }) {
+        lengths = nil
+        break
+      }
+      lengths! |= 1 << UInt64(count)
+    }
+    asciiLengths = lengths
+  }
+
+  /// Whether `subject` is one of them, as `Set.contains` says: strings
+  /// equal as Unicode text. An ASCII string equals an ASCII one only byte
+  /// for byte, so a length none of them has rules it out; a subject not in
+  /// ASCII (`;` may be written as U+037E, its canonical equal) is looked up.
+  func contains(_ subject: String) -> Bool {
+    if let asciiLengths {
+      let count = subject.utf8.count
+      if count >= 64 || asciiLengths & (1 << UInt64(count)) == 0, !subject.utf8.contains(where: { $0 >= 0x80 }) {
+        return false
+      }
+    }
+    return subjects.contains(subject)
   }
 }
 

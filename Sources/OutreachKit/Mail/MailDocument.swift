@@ -304,7 +304,8 @@ extension Linter {
       let document = EmailDocument(
         source: SourceText(path: path, bytes: valid), syntax: syntax, mail: mail, ignoredInline: ignoredInline)
       let result = lintDocument(document)
-      warnings += result.limited.map { Self.limitWarning(path: path, rule: $0) }
+      // (Appending none to an empty list made it a list of its own.)
+      if !result.limited.isEmpty { warnings += result.limited.map { Self.limitWarning(path: path, rule: $0) } }
       // Text a reader sees that could not be read: the run is incomplete
       // (exit 2), as for an HTML mail body, never a silent pass.
       if let line = document.unreadHTMLLines.first {

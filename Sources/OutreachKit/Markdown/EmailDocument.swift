@@ -113,6 +113,8 @@ public struct EmailDocument: Sendable {
     let firstLine = source.lineCount > 0 ? source.lineRange(0) : 0..<0
     let startsWithHeader = Self.headerName(bytes[firstLine]).map { Self.isHeaderName($0) } ?? false
     if startsWithHeader {
+      // Room for the usual few (growing from none was two allocations).
+      headers.reserveCapacity(4)
       var line = 0
       while line < source.lineCount {
         let range = source.lineRange(line)

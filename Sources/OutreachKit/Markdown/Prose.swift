@@ -84,6 +84,9 @@ struct ProseWriter {
   mutating func reserve(_ count: Int) {
     prose.text.reserveCapacity(count)
     prose.offsets.reserveCapacity(count)
+    // A block a line of 64 bytes, and the subject's (growing from none was
+    // four allocations an email).
+    prose.blocks.reserveCapacity(count / 64 + 4)
   }
 
   mutating func beginBlock() {

@@ -11,8 +11,11 @@ public struct SourceText: Sendable {
   public init(path: String, bytes: [UInt8]) {
     self.path = path
     self.bytes = bytes
-    var starts = [0]
+    // Reserved before the first start goes in (`[0]` then room was two
+    // allocations).
+    var starts: [Int] = []
     starts.reserveCapacity(bytes.count / 40 + 1)
+    starts.append(0)
     bytes.withUnsafeBufferPointer { buffer in
       // memchr finds each line feed many bytes at a time.
       guard let base = buffer.baseAddress else { return }
