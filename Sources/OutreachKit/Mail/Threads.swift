@@ -23,61 +23,65 @@ public struct MailSettings: Sendable {
     var tryEveryLine = false
   }
 
-  private final class Storage: @unchecked Sendable {
-    var values: Values
+  /// Read-only once made: a read borrows a value in place (of a `var` in
+  /// a class, the compiler copies what it reads, in case it changes during
+  /// the read: the phrase automaton's half a dozen tables for every
+  /// email). A write, only while the settings load, makes a new storage.
+  private final class Storage: Sendable {
+    let values: Values
     init(_ values: Values) { self.values = values }
   }
 
   private var storage = Storage(Values())
 
-  /// The values, this copy's own before a write.
-  private var unique: Storage {
-    mutating get {
-      if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.values) }
-      return storage
-    }
+  /// Changes the values: a new storage holding them.
+  private mutating func update(_ change: (inout Values) -> Void) {
+    var values = storage.values
+    change(&values)
+    storage = Storage(values)
   }
 
   public init() {}
 
   public var closings: Set<String> {
     get { storage.values.closings }
-    set { unique.values.closings = newValue }
+    set { update { $0.closings = newValue } }
   }
   var longestClosing: Int {
     get { storage.values.longestClosing }
-    set { unique.values.longestClosing = newValue }
+    set { update { $0.longestClosing = newValue } }
   }
   public var signatureLines: Int {
     get { storage.values.signatureLines }
-    set { unique.values.signatureLines = newValue }
+    set { update { $0.signatureLines = newValue } }
   }
   public var signatureLineLength: Int {
     get { storage.values.signatureLineLength }
-    set { unique.values.signatureLineLength = newValue }
+    set { update { $0.signatureLineLength = newValue } }
   }
   var attributions: [LinePattern] {
     get { storage.values.attributions }
-    set { unique.values.attributions = newValue }
+    set { update { $0.attributions = newValue } }
   }
   var historyMarkers: [LinePattern] {
     get { storage.values.historyMarkers }
-    set { unique.values.historyMarkers = newValue }
+    set { update { $0.historyMarkers = newValue } }
   }
   public var replyFrom: Set<String> {
     get { storage.values.replyFrom }
-    set { unique.values.replyFrom = newValue }
+    set { update { $0.replyFrom = newValue } }
   }
   public var replyOthers: Set<String> {
     get { storage.values.replyOthers }
-    set { unique.values.replyOthers = newValue }
+    set { update { $0.replyOthers = newValue } }
   }
   public var subjectPrefixes: [String] {
     get { storage.values.subjectPrefixes }
     set {
-      let storage = unique
-      storage.values.subjectPrefixes = newValue
-      storage.values.subjectPrefixBytes = newValue.map { Array($0.utf8) }
+      update {
+        $0.subjectPrefixes = newValue
+        $0.subjectPrefixBytes = newValue.map { Array($0.utf8) }
+      }
     }
   }
   /// `subjectPrefixes` as UTF-8, for `subjectNoise` (read for every email).
@@ -86,12 +90,17 @@ public struct MailSettings: Sendable {
   /// against the patterns only when one of them is in it.
   var lineLiterals: PhraseMatcher {
     get { storage.values.lineLiterals }
-    set { unique.values.lineLiterals = newValue }
+    set { update { $0.lineLiterals = newValue } }
+  }
+  /// `lineLiterals.scan`, on the automaton where it is kept (not a copy of
+  /// it: a retain and a release of each of its tables, for every email).
+  func scanLineLiterals(_ text: UnsafeBufferPointer<UInt8>, _ visit: (Int, Int, Int) -> Void) {
+    storage.values.lineLiterals.scan(text, visit)
   }
   /// Whether some pattern has no literal (every line is tried then).
   var tryEveryLine: Bool {
     get { storage.values.tryEveryLine }
-    set { unique.values.tryEveryLine = newValue }
+    set { update { $0.tryEveryLine = newValue } }
   }
 
   public static let fileName = "_mail.yml"
@@ -328,7 +337,7 @@ struct EmailStructure {
       let start = source.lineStarts[bodyLine]
       source.bytes.withUnsafeBufferPointer { all in
         let body = UnsafeBufferPointer(rebasing: all[start...])
-        settings.lineLiterals.scan(body) { _, hit, _ in candidates[source.lineIndex(of: start + hit)] = true }
+        settings.scanLineLiterals(body) { _, hit, _ in candidates[source.lineIndex(of: start + hit)] = true }
       }
     }
     var fence = false

@@ -81,10 +81,11 @@ public struct EmailDocument: Sendable {
   }
 
   /// `name.lowercased() == "subject"`, by bytes (no other name lowers to it).
+  /// Read in place where the string's bytes are contiguous (a copy to
+  /// read it was a retain and a release a header).
   static func isSubjectName(_ name: String) -> Bool {
     guard name.utf8.count == 7 else { return false }
-    var name = name
-    return name.withUTF8 { bytes in
+    func matches(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
       var index = 0
       for byte in "subject".utf8 {
         guard bytes[index] | 0x20 == byte else { return false }
@@ -92,6 +93,9 @@ public struct EmailDocument: Sendable {
       }
       return true
     }
+    if let answer = name.utf8.withContiguousStorageIfAvailable(matches) { return answer }
+    var name = name
+    return name.withUTF8(matches)
   }
 
   /// An email file's text; `.txt` is plain text, anything else Markdown.

@@ -1,9 +1,11 @@
 /// outreach's `subject`: a subject that says nothing specific, or none.
 enum SubjectCheck: Check {
   static func check(_ run: inout CheckRun) {
-    guard case .subject(_, _, let missingMessage, _) = run.rule.kind else { return }
+    // (The rule's settings are bound only when the subject is missing: a
+    // binding copies them all, a retain of each list, for every email.)
     guard run.document.hasHeaderBlock, run.rule.scopes.contains(where: { $0 == .subject || $0 == .text }) else { return }
     guard let header = run.subject else {
+      guard case .subject(_, _, let missingMessage, _) = run.rule.kind else { return }
       run.add(0, missingMessage ?? formatMessage(run.rule.message, [""]), "")
       return
     }
