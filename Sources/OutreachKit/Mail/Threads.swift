@@ -341,24 +341,30 @@ struct EmailStructure {
       }
     }
     var fence = false
+    // Lines are read by index until one may start history (a slice of each
+    // was a retain and a release of the whole text, for every line).
+    let raw = source.bytes
     for line in bodyLine..<count {
       let range = source.lineRange(line)
       guard !range.isEmpty else { continue }
-      let bytes = source.bytes[range]
-      let first = bytes[range.lowerBound]
-      if first == 0x60 || first == 0x7E, range.count >= 3, bytes[range.lowerBound + 1] == first,
-        bytes[range.lowerBound + 2] == first
+      let first = raw[range.lowerBound]
+      if first == 0x60 || first == 0x7E, range.count >= 3, raw[range.lowerBound + 1] == first,
+        raw[range.lowerBound + 2] == first
       {
         fence.toggle()
       }
       if fence { continue }
       // Most lines cannot start history: skip them without a copy.
-      if first == 0x3E || first == 0x20 && bytes.count < 4 { continue }
+      if first == 0x3E || first == 0x20 && range.count < 4 { continue }
       let candidate = settings.tryEveryLine || candidates[line]
       let nextCandidate = line + 1 < count && (settings.tryEveryLine || candidates[line + 1])
-      let colon = bytes.prefix(24).contains(0x3A)
+      var colon = false
+      for index in range.lowerBound..<min(range.upperBound, range.lowerBound + 24) where raw[index] == 0x3A {
+        colon = true
+        break
+      }
       guard candidate || nextCandidate || colon else { continue }
-      let line8 = Array(bytes)
+      let line8 = Array(raw[range])
       if candidate, matches(settings.attributions, line8), Self.introducesQuote(line8, after: line + 1, source: source) {
         historyLine = line
         inlineFrom = Self.inlineAnswers(after: line + 1, source: source)
@@ -390,7 +396,10 @@ struct EmailStructure {
     // The `-- ` delimiter.
     for line in bodyLine..<end {
       let range = source.lineRange(line)
-      if source.bytes[range].elementsEqual([0x2D, 0x2D, 0x20]) || source.bytes[range].elementsEqual([0x2D, 0x2D]) {
+      // `-- ` or `--`, read by index (no slice and no list a line).
+      if range.count == 2 || range.count == 3, raw[range.lowerBound] == 0x2D, raw[range.lowerBound + 1] == 0x2D,
+        range.count == 2 || raw[range.lowerBound + 2] == 0x20
+      {
         signatureLine = line
         signatureDelimited = true
         return

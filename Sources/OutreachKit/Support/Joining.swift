@@ -35,9 +35,12 @@ extension Array {
 
 extension Array where Element == UInt8 {
   /// `append(contentsOf: string.utf8)` as one copy of the string's bytes,
-  /// not a byte at a time through the view's iterator.
+  /// not a byte at a time through the view's iterator; read in place when
+  /// they are contiguous (a copy of the string to read it was a retain and
+  /// a release, three times a finding in the report).
   @inline(__always)
   mutating func appendUTF8(_ string: String) {
+    if string.utf8.withContiguousStorageIfAvailable({ append(contentsOf: $0) }) != nil { return }
     var string = string
     string.withUTF8 { append(contentsOf: $0) }
   }
