@@ -412,3 +412,27 @@ import Testing
     #expect(GenericSubjects(["checking in;"]).contains("checking in\u{037E}"))
   }
 }
+
+/// A part written as it decodes is aligned without a search: the same
+/// offsets as the search gives.
+@Suite struct AlignmentTests {
+  @Test func bytesAsWrittenAlignAsTheSearchDoes() {
+    var generator = SystemRandomNumberGenerator()
+    let alphabet: [UInt8] = [0x61, 0x62, 0x3D, 0x0A, 0x0D, 0x20, 0xC3, 0xA9, 0x33, 0x44]
+    for _ in 0..<3000 {
+      let raw = (0..<Int.random(in: 0..<40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+      // The raw bytes themselves, a prefix of them, or changed ones.
+      var decoded = Array(raw.prefix(Int.random(in: 0...raw.count, using: &generator)))
+      if !decoded.isEmpty, Bool.random(using: &generator) {
+        decoded[Int.random(in: 0..<decoded.count, using: &generator)] = alphabet.randomElement(using: &generator)!
+      }
+      let base = Int.random(in: 0..<100, using: &generator)
+      for quoted in [false, true] {
+        let searched = raw.withUnsafeBufferPointer {
+          Alignment.search(decoded: decoded, raw: $0, base: base, quotedPrintable: quoted)
+        }
+        #expect(Alignment.align(decoded: decoded, raw: raw, base: base, quotedPrintable: quoted) == searched)
+      }
+    }
+  }
+}

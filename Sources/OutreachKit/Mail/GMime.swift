@@ -368,7 +368,12 @@ enum GMime {
       var index = 0
       while index < chunk.count {
         let atLineStart = index == 0 ? previous == 0x0A : chunk[index - 1] == 0x0A
-        if atLineStart, chunk[index] == 0x46 {
+        // Only a line starting `From ` can start a message (a `From:`
+        // header, in every message, is told apart here without a copy).
+        if atLineStart, chunk[index] == 0x46,
+          index + 5 > chunk.count
+            || chunk[index + 1] == 0x72 && chunk[index + 2] == 0x6F && chunk[index + 3] == 0x6D && chunk[index + 4] == 0x20
+        {
           let lineStart = offset + index
           // From the chunk in hand; read again only across its end.
           let line =
@@ -379,8 +384,13 @@ enum GMime {
             starts.append(lineStart)
           }
         }
-        // Jump to the next line.
-        if let newline = chunk[index...].firstIndex(of: 0x0A) { index = newline + 1 } else { index = chunk.count }
+        // Jump to the next line (`memchr`, many bytes at a time).
+        index = chunk.withUnsafeBufferPointer { buffer in
+          guard let base = buffer.baseAddress, let found = memchr(base + index, 0x0A, buffer.count - index) else {
+            return buffer.count
+          }
+          return base.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+        }
       }
       previous = chunk.last ?? previous
       offset += chunk.count

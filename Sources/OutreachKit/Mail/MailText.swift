@@ -14,10 +14,45 @@ struct MappedText {
 /// as saved (a soft line break maps back to its encoded line).
 enum Alignment {
   static func align(decoded: [UInt8], raw: [UInt8], base: Int, quotedPrintable: Bool) -> [Int] {
-    var offsets = [Int]()
-    offsets.reserveCapacity(decoded.count)
+    // A 7bit or 8bit part decodes to its bytes as written (the usual case):
+    // each byte is where it stands, known without a search a byte.
+    if !quotedPrintable, raw.count >= decoded.count,
+      decoded.withUnsafeBufferPointer({ left in
+        raw.withUnsafeBufferPointer { right in
+          left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0
+        }
+      })
+    {
+      return Array(base..<(base + decoded.count))
+    }
+    return raw.withUnsafeBufferPointer { raw in search(decoded: decoded, raw: raw, base: base, quotedPrintable: quotedPrintable) }
+  }
+
+  /// `align`'s search: for each decoded byte, the next raw byte (or `=XX`
+  /// escape) that decodes to it.
+  static func search(decoded: [UInt8], raw: UnsafeBufferPointer<UInt8>, base: Int, quotedPrintable: Bool) -> [Int] {
+    // Written in place, a decoded byte at a time (appending checked the
+    // room at each one).
+    [Int](unsafeUninitializedCapacity: decoded.count) { offsets, initialized in
+      decoded.withUnsafeBufferPointer { decoded in
+        searchInto(offsets, decoded: decoded, raw: raw, base: base, quotedPrintable: quotedPrintable)
+      }
+      initialized = decoded.count
+    }
+  }
+
+  private static func searchInto(
+    _ offsets: UnsafeMutableBufferPointer<Int>, decoded: UnsafeBufferPointer<UInt8>, raw: UnsafeBufferPointer<UInt8>,
+    base: Int, quotedPrintable: Bool
+  ) {
     var cursor = 0
-    for wanted in decoded {
+    for (slot, wanted) in decoded.enumerated() {
+      // Most bytes stand as they are, where the search left off.
+      if cursor < raw.count, raw[cursor] == wanted, !quotedPrintable || wanted != 0x3D {
+        offsets[slot] = base + cursor
+        cursor += 1
+        continue
+      }
       var found = -1
       while cursor < raw.count {
         let byte = raw[cursor]
@@ -48,9 +83,8 @@ enum Alignment {
         }
         cursor += 1
       }
-      offsets.append(base + (found >= 0 ? found : max(0, min(cursor, raw.count) - 1)))
+      offsets[slot] = base + (found >= 0 ? found : max(0, min(cursor, raw.count) - 1))
     }
-    return offsets
   }
 
   @inline(__always)
