@@ -12,6 +12,7 @@
   X(g_mime_multipart_get_type) X(g_mime_part_get_type) X(g_mime_text_part_get_type) X(g_mime_message_part_get_type) \
   X(g_mime_content_type_is_type) \
   X(g_mime_data_wrapper_get_stream) X(g_mime_data_wrapper_new_with_stream) X(g_mime_data_wrapper_write_to_stream) \
+  X(g_mime_data_wrapper_get_encoding) X(g_mime_encoding_init_decode) X(g_mime_encoding_outlen) X(g_mime_encoding_flush) \
   X(g_mime_format_options_new) X(g_mime_format_options_free) X(g_mime_format_options_set_newline_format) \
   X(g_mime_header_get_name) X(g_mime_header_get_offset) X(g_mime_header_get_raw_value) \
   X(g_mime_header_list_get_count) X(g_mime_header_list_get_header_at) \

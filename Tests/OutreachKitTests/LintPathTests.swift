@@ -436,3 +436,81 @@ import Testing
     }
   }
 }
+
+/// A part's transfer encoding undone on the bytes in hand gives what
+/// GMime's streams and filter give, for well-formed and broken content.
+@Suite struct DecodeInPlaceTests {
+  @Test func decodingInPlaceMatchesGMimeStreams() throws {
+    try #require(GMime.available)
+    var generator = SystemRandomNumberGenerator()
+    let text = Array("Hi Dana, just checking in \u{2014} caf\u{E9} = 100% sure?\n".utf8)
+    let quotedAlphabet = Array("ab =\n\r=3D=E2=80=94=zz=4=\t.".utf8)
+    let base64Alphabet = Array("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=+/\n\r !*".utf8)
+    for round in 0..<3000 {
+      let name = ["base64", "quoted-printable", "7bit", "8bit", "binary"][round % 5]
+      var bytes: [UInt8]
+      if name == "base64", round % 2 == 0 {
+        // Real base64 of random text, in lines, sometimes cut short.
+        let plain = (0..<Int.random(in: 0..<120, using: &generator)).map { _ in text.randomElement(using: &generator)! }
+        let encoded = Data(plain).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
+        bytes = Array(encoded.utf8.prefix(Int.random(in: 0...encoded.utf8.count, using: &generator)))
+      } else {
+        let alphabet = name == "base64" ? base64Alphabet : name == "quoted-printable" ? quotedAlphabet : text
+        bytes = (0..<Int.random(in: 1..<200, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+      }
+      let (inPlace, streams) = GMime.decodedBothWays(bytes, transferEncoding: name)
+      #expect(inPlace != nil && inPlace == streams, "\(name): \(String(decoding: bytes, as: UTF8.self))")
+    }
+    // Another encoding goes through the streams.
+    #expect(GMime.decodedBothWays(Array("begin 644 x\n`\nend\n".utf8), transferEncoding: "uuencode").inPlace == nil)
+  }
+}
+
+/// An unchanged copy of a built-in rule file (or of `_mail.yml`) in a
+/// `Rules/` folder is read as the built-in one; a changed one is parsed.
+@Suite struct BuiltInCopyTests {
+  @Test func copiesOfBuiltInFilesAreKnown() throws {
+    let folder = packageRoot + "/Rules"
+    for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name.hasSuffix(".yml") {
+      let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name)))
+      var changed = bytes
+      changed.append(contentsOf: Array("\n# changed\n".utf8))
+      if name.hasPrefix("_") {
+        #expect(MailSettings.isBuiltInText(bytes) == (name == "_mail.yml"))
+        #expect(!MailSettings.isBuiltInText(changed))
+      } else {
+        #expect(EmbeddedNode.builtInRule(matching: bytes, file: name) != nil, "\(name)")
+        #expect(EmbeddedNode.builtInRule(matching: changed, file: name) == nil, "\(name)")
+      }
+    }
+  }
+
+  /// The project's rules read as copies of the built-in ones lint the
+  /// samples exactly as the same rules parsed from their text do.
+  @Test func copiesLintAsParsedRules() throws {
+    // Folders named Rules, so that the rule ids are the bare names in both.
+    let copies = makeTemporaryFolder("rules-copies") + "/Rules"
+    let changed = makeTemporaryFolder("rules-changed") + "/Rules"
+    for created in [copies, changed] {
+      try FileManager.default.createDirectory(atPath: created, withIntermediateDirectories: true)
+    }
+    let folder = packageRoot + "/Rules"
+    for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name.hasSuffix(".yml") {
+      let text = try String(contentsOfFile: folder + "/" + name, encoding: .utf8)
+      try text.write(toFile: copies + "/" + name, atomically: false, encoding: .utf8)
+      try (text + "\n# changed, so parsed\n").write(toFile: changed + "/" + name, atomically: false, encoding: .utf8)
+    }
+    let fromCopies = try RuleSet.load(folders: [copies], configuration: Configuration(), useDefaults: false)
+    let fromText = try RuleSet.load(folders: [changed], configuration: Configuration(), useDefaults: false)
+    #expect(fromCopies.rules.map(\.id) == fromText.rules.map(\.id))
+    #expect(fromCopies.warnings.isEmpty && fromText.warnings.isEmpty)
+    let samples = packageRoot + "/Tests/Samples/emails"
+    let one = Linter(rules: fromCopies.rules, mail: fromCopies.mail)
+    let other = Linter(rules: fromText.rules, mail: fromText.mail)
+    let a = one.lint(paths: [samples])
+    let b = other.lint(paths: [samples])
+    #expect(!a.findings.isEmpty)
+    #expect(a.findings == b.findings)
+    #expect(a.warnings.map(\.message) == b.warnings.map(\.message))
+  }
+}

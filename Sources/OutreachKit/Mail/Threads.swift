@@ -114,6 +114,13 @@ public struct MailSettings: Sendable {
       ?? MailSettings()
   }()
 
+  /// Whether `bytes` are the built-in `_mail.yml` as it is (a copy of it in
+  /// a `Rules/` folder reads as `builtIn`, without parsing it again).
+  static func isBuiltInText(_ bytes: [UInt8]) -> Bool {
+    guard let file = EmbeddedDefaults.files.first(where: { $0.path == "Rules/\(fileName)" }) else { return false }
+    return file.contents.utf8.count == bytes.count && file.contents.utf8.elementsEqual(bytes)
+  }
+
   /// - Parameter validate: compile each pattern now to report a bad one
   ///   (off for the built-in file, which `swift test` checks).
   public static func load(path: String, text: String, warnings: inout [Warning], validate: Bool = true) throws

@@ -85,6 +85,15 @@ indirect enum EmbeddedNode {
     return YAMLValue(storage: .embedded(node), file: file, keyPath: "")
   }
 
+  /// The parsed tree of the built-in rule file (`Rules/NAME.yml`) whose text
+  /// is `bytes`, its errors naming `file`; nil when none is.
+  static func builtInRule(matching bytes: [UInt8], file: String) -> YAMLValue? {
+    for entry in RuleSet.builtInFiles where entry.contents.utf8.count == bytes.count {
+      if entry.contents.utf8.elementsEqual(bytes) { return builtIn(entry.path, file: file) }
+    }
+    return nil
+  }
+
   /// A built-in file's document, named `(built-in)/PATH` in what it
   /// reports: the tree the build embedded, or (should there be none) its
   /// text parsed now.
