@@ -514,3 +514,49 @@ import Testing
     #expect(a.warnings.map(\.message) == b.warnings.map(\.message))
   }
 }
+
+/// The mbox separator test in one pass, held to the way it was written
+/// before: split into fields, each time split into parts.
+@Suite struct FromLineTests {
+  static func plainIsFromLine(_ line: [UInt8]) -> Bool {
+    guard line.starts(with: Array("From ".utf8)) else { return false }
+    let end = line.firstIndex(of: 0x0A) ?? line.count
+    var fields = line[5..<end].split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D })
+    guard fields.count >= 3 else { return false }
+    fields.removeFirst()
+    func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
+    let hasTime = fields.contains { field in
+      let parts = field.split(separator: 0x3A, omittingEmptySubsequences: false)
+      return (parts.count == 2 || parts.count == 3) && parts.allSatisfy { $0.count == 2 && $0.allSatisfy(isDigit) }
+        || (parts.count >= 2 && parts[0].count == 1 && parts[0].allSatisfy(isDigit)
+          && parts.dropFirst().allSatisfy { $0.count == 2 && $0.allSatisfy(isDigit) })
+    }
+    return hasTime && fields.contains { $0.count == 4 && $0.allSatisfy(isDigit) }
+  }
+
+  @Test func onePassAgreesWithTheSplit() {
+    var generator = SystemRandomNumberGenerator()
+    let fields = [
+      "x@y", "Fri", "8", "12:08", "12:08:34", "9:08", "9:08:34", "1:2", "12:8", "123:45", "12:08:34:56", "2011", "201",
+      "20111", ":", "12::08", "ab:cd", "9:", ":08", "1:08:3",
+    ]
+    let separators = [" ", "  ", "\t", "\r", " \n", ""]
+    var agreed = 0
+    for _ in 0..<20000 {
+      var line = "From "
+      for _ in 0..<Int.random(in: 0..<7, using: &generator) {
+        line += fields.randomElement(using: &generator)! + separators.randomElement(using: &generator)!
+      }
+      let bytes = Array(line.utf8)
+      #expect(GMime.isFromLine(bytes) == Self.plainIsFromLine(bytes), "\(line.debugDescription)")
+      if GMime.isFromLine(bytes) { agreed += 1 }
+    }
+    #expect(agreed > 0)
+    for line in [
+      "From MAILER-DAEMON Fri Jul  8 12:08:34 2011", "From 1789@xxx Thu Nov 20 09:12:00 +0000 2025",
+      "From here on, we go", "From x 9:08 2011", "From x 12:08:34:56 2011", "Frog x 12:08 2011",
+    ] {
+      #expect(GMime.isFromLine(Array(line.utf8)) == Self.plainIsFromLine(Array(line.utf8)), "\(line)")
+    }
+  }
+}

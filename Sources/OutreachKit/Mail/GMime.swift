@@ -77,18 +77,18 @@ enum MailInput {
       return Array(all[clamped])
     case .file(let descriptor, _):
       guard !range.isEmpty else { return [] }
-      var buffer = [UInt8](repeating: 0, count: range.count)
-      var total = 0
-      while total < range.count {
-        let count = buffer.withUnsafeMutableBytes {
-          pread(descriptor, $0.baseAddress! + total, range.count - total, off_t(range.lowerBound + total))
+      // Read into the array's own memory, not zero-filled first (a fill a
+      // byte at a time, for every message of an mbox).
+      return [UInt8](unsafeUninitializedCapacity: range.count) { buffer, initialized in
+        var total = 0
+        while total < range.count {
+          let count = pread(descriptor, buffer.baseAddress! + total, range.count - total, off_t(range.lowerBound + total))
+          if count < 0, errno == EINTR { continue }
+          if count <= 0 { break }
+          total += count
         }
-        if count < 0, errno == EINTR { continue }
-        if count <= 0 { break }
-        total += count
+        initialized = total
       }
-      buffer.removeLast(range.count - total)
-      return buffer
     }
   }
 }
@@ -423,22 +423,55 @@ enum GMime {
   /// it (`From MAILER-DAEMON Fri Jul  8 12:08:34 2011`, Takeout's
   /// `From 1789@xxx Thu Nov 20 09:12:00 +0000 2025`). "From here on, ..."
   /// in a body is not one.
+  /// Read in one pass over the bytes, field by field (a split into fields
+  /// and each field into parts was eight thousand instructions a message).
   static func isFromLine(_ line: [UInt8]) -> Bool {
-    guard line.starts(with: Array("From ".utf8)) else { return false }
-    let end = line.firstIndex(of: 0x0A) ?? line.count
-    let text = line[5..<end]
-    var fields = text.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D })
-    guard fields.count >= 3 else { return false }
-    fields.removeFirst()  // the sender
-    func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
-    let hasTime = fields.contains { field in
-      let parts = field.split(separator: 0x3A, omittingEmptySubsequences: false)
-      return (parts.count == 2 || parts.count == 3) && parts.allSatisfy { $0.count == 2 && $0.allSatisfy(isDigit) }
-        || (parts.count >= 2 && parts[0].count == 1 && parts[0].allSatisfy(isDigit)
-          && parts.dropFirst().allSatisfy { $0.count == 2 && $0.allSatisfy(isDigit) })
+    guard line.count >= 5, line[0] == 0x46, line[1] == 0x72, line[2] == 0x6F, line[3] == 0x6D, line[4] == 0x20 else {
+      return false
     }
-    let hasYear = fields.contains { $0.count == 4 && $0.allSatisfy(isDigit) }
-    return hasTime && hasYear
+    let end = line.firstIndex(of: 0x0A) ?? line.count
+    func isSeparator(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
+    func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
+    /// `12:08`, `12:08:34`, or `9:08`, `9:08:34` (one digit first, any
+    /// number of two-digit parts after it).
+    func isTime(_ field: ArraySlice<UInt8>) -> Bool {
+      var parts = 0
+      var firstLength = 0
+      var restAreTwo = true
+      var length = 0
+      for byte in field {
+        if byte == 0x3A {
+          if parts == 0 { firstLength = length } else if length != 2 { restAreTwo = false }
+          parts += 1
+          length = 0
+        } else if isDigit(byte) {
+          length += 1
+        } else {
+          return false
+        }
+      }
+      if parts == 0 { return false }
+      if length != 2 { restAreTwo = false }
+      parts += 1
+      return restAreTwo && (firstLength == 2 && parts <= 3 || firstLength == 1)
+    }
+    var fields = 0
+    var hasTime = false
+    var hasYear = false
+    var index = 5
+    while index < end {
+      while index < end, isSeparator(line[index]) { index += 1 }
+      if index == end { break }
+      let start = index
+      while index < end, !isSeparator(line[index]) { index += 1 }
+      fields += 1
+      // The first field is the sender.
+      if fields == 1 { continue }
+      let field = line[start..<index]
+      if !hasYear, field.count == 4, field.allSatisfy(isDigit) { hasYear = true }
+      if !hasTime, isTime(field) { hasTime = true }
+    }
+    return fields >= 3 && hasTime && hasYear
   }
 
   /// One parser, its options and warning collector, reused for every
