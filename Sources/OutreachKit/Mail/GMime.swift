@@ -822,9 +822,14 @@ enum GMime {
 
   /// A part's content decoded by GMime's streams and filters.
   static func decodeThroughStreams(_ content: UnsafeMutablePointer<GMimeDataWrapper>) -> [UInt8]? {
+    written { _ = gm.pointee.g_mime_data_wrapper_write_to_stream(content, $0) }
+  }
+
+  /// The bytes `write` writes to a memory stream; nil when none can be made.
+  static func written(_ write: (UnsafeMutablePointer<GMimeStream>) -> Void) -> [UInt8]? {
     guard let sink = gm.pointee.g_mime_stream_mem_new() else { return nil }
     defer { outreach_unref(gm, sink) }
-    _ = gm.pointee.g_mime_data_wrapper_write_to_stream(content, sink)
+    write(sink)
     guard
       let array = gm.pointee.g_mime_stream_mem_get_byte_array(
         UnsafeMutableRawPointer(sink).assumingMemoryBound(to: GMimeStreamMem.self)),
@@ -1068,14 +1073,6 @@ enum MailComposer {
     let options = gm.pointee.g_mime_format_options_new()
     defer { gm.pointee.g_mime_format_options_free(options) }
     gm.pointee.g_mime_format_options_set_newline_format(options, crlf ? GMIME_NEWLINE_FORMAT_DOS : GMIME_NEWLINE_FORMAT_UNIX)
-    guard let sink = gm.pointee.g_mime_stream_mem_new() else { return [] }
-    defer { outreach_unref(gm, sink) }
-    _ = gm.pointee.g_mime_object_write_to_stream(object, options, sink)
-    guard
-      let array = gm.pointee.g_mime_stream_mem_get_byte_array(
-        UnsafeMutableRawPointer(sink).assumingMemoryBound(to: GMimeStreamMem.self)),
-      let data = array.pointee.data
-    else { return [] }
-    return Array(UnsafeBufferPointer(start: data, count: Int(array.pointee.len)))
+    return GMime.written { _ = gm.pointee.g_mime_object_write_to_stream(object, options, $0) } ?? []
   }
 }
