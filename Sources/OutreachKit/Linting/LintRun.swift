@@ -69,9 +69,9 @@ extension Linter {
         let result = (base + index).move()
         (base + index).initialize(to: .success(FileLint()))
         switch consume result {
-        case .success(let result):
-          parts.append(result.findings)
-          if !result.warnings.isEmpty { report.warnings += result.warnings }
+        case .success(let lint):
+          parts.append(lint.findings)
+          if !lint.warnings.isEmpty { report.warnings += lint.warnings }
           report.filesLinted += 1
         case .failure(let error):
           report.errors.append(error)
@@ -139,7 +139,7 @@ final class ResultBox<Value: Sendable>: @unchecked Sendable {
     storage[index] = value
     lock.unlock()
   }
-  /// `values` from `start` on, moved into the box under one lock.
+  /// `values` put in the box from `start` on, under one lock, and emptied.
   func set(from start: Int, _ values: inout [Value]) {
     lock.lock()
     for (offset, value) in values.enumerated() { storage[start + offset] = value }

@@ -849,8 +849,8 @@ enum GMime {
       "uuencode": GMIME_CONTENT_ENCODING_UUENCODE,
     ]
     guard let encoding = encodings[name] else { return (nil, nil) }
-    var copy = bytes
-    return copy.withUnsafeMutableBytes { buffer -> ([UInt8]?, [UInt8]?) in
+    // GMime copies the bytes into its stream.
+    return bytes.withUnsafeBytes { buffer -> ([UInt8]?, [UInt8]?) in
       guard
         let stream = gm.pointee.g_mime_stream_mem_new_with_buffer(
           buffer.baseAddress?.assumingMemoryBound(to: CChar.self), buffer.count)
