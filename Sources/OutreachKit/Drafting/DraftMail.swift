@@ -89,7 +89,7 @@ public enum MboxWriter {
       if lineStart {
         var probe = index
         while probe < message.count, message[probe] == 0x3E { probe += 1 }
-        if message[probe...].starts(with: Array("From ".utf8)) { out.append(0x3E) }
+        if GMime.startsWithFrom(message[probe...]) { out.append(0x3E) }
       }
       let byte = message[index]
       out.append(byte)

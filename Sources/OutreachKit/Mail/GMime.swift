@@ -198,7 +198,7 @@ enum GMime {
       // GMime reads the message alone (as a message, not an mbox, so that
       // no line inside it is taken for a separator), after its `From ` line.
       var skip = 0
-      if mbox, window.starts(with: Array("From ".utf8)) {
+      if mbox, startsWithFrom(window[...]) {
         skip = (window.firstIndex(of: 0x0A).map { $0 + 1 }) ?? window.count
       }
       let from = message.lowerBound + skip
@@ -370,17 +370,14 @@ enum GMime {
         let atLineStart = index == 0 ? previous == 0x0A : chunk[index - 1] == 0x0A
         // Only a line starting `From ` can start a message (a `From:`
         // header, in every message, is told apart here without a copy).
-        if atLineStart, chunk[index] == 0x46,
-          index + 5 > chunk.count
-            || chunk[index + 1] == 0x72 && chunk[index + 2] == 0x6F && chunk[index + 3] == 0x6D && chunk[index + 4] == 0x20
-        {
+        if atLineStart, chunk[index] == 0x46, index + 5 > chunk.count || startsWithFrom(chunk[index...]) {
           let lineStart = offset + index
           // From the chunk in hand; read again only across its end.
           let line =
             index + 1024 <= chunk.count || offset + chunk.count >= bounds.upperBound
             ? Array(chunk[index..<min(chunk.count, index + 1024)])
             : input.bytes(lineStart..<min(bounds.upperBound, lineStart + 1024))
-          if lineStart == bounds.lowerBound ? line.starts(with: Array("From ".utf8)) : isSeparator(line) {
+          if lineStart == bounds.lowerBound ? startsWithFrom(line[...]) : isSeparator(line) {
             starts.append(lineStart)
           }
         }
@@ -400,11 +397,19 @@ enum GMime {
     return starts.indices.map { starts[$0]..<($0 + 1 < starts.count ? starts[$0 + 1] : bounds.upperBound) }
   }
 
+  /// Whether `bytes` start with `From ` (an mbox separator line's start),
+  /// compared in place.
+  static func startsWithFrom(_ bytes: ArraySlice<UInt8>) -> Bool {
+    let start = bytes.startIndex
+    return bytes.count >= 5 && bytes[start] == 0x46 && bytes[start + 1] == 0x72 && bytes[start + 2] == 0x6F
+      && bytes[start + 3] == 0x6D && bytes[start + 4] == 0x20
+  }
+
   /// Whether `bytes` (from a line start on) begin an mbox message: a
   /// `From ` line with a sender and a date (`isFromLine`), or a bare one
   /// (`From - `, as some tools write it) followed by a header line.
   static func isSeparator(_ bytes: [UInt8]) -> Bool {
-    guard bytes.starts(with: Array("From ".utf8)) else { return false }
+    guard startsWithFrom(bytes[...]) else { return false }
     if isFromLine(bytes) { return true }
     guard let newline = bytes.firstIndex(of: 0x0A) else { return false }
     return isHeaderLine(bytes[(newline + 1)...].prefix { $0 != 0x0A && $0 != 0x0D })
@@ -426,9 +431,7 @@ enum GMime {
   /// Read in one pass over the bytes, field by field (a split into fields
   /// and each field into parts was eight thousand instructions a message).
   static func isFromLine(_ line: [UInt8]) -> Bool {
-    guard line.count >= 5, line[0] == 0x46, line[1] == 0x72, line[2] == 0x6F, line[3] == 0x6D, line[4] == 0x20 else {
-      return false
-    }
+    guard startsWithFrom(line[...]) else { return false }
     let end = line.firstIndex(of: 0x0A) ?? line.count
     func isSeparator(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
     func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }

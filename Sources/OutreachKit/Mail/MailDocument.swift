@@ -185,7 +185,7 @@ public enum EmailKind: String, Sendable {
   /// starts `From `; a message has a header block with MIME or transport
   /// headers; anything else is a Markdown email.
   public static func detect(_ bytes: [UInt8]) -> EmailKind {
-    if bytes.starts(with: Array("From ".utf8)) { return .mbox }
+    if GMime.startsWithFrom(bytes[...]) { return .mbox }
     if OutlookMessage.isOutlook(bytes) { return .message }
     let mailOnly: Set<String> = [
       "mime-version", "content-type", "content-transfer-encoding", "received", "message-id", "return-path",

@@ -33,8 +33,7 @@ enum OutlookMessage {
   /// By its last four bytes (every file asks: lowering the whole path made
   /// a string each time; no other letter lowers to `m`, `s` or `g`).
   static func isOutlook(path: String) -> Bool {
-    var path = path
-    return path.withUTF8 { bytes in
+    path.withUTF8Bytes { bytes in
       let count = bytes.count
       return count >= 4 && bytes[count - 4] == 0x2E && bytes[count - 3] | 0x20 == 0x6D && bytes[count - 2] | 0x20 == 0x73
         && bytes[count - 1] | 0x20 == 0x67

@@ -4,10 +4,10 @@ import Foundation
 /// start a signature, the lines that introduce quoted history. Loaded from
 /// `Rules/_mail.yml` (data, not Swift).
 public struct MailSettings: Sendable {
-  /// The values, held once and shared by every copy (copied on write): a
-  /// linter hands its settings to each email, and a copy of a dozen
-  /// arrays, sets and tables was a retain of each, from every thread at
-  /// once, on the same counters.
+  /// The values, held once and shared by every copy (a write makes a new
+  /// storage): a linter hands its settings to each email, and a copy of a
+  /// dozen arrays, sets and tables was a retain of each, from every thread
+  /// at once, on the same counters.
   private struct Values {
     var closings: Set<String> = []
     var longestClosing = 0
@@ -92,8 +92,10 @@ public struct MailSettings: Sendable {
     get { storage.values.lineLiterals }
     set { update { $0.lineLiterals = newValue } }
   }
-  /// `lineLiterals.scan`, on the automaton where it is kept (not a copy of
-  /// it: a retain and a release of each of its tables, for every email).
+  /// `lineLiterals.scan`, on the automaton where it is kept. Through the
+  /// getter, the automaton was copied for every email (a retain and a
+  /// release of each of its tables), measured again after the storage
+  /// became read-only.
   func scanLineLiterals(_ text: UnsafeBufferPointer<UInt8>, _ visit: (Int, Int, Int) -> Void) {
     storage.values.lineLiterals.scan(text, visit)
   }
@@ -117,8 +119,8 @@ public struct MailSettings: Sendable {
   /// Whether `bytes` are the built-in `_mail.yml` as it is (a copy of it in
   /// a `Rules/` folder reads as `builtIn`, without parsing it again).
   static func isBuiltInText(_ bytes: [UInt8]) -> Bool {
-    guard let file = EmbeddedDefaults.files.first(where: { $0.path == "Rules/\(fileName)" }) else { return false }
-    return file.contents.utf8.count == bytes.count && file.contents.utf8.elementsEqual(bytes)
+    EmbeddedNode.builtInPath(matching: bytes, among: EmbeddedDefaults.files.filter { $0.path == "Rules/\(fileName)" })
+      != nil
   }
 
   /// - Parameter validate: compile each pattern now to report a bad one

@@ -81,11 +81,9 @@ public struct EmailDocument: Sendable {
   }
 
   /// `name.lowercased() == "subject"`, by bytes (no other name lowers to it).
-  /// Read in place where the string's bytes are contiguous (a copy to
-  /// read it was a retain and a release a header).
   static func isSubjectName(_ name: String) -> Bool {
     guard name.utf8.count == 7 else { return false }
-    func matches(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    return name.withUTF8Bytes { bytes in
       var index = 0
       for byte in "subject".utf8 {
         guard bytes[index] | 0x20 == byte else { return false }
@@ -93,9 +91,6 @@ public struct EmailDocument: Sendable {
       }
       return true
     }
-    if let answer = name.utf8.withContiguousStorageIfAvailable(matches) { return answer }
-    var name = name
-    return name.withUTF8(matches)
   }
 
   /// An email file's text; `.txt` is plain text, anything else Markdown.
@@ -298,7 +293,7 @@ public struct EmailDocument: Sendable {
     let marker = Array("outreach-".utf8)
     let valeMarker = Array("<!-- vale ".utf8)
     guard firstLine < source.lineCount,
-      contains(source.bytes, marker, anchor: 8) || contains(source.bytes, valeMarker)
+      contains(source.bytes, marker, anchor: marker.count - 1) || contains(source.bytes, valeMarker)
     else { return [] }
     for line in firstLine..<source.lineCount {
       let range = source.lineRange(line)

@@ -88,10 +88,12 @@ indirect enum EmbeddedNode {
   /// The parsed tree of the built-in rule file (`Rules/NAME.yml`) whose text
   /// is `bytes`, its errors naming `file`; nil when none is.
   static func builtInRule(matching bytes: [UInt8], file: String) -> YAMLValue? {
-    for entry in RuleSet.builtInFiles where entry.contents.utf8.count == bytes.count {
-      if entry.contents.utf8.elementsEqual(bytes) { return builtIn(entry.path, file: file) }
-    }
-    return nil
+    builtInPath(matching: bytes, among: RuleSet.builtInFiles).flatMap { builtIn($0, file: file) }
+  }
+
+  /// The path of the file among `files` whose text is `bytes` exactly.
+  static func builtInPath(matching bytes: [UInt8], among files: [(path: String, contents: String)]) -> String? {
+    files.first { $0.contents.utf8.count == bytes.count && $0.contents.utf8.elementsEqual(bytes) }?.path
   }
 
   /// A built-in file's document, named `(built-in)/PATH` in what it

@@ -33,16 +33,25 @@ extension Array {
   }
 }
 
+extension String {
+  /// `body` on the string's UTF-8 bytes: in place when they are contiguous
+  /// (a native string, nearly always), else on a contiguous copy. A copy
+  /// made to call `withUTF8` on was a retain and a release, on the lint
+  /// path several times a file.
+  @inline(__always)
+  func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    if let result = utf8.withContiguousStorageIfAvailable(body) { return result }
+    var copy = self
+    return copy.withUTF8(body)
+  }
+}
+
 extension Array where Element == UInt8 {
   /// `append(contentsOf: string.utf8)` as one copy of the string's bytes,
-  /// not a byte at a time through the view's iterator; read in place when
-  /// they are contiguous (a copy of the string to read it was a retain and
-  /// a release, three times a finding in the report).
+  /// not a byte at a time through the view's iterator.
   @inline(__always)
   mutating func appendUTF8(_ string: String) {
-    if string.utf8.withContiguousStorageIfAvailable({ append(contentsOf: $0) }) != nil { return }
-    var string = string
-    string.withUTF8 { append(contentsOf: $0) }
+    string.withUTF8Bytes { append(contentsOf: $0) }
   }
 }
 

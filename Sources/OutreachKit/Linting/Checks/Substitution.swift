@@ -50,9 +50,7 @@ enum SubstitutionCheck: Check {
     // As Vale's `subMsg`: `$1` in the replacement is the match's group 1.
     // (Its bytes read in place: the view's iterator took a thousand
     // instructions for a short replacement.)
-    if expected.utf8.withContiguousStorageIfAvailable({ $0.contains(UInt8(ascii: "$")) })
-      ?? expected.utf8.contains(UInt8(ascii: "$"))
-    {
+    if expected.withUTF8Bytes({ $0.contains(UInt8(ascii: "$")) }) {
       expected = ValeText.expandGroups(
         expected, pattern: swap[entry].pattern, observed: text, ignorecase: run.rule.ignorecase)
       rewritten = true
